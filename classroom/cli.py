@@ -1,0 +1,126 @@
+"""The ``classroom`` command: ``run``, ``prepare`` and ``check``.
+
+Heavy modules (torch, Streamlit) are imported inside the commands, so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from classroom import __version__
+
+__all__ = ["main"]
+
+BUNDLED_LESSONS = Path(__file__).resolve().parent.parent / "lessons"
+
+
+def _lesson_dir_default() -> Path:
+    return Path(os.environ.get("CLASSROOM_LESSONS_DIR", BUNDLED_LESSONS))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="classroom")
+def main() -> None:
+    """See how a convolutional network perceives an image, layer by layer.
+
+    \b
+    Typical use:
+      classroom run                 start the app on the bundled lessons
+      classroom run --untrained     the same, with seeded random weights (no download needed)
+      classroom prepare --untrained prepare every bundled lesson ahead of class
+      classroom check lessons/      validate lesson files after editing them
+    """
+
+
+@main.command()
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8501,
+    show_default=True,
+    help="Port to serve on.",
+)
+@click.option(
+    "--host",
+    default="localhost",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 for a whole classroom).",
+)
+@click.option(
+    "--untrained",
+    is_flag=True,
+    help="Use seeded random weights instead of pretrained ones (labelled 'untrained' in the app).",
+)
+@click.option(
+    "--lessons",
+    "lessons_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=_lesson_dir_default,
+    show_default="the bundled lessons",
+    help="Directory of lesson YAML files to offer.",
+)
+def run(port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
+    """Start the classroom app and print the address to open.
+
+    The app never waits for terminal input; stop it with Ctrl+C.
+    """
+    from classroom import server
+
+    server.serve(port=port, host=host, untrained=untrained, lessons_dir=lessons_dir)
+
+
+@main.command()
+@click.argument("lessons", nargs=-1, type=click.Path(exists=True, dir_okay=True, path_type=Path))
+@click.option(
+    "--untrained", is_flag=True, help="Prepare with seeded random weights (on purpose only)."
+)
+@click.option(
+    "--weights-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A state dict (.pth) for the lesson's architecture, loaded safely (weights_only).",
+)
+@click.option(
+    "--precision",
+    type=click.Choice(["8", "16", "32"]),
+    default=None,
+    help="Bits per stored value (overrides the lessons' setting); 8 bit is a quarter of 32 bit.",
+)
+def prepare(
+    lessons: tuple[Path, ...], untrained: bool, weights_file: Path | None, precision: str | None
+) -> None:
+    """Prepare (extract and store) the feature maps of lessons ahead of time.
+
+    LESSONS are lesson files or directories of them (default: all bundled lessons). Prepared
+    features are cached (CLASSROOM_CACHE_DIR, else the per-user cache directory), so the app
+    opens prepared lessons without recomputing anything.
+    """
+    if untrained and weights_file is not None:
+        raise click.UsageError("--untrained and --weights-file exclude each other")
+    from classroom import preparation
+
+    paths = list(lessons) or [_lesson_dir_default()]
+    ok = preparation.prepare_from_cli(
+        paths,
+        untrained=untrained,
+        weights_file=weights_file,
+        precision=int(precision) if precision else None,
+    )
+    sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Validate lesson files (default: the bundled lessons) and exit non-zero on any error.
+
+    Reports the file, line and field of every problem, including images that are missing and
+    reference pixels outside their image.
+    """
+    from classroom import lessons
+
+    targets = list(paths) or [_lesson_dir_default()]
+    sys.exit(0 if lessons.check_from_cli(targets) else 1)

@@ -1,0 +1,1 @@
+"""The similarity-view Streamlit component (see ``contract`` for its typed interface)."""

@@ -1,0 +1,177 @@
+"""The typed contract between Python and the similarity-view component.
+
+Python sends :class:`ViewArgs` on every rerun; the browser sends back a :class:`ViewEvent`
+only on deliberate actions (pin, lock, release, step), never while the pointer merely moves.
+The JSON Schema of both (``frontend/src/contract.schema.json``) is generated from these
+models and the TypeScript types are generated from that schema, so the two sides cannot drift
+apart silently: ``tests/test_contract.py`` fails when the committed schema is stale and the
+TypeScript build fails when the frontend uses a field the schema lacks.
+
+Coordinates are pixels of the *analysis image* (the image the features were computed on,
+after EXIF rotation and the size cap), origin top-left.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic.alias_generators import to_camel
+
+__all__ = [
+    "Colormap",
+    "LayerSource",
+    "Pixel",
+    "ViewArgs",
+    "ViewEvent",
+    "ViewImage",
+    "ViewState",
+    "contract_schema",
+    "parse_event",
+]
+
+
+class _Wire(BaseModel):
+    """camelCase on the wire (TypeScript's convention), snake_case in Python."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+    )
+
+
+NonNegative = Annotated[int, Field(ge=0)]
+Positive = Annotated[int, Field(gt=0)]
+
+
+class Pixel(_Wire):
+    """A pixel of the analysis image."""
+
+    x: NonNegative
+    y: NonNegative
+
+
+class ViewState(_Wire):
+    """Where the reference pixel is and whether it is pinned or locked.
+
+    ``reference`` follows the pointer; ``pinned`` keeps a second feature vector in the bar
+    chart for comparison; ``locked`` freezes the heat maps on the pinned pixel.
+    """
+
+    reference: Pixel | None = None
+    pinned: Pixel | None = None
+    locked: bool = False
+
+
+class ViewImage(_Wire):
+    """The analysis image shown beneath the heat maps."""
+
+    url: str
+    width: Positive
+    height: Positive
+    caption: str = ""
+
+
+class LayerSource(_Wire):
+    """One panel: a prepared feature map and where the browser fetches it.
+
+    ``entry_id`` names the bytes (the store entry): the browser fetches each entry once per
+    session and reuses it across reruns and steps.
+    """
+
+    layer: str
+    url: str
+    entry_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    nbytes: Positive
+    width: Positive
+    height: Positive
+    channels: Positive
+    stride: Positive
+    precision: Literal[8, 16, 32]
+    weights_label: str
+    untrained: bool
+
+
+class Colormap(_Wire):
+    """A 256-entry colour table (RGB, 0-255), the same one the numpy reference uses."""
+
+    name: str
+    colours: Annotated[
+        list[
+            Annotated[list[Annotated[int, Field(ge=0, le=255)]], Field(min_length=3, max_length=3)]
+        ],
+        Field(min_length=256, max_length=256),
+    ]
+
+
+class ViewArgs(_Wire):
+    """Everything the component needs to draw one view."""
+
+    view_id: str = Field(
+        description=(
+            "Changes when Python moves to another view (step, image); "
+            "the component then applies `preset`."
+        )
+    )
+    image: ViewImage
+    layers: Annotated[list[LayerSource], Field(min_length=1)]
+    preset: ViewState = ViewState()
+    chart_layer: str | None = None
+    colormap: Colormap
+    model: str
+    presenter: bool = False
+
+
+class _Event(_Wire):
+    id: str = Field(description="Unique per event, so that Python handles each event once.")
+    state: ViewState
+
+
+class PinEvent(_Event):
+    kind: Literal["pin"]
+
+
+class LockEvent(_Event):
+    kind: Literal["lock"]
+
+
+class ReleaseEvent(_Event):
+    kind: Literal["release"]
+
+
+class StepEvent(_Event):
+    kind: Literal["step"]
+    delta: Literal[-1, 1]
+
+
+ViewEvent = Annotated[PinEvent | LockEvent | ReleaseEvent | StepEvent, Field(discriminator="kind")]
+_EVENT_ADAPTER: TypeAdapter[ViewEvent] = TypeAdapter(ViewEvent)
+
+
+def parse_event(raw: object) -> PinEvent | LockEvent | ReleaseEvent | StepEvent | None:
+    """The event the component returned, or ``None`` when there is none (or it is malformed)."""
+    if raw is None:
+        return None
+    try:
+        return _EVENT_ADAPTER.validate_python(raw)
+    except ValueError:
+        return None
+
+
+def contract_schema() -> dict[str, Any]:
+    """The JSON Schema of the contract (``ViewArgs`` and ``ViewEvent``), by alias."""
+    args_schema = ViewArgs.model_json_schema(by_alias=True, ref_template="#/$defs/{model}")
+    event_schema = _EVENT_ADAPTER.json_schema(by_alias=True, ref_template="#/$defs/{model}")
+    definitions: dict[str, Any] = {**args_schema.pop("$defs", {}), **event_schema.pop("$defs", {})}
+    definitions["ViewArgs"] = args_schema
+    definitions["ViewEvent"] = event_schema
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ClassroomContract",
+        "description": "Generated by `python -m classroom.component.contract`; do not edit.",
+        "$defs": dict(sorted(definitions.items())),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(contract_schema(), indent=2, sort_keys=False))

@@ -1,0 +1,91 @@
+"""The ASGI application: Streamlit's page (``classroom/app.py``) plus one file route.
+
+The route serves prepared feature files and analysis images straight from the store, so the
+bytes travel once per browser session over plain HTTP (streamed from disk, cached by the
+browser as immutable) instead of riding along with every Streamlit rerun.
+``classroom run`` starts this module with ``streamlit run``, which finds ``app`` below.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Final
+
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from classroom.store import FEATURE_SUFFIX, FeatureStore
+
+__all__ = ["FILES_PREFIX", "app", "file_url", "serve"]
+
+PAGE: Final = Path(__file__).resolve().with_name("app.py")
+FILES_PREFIX: Final = "/classroom/files/"
+_FEATURE_NAME: Final = re.compile(r"^[0-9a-f]{32}" + re.escape(FEATURE_SUFFIX) + "$")
+_IMAGE_NAME: Final = re.compile(r"^[0-9a-f]{64}-[0-9]{1,6}\.png$")
+#: Entries are content-addressed: the same name always means the same bytes.
+_IMMUTABLE: Final = {"Cache-Control": "public, max-age=31536000, immutable"}
+
+
+def file_url(path: Path) -> str:
+    """The URL under which the browser fetches a store file."""
+    return FILES_PREFIX + path.name
+
+
+async def _serve_store_file(request: Request) -> Response:
+    name = str(request.path_params["name"])
+    store = FeatureStore()
+    if _FEATURE_NAME.match(name):
+        # Validate before serving: a damaged entry must never reach the browser as data.
+        prepared = store.read_entry(name.removesuffix(FEATURE_SUFFIX))
+        if prepared is None:
+            return PlainTextResponse(f"{name} is not a prepared feature file", status_code=404)
+        path = prepared.path
+        media_type = "application/octet-stream"
+    elif _IMAGE_NAME.match(name):
+        path = store.images_dir / name
+        media_type = "image/png"
+        if not path.is_file():
+            return PlainTextResponse(f"{name} is not a prepared image", status_code=404)
+    else:
+        return PlainTextResponse("not found", status_code=404)
+    return FileResponse(path, media_type=media_type, headers=_IMMUTABLE)
+
+
+app = st.App(
+    PAGE, routes=[Route(FILES_PREFIX + "{name}", _serve_store_file, methods=["GET", "HEAD"])]
+)
+
+
+def serve(*, port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
+    """Run the app with Streamlit's own server; returns when the server stops."""
+    from streamlit.web import cli as streamlit_cli
+
+    os.environ["CLASSROOM_LESSONS_DIR"] = str(lessons_dir.resolve())
+    if untrained:
+        os.environ["CLASSROOM_UNTRAINED"] = "1"
+    shown_host = "localhost" if host in {"0.0.0.0", "::"} else host
+    print(
+        f"classroom: open http://{shown_host}:{port} in your browser (Ctrl+C stops the app)",
+        flush=True,
+    )
+    sys.argv = [
+        "streamlit",
+        "run",
+        str(Path(__file__).resolve()),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    streamlit_cli.main()

@@ -1,0 +1,170 @@
+"""The numpy reference of everything the browser computes.
+
+This module is the oracle for the browser tests and the implementation behind exported
+figures, so it favours plain, readable numpy over speed. The WebGL renderer
+(``frontend/src/renderer``) must agree with it; ``docs/similarity.md`` states the maths.
+
+Similarity (IFeaLiD, Zurowietz & Nattkemper 2020, Equation 3): for feature vectors ``v_j`` of
+one layer and the vector ``v_r`` of the reference pixel::
+
+    s_j = 1 - angle(v_j, v_r) / (pi / 2)
+
+which is 1 for the reference itself and 0 for orthogonal vectors (the lowest possible value
+for post-ReLU features, which are non-negative). A zero vector has no direction: its
+similarity to anything is defined as 0, and a zero reference gives an all-zero map.
+
+The adaptive colour-scale stretch (Elmqvist et al. 2010) maps the current map's minimum to 0
+and its maximum to 1; a flat map stretches to all zeros. A 256-entry colour table is then
+indexed with ``floor(v * 256)`` clamped to 0..255.
+
+Coordinates: image pixel ``(x, y)`` (analysis-image pixels, origin top-left) falls in cell
+``(x // stride, y // stride)`` of a layer whose grid is ``ceil(W / stride) x ceil(H / stride)``,
+which is exactly the output size torchvision's ResNets produce, odd sizes included. The last
+row and column of cells may cover fewer than ``stride`` pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from typing import Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "COLORMAPS",
+    "angular_similarity",
+    "cell_to_image_rect",
+    "channel_values",
+    "colour_lut",
+    "colourise",
+    "cosine_similarity",
+    "grid_size",
+    "image_to_cell",
+    "lut_index",
+    "stretch",
+]
+
+Colormap = Literal["viridis", "cividis", "magma", "gray"]
+COLORMAPS: Final[tuple[Colormap, ...]] = ("viridis", "cividis", "magma", "gray")
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _unit_vectors(vectors: npt.ArrayLike) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Vectors scaled to length 1 along the last axis, and a mask of the zero vectors."""
+    values = np.asarray(vectors, dtype=np.float64)
+    norms = np.linalg.norm(values, axis=-1, keepdims=True)
+    zero = norms[..., 0] == 0
+    return np.divide(values, norms, out=np.zeros_like(values), where=norms > 0), zero
+
+
+def cosine_similarity(vectors: npt.ArrayLike, reference: npt.ArrayLike) -> FloatArray:
+    """Cosine between each vector (last axis) and ``reference``; 0 where either is a zero vector."""
+    units, _ = _unit_vectors(vectors)
+    reference_unit, _ = _unit_vectors(np.asarray(reference, dtype=np.float64)[None, :])
+    cosine: FloatArray = np.clip(units @ reference_unit[0], -1.0, 1.0)
+    return cosine
+
+
+def angular_similarity(vectors: npt.ArrayLike, reference: npt.ArrayLike) -> FloatArray:
+    """IFeaLiD's angular similarity ``1 - angle / (pi/2)`` of each vector to ``reference``.
+
+    Args:
+        vectors: ``(..., D)`` feature vectors (e.g. ``(H, W, D)``: one per cell).
+        reference: ``(D,)`` reference vector.
+
+    Returns:
+        ``(...)`` similarities: 1 for the same direction, 0 for orthogonal or zero vectors,
+        down to -1 for opposite directions (signed data only).
+    """
+    cosine = cosine_similarity(vectors, reference)
+    similarity: FloatArray = 1.0 - np.arccos(cosine) / (math.pi / 2)
+    zero = (np.linalg.norm(np.asarray(vectors, dtype=np.float64), axis=-1) == 0) | (
+        np.linalg.norm(np.asarray(reference, dtype=np.float64)) == 0
+    )
+    similarity[zero] = 0.0
+    return similarity
+
+
+def stretch(values: npt.ArrayLike) -> tuple[FloatArray, float, float]:
+    """Adaptive colour-scale stretch: min-max normalisation over the whole map.
+
+    Returns:
+        The stretched map in [0, 1] and the (minimum, maximum) it was stretched from. A flat
+        map (maximum == minimum) stretches to zeros.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    low, high = float(array.min()), float(array.max())
+    if high <= low:
+        return np.zeros_like(array), low, high
+    return (array - low) / (high - low), low, high
+
+
+@cache
+def colour_lut(name: Colormap = "viridis") -> npt.NDArray[np.uint8]:
+    """A ``(256, 3)`` uint8 colour table from matplotlib's perceptually uniform colour maps.
+
+    The same table is sent to the browser, so both sides colour identically.
+    """
+    if name == "gray":
+        ramp = np.arange(256, dtype=np.uint8)
+        return np.repeat(ramp[:, None], 3, axis=1)
+    from matplotlib import colormaps
+
+    rgba = colormaps[name](np.linspace(0.0, 1.0, 256))
+    table: npt.NDArray[np.uint8] = np.rint(rgba[:, :3] * 255).astype(np.uint8)
+    table.flags.writeable = False
+    return table
+
+
+def lut_index(stretched: npt.ArrayLike) -> npt.NDArray[np.intp]:
+    """Colour-table index of stretched values: ``clamp(floor(v * 256), 0, 255)``."""
+    scaled = np.floor(np.asarray(stretched, dtype=np.float64) * 256.0)
+    return np.clip(scaled, 0, 255).astype(np.intp)
+
+
+def colourise(stretched: npt.ArrayLike, name: Colormap = "viridis") -> npt.NDArray[np.uint8]:
+    """Map stretched values in [0, 1] to RGB through the colour table."""
+    colours: npt.NDArray[np.uint8] = colour_lut(name)[lut_index(stretched)]
+    return colours
+
+
+def channel_values(codes_vectors: npt.ArrayLike, scales: npt.ArrayLike, channel: int) -> FloatArray:
+    """The reconstructed values ``q_k * s`` of one channel over the grid (single-channel view)."""
+    vectors = np.asarray(codes_vectors, dtype=np.float64)
+    return vectors[..., channel] * np.asarray(scales, dtype=np.float64)
+
+
+def grid_size(image_size: int, stride: int) -> int:
+    """Cells along one axis of a layer with ``stride`` over ``image_size`` pixels: ``ceil(n/s)``."""
+    if image_size <= 0 or stride <= 0:
+        raise ValueError(f"image size and stride must be positive, not {image_size} and {stride}")
+    return -(-image_size // stride)
+
+
+def image_to_cell(
+    x: int, y: int, stride: int, image_width: int, image_height: int
+) -> tuple[int, int]:
+    """The cell of a layer with ``stride`` that contains image pixel ``(x, y)``.
+
+    Raises:
+        ValueError: if the pixel lies outside the image.
+    """
+    if not (0 <= x < image_width and 0 <= y < image_height):
+        raise ValueError(f"pixel ({x}, {y}) is outside the {image_width}x{image_height} image")
+    return x // stride, y // stride
+
+
+def cell_to_image_rect(
+    cell_x: int, cell_y: int, stride: int, image_width: int, image_height: int
+) -> tuple[int, int, int, int]:
+    """Image pixels ``(x0, y0, x1, y1)`` (end exclusive) that a cell covers, cut at the edge."""
+    if not (
+        0 <= cell_x < grid_size(image_width, stride)
+        and 0 <= cell_y < grid_size(image_height, stride)
+    ):
+        raise ValueError(f"cell ({cell_x}, {cell_y}) is outside the grid")
+    x0, y0 = cell_x * stride, cell_y * stride
+    return x0, y0, min(x0 + stride, image_width), min(y0 + stride, image_height)

@@ -1,0 +1,14 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+
+import { SimilarityView } from "./SimilarityView";
+
+const container = document.getElementById("root");
+if (container === null) {
+  throw new Error("index.html has no #root element");
+}
+createRoot(container).render(
+  <StrictMode>
+    <SimilarityView />
+  </StrictMode>,
+);
