@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from classroom.store import FEATURE_SUFFIX, FeatureStore
 
-__all__ = ["FILES_PREFIX", "app", "file_url", "serve"]
+__all__ = ["FILES_PREFIX", "ROUTES", "app", "file_url", "serve"]
 
 PAGE: Final = Path(__file__).resolve().with_name("app.py")
 FILES_PREFIX: Final = "/classroom/files/"
