@@ -56,9 +56,10 @@ async def _serve_store_file(request: Request) -> Response:
     return FileResponse(path, media_type=media_type, headers=_IMMUTABLE)
 
 
-app = st.App(
-    PAGE, routes=[Route(FILES_PREFIX + "{name}", _serve_store_file, methods=["GET", "HEAD"])]
-)
+#: The routes classroom adds to Streamlit's own (test harnesses mount them on their own pages).
+ROUTES: Final = (Route(FILES_PREFIX + "{name}", _serve_store_file, methods=["GET", "HEAD"]),)
+
+app = st.App(PAGE, routes=list(ROUTES))
 
 
 def serve(*, port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
