@@ -1,0 +1,42 @@
+"""Lessons: YAML files an instructor writes, checked and turned into typed lessons.
+
+A lesson file (``lessons/*.yaml``; the format is documented in ``docs/lessons.md``) names a
+model, images inside ``datasets/`` and an ordered list of steps. :func:`load_lesson` reports
+*every* problem of a file at once, each with file, line and field, in two passes:
+
+1. the schema (:mod:`~classroom.lessons.schema`): types, required fields, unknown or misspelt
+   fields with the closest known name, model, layer and precision names;
+2. what a schema cannot know (:mod:`~classroom.lessons.checks`): image paths stay inside
+   ``datasets/`` and open as images, steps name existing images, reference pixels lie inside
+   their image, weights names exist for the architecture, step ids are unique.
+
+YAML is read by :mod:`~classroom.lessons.safe_yaml` (bounded, no aliases, lines kept). The
+result, :class:`Lesson`, has every default resolved; it is what preparation and the app use.
+
+Modules: ``safe_yaml`` (reading) → ``schema`` (file models, JSON Schema) → ``checks`` →
+``loader`` → ``model`` (the resolved lesson); ``problems`` (messages); ``cli`` (``check``).
+"""
+
+from classroom.lessons.cli import check_from_cli
+from classroom.lessons.loader import default_datasets_dir, discover_lessons, load_lesson
+from classroom.lessons.model import Lesson, LessonImage, Panel, Question, Step
+from classroom.lessons.problems import LessonError, LessonProblem
+from classroom.lessons.schema import ARCHITECTURES, DEFAULT_LAYERS, LAYERS, lesson_schema
+
+__all__ = [
+    "ARCHITECTURES",
+    "DEFAULT_LAYERS",
+    "LAYERS",
+    "Lesson",
+    "LessonError",
+    "LessonImage",
+    "LessonProblem",
+    "Panel",
+    "Question",
+    "Step",
+    "check_from_cli",
+    "default_datasets_dir",
+    "discover_lessons",
+    "lesson_schema",
+    "load_lesson",
+]

@@ -1,0 +1,284 @@
+"""What a schema cannot know about a lesson (pass 2 of loading).
+
+Image paths stay inside the datasets directory and open as images; steps name images that
+exist; reference pixels lie inside their image; weights names exist for the architecture;
+step ids are unique; a locked step has a pixel to hold. They run on broken files too, and
+each reads only the fields it needs, so a typo in one field does not hide a missing image.
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any, Final
+
+from pydantic import TypeAdapter, ValidationError
+
+from classroom.lessons.problems import suggest
+from classroom.lessons.safe_yaml import Location
+from classroom.lessons.schema import ARCHITECTURES, PanelEntry, Reference
+
+__all__ = ["SemanticChecks", "check_weights", "image_size", "resolve_image_path"]
+
+# TODO(lessons): `classroom.models` owns the meaning of weights names and is being written on
+# another branch. Until it is merged, `check_weights` falls back to this copy of torchvision's
+# ResNet weights enums (tests compare it with torchvision). Delete it once models has landed.
+_FALLBACK_WEIGHTS: Final[dict[str, tuple[str, ...]]] = {
+    "resnet18": ("IMAGENET1K_V1",),
+    "resnet34": ("IMAGENET1K_V1",),
+    "resnet50": ("IMAGENET1K_V1", "IMAGENET1K_V2"),
+    "resnet101": ("IMAGENET1K_V1", "IMAGENET1K_V2"),
+    "resnet152": ("IMAGENET1K_V1", "IMAGENET1K_V2"),
+}
+_WEIGHTS_KEYWORDS: Final = ("imagenet", "untrained")
+
+
+def check_weights(architecture: str, name: str) -> None:
+    """Raise ``ValueError`` (with a readable message) unless ``name`` names weights for it."""
+    try:
+        models = importlib.import_module("classroom.models")
+    except ModuleNotFoundError as error:
+        if error.name != "classroom.models":
+            raise
+        _check_weights_locally(architecture, name)  # TODO(lessons): see _FALLBACK_WEIGHTS
+    else:
+        models.validate_weights_name(architecture, name)
+
+
+def _check_weights_locally(architecture: str, name: str) -> None:
+    known = (*_WEIGHTS_KEYWORDS, *_FALLBACK_WEIGHTS[architecture])
+    if name not in known:
+        raise ValueError(
+            f"unknown weights '{name}' for {architecture}: expected one of {', '.join(known)}"
+            f"{suggest(name, known)}"
+        )
+
+
+def resolve_image_path(datasets: Path, written: str) -> Path:
+    """The file an image path names, refusing every way out of ``datasets``.
+
+    Raises:
+        ValueError: for absolute paths, ``..``, symbolic links that lead outside, and paths
+            that do not name an existing file.
+    """
+    if "\\" in written:
+        raise ValueError(f"use '/' between folder names, found '{written}'")
+    relative = PurePosixPath(written)
+    if relative.is_absolute() or PureWindowsPath(written).drive:
+        raise ValueError(
+            f"expected a path inside the datasets directory, found the absolute path '{written}'"
+        )
+    if ".." in relative.parts:
+        raise ValueError(
+            f"'..' is not allowed: images must stay inside datasets/, found '{written}'"
+        )
+    root = datasets.resolve()
+    try:
+        target = (root / relative).resolve()
+    except (OSError, RuntimeError) as error:  # a loop of symbolic links
+        raise ValueError(f"'{written}' cannot be resolved: {error}") from error
+    if not target.is_relative_to(root):
+        raise ValueError(f"'{written}' is a symbolic link that points outside datasets/")
+    if not target.is_file():
+        if target.exists():
+            raise ValueError(f"'{written}' is not a file")
+        folder = target.parent
+        siblings = [path.name for path in folder.iterdir()] if folder.is_dir() else []
+        raise ValueError(
+            f"'{written}' does not exist in {datasets}{suggest(relative.name, siblings)}"
+        )
+    return target
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """``(width, height)`` as the image is shown, i.e. after its EXIF rotation.
+
+    Raises:
+        ValueError: if Pillow cannot read the file, it is damaged, or it is a decompression
+            bomb.
+    """
+    from PIL import ExifTags, Image, UnidentifiedImageError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as image:
+                width, height = image.size
+                # JPEG and WebP keep EXIF in the header; Pillow decodes a PNG to look for it.
+                orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+            raise ValueError(f"the image is too large for a lesson: {error}") from error
+        except UnidentifiedImageError as error:
+            raise ValueError("not an image file Pillow can read (use PNG or JPEG)") from error
+        except (OSError, SyntaxError, ValueError, EOFError) as error:
+            raise ValueError(f"the image file is damaged: {error}") from error
+    # Orientations 5 to 8 turn the picture by a quarter: width and height swap.
+    return (height, width) if orientation in {5, 6, 7, 8} else (width, height)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _reference(value: object) -> tuple[int, int] | None:
+    try:
+        return TypeAdapter(Reference).validate_python(value)
+    except ValidationError:
+        return None  # pass 1 reports it
+
+
+def _panel(value: object) -> PanelEntry | None:
+    try:
+        return PanelEntry.model_validate(value)
+    except ValidationError:
+        return None  # pass 1 reports it
+
+
+class SemanticChecks:
+    """Runs pass 2 over a parsed, possibly broken, lesson mapping.
+
+    Each check looks only at the fields it needs, so a wrong type in one field of a step does
+    not hide a missing image named in another. After :meth:`run`, ``issues`` holds
+    ``(location, message)`` pairs, ``files`` and ``sizes`` the file and shown size of each
+    readable image, and ``step_images`` the image id each step shows.
+    """
+
+    def __init__(self, raw: dict[str, Any], datasets: Path) -> None:
+        self.raw = raw
+        self.datasets = datasets
+        self.issues: list[tuple[Location, str]] = []
+        self.files: dict[str, Path] = {}
+        self.sizes: dict[str, tuple[int, int]] = {}
+        self.step_images: list[str | None] = []
+
+    def run(self) -> None:
+        model = self.raw.get("model", "resnet101")
+        architecture = model if model in ARCHITECTURES else None  # else pass 1 reports it
+        weights = _text(self.raw.get("weights", "imagenet"))
+        if architecture is not None and weights is not None:
+            self._weights(architecture, weights, ("weights",))
+        layers = self.raw.get("layers")
+        if isinstance(layers, list):
+            self._repeats(("layers",), [(layer, None) for layer in layers], "layer")
+        images = self.raw.get("images")
+        image_ids = [str(key) for key in images] if isinstance(images, dict) else []
+        if isinstance(images, dict):
+            self._images(images)
+        steps = self.raw.get("steps")
+        if isinstance(steps, list):
+            self._steps(steps, image_ids, architecture, weights)
+
+    def _weights(self, architecture: str, name: str, location: Location) -> None:
+        try:
+            check_weights(architecture, name)
+        except ValueError as error:
+            self.issues.append((location, str(error)))
+
+    def _repeats(self, at: Location, entries: list[tuple[object, object]], what: str) -> None:
+        for index, entry in enumerate(entries):
+            if entry in entries[:index]:
+                name, weights = entry
+                shown = f"{name} with weights {weights}" if weights else f"{name}"
+                self.issues.append(((*at, index), f"{shown} is already shown; remove this {what}"))
+
+    def _images(self, images: dict[str, Any]) -> None:
+        if not self.datasets.is_dir():
+            self.issues.append(
+                (
+                    ("images",),
+                    f"the datasets directory {self.datasets} does not exist (image paths are "
+                    "looked up there; CLASSROOM_DATASETS_DIR changes it)",
+                )
+            )
+            return
+        for image_id, value in images.items():
+            written = _text(value.get("path")) if isinstance(value, dict) else None
+            if not written:
+                continue  # pass 1 reports it
+            try:
+                path = resolve_image_path(self.datasets, written)
+                self.sizes[image_id] = image_size(path)
+            except ValueError as error:
+                self.issues.append((("images", image_id, "path"), str(error)))
+            else:
+                self.files[image_id] = path
+
+    def _steps(
+        self,
+        steps: list[Any],
+        image_ids: list[str],
+        architecture: str | None,
+        default_weights: str | None,
+    ) -> None:
+        # A step without `image:` shows the previous step's image; the first, the first image.
+        previous = image_ids[0] if image_ids else None
+        first_use: dict[str, int] = {}
+        for index, value in enumerate(steps):
+            step: dict[str, Any] = value if isinstance(value, dict) else {}
+            here: Location = ("steps", index)
+            written = step.get("image")
+            image = _text(written) if written is not None else previous
+            previous = image
+            self.step_images.append(image)
+            if isinstance(written, str) and written not in image_ids:
+                self.issues.append(
+                    (
+                        (*here, "image"),
+                        f"no image '{written}' under images:{suggest(written, image_ids)}"
+                        f" (known: {', '.join(image_ids) or 'none'})",
+                    )
+                )
+
+            step_id = _text(step.get("id")) or f"step-{index + 1}"
+            if step_id in first_use:
+                self.issues.append(
+                    (
+                        (*here, "id") if "id" in step else here,
+                        f"duplicate step id '{step_id}' (also used by steps[{first_use[step_id]}])",
+                    )
+                )
+            first_use.setdefault(step_id, index)
+
+            reference = _reference(step.get("reference"))
+            if step.get("locked") is True and step.get("reference") is None:
+                self.issues.append(
+                    ((*here, "locked"), "a locked step needs a reference: [x, y] to hold")
+                )
+            size = self.sizes.get(image) if image is not None else None
+            if reference is not None and size is not None:
+                self._inside(reference, size, (*here, "reference"))
+
+            layers = step.get("layers")
+            if isinstance(layers, list):
+                self._panels(layers, (*here, "layers"), architecture, default_weights)
+
+    def _inside(self, reference: tuple[int, int], size: tuple[int, int], at: Location) -> None:
+        x, y = reference
+        width, height = size
+        if x >= width or y >= height:
+            self.issues.append(
+                (
+                    at,
+                    f"expected two whole numbers [x, y] inside the {width}×{height} image "  # noqa: RUF001
+                    f"(x below {width}, y below {height}), found [{x}, {y}]",
+                )
+            )
+
+    def _panels(
+        self,
+        layers: list[Any],
+        at: Location,
+        architecture: str | None,
+        default_weights: str | None,
+    ) -> None:
+        shown: list[tuple[object, object]] = []
+        for index, value in enumerate(layers):
+            panel = _panel(value)
+            if panel is None:
+                shown.append((None, index))  # never equal to another entry
+                continue
+            if architecture is not None and panel.weights is not None:
+                self._weights(architecture, panel.weights, (*at, index, "weights"))
+            shown.append((panel.layer, panel.weights or default_weights))
+        self._repeats(at, shown, "panel")

@@ -1,0 +1,89 @@
+"""``classroom check`` and ``python -m classroom.lessons``: check lesson files, print results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from classroom.lessons.loader import discover_lessons, load_lesson
+from classroom.lessons.problems import LessonError
+from classroom.lessons.schema import lesson_schema
+
+__all__ = ["check_from_cli", "main"]
+
+
+def _tick() -> str:
+    """A check mark where the terminal can show one (a Windows code page may not)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "✓".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return "OK"
+    return "✓"
+
+
+def _targets(paths: Sequence[Path], echo: Callable[[str], None]) -> tuple[list[Path], bool]:
+    files: list[Path] = []
+    ok = True
+    for target in paths:
+        if target.is_dir():
+            found = discover_lessons(target)
+            if not found:
+                echo(f"{target}: no lesson files (*.yaml, *.yml) in this directory")
+                ok = False
+            files.extend(found)
+        elif target.exists():
+            files.append(target)
+        else:
+            echo(f"{target}: no such file or directory")
+            ok = False
+    return files, ok
+
+
+def check_from_cli(paths: list[Path], *, echo: Callable[[str], None] = print) -> bool:
+    """Check lesson files, and directories of them; print one line per result.
+
+    A valid lesson prints ``✓ lessons/x.yaml (6 steps)``; each problem prints as
+    ``file:line: field: message``, which editors and CI logs make clickable.
+
+    Returns:
+        ``True`` when every lesson is valid.
+    """
+    files, ok = _targets(paths, echo)
+    tick = _tick()
+    failed = 0
+    for file in files:
+        try:
+            lesson = load_lesson(file)
+        except LessonError as error:
+            failed += 1
+            for problem in error.problems:
+                echo(str(problem))
+        else:
+            count = len(lesson.steps)
+            echo(f"{tick} {file} ({count} step{'' if count == 1 else 's'})")
+    if failed:
+        echo(f"problems in {failed} of {len(files)} lesson files")
+    return ok and not failed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m classroom.lessons [--schema] [PATHS...]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m classroom.lessons",
+        description="Check lesson files, or print the JSON Schema of the lesson format.",
+    )
+    parser.add_argument(
+        "--schema",
+        action="store_true",
+        help="print the JSON Schema (the content of lessons/lesson.schema.json) and exit",
+    )
+    parser.add_argument("paths", nargs="*", type=Path, help="lesson files or directories")
+    arguments = parser.parse_args(argv)
+    if arguments.schema:
+        print(json.dumps(lesson_schema(), indent=2, ensure_ascii=False))
+        return 0
+    return 0 if check_from_cli(arguments.paths or [Path("lessons")]) else 1

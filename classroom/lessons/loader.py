@@ -1,0 +1,138 @@
+"""Loading a lesson file: YAML, then the schema, then the semantic checks, then resolution."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+from pydantic import ValidationError
+
+from classroom.lessons.checks import SemanticChecks
+from classroom.lessons.model import Lesson, LessonImage, Panel, Step
+from classroom.lessons.problems import LessonError, LessonProblem, describe, field_path
+from classroom.lessons.safe_yaml import Location, YamlSourceError, read_yaml
+from classroom.lessons.schema import LessonFile, StepEntry, explain_all
+
+__all__ = ["LESSON_SUFFIXES", "default_datasets_dir", "discover_lessons", "load_lesson"]
+
+LESSON_SUFFIXES: Final = (".yaml", ".yml")
+
+
+def default_datasets_dir(lesson_path: Path) -> Path:
+    """``$CLASSROOM_DATASETS_DIR`` if set, else ``datasets/`` beside the lesson's directory.
+
+    The bundled lessons live in ``<repo>/lessons`` and their images in ``<repo>/datasets``.
+    """
+    configured = os.environ.get("CLASSROOM_DATASETS_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    return lesson_path.resolve().parent.parent / "datasets"
+
+
+def discover_lessons(directory: Path) -> list[Path]:
+    """The lesson files (``*.yaml``, ``*.yml``) directly inside ``directory``, sorted by name."""
+    return sorted(
+        path
+        for path in directory.iterdir()
+        if path.suffix in LESSON_SUFFIXES and not path.name.startswith(".") and path.is_file()
+    )
+
+
+def load_lesson(path: Path, *, datasets_dir: Path | None = None) -> Lesson:
+    """Read, check and resolve one lesson file.
+
+    Args:
+        path: the YAML file.
+        datasets_dir: the directory image paths are relative to; default
+            :func:`default_datasets_dir`.
+
+    Raises:
+        LessonError: listing every problem of the file, with line and field, sorted by line.
+    """
+    try:
+        document = read_yaml(path)
+    except YamlSourceError as error:
+        found = error.problem
+        raise LessonError([LessonProblem(path, found.line, "", found.message)]) from error
+
+    problems = [
+        LessonProblem(path, found.line, field_path(found.location), found.message)
+        for found in document.problems
+    ]
+
+    def report(location: Location, message: str) -> None:
+        problems.append(
+            LessonProblem(path, document.line_of(location), field_path(location), message)
+        )
+
+    raw = document.data
+    if not isinstance(raw, dict):
+        shown = "an empty file" if raw is None else describe(raw)
+        report((), f"expected a lesson: a mapping of title:, images:, steps: ..., found {shown}")
+        raise LessonError(problems)
+
+    parsed: LessonFile | None = None
+    try:
+        parsed = LessonFile.model_validate(raw)
+    except ValidationError as error:
+        for location, message in explain_all(error.errors(include_url=False)):
+            report(location, message)
+
+    checks = SemanticChecks(raw, datasets_dir or default_datasets_dir(path))
+    checks.run()
+    for location, message in checks.issues:
+        report(location, message)
+
+    if problems or parsed is None:
+        raise LessonError(problems)
+    return _resolve(path, parsed, checks)
+
+
+def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks) -> Lesson:
+    """Fill in every default of a lesson that passed both passes."""
+
+    def panels(entry: StepEntry) -> list[Panel]:
+        if entry.layers is None:
+            return [Panel(layer=name, weights=parsed.weights) for name in parsed.layers]
+        return [Panel(layer=p.layer, weights=p.weights or parsed.weights) for p in entry.layers]
+
+    steps = []
+    for index, (entry, image) in enumerate(zip(parsed.steps, checks.step_images, strict=True)):
+        if image is None:  # pragma: no cover - pass 2 resolved every step of a valid lesson
+            raise AssertionError(f"step {index} has no image")
+        steps.append(
+            Step(
+                id=entry.id or f"step-{index + 1}",
+                title=entry.title or f"Step {index + 1}",
+                text=entry.text,
+                image=image,
+                reference=entry.reference,
+                locked=entry.locked,
+                panels=panels(entry),
+                question=entry.question,
+            )
+        )
+    images = [
+        LessonImage(
+            id=image_id,
+            path=checks.files[image_id],
+            caption=entry.caption,
+            attribution=entry.attribution,
+        )
+        for image_id, entry in parsed.images.items()
+    ]
+    return Lesson(
+        id=path.stem,
+        path=path.resolve(),
+        title=parsed.title,
+        audience=parsed.audience,
+        summary=parsed.summary,
+        model=parsed.model,
+        weights=parsed.weights,
+        layers=list(parsed.layers),
+        precision=parsed.precision,
+        max_side=parsed.max_side,
+        images=images,
+        steps=steps,
+    )

@@ -1,0 +1,88 @@
+"""A checked lesson with every default resolved: the only form the rest of classroom sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from classroom.lessons.schema import DEFAULT_LAYERS, LAYERS, Precision, Question
+
+__all__ = ["Lesson", "LessonImage", "Panel", "Question", "Step"]
+
+
+class _Resolved(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LessonImage(_Resolved):
+    """One curated image of a lesson."""
+
+    id: str
+    path: Path = Field(description="Absolute path of the file, inside the datasets directory.")
+    caption: str
+    attribution: str
+
+
+class Panel(_Resolved):
+    """One panel of the multi-layer view: a layer computed with one set of weights."""
+
+    layer: str
+    weights: str = Field(description="imagenet, untrained or a torchvision weights enum member.")
+
+
+class Step(_Resolved):
+    """One step of a lesson."""
+
+    id: str
+    title: str
+    text: str = Field(description="Markdown.")
+    image: str = Field(description="The id of a LessonImage of the lesson.")
+    reference: tuple[int, int] | None = Field(
+        description="Preset reference pixel (x, y) in original image pixels, after EXIF rotation."
+    )
+    locked: bool
+    panels: list[Panel] = Field(description="The step's own layers, else the lesson's layers.")
+    question: Question | None
+
+
+class Lesson(_Resolved):
+    """A lesson whose images exist and whose steps are complete."""
+
+    id: str = Field(description="The file name without its suffix, e.g. edges-to-parts.")
+    path: Path = Field(description="The lesson file.")
+    title: str
+    audience: str
+    summary: str
+    model: str = "resnet101"
+    weights: str = "imagenet"
+    layers: list[str] = list(DEFAULT_LAYERS)
+    precision: Precision = 8
+    max_side: int = 1024
+    images: list[LessonImage]
+    steps: list[Step]
+
+    def image(self, image_id: str) -> LessonImage:
+        """The image called ``image_id``.
+
+        Raises:
+            KeyError: if the lesson has no such image.
+        """
+        for image in self.images:
+            if image.id == image_id:
+                return image
+        raise KeyError(image_id)
+
+    def feature_needs(self) -> list[tuple[LessonImage, str, tuple[str, ...]]]:
+        """Every (image, weights, layers) some step shows: what must be prepared.
+
+        In order of first use in the lesson, with each tuple's layers in network order.
+        """
+        needs: dict[tuple[str, str], set[str]] = {}
+        for step in self.steps:
+            for panel in step.panels:
+                needs.setdefault((step.image, panel.weights), set()).add(panel.layer)
+        return [
+            (self.image(image_id), weights, tuple(name for name in LAYERS if name in layers))
+            for (image_id, weights), layers in needs.items()
+        ]
