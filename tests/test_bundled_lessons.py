@@ -1,0 +1,112 @@
+"""The bundled lessons and images: valid, licensed, small, and covering the four use cases."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from PIL import Image
+
+from classroom.lessons import discover_lessons, lesson_schema, load_lesson
+from classroom.lessons.cli import main as lessons_main
+from classroom.lessons.safe_yaml import read_yaml
+from tests.conftest import REPO_ROOT
+
+BUNDLED = REPO_ROOT / "lessons"
+DATASETS = REPO_ROOT / "datasets"
+SCHEMA_FILE = BUNDLED / "lesson.schema.json"
+
+
+@pytest.fixture(autouse=True)
+def _datasets_beside_lessons(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CLASSROOM_DATASETS_DIR", raising=False)
+
+
+def bundled_lessons() -> list[Path]:
+    return discover_lessons(BUNDLED)
+
+
+@pytest.mark.parametrize("path", bundled_lessons(), ids=lambda path: path.stem)
+def test_bundled_lesson_is_valid(path: Path) -> None:
+    lesson = load_lesson(path)
+    assert len(lesson.steps) >= 5
+    assert path.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=lesson.schema.json\n"
+    )
+    for image in lesson.images:
+        assert image.path.is_relative_to(DATASETS.resolve())
+        assert re.search(r"CC0|[Pp]ublic domain", image.attribution), image.attribution
+    for step in lesson.steps:
+        assert step.question is None or (step.question.hint and step.question.answer)
+
+
+def test_bundled_lessons_cover_the_four_use_cases() -> None:
+    lessons = {path.stem: load_lesson(path) for path in bundled_lessons()}
+    assert {
+        "edges-to-parts",
+        "beyond-photographs",
+        "when-the-network-disagrees",
+        "trained-vs-untrained",
+    } <= set(lessons)
+    # Trained versus untrained: every step shows one layer with both weight sets.
+    for step in lessons["trained-vs-untrained"].steps:
+        weights_by_layer: dict[str, set[str]] = {}
+        for panel in step.panels:
+            weights_by_layer.setdefault(panel.layer, set()).add(panel.weights)
+        assert any(weights == {"imagenet", "untrained"} for weights in weights_by_layer.values())
+
+
+def dataset_images() -> list[Path]:
+    return sorted(path for path in DATASETS.iterdir() if path.suffix in {".png", ".jpg"})
+
+
+def test_datasets_are_small_licensed_and_used() -> None:
+    images = dataset_images()
+    assert 8 <= len(images) <= 12
+    assert sum(path.stat().st_size for path in images) < 4_000_000
+    licences = (DATASETS / "LICENSES.md").read_text(encoding="utf-8")
+    used = {image.path for path in bundled_lessons() for image in load_lesson(path).images}
+    for path in images:
+        assert f"| `{path.name}` |" in licences, f"{path.name} has no row in LICENSES.md"
+        with Image.open(path) as image:
+            assert max(image.size) <= 1024, path.name
+        assert path.resolve() in used, f"no bundled lesson uses {path.name}"
+
+
+def test_the_committed_schema_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    assert lessons_main(["--schema"]) == 0
+    generated = capsys.readouterr().out
+    assert json.loads(generated) == lesson_schema()
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == generated, (
+        "lessons/lesson.schema.json is stale: run "
+        "`python -m classroom.lessons --schema > lessons/lesson.schema.json`"
+    )
+
+
+@pytest.mark.parametrize("path", bundled_lessons(), ids=lambda path: path.stem)
+def test_the_schema_accepts_the_bundled_lessons(path: Path) -> None:
+    jsonschema.validate(read_yaml(path).data, lesson_schema())
+
+
+def test_the_bundled_lessons_pass_as_a_real_command() -> None:
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    environment.pop("CLASSROOM_DATASETS_DIR", None)
+    completed = subprocess.run(
+        [sys.executable, "-m", "classroom", "check", "lessons/"],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    lines = completed.stdout.splitlines()
+    assert len(lines) == len(discover_lessons(BUNDLED)) >= 4
+    assert all(re.fullmatch(r"✓ lessons/[a-z-]+\.yaml \(\d+ steps\)", line) for line in lines)
