@@ -110,3 +110,17 @@ def test_the_bundled_lessons_pass_as_a_real_command() -> None:
     lines = completed.stdout.splitlines()
     assert len(lines) == len(discover_lessons(BUNDLED)) >= 4
     assert all(re.fullmatch(r"✓ lessons/[a-z-]+\.yaml \(\d+ steps\)", line) for line in lines)
+
+
+def test_the_documented_example_is_a_valid_lesson(tmp_path: Path) -> None:
+    guide = (REPO_ROOT / "docs" / "lessons.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(# yaml-language-server.*?)```", guide, re.DOTALL)
+    assert example is not None
+    path = tmp_path / "example.yaml"
+    path.write_text(example.group(1), encoding="utf-8")
+    lesson = load_lesson(path, datasets_dir=DATASETS)
+    assert [step.image for step in lesson.steps] == ["cat", "cat", "coffee"]
+    assert [(p.layer, p.weights) for p in lesson.steps[1].panels] == [
+        ("conv4_x", "imagenet"),
+        ("conv4_x", "untrained"),
+    ]
