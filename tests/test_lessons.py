@@ -6,6 +6,8 @@ problem an instructor would read: line, field and message.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -693,3 +695,11 @@ def test_damage_gives_a_lesson_or_located_problems(fuzz_tree: LessonTree, conten
         assert problem.file == path
         assert problem.message
         assert problem.line is None or 1 <= problem.line <= line_count, problem
+
+
+def test_checking_lessons_does_not_import_torch() -> None:
+    code = "import sys, classroom.lessons; print(sorted({'torch', 'streamlit'} & set(sys.modules)))"
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.strip() == "[]"
