@@ -41,6 +41,7 @@ __all__ = [
     "RequestResult",
     "load_prepared",
     "prepare",
+    "prepare_and_report",
     "prepare_from_cli",
     "requests_for_lesson",
 ]
@@ -427,7 +428,54 @@ def prepare_from_cli(
     A lesson that does not load is reported and the others are still prepared. Returns True
     when everything was prepared.
     """
+    from rich.markup import escape
+
+    from classroom import lessons
+
+    console = _console()
+    files = _lesson_files(paths)
+    if not files:
+        console.print(f"No lesson files (*.yaml, *.yml) in {escape(', '.join(map(str, paths)))}.")
+        return False
+    lessons_ok = True
+    requests: list[PrepareRequest] = []
+    for file in files:
+        try:
+            lesson_requests = requests_for_lesson(lessons.load_lesson(file))
+        except (ValueError, OSError) as error:
+            console.print(f"[red]✗ lesson not prepared:[/red] {escape(str(error))}")
+            lessons_ok = False
+            continue
+        if precision is not None:
+            lesson_requests = [
+                replace(r, precision=cast("Precision", precision)) for r in lesson_requests
+            ]
+        requests.extend(lesson_requests)
+    prepared = prepare_and_report(
+        requests, untrained=untrained, weights_file=weights_file, console=console
+    )
+    return lessons_ok and prepared
+
+
+def _console() -> Console:
     from rich.console import Console
+
+    # soft_wrap: long paths in messages stay on one line, so they can be copied.
+    return Console(highlight=False, soft_wrap=True)
+
+
+def prepare_and_report(
+    requests: Sequence[PrepareRequest],
+    store: FeatureStore | None = None,
+    *,
+    untrained: bool = False,
+    weights_file: Path | None = None,
+    console: Console | None = None,
+) -> bool:
+    """:func:`prepare` with a ``rich`` progress bar, then a summary; True when all succeeded.
+
+    Failures are printed as messages, never as tracebacks, each cause once.
+    """
     from rich.markup import escape
     from rich.progress import (
         BarColumn,
@@ -438,30 +486,8 @@ def prepare_from_cli(
         TimeElapsedColumn,
     )
 
-    from classroom import lessons
-
-    console = Console(highlight=False)
-    ok = True
-    requests: list[PrepareRequest] = []
-    files = _lesson_files(paths)
-    if not files:
-        console.print(f"No lesson files (*.yaml, *.yml) in {escape(', '.join(map(str, paths)))}.")
-        return False
-    for file in files:
-        try:
-            lesson = lessons.load_lesson(file)
-            lesson_requests = requests_for_lesson(lesson)
-        except (ValueError, OSError) as error:
-            console.print(f"[red]✗ lesson not prepared:[/red] {escape(str(error))}")
-            ok = False
-            continue
-        if precision is not None:
-            lesson_requests = [
-                replace(r, precision=cast("Precision", precision)) for r in lesson_requests
-            ]
-        requests.extend(lesson_requests)
-
-    store = FeatureStore()
+    console = console if console is not None else _console()
+    store = store if store is not None else FeatureStore()
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -478,9 +504,8 @@ def prepare_from_cli(
         report = prepare(
             requests, store, weights_file=weights_file, untrained=untrained, progress=show
         )
-
     _print_summary(console, report, store)
-    return ok and report.ok
+    return report.ok
 
 
 def _print_summary(console: Console, report: PrepareReport, store: FeatureStore) -> None:
@@ -500,4 +525,7 @@ def _print_summary(console: Console, report: PrepareReport, store: FeatureStore)
         f"Store: {escape(str(store.root))}"
     )
     if untrained:
-        console.print("[yellow]Features from untrained (seeded random) weights are labelled so.[/]")
+        console.print(
+            "[yellow]Some features come from untrained (seeded random) weights; "
+            "the app labels them 'untrained'.[/]"
+        )

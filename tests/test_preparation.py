@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from rich.console import Console
 from torch import nn
 
 from classroom import encoding, images, models, preparation
@@ -349,3 +351,47 @@ def test_load_prepared_never_downloads(feature_store: FeatureStore, make_image: 
     with pytest.raises(models.WeightsUnavailableError, match="downloading is switched off"):
         preparation.load_prepared(request, feature_store)
     assert preparation.load_prepared(request, feature_store, untrained=True) is None
+
+
+# -- the report printed for the command line -------------------------------------------------------
+
+
+def _recording_console() -> Console:
+    return Console(file=io.StringIO(), highlight=False, soft_wrap=True, width=100)
+
+
+def _printed(console: Console) -> str:
+    assert isinstance(console.file, io.StringIO)
+    return console.file.getvalue()
+
+
+def test_the_summary_counts_what_was_prepared(
+    feature_store: FeatureStore, make_image: MakeImage
+) -> None:
+    requests = [_request(make_image("a.png", 64, 64), source="demo: a")]
+    console = _recording_console()
+    assert preparation.prepare_and_report(requests, feature_store, console=console)
+    printed = _printed(console)
+    assert "2 feature maps prepared, 0 already prepared, 0 of 1 requests failed." in printed
+    assert f"Store: {feature_store.root}" in printed
+    assert "come from untrained (seeded random) weights; the app labels them" in printed
+
+
+def test_missing_weights_are_explained_once_without_a_traceback(
+    feature_store: FeatureStore, make_image: MakeImage
+) -> None:
+    requests = [
+        _request(make_image(f"{name}.png", 64, 64), weights="imagenet", source=f"demo: {name}")
+        for name in ("a", "b")
+    ]
+    console = _recording_console()
+
+    assert not preparation.prepare_and_report(requests, feature_store, console=console)
+
+    printed = _printed(console)
+    assert "✗ not prepared: demo: a, demo: b" in printed
+    assert printed.count("are not available") == 1
+    assert f"Expected file: {models.hub_checkpoint_path('resnet18')}" in printed
+    assert "Traceback" not in printed
+    assert "the app labels them" not in printed
+    assert "0 feature maps prepared, 0 already prepared, 2 of 2 requests failed." in printed
