@@ -8,6 +8,7 @@ import pickle
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 import torchvision
@@ -186,7 +187,13 @@ _NOT_STATE_DICTS: dict[str, tuple[object, str]] = {
         "a training checkpoint keeps the state dict under one of its keys",
     ),
     "object": (_NotATensor(), r"holds the Python object [\w.]*_NotATensor, and only tensors"),
-    "random bytes": (os.urandom(4096), "is not a PyTorch state dict file"),
+    **{
+        f"random bytes {seed}": (
+            np.random.default_rng(seed).bytes(4096),
+            "is not a PyTorch state dict file",
+        )
+        for seed in range(8)
+    },
     "plain pickle": (pickle.dumps({"a": 1}, protocol=2), "cannot be loaded as weights"),
     "empty file": (b"", "cannot be loaded as weights"),
 }
