@@ -187,7 +187,7 @@ class _Pipeline:
 
     def weights(self, request: PrepareRequest) -> models.ResolvedWeights:
         """The request's weights, resolved once per run (a failure is remembered, not retried)."""
-        name = models.UNTRAINED if self.untrained else request.weights
+        name = _weights_name(request, self.untrained)
         cache_key = (request.architecture, name)
         if cache_key not in self._weights:
             try:
@@ -220,17 +220,7 @@ class _Pipeline:
         weights = self.weights(request)
         identity = weights.identity
         image_sha256 = images.content_sha256(request.image)
-        keys = {
-            layer: EntryKey(
-                image_sha256=image_sha256,
-                max_side=request.max_side,
-                model=request.architecture,
-                weights_id=identity.weights_id,
-                layer=layer,
-                precision=request.precision,
-            )
-            for layer in dict.fromkeys(request.layers)
-        }
+        keys = _entry_keys(request, image_sha256, identity)
         lock = _lock_name(image_sha256, request.max_side, request.architecture, identity)
         with self.store.lock(lock):
             # Checked under the lock: another process may have just prepared them.
@@ -262,6 +252,27 @@ class _Pipeline:
                     )
                     self.store.write(keys[layer], info, encode(maps[layer], request.precision))
         return RequestResult(request, prepared=missing, present=present, weights=identity)
+
+
+def _weights_name(request: PrepareRequest, untrained: bool) -> str:
+    return models.UNTRAINED if untrained else request.weights
+
+
+def _entry_keys(
+    request: PrepareRequest, image_sha256: str, weights: models.WeightsIdentity
+) -> dict[str, EntryKey]:
+    """The store key of each requested layer, in request order."""
+    return {
+        layer: EntryKey(
+            image_sha256=image_sha256,
+            max_side=request.max_side,
+            model=request.architecture,
+            weights_id=weights.weights_id,
+            layer=layer,
+            precision=request.precision,
+        )
+        for layer in dict.fromkeys(request.layers)
+    }
 
 
 _T = TypeVar("_T")
@@ -363,8 +374,9 @@ def load_prepared(
     """The request's prepared entries, or None when anything is missing (then :func:`prepare`).
 
     Reads are memory-mapped: the operating system shares one copy of each file among all
-    sessions, and nothing is copied per request. Weights are only identified here, never
-    downloaded or loaded.
+    sessions, and nothing is copied. Each call validates the files (a checksum pass over
+    them), so the app keeps the result in ``st.cache_resource`` rather than calling this on
+    every rerun. Weights are only identified here, never downloaded or loaded.
 
     Raises:
         images.ImageError: if the image file cannot be read.
@@ -372,24 +384,18 @@ def load_prepared(
         models.WeightsFileError: if ``weights_file`` cannot be read.
     """
     store = store if store is not None else FeatureStore()
-    name = models.UNTRAINED if untrained else request.weights
     weights = models.resolve_weights(
-        request.architecture, name, weights_file=weights_file, download=False
+        request.architecture,
+        _weights_name(request, untrained),
+        weights_file=weights_file,
+        download=False,
     )
     image_sha256 = images.content_sha256(request.image)
     image_path = store.image_path(image_sha256, request.max_side)
     if not image_path.is_file():
         return None
     layers: dict[str, PreparedLayer] = {}
-    for layer in request.layers:
-        key = EntryKey(
-            image_sha256=image_sha256,
-            max_side=request.max_side,
-            model=request.architecture,
-            weights_id=weights.identity.weights_id,
-            layer=layer,
-            precision=request.precision,
-        )
+    for layer, key in _entry_keys(request, image_sha256, weights.identity).items():
         prepared = store.read(key)
         if prepared is None:
             return None
