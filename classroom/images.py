@@ -143,6 +143,8 @@ def upright_size(path: Path) -> tuple[int, int]:
             orientation = opened.getexif().get(ExifTags.Base.Orientation, 1)
     except UnidentifiedImageError:
         raise ImageError(f"{path}: is not an image file Pillow can read") from None
+    except Image.DecompressionBombError:
+        raise ImageError(f"{path}: has too many pixels to be opened safely") from None
     except OSError as error:
         raise _unreadable(path, error) from None
     # Orientations 5 to 8 turn the picture by a quarter: width and height swap.
