@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 import pytest
+from PIL import Image
+
+if TYPE_CHECKING:
+    from torch import nn
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,3 +63,84 @@ def _private_caches(
     base = tmp_path_factory.mktemp("caches")
     monkeypatch.setenv("TORCH_HOME", str(base / "torch"))
     monkeypatch.setenv("CLASSROOM_CACHE_DIR", str(base / "store"))
+
+
+# -- pictures -----------------------------------------------------------------------------------
+
+
+def picture(width: int, height: int, seed: int = 0) -> npt.NDArray[np.uint8]:
+    """A deterministic RGB picture with smooth regions, edges and texture (not plain noise)."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float64)
+    red = 255 * x / max(width - 1, 1)
+    green = 255 * y / max(height - 1, 1)
+    disc = (x - width * 0.6) ** 2 + (y - height * 0.4) ** 2 < (min(width, height) * 0.25) ** 2
+    blue = np.where(disc, 220.0, 40.0) + 30 * np.sin(x / 3.0) * (y > height / 2)
+    stack = np.stack([red, green, blue], axis=-1) + rng.normal(0, 6, (height, width, 3))
+    return np.clip(np.rint(stack), 0, 255).astype(np.uint8)
+
+
+@pytest.fixture
+def make_image(tmp_path: Path) -> Callable[..., Path]:
+    """Write a test picture: ``make_image(name, width, height, mode="RGB", **save_options)``."""
+
+    def write(name: str, width: int, height: int, mode: str = "RGB", **options: Any) -> Path:
+        path = tmp_path / name
+        Image.fromarray(picture(width, height)).convert(mode).save(path, **options)
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def natural_image(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real photograph (matplotlib's sample of Grace Hopper) at 219 x 256 pixels."""
+    from matplotlib import cbook
+
+    source = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    path = tmp_path_factory.mktemp("natural") / "grace_hopper.png"
+    with Image.open(source) as photo:
+        photo.convert("RGB").resize((219, 256), Image.Resampling.LANCZOS).save(path)
+    return path
+
+
+# -- networks and weights files ----------------------------------------------------------------
+
+SEEDED_WEIGHTS_SEED = 1234
+
+
+@pytest.fixture(scope="session")
+def resnet18_seeded() -> nn.Module:
+    """A resnet18 with seed-1234 random weights: stands in for pretrained weights."""
+    import torch
+    import torchvision
+
+    torch.manual_seed(SEEDED_WEIGHTS_SEED)
+    model: nn.Module = torchvision.models.resnet18(weights=None)
+    return model.eval()
+
+
+@pytest.fixture(scope="session")
+def resnet18_weights_file(
+    tmp_path_factory: pytest.TempPathFactory, resnet18_seeded: nn.Module
+) -> Path:
+    """The state dict of :func:`resnet18_seeded`, saved with ``torch.save`` (read-only use)."""
+    import torch
+
+    path = tmp_path_factory.mktemp("weights") / "seeded-resnet18.pth"
+    torch.save(resnet18_seeded.state_dict(), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def resnet18_untrained() -> nn.Module:
+    from classroom import models
+
+    return models.build_model(models.untrained_weights("resnet18"))
+
+
+@pytest.fixture(scope="session")
+def resnet101_untrained() -> nn.Module:
+    from classroom import models
+
+    return models.build_model(models.untrained_weights("resnet101"))

@@ -1,0 +1,199 @@
+"""The numpy reference: similarity values, stretch, colour table, coordinates vs real ResNets."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from torch import nn
+from torchvision.models import get_model_builder
+from torchvision.models.feature_extraction import create_feature_extractor
+
+from classroom import models, similarity
+from classroom.extraction import FeatureExtractor
+from tests.conftest import picture
+
+# -- similarity ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("vector", "reference", "angular", "cosine"),
+    [
+        ([1.0, 2.0, 3.0], [2.0, 4.0, 6.0], 1.0, 1.0),
+        ([1.0, 0.0], [0.0, 5.0], 0.0, 0.0),
+        ([1.0, 1.0], [1.0, 0.0], 0.5, math.sqrt(0.5)),
+        ([1.0, -2.0], [-1.0, 2.0], -1.0, -1.0),
+        ([0.0, 0.0], [1.0, 0.0], 0.0, 0.0),
+        ([1.0, 0.0], [0.0, 0.0], 0.0, 0.0),
+        ([0.0, 0.0], [0.0, 0.0], 0.0, 0.0),
+    ],
+    ids=[
+        "parallel",
+        "orthogonal",
+        "45-degrees",
+        "opposite",
+        "zero-vector",
+        "zero-reference",
+        "both",
+    ],
+)
+def test_known_values(
+    vector: list[float], reference: list[float], angular: float, cosine: float
+) -> None:
+    assert similarity.angular_similarity(np.array([vector]), reference)[0] == pytest.approx(angular)
+    assert similarity.cosine_similarity(np.array([vector]), reference)[0] == pytest.approx(cosine)
+
+
+def test_a_zero_reference_gives_an_all_zero_map() -> None:
+    vectors = np.random.default_rng(0).random((4, 5, 8))
+    assert not similarity.angular_similarity(vectors, np.zeros(8)).any()
+
+
+def test_the_reference_is_most_similar_to_itself() -> None:
+    vectors = np.random.default_rng(1).random((6, 7, 16))
+    result = similarity.angular_similarity(vectors, vectors[2, 3])
+    assert result.shape == (6, 7)
+    assert result[2, 3] == pytest.approx(1.0)
+    assert result.max() == result[2, 3]
+    assert result.min() >= 0  # non-negative vectors are never more than 90 degrees apart
+
+
+# -- stretch and colour table --------------------------------------------------------------------
+
+
+def test_stretch_maps_min_to_zero_and_max_to_one() -> None:
+    stretched, low, high = similarity.stretch([[0.2, 0.6], [0.4, 1.0]])
+    assert (low, high) == (0.2, 1.0)
+    np.testing.assert_allclose(stretched, [[0.0, 0.5], [0.25, 1.0]])
+
+
+def test_a_flat_map_stretches_to_zeros() -> None:
+    stretched, low, high = similarity.stretch(np.full((3, 3), 0.7))
+    assert (low, high) == (0.7, 0.7)
+    assert not stretched.any()
+
+
+@pytest.mark.parametrize(
+    ("value", "index"),
+    [
+        (0.0, 0),
+        (1.0, 255),
+        (-0.5, 0),
+        (1.5, 255),
+        (1 / 256, 1),
+        (np.nextafter(1 / 256, 0), 0),
+        (255 / 256, 255),
+        (np.nextafter(255 / 256, 0), 254),
+        (0.5, 128),
+    ],
+)
+def test_colour_table_index(value: float, index: int) -> None:
+    assert similarity.lut_index(value) == index
+
+
+@pytest.mark.parametrize("name", similarity.COLORMAPS)
+def test_colour_tables_have_256_rgb_entries_from_dark_to_light(name: similarity.Colormap) -> None:
+    table = similarity.colour_lut(name)
+    assert table.shape == (256, 3)
+    assert table.dtype == np.uint8
+    brightness = table.astype(int).sum(axis=1)
+    assert brightness[0] < brightness[128] < brightness[255]
+    assert np.array_equal(similarity.colourise([0.0, 1.0], name), table[[0, 255]])
+
+
+def test_viridis_ends_are_the_published_colours() -> None:
+    table = similarity.colour_lut("viridis")
+    assert tuple(table[0]) == (68, 1, 84)
+    assert tuple(table[255]) == (253, 231, 37)
+
+
+def test_channel_values_are_codes_times_scales() -> None:
+    codes = np.arange(24, dtype=np.float64).reshape(2, 3, 4)
+    scales = np.array([[1.0, 2.0, 0.5], [0.0, 1.0, 3.0]])
+    np.testing.assert_allclose(similarity.channel_values(codes, scales, 1), codes[..., 1] * scales)
+
+
+# -- coordinates ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("size", "stride", "cells"), [(1, 4, 1), (4, 4, 1), (5, 4, 2), (767, 16, 48), (1023, 32, 32)]
+)
+def test_grid_size_is_the_ceiling(size: int, stride: int, cells: int) -> None:
+    assert similarity.grid_size(size, stride) == cells
+
+
+@pytest.mark.parametrize(("size", "stride"), [(0, 4), (4, 0), (-3, 4)])
+def test_grid_size_refuses_empty_axes(size: int, stride: int) -> None:
+    with pytest.raises(ValueError, match="must be positive"):
+        similarity.grid_size(size, stride)
+
+
+def test_pixels_map_to_cells_up_to_the_edges() -> None:
+    # 33 x 47 image, stride 16: a 3 x 3 grid whose last row and column cover 1 and 15 pixels.
+    assert similarity.image_to_cell(0, 0, 16, 33, 47) == (0, 0)
+    assert similarity.image_to_cell(15, 15, 16, 33, 47) == (0, 0)
+    assert similarity.image_to_cell(16, 16, 16, 33, 47) == (1, 1)
+    assert similarity.image_to_cell(32, 46, 16, 33, 47) == (2, 2)
+    assert similarity.cell_to_image_rect(2, 2, 16, 33, 47) == (32, 32, 33, 47)
+    assert similarity.cell_to_image_rect(0, 1, 16, 33, 47) == (0, 16, 16, 32)
+
+
+@pytest.mark.parametrize("pixel", [(-1, 0), (33, 0), (0, 47)])
+def test_pixels_outside_the_image_are_refused(pixel: tuple[int, int]) -> None:
+    with pytest.raises(ValueError, match="outside the 33x47 image"):
+        similarity.image_to_cell(*pixel, 16, 33, 47)
+
+
+@pytest.mark.parametrize("cell", [(3, 0), (0, 3), (-1, 0)])
+def test_cells_outside_the_grid_are_refused(cell: tuple[int, int]) -> None:
+    with pytest.raises(ValueError, match="outside the grid"):
+        similarity.cell_to_image_rect(*cell, 16, 33, 47)
+
+
+def test_every_pixel_lies_in_exactly_the_cell_that_covers_it() -> None:
+    width, height, stride = 37, 23, 8
+    for y in range(height):
+        for x in range(width):
+            cx, cy = similarity.image_to_cell(x, y, stride, width, height)
+            x0, y0, x1, y1 = similarity.cell_to_image_rect(cx, cy, stride, width, height)
+            assert x0 <= x < x1
+            assert y0 <= y < y1
+
+
+ODD_SIZES = [(1, 1), (2, 3), (5, 7), (17, 31), (33, 47), (47, 33), (1023, 767)]
+
+
+@pytest.mark.parametrize(("width", "height"), ODD_SIZES)
+def test_grid_sizes_equal_the_real_resnet18_outputs(
+    resnet18_untrained: nn.Module, width: int, height: int
+) -> None:
+    maps = FeatureExtractor(resnet18_untrained, list(models.LAYERS))(
+        Image.fromarray(picture(width, height))
+    )
+    for name, feature_map in maps.items():
+        stride = models.layer_stride(name)
+        expected = (similarity.grid_size(height, stride), similarity.grid_size(width, stride))
+        assert feature_map.shape[:2] == expected, (name, width, height)
+
+
+@pytest.mark.parametrize("architecture", ["resnet50", "resnet101", "resnet152"])
+def test_grid_sizes_equal_the_bottleneck_resnet_outputs(architecture: str) -> None:
+    """Bottleneck ResNets downsample in another convolution; shapes from the meta device."""
+    with torch.device("meta"):
+        model = get_model_builder(architecture)(weights=None).eval()
+        graph = create_feature_extractor(
+            model, {models.layer_node(name): name for name in models.LAYERS}
+        )
+        for width, height in ODD_SIZES:
+            outputs = graph(torch.empty(1, 3, height, width))
+            for name, output in outputs.items():
+                stride = models.layer_stride(name)
+                expected = (
+                    similarity.grid_size(height, stride),
+                    similarity.grid_size(width, stride),
+                )
+                assert tuple(output.shape[2:]) == expected, (name, width, height)

@@ -1,0 +1,329 @@
+"""The feature store: round trips, memory-mapped reads, atomic writes, damaged entries, sizes."""
+
+from __future__ import annotations
+
+import logging
+import mmap
+import os
+import struct
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from filelock import Timeout
+
+from classroom import encoding, store
+from classroom.encoding import Precision
+from classroom.store import EntryKey, FeatureStore, LayerInfo
+
+IMAGE_SHA = "ab" * 32
+
+
+def _key(precision: Precision = 8, layer: str = "conv2_x") -> EntryKey:
+    return EntryKey(
+        image_sha256=IMAGE_SHA,
+        max_side=1024,
+        model="resnet101",
+        weights_id="untrained:seed=0",
+        layer=layer,
+        precision=precision,
+    )
+
+
+def _info(stride: int, height: int, width: int) -> LayerInfo:
+    return LayerInfo(
+        stride=stride,
+        image_width=width * stride - 1,
+        image_height=height * stride - 3,
+        weights_label="untrained (seed 0)",
+        untrained=True,
+    )
+
+
+def _features(
+    height: int = 6, width: int = 9, channels: int = 10, *, signed: bool = False
+) -> npt.NDArray[np.float32]:
+    values = np.random.default_rng(height * width * channels).normal(size=(height, width, channels))
+    return (values if signed else np.maximum(values, 0)).astype(np.float32)
+
+
+@pytest.fixture
+def feature_store(tmp_path: Path) -> FeatureStore:
+    return FeatureStore(tmp_path / "store")
+
+
+def _write(feature_store: FeatureStore, precision: Precision = 8, *, signed: bool = False) -> Path:
+    values = _features(signed=signed)
+    return feature_store.write(_key(precision), _info(4, 6, 9), encoding.encode(values, precision))
+
+
+@pytest.mark.parametrize("precision", encoding.PRECISIONS)
+@pytest.mark.parametrize("signed", [False, True], ids=["unsigned", "signed"])
+def test_round_trip(feature_store: FeatureStore, precision: Precision, signed: bool) -> None:
+    values = _features(signed=signed)
+    written = encoding.encode(values, precision)
+    path = feature_store.write(_key(precision), _info(4, 6, 9), written)
+
+    prepared = feature_store.read(_key(precision))
+
+    assert prepared is not None
+    assert prepared.path == path == feature_store.feature_path(_key(precision))
+    assert prepared.entry_id == _key(precision).entry_id
+    assert prepared.nbytes == path.stat().st_size
+    header = prepared.header
+    assert header.key == _key(precision)
+    assert header.info == _info(4, 6, 9)
+    assert (header.height, header.width, header.channels, header.groups) == (6, 9, 10, 3)
+    assert header.signed is signed
+    assert header.dtype == encoding.CODE_DTYPES[(precision, signed)]
+    assert np.array_equal(prepared.codes, written.codes)
+    assert np.array_equal(prepared.scales, written.scales)
+    assert np.array_equal(encoding.decode(prepared.encoded()), encoding.decode(written))
+    assert header.codes.offset % 64 == 0
+    assert header.scales.offset % 64 == 0
+
+
+def test_reads_are_read_only_views_of_a_memory_map(feature_store: FeatureStore) -> None:
+    _write(feature_store)
+    prepared = feature_store.read(_key())
+    assert prepared is not None
+    for array in (prepared.codes, prepared.scales):
+        assert not array.flags.writeable
+        base: object = array.base
+        while isinstance(base, np.ndarray):
+            base = base.base
+        if isinstance(base, memoryview):
+            base = base.obj
+        assert isinstance(base, mmap.mmap)
+
+
+def test_entry_ids_depend_on_every_key_field() -> None:
+    base = _key()
+    variants = [
+        base.model_copy(update={field: value})
+        for field, value in [
+            ("image_sha256", "cd" * 32),
+            ("max_side", 512),
+            ("model", "resnet50"),
+            ("weights_id", "untrained:seed=1"),
+            ("layer", "conv3_x"),
+            ("precision", 16),
+        ]
+    ]
+    ids = {base.entry_id, *(variant.entry_id for variant in variants)}
+    assert len(ids) == 7
+    assert all(len(entry_id) == 32 for entry_id in ids)
+
+
+def test_read_entry_by_id(feature_store: FeatureStore) -> None:
+    _write(feature_store)
+    prepared = feature_store.read_entry(_key().entry_id)
+    assert prepared is not None
+    assert prepared.header.key == _key()
+    for bad in ["", "../" + _key().entry_id, _key().entry_id.upper(), "0" * 32]:
+        assert feature_store.read_entry(bad) is None
+
+
+def test_missing_entry_reads_as_none(feature_store: FeatureStore) -> None:
+    assert feature_store.read(_key()) is None
+
+
+# -- atomic writes --------------------------------------------------------------------------------
+
+
+def test_the_final_name_appears_only_when_the_file_is_complete(
+    feature_store: FeatureStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    destination = feature_store.feature_path(_key())
+    seen_during_write: list[bool] = []
+    real_fsync = os.fsync
+
+    def observing_fsync(descriptor: int) -> None:
+        if Path(f"/proc/self/fd/{descriptor}").resolve().is_file():
+            seen_during_write.append(destination.exists())
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", observing_fsync)
+    _write(feature_store)
+    assert seen_during_write == [False]
+    assert feature_store.read(_key()) is not None
+
+
+def test_a_failed_write_keeps_the_old_entry_and_leaves_no_temporary(
+    feature_store: FeatureStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(feature_store)
+    before = feature_store.feature_path(_key()).read_bytes()
+
+    def broken_fsync(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError, match="No space left"):
+        feature_store.write(_key(), _info(4, 6, 9), encoding.encode(_features() * 2, 8))
+
+    assert feature_store.feature_path(_key()).read_bytes() == before
+    assert list(feature_store.tmp_dir.iterdir()) == []
+
+
+def test_stale_temporaries_are_removed_after_an_hour(feature_store: FeatureStore) -> None:
+    feature_store.tmp_dir.mkdir(parents=True)
+    old = feature_store.tmp_dir / "x.cfm.1.part"
+    fresh = feature_store.tmp_dir / "y.cfm.2.part"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    an_hour_ago = time.time() - 3700
+    os.utime(old, (an_hour_ago, an_hour_ago))
+
+    assert feature_store.remove_stale_temporaries() == 1
+    assert not old.exists()
+    assert fresh.exists()
+
+
+# -- damaged entries ------------------------------------------------------------------------------
+
+
+def _flip(
+    offset: Callable[[store.PreparedLayer], int],
+) -> Callable[[Path, store.PreparedLayer], None]:
+    def damage(path: Path, prepared: store.PreparedLayer) -> None:
+        data = bytearray(path.read_bytes())
+        data[offset(prepared)] ^= 0x01
+        path.write_bytes(bytes(data))
+
+    return damage
+
+
+def _truncate(path: Path, prepared: store.PreparedLayer) -> None:
+    path.write_bytes(path.read_bytes()[:-100])
+
+
+def _empty(path: Path, prepared: store.PreparedLayer) -> None:
+    path.write_bytes(b"")
+
+
+def _old_version(path: Path, prepared: store.PreparedLayer) -> None:
+    data = bytearray(path.read_bytes())
+    data[8:12] = struct.pack("<I", 0)
+    path.write_bytes(bytes(data))
+
+
+def _huge_header(path: Path, prepared: store.PreparedLayer) -> None:
+    data = bytearray(path.read_bytes())
+    data[12:16] = struct.pack("<I", 10**9)
+    path.write_bytes(bytes(data))
+
+
+def _appended(path: Path, prepared: store.PreparedLayer) -> None:
+    path.write_bytes(path.read_bytes() + b"\0" * 64)
+
+
+DAMAGE = {
+    "truncated": (_truncate, "checksum mismatch"),
+    "empty": (_empty, "the file is empty"),
+    "wrong magic": (_flip(lambda _: 0), "wrong magic"),
+    "old version": (_old_version, "format version 0"),
+    "header length": (_huge_header, "header length"),
+    "header byte": (_flip(lambda _: 40), "checksum mismatch"),
+    "code byte": (_flip(lambda p: p.header.codes.offset + 5), "checksum mismatch"),
+    "scale byte": (_flip(lambda p: p.header.scales.offset + 2), "checksum mismatch"),
+    "digest byte": (_flip(lambda _: 20), "checksum mismatch"),
+    "appended bytes": (_appended, "checksum mismatch"),
+}
+
+
+@pytest.mark.parametrize("kind", list(DAMAGE))
+def test_damaged_entries_read_as_missing_and_are_removed(
+    feature_store: FeatureStore, caplog: pytest.LogCaptureFixture, kind: str
+) -> None:
+    damage, reason = DAMAGE[kind]
+    path = _write(feature_store)
+    prepared = feature_store.read(_key())
+    assert prepared is not None
+    damage(path, prepared)
+
+    with caplog.at_level(logging.WARNING, logger="classroom.store"):
+        assert feature_store.read(_key()) is None
+    assert not path.exists()
+    assert str(path) in caplog.text
+    assert reason in caplog.text
+    assert "will be prepared again" in caplog.text
+
+
+def test_an_entry_under_another_name_is_refused(feature_store: FeatureStore) -> None:
+    path = _write(feature_store)
+    impostor = feature_store.feature_path(_key(layer="conv3_x"))
+    impostor.write_bytes(path.read_bytes())
+    assert feature_store.read(_key(layer="conv3_x")) is None
+    assert not impostor.exists()
+    assert feature_store.read(_key()) is not None
+
+
+def test_an_inconsistent_header_is_refused_even_with_a_valid_checksum(
+    feature_store: FeatureStore,
+) -> None:
+    key, info = _key(), _info(4, 6, 9)
+    layer = encoding.encode(_features(), 8)
+    wrong_grid = info.model_copy(update={"image_width": 200})
+    with pytest.raises(ValueError, match="grid size does not match"):
+        feature_store.write(key, wrong_grid, layer)
+    assert feature_store.read(key) is None
+
+
+# -- sizes ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("channels", [256, 512, 1024])
+def test_8_bit_files_take_at_most_26_percent_of_float32(
+    feature_store: FeatureStore, channels: int
+) -> None:
+    """ResNet-101's conv2_x..conv4_x have 256, 512 and 1024 channels."""
+    height, width = 48, 64
+    values = _features(height, width, channels)
+    float32_bytes = values.nbytes
+    sizes = {}
+    for precision in encoding.PRECISIONS:
+        path = feature_store.write(
+            _key(precision), _info(4, height, width), encoding.encode(values, precision)
+        )
+        sizes[precision] = path.stat().st_size / float32_bytes
+    print(
+        f"\nD={channels}: file size / float32 bytes = "
+        + ", ".join(f"{p}-bit {ratio:.2%}" for p, ratio in sizes.items())
+    )
+    assert sizes[8] <= 0.26
+    assert sizes[16] <= 0.51
+    assert sizes[32] <= 1.01
+
+
+# -- images, locks, location ----------------------------------------------------------------------
+
+
+def test_analysis_images_must_be_png(feature_store: FeatureStore) -> None:
+    with pytest.raises(ValueError, match="must be PNG bytes"):
+        feature_store.write_image(IMAGE_SHA, 1024, b"\xff\xd8\xff not a png")
+    png = b"\x89PNG\r\n\x1a\n" + b"rest"
+    path = feature_store.write_image(IMAGE_SHA, 1024, png)
+    assert path == feature_store.images_dir / f"{IMAGE_SHA}-1024.png"
+    assert path.read_bytes() == png
+
+
+def test_a_lock_excludes_a_second_holder(feature_store: FeatureStore) -> None:
+    with (
+        feature_store.lock("work"),
+        pytest.raises(Timeout),
+        feature_store.lock("work", timeout=0),
+    ):
+        pass  # pragma: no cover
+    with feature_store.lock("work", timeout=0):
+        pass
+
+
+def test_the_default_root_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLASSROOM_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert FeatureStore().root == (tmp_path / "elsewhere").resolve()
