@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks` measures what users feel (see README)."""
