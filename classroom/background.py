@@ -17,6 +17,7 @@ import enum
 import itertools
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -79,11 +80,19 @@ class Phase(enum.Enum):
 
 @dataclass(frozen=True)
 class JobStatus:
-    """Where a job stands; ``error`` says why it failed (it names the file)."""
+    """Where a job stands.
+
+    Attributes:
+        phase: queued, running, done or failed.
+        message: what the worker is doing, e.g. ``edges-to-parts: camera: computing conv2_x``.
+        error: why it failed (it names the file).
+        since: ``time.monotonic()`` when the job started running.
+    """
 
     phase: Phase
     message: str = ""
     error: str | None = None
+    since: float | None = None
 
     @property
     def finished(self) -> bool:
@@ -168,7 +177,9 @@ class PreparationWorker:
             job = min(self._queue, key=self._queue.__getitem__)
             del self._queue[job]
             self._busy = True
-            self._status[job] = JobStatus(Phase.RUNNING, f"{job.name}: starting")
+            self._status[job] = JobStatus(
+                Phase.RUNNING, f"{job.name}: starting", None, time.monotonic()
+            )
             return job
 
     def _work(self) -> None:
@@ -181,10 +192,12 @@ class PreparationWorker:
                 self._condition.notify_all()
 
     def _prepare(self, job: Job) -> JobStatus:
+        started = time.monotonic()
+
         def show(event: ProgressEvent) -> None:
             if event.message != "done":
                 with self._condition:
-                    self._status[job] = JobStatus(Phase.RUNNING, event.message)
+                    self._status[job] = JobStatus(Phase.RUNNING, event.message, None, started)
 
         try:
             report = prepare(
@@ -315,11 +328,16 @@ def readiness(jobs: Iterable[Job], cache: PreparedCache, worker: PreparationWork
 
 @dataclass(frozen=True)
 class Progress:
-    """How far the preparation of a set of jobs has come, in words for a progress bar."""
+    """How far the preparation of a set of jobs has come, in words for a progress bar.
+
+    ``running_since`` (``time.monotonic()``) lets the page show for how long the current image
+    has been computing, so a slow forward pass does not look like a frozen page.
+    """
 
     completed: int
     total: int
     text: str
+    running_since: float | None = None
 
     @property
     def finished(self) -> bool:
@@ -340,8 +358,9 @@ def progress(worker: PreparationWorker, jobs: Sequence[Job], pending: Sequence[J
         for job in waiting
         if (status := statuses[job]) is not None and status.phase is Phase.RUNNING
     ]
+    since = None
     if running:
-        detail = running[0].message
+        detail, since = running[0].message, running[0].since
     elif waiting:
         ahead = min(worker.ahead(job) for job in waiting)
         detail = (
@@ -352,4 +371,6 @@ def progress(worker: PreparationWorker, jobs: Sequence[Job], pending: Sequence[J
     else:
         detail = "done"
     noun = "image" if len(jobs) == 1 else "images"
-    return Progress(completed, len(jobs), f"{completed} of {len(jobs)} {noun} ready: {detail}")
+    return Progress(
+        completed, len(jobs), f"{completed} of {len(jobs)} {noun} ready: {detail}", since
+    )

@@ -156,6 +156,11 @@ def test_urgent_jobs_overtake_queued_background_jobs(
     worker.submit([third], urgent=True)
     assert worker.ahead(third) == 0
     assert worker.ahead(second) == 1
+    running = progress(worker, jobs.jobs, jobs.jobs)
+    assert running.text == "0 of 4 images ready: lesson: one: starting"
+    assert running.running_since is not None
+    waiting = progress(worker, jobs.jobs, [second])
+    assert waiting.text == "3 of 4 images ready: waiting for 1 other image to be prepared first"
     release.set()
 
     assert worker.wait_idle(timeout=120)
