@@ -26,6 +26,7 @@ from typing import Final
 
 from classroom.images import ImageError, content_sha256
 from classroom.lessons import Lesson, Step
+from classroom.models import WeightsUnavailableError
 from classroom.preparation import (
     PreparedImage,
     PrepareRequest,
@@ -289,26 +290,26 @@ class Readiness:
         prepared: the jobs whose features are all in the store.
         pending: jobs still to prepare (submit them).
         failed: jobs the worker could not prepare, with the reason (it names the file).
+        weights_missing: jobs whose pretrained weights are not on this machine, with the
+            message from :mod:`classroom.models` (which file, where, from where).
     """
 
     prepared: dict[Job, PreparedImage]
-    pending: tuple[Job, ...]
-    failed: tuple[tuple[Job, str], ...]
+    pending: tuple[Job, ...] = ()
+    failed: tuple[tuple[Job, str], ...] = ()
+    weights_missing: tuple[tuple[Job, str], ...] = ()
 
     @property
     def ready(self) -> bool:
-        return not self.pending and not self.failed
+        return not (self.pending or self.failed or self.weights_missing)
 
 
 def readiness(jobs: Iterable[Job], cache: PreparedCache, worker: PreparationWorker) -> Readiness:
-    """Sort ``jobs`` into prepared, pending and failed (reads the store, never computes).
-
-    Raises:
-        classroom.models.WeightsUnavailableError: pretrained weights are not on this machine.
-    """
+    """Sort ``jobs`` by what can be shown now; reads the store, never computes."""
     prepared: dict[Job, PreparedImage] = {}
     pending: list[Job] = []
     failed: list[tuple[Job, str]] = []
+    weights_missing: list[tuple[Job, str]] = []
     for job in jobs:
         status = worker.status(job)
         if status is not None and status.phase is Phase.FAILED:
@@ -316,14 +317,16 @@ def readiness(jobs: Iterable[Job], cache: PreparedCache, worker: PreparationWork
             continue
         try:
             loaded = cache.load(job)
+        except WeightsUnavailableError as error:
+            weights_missing.append((job, str(error)))
         except ImageError as error:
             failed.append((job, str(error)))
-            continue
-        if loaded is None:
-            pending.append(job)
         else:
-            prepared[job] = loaded
-    return Readiness(prepared, tuple(pending), tuple(failed))
+            if loaded is None:
+                pending.append(job)
+            else:
+                prepared[job] = loaded
+    return Readiness(prepared, tuple(pending), tuple(failed), tuple(weights_missing))
 
 
 @dataclass(frozen=True)

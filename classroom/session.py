@@ -279,9 +279,11 @@ def _find_step(lesson: Lesson, wanted: str, notices: list[str]) -> int | None:
     return None
 
 
-def _clamped_point(name: str, point: Point | None, size: Size, notices: list[str]) -> Point | None:
-    if point is None:
-        return None
+def _clamped_point(
+    name: str, point: Point | None, size: Size | None, notices: list[str]
+) -> Point | None:
+    if point is None or size is None:
+        return point
     x, y = _clamp(point.x, point.y, size)
     if (x, y) != (point.x, point.y):
         notices.append(
@@ -293,7 +295,7 @@ def _clamped_point(name: str, point: Point | None, size: Size, notices: list[str
 def restore(
     link: Link,
     lessons: Sequence[Lesson],
-    image_size: Callable[[Lesson, Step], Size],
+    image_size: Callable[[Lesson, Step], Size | None],
     *,
     unavailable: Collection[str] = (),
 ) -> tuple[Position | None, list[str]]:
@@ -302,7 +304,8 @@ def restore(
     Args:
         link: from :func:`parse_link`.
         lessons: the lessons that loaded; the first is the fallback.
-        image_size: ``(width, height)`` of a step's original image.
+        image_size: ``(width, height)`` of a step's original image, or None if it cannot be
+            read (the pixels are then kept as they are; the step reports the image).
         unavailable: ids of lesson files that failed to load (for a more precise notice).
 
     Returns:

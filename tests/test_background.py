@@ -230,7 +230,9 @@ def test_progress_counts_images_and_says_what_happens(
     assert (after.completed, after.finished, after.text) == (4, True, "4 of 4 images ready: done")
 
 
-def test_pretrained_weights_that_are_missing_raise_on_load(tmp_path: Path) -> None:
+def test_pretrained_weights_that_are_missing_are_reported_with_the_models_message(
+    tmp_path: Path,
+) -> None:
     lesson = _tree(tmp_path / "pretrained").load(
         LESSON.replace("weights: untrained", "weights: imagenet")
     )
@@ -238,6 +240,11 @@ def test_pretrained_weights_that_are_missing_raise_on_load(tmp_path: Path) -> No
 
     with pytest.raises(models.WeightsUnavailableError, match=r"Expected file: .*resnet18"):
         PreparedCache().load(job)
+    found = readiness([job], PreparedCache(), PreparationWorker())
+    [(missing, message)] = found.weights_missing
+    assert missing == job
+    assert "The pretrained resnet18 weights (IMAGENET1K_V1) are not available" in message
+    assert not found.ready
 
 
 def test_a_job_remembers_its_store(tmp_path: Path, jobs: LessonJobs) -> None:

@@ -263,6 +263,18 @@ def test_pixels_outside_the_image_are_clamped_with_a_notice(lesson: Lesson) -> N
     assert notices == ["ref=500,-4 lies outside the 400 x 100 image: using 399,0."]
 
 
+def _unreadable(lesson: Lesson, step: Step) -> None:
+    del lesson, step
+
+
+def test_pixels_are_kept_when_the_image_cannot_be_read(lesson: Lesson) -> None:
+    link = Link(lesson="lesson", reference=Point(5000, 7))
+    restored, notices = restore(link, [lesson], _unreadable)
+
+    assert restored is not None
+    assert (restored.pointer.reference, notices) == (Point(5000, 7), [])
+
+
 def test_a_lock_without_pin_holds_the_reference(lesson: Lesson) -> None:
     restored, _ = restore(
         Link(lesson="lesson", reference=Point(4, 4), locked=True), [lesson], _size
