@@ -165,6 +165,18 @@ class PreparationWorker:
                 lambda: not self._queue and not self._busy, timeout=timeout
             )
 
+    def close(self, timeout: float) -> None:
+        """Drop queued jobs and wait up to ``timeout`` seconds for the running one to finish.
+
+        Called when the process exits: a forward pass cut off by interpreter shutdown aborts
+        the process with a C++ error instead of exiting cleanly.
+        """
+        with self._condition:
+            for job in self._queue:
+                del self._status[job]
+            self._queue.clear()
+            self._condition.wait_for(lambda: not self._busy, timeout=timeout)
+
     def _start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(

@@ -132,25 +132,35 @@ def test_the_cache_notices_an_edited_image(
     assert cache.load(job) is None, "features of the old picture are not shown"
 
 
+class Held:
+    """The worker, held on its first job until released, recording the order jobs start in."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.started: list[str] = []
+        self.release = threading.Event()
+        real_prepare: Callable[..., Any] = preparation.prepare
+
+        def observed(requests: list[PrepareRequest], *args: Any, **kwargs: Any) -> Any:
+            self.started.append(requests[0].name)
+            self.release.wait(timeout=60)
+            return real_prepare(requests, *args, **kwargs)
+
+        monkeypatch.setattr(background, "prepare", observed)
+
+    def wait_for_first(self) -> None:
+        while not self.started:
+            threading.Event().wait(0.01)
+
+
 def test_urgent_jobs_overtake_queued_background_jobs(
     jobs: LessonJobs, worker: PreparationWorker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The image someone looks at now goes before the rest of the lesson."""
-    started: list[str] = []
-    release = threading.Event()
-    real_prepare: Callable[..., Any] = preparation.prepare
-
-    def observed(requests: list[PrepareRequest], *args: Any, **kwargs: Any) -> Any:
-        started.append(requests[0].name)
-        release.wait(timeout=60)  # hold the worker on its first job while more are queued
-        return real_prepare(requests, *args, **kwargs)
-
-    monkeypatch.setattr(background, "prepare", observed)
+    held = Held(monkeypatch)
     first, second, second_imagenet, third = jobs.jobs
 
     worker.submit([first], urgent=False)
-    while not started:
-        threading.Event().wait(0.01)
+    held.wait_for_first()
     worker.submit([second, second_imagenet, third], urgent=False)
     assert worker.ahead(third) == 2
     worker.submit([third], urgent=True)
@@ -161,10 +171,28 @@ def test_urgent_jobs_overtake_queued_background_jobs(
     assert running.running_since is not None
     waiting = progress(worker, jobs.jobs, [second])
     assert waiting.text == "3 of 4 images ready: waiting for 1 other image to be prepared first"
-    release.set()
+    held.release.set()
 
     assert worker.wait_idle(timeout=120)
-    assert started == ["lesson: one", "lesson: three", "lesson: two", "lesson: two (imagenet)"]
+    assert held.started == ["lesson: one", "lesson: three", "lesson: two", "lesson: two (imagenet)"]
+
+
+def test_closing_drops_the_queue_and_lets_the_running_job_finish(
+    jobs: LessonJobs, worker: PreparationWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = Held(monkeypatch)
+    first, *rest = jobs.jobs
+    worker.submit([first, *rest], urgent=True)
+    held.wait_for_first()
+    threading.Timer(0.2, held.release.set).start()
+
+    worker.close(timeout=120)
+
+    assert held.started == ["lesson: one"]
+    assert [worker.status(job) for job in rest] == [None] * len(rest)
+    status = worker.status(first)
+    assert status is not None
+    assert status.phase is Phase.DONE
 
 
 def test_a_failure_names_the_image_and_is_not_retried_until_asked(
