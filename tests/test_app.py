@@ -1,0 +1,583 @@
+"""The page, through Streamlit's AppTest: real lessons, real networks, a real store.
+
+Each test gets its own lesson directory (resnet18, pictures of 64 x 48 pixels, so features
+take a fraction of a second) and its own store. Preparation runs on the app's real background
+worker; ``prepared(at)`` waits for it and reruns, as the page's progress fragment would.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from classroom import shared
+from classroom.store import FeatureStore
+from tests.conftest import REPO_ROOT, picture
+from tests.lesson_tree import LessonTree
+
+#: The page script; importing it would run it, so tests only ever hand it to AppTest.
+APP = REPO_ROOT / "classroom" / "app.py"
+
+FIRST = """\
+title: First lesson
+summary: Two pictures and three steps.
+model: resnet18
+layers: [conv2_x, conv3_x]
+max_side: 64
+images:
+  one: {path: one.png, caption: The first picture, attribution: "made by the tests, CC0"}
+  two: {path: two.png, caption: The second picture, attribution: "made by the tests, CC0"}
+steps:
+  - id: start
+    title: Start here
+    image: one
+    reference: [10, 20]
+    text: Look at the first picture.
+    question:
+      prompt: What do you see?
+      hint: Look at the corners.
+      answer: A gradient.
+  - id: held
+    title: Held still
+    image: two
+    reference: [30, 5]
+    locked: true
+    text: The pointer is held on the second picture.
+  - id: last
+    title: The end
+    text: That was all.
+"""
+
+SECOND = """\
+title: Second lesson
+model: resnet18
+layers: [conv2_x]
+max_side: 64
+images:
+  one: {path: one.png, attribution: "made by the tests, CC0"}
+steps:
+  - title: Only step
+    text: One step only.
+"""
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LessonTree:
+    """Two lessons, as ``classroom run --lessons`` would offer them."""
+    tree = LessonTree(tmp_path)
+    tree.image("one.png", (64, 48))
+    tree.image("two.png", (80, 48))
+    tree.write(FIRST, "a-first.yaml")
+    tree.write(SECOND, "b-second.yaml")
+    monkeypatch.setenv("CLASSROOM_LESSONS_DIR", str(tree.lessons))
+    return tree
+
+
+@pytest.fixture
+def untrained(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ``classroom run --untrained`` sets."""
+    monkeypatch.setenv("CLASSROOM_UNTRAINED", "1")
+
+
+@pytest.fixture(autouse=True)
+def _worker_idle_afterwards() -> Iterator[None]:
+    """Background work of one test must not spill into the next one's store."""
+    yield
+    assert shared.worker().wait_idle(timeout=120)
+
+
+def open_app(**query: str) -> AppTest:
+    """A new browser session on ``?query``."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update(query)
+    return at.run()
+
+
+def prepared(at: AppTest) -> AppTest:
+    """Let the background worker finish, then rerun (what the progress fragment does)."""
+    assert shared.worker().wait_idle(timeout=120)
+    return at.run()
+
+
+def texts(elements: object) -> list[str]:
+    return [str(element.value) for element in elements]  # type: ignore[attr-defined]
+
+
+def literal(markdown: str) -> str:
+    """Markdown as the reader sees it: without the escapes that keep file names literal."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def progress_texts(at: AppTest) -> list[str]:
+    return [bar.proto.text for bar in at.progress]
+
+
+def view_shown(at: AppTest) -> bool:
+    """Whether the similarity view is on the page (not a progress bar or a message)."""
+    return any("conv2_x (" in caption for caption in texts(at.caption))
+
+
+def labelled(widgets: Iterable[Any], label: str) -> Any:
+    """The one widget with this label."""
+    [found] = [candidate for candidate in widgets if candidate.label == label]
+    return found
+
+
+def button(at: AppTest, label: str) -> Any:
+    return labelled(at.button, label)
+
+
+def link(at: AppTest) -> dict[str, str]:
+    return {key: str(value) for key, value in at.query_params.items()}
+
+
+# -- navigation ----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("untrained")
+def test_the_first_lesson_opens_at_its_first_step(tree: LessonTree) -> None:
+    at = open_app()
+
+    assert not at.exception
+    assert texts(at.header) == ["Start here"]
+    assert "Look at the first picture." in texts(at.markdown)
+    assert "*Two pictures and three steps.*" in texts(at.markdown), "the summary, on step 1"
+    assert at.selectbox(key="lesson_pick").value == "a-first"
+    assert "Step 1 of 3" in progress_texts(at)
+    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}
+
+
+@pytest.mark.usefixtures("untrained")
+def test_next_and_previous_move_through_the_steps_and_stop_at_the_ends(
+    tree: LessonTree,
+) -> None:
+    at = open_app()
+    assert at.button(key="previous").disabled
+    assert not at.button(key="next").disabled
+
+    at.button(key="next").click().run()
+    assert texts(at.header) == ["Held still"]
+    assert "Step 2 of 3" in progress_texts(at)
+    assert link(at) == {
+        "lesson": "a-first",
+        "step": "held",
+        "ref": "30,5",
+        "pin": "30,5",
+        "lock": "1",
+    }
+
+    at.button(key="next").click().run()
+    assert texts(at.header) == ["The end"]
+    assert at.button(key="next").disabled
+    assert link(at) == {"lesson": "a-first", "step": "last"}
+
+    at.button(key="previous").click().run()
+    at.button(key="previous").click().run()
+    assert texts(at.header) == ["Start here"]
+    assert at.radio(key="step_pick").value == 0
+
+
+@pytest.mark.usefixtures("untrained")
+def test_the_step_list_and_the_lesson_picker_jump(tree: LessonTree) -> None:
+    at = open_app()
+
+    at.radio(key="step_pick").set_value(2).run()
+    assert texts(at.header) == ["The end"]
+    assert at.button(key="next").disabled
+
+    at.selectbox(key="lesson_pick").set_value("b-second").run()
+    assert texts(at.header) == ["Only step"]
+    assert at.radio(key="step_pick").value == 0
+    assert link(at) == {"lesson": "b-second", "step": "step-1"}
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_question_reveals_hint_and_answer_on_demand_and_resets_per_step(
+    tree: LessonTree,
+) -> None:
+    at = open_app()
+    assert "**Question.** What do you see?" in texts(at.markdown)
+    assert "Look at the corners." not in texts(at.info)
+
+    labelled(at.toggle, "Show hint").set_value(True).run()
+    assert "Look at the corners." in texts(at.info)
+    assert "A gradient." not in texts(at.success)
+    labelled(at.toggle, "Show answer").set_value(True).run()
+    assert "A gradient." in texts(at.success)
+
+    at.button(key="next").click().run()
+    at.button(key="previous").click().run()
+    assert "Look at the corners." not in texts(at.info)
+    assert "A gradient." not in texts(at.success)
+
+
+# -- preparation ---------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_step_shows_progress_until_prepared_and_then_the_view(tree: LessonTree) -> None:
+    at = open_app()
+
+    [step_progress] = [
+        text for text in progress_texts(at) if text.startswith("Preparing this step")
+    ]
+    assert step_progress.startswith("Preparing this step: 0 of 1 image ready: ")
+    assert not view_shown(at)
+
+    prepared(at)
+    assert view_shown(at)
+    assert not any(text.startswith("Preparing") for text in progress_texts(at))
+    assert (
+        "The first picture · conv2_x (untrained (seed 0)), conv3_x (untrained (seed 0))"
+        in texts(at.caption)
+    )
+
+
+@pytest.mark.usefixtures("untrained")
+def test_the_rest_of_the_lesson_is_prepared_in_the_background(tree: LessonTree) -> None:
+    at = open_app()
+    assert any(text.startswith("Preparing this lesson: ") for text in progress_texts(at))
+
+    prepared(at)
+    at.button(key="next").click().run()
+
+    assert view_shown(at), "the second picture was prepared while the first step was open"
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_prepared_lesson_opens_without_computing_anything(tree: LessonTree) -> None:
+    prepared(open_app())
+    store = FeatureStore()
+    before = {path: path.stat().st_mtime_ns for path in store.root.rglob("*.cfm")}
+    assert len(before) == 4, "two pictures, two layers each"
+
+    at = open_app()
+
+    assert view_shown(at), "shown on the very first render"
+    assert not any(text.startswith("Preparing") for text in progress_texts(at))
+    assert {path: path.stat().st_mtime_ns for path in store.root.rglob("*.cfm")} == before
+
+
+@pytest.mark.usefixtures("untrained")
+def test_an_image_that_fails_to_prepare_is_named_with_the_reason(tree: LessonTree) -> None:
+    # Readable, so the lesson loads, but too thin once capped at the lesson's max_side of 64.
+    thin = tree.image("two.png", (256, 24))
+    at = prepared(open_app(lesson="a-first", step="held"))
+
+    [error] = [literal(text) for text in texts(at.error)]
+    assert error.startswith("**a-first: two** could not be prepared: ")
+    assert f"{thin}: the image is too small: 64 x 6 pixels" in error
+    assert not view_shown(at)
+    assert texts(at.header) == ["Held still"], "the rest of the lesson still works"
+    at.button(key="previous").click().run()
+    assert view_shown(at)
+    at.button(key="next").click().run()
+
+    tree.image("two.png", (80, 48))
+    button(at, "Try again").click().run()
+    assert view_shown(prepared(at))
+
+
+def test_a_broken_lesson_is_listed_and_the_others_keep_working(
+    tree: LessonTree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLASSROOM_UNTRAINED", "1")
+    tree.write(FIRST.replace("reference: [10, 20]", "reference: [100, 20]"), "c-broken.yaml")
+
+    at = open_app()
+
+    assert texts(at.header) == ["Start here"]
+    assert at.selectbox(key="lesson_pick").options == ["First lesson", "Second lesson"]
+    [expander] = [found for found in at.expander if found.label == "1 lesson file did not load"]
+    [problem] = texts(expander.code)
+    assert problem.startswith(f"{tree.lessons / 'c-broken.yaml'}:13: steps[0].reference: ")
+
+
+# -- weights -------------------------------------------------------------------------------------
+
+
+def test_missing_pretrained_weights_are_explained_with_a_way_to_continue(tree: LessonTree) -> None:
+    at = open_app()
+
+    assert "**The pretrained weights this lesson uses are not on this machine.**" in texts(
+        at.warning
+    )
+    [message] = texts(at.main.code)
+    assert "The pretrained resnet18 weights (IMAGENET1K_V1) are not available" in message
+    assert f"Expected file: {os.environ['TORCH_HOME']}" in message
+    assert "https://download.pytorch.org/models/resnet18" in message
+    assert not view_shown(at)
+    assert not at.toggle(key="untrained").value
+    assert "**Weights** imagenet (not on this machine)" in " ".join(texts(at.sidebar.markdown))
+
+    button(at, "Continue with untrained weights").click().run()
+
+    assert at.toggle(key="untrained").value
+    assert ":orange-badge[:material/casino: Untrained weights]" in texts(at.markdown)
+    assert any("Untrained weights: every panel" in text for text in texts(at.sidebar.warning))
+    assert view_shown(prepared(at))
+    assert "conv2_x (untrained (seed 0))" in " ".join(texts(at.caption))
+
+
+@pytest.mark.usefixtures("untrained")
+def test_classroom_run_untrained_starts_with_untrained_weights(tree: LessonTree) -> None:
+    at = open_app()
+
+    assert at.toggle(key="untrained").value
+    assert not [text for text in texts(at.main.warning) if "not on this machine" in text]
+    assert "**Weights** untrained (seed 0)" in " ".join(texts(at.sidebar.markdown))
+    assert ":orange-badge[:material/casino: Untrained weights]" in texts(at.markdown)
+
+
+def test_switching_weights_in_the_sidebar(tree: LessonTree) -> None:
+    at = open_app()
+    assert not at.toggle(key="untrained").value
+
+    at.toggle(key="untrained").set_value(True).run()
+    assert view_shown(prepared(at))
+
+    at.toggle(key="untrained").set_value(False).run()
+    assert "**The pretrained weights this lesson uses are not on this machine.**" in texts(
+        at.warning
+    )
+
+
+# -- share links ---------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_link_restores_lesson_step_pointer_pin_and_lock(tree: LessonTree) -> None:
+    query = {"lesson": "a-first", "step": "held", "ref": "12,40", "pin": "79,0", "lock": "1"}
+
+    at = open_app(**query)
+
+    assert texts(at.header) == ["Held still"]
+    assert at.radio(key="step_pick").value == 1
+    assert not at.info, "nothing to complain about"
+    assert link(at) == query
+    position = at.session_state["position"]
+    assert (position.pointer.reference.x, position.pointer.reference.y) == (12, 40)
+    assert (position.pointer.pinned.x, position.pointer.pinned.y, position.pointer.locked) == (
+        79,
+        0,
+        True,
+    )
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_link_can_name_the_step_by_number(tree: LessonTree) -> None:
+    at = open_app(lesson="b-second", step="1")
+    assert texts(at.header) == ["Only step"]
+    assert link(at) == {"lesson": "b-second", "step": "step-1"}
+
+
+@pytest.mark.usefixtures("untrained")
+@pytest.mark.parametrize(
+    ("query", "header", "notice", "after"),
+    [
+        (
+            {"lesson": "gone", "step": "2"},
+            "Start here",
+            "The link asks for the lesson 'gone', which is not here: "
+            'here is the start of "First lesson".',
+            {"lesson": "a-first", "step": "start", "ref": "10,20"},
+        ),
+        (
+            {"lesson": "a-first", "step": "nope", "ref": "1,1"},
+            "Start here",
+            "\"First lesson\" has no step 'nope': showing the start of the lesson.",
+            {"lesson": "a-first", "step": "start", "ref": "10,20"},
+        ),
+        (
+            {"lesson": "a-first", "step": "9"},
+            "The end",
+            '"First lesson" has 3 steps, not a step 9: showing step 3.',
+            {"lesson": "a-first", "step": "last"},
+        ),
+        (
+            {"lesson": "a-first", "step": "held", "ref": "500,7"},
+            "Held still",
+            "ref=500,7 lies outside the 80 x 48 image: using 79,7.",
+            {"lesson": "a-first", "step": "held", "ref": "79,7"},
+        ),
+        (
+            {"lesson": "a-first", "step": "held", "pin": "two,3"},
+            "Held still",
+            "pin='two,3' is not a pixel like pin=120,80, so it was ignored.",
+            {"lesson": "a-first", "step": "held", "ref": "30,5", "pin": "30,5", "lock": "1"},
+        ),
+    ],
+)
+def test_a_bad_link_says_so_gently_and_falls_back(
+    tree: LessonTree, query: dict[str, str], header: str, notice: str, after: dict[str, str]
+) -> None:
+    at = open_app(**query)
+
+    assert not at.exception
+    assert texts(at.header) == [header]
+    assert [literal(text) for text in texts(at.info)] == [notice]
+    assert link(at) == after
+
+    at.button(key="next" if header != "The end" else "previous").click().run()
+    assert not at.info, "the notice goes once the reader moves on"
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_link_is_only_read_when_the_session_starts(tree: LessonTree) -> None:
+    at = open_app(lesson="a-first", step="last")
+    at.query_params["step"] = "start"
+    at.run()
+    assert texts(at.header) == ["The end"]
+
+
+# -- presenter mode ------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("untrained")
+def test_presenter_mode_from_the_link_and_the_toggle(tree: LessonTree) -> None:
+    at = open_app(lesson="a-first", present="1")
+
+    assert at.toggle(key="presenter").value
+    assert link(at)["present"] == "1"
+    assert any("font-size: 1.5rem" in str(html.proto.body) for html in at.html)
+    # The sidebar is collapsed, so step navigation moves into the main area.
+    assert [b.key for b in at.main.button if b.key in {"previous", "next"}] == ["previous", "next"]
+    assert not [b for b in at.sidebar.button if b.key in {"previous", "next"}]
+
+    at.button(key="next").click().run()
+    assert texts(at.header) == ["Held still"]
+
+    at.toggle(key="presenter").set_value(False).run()
+    assert "present" not in link(at)
+    assert not at.html
+    assert [b.key for b in at.sidebar.button if b.key in {"previous", "next"}] == [
+        "previous",
+        "next",
+    ]
+
+
+def test_step_buttons_answer_to_presenter_remotes(tree: LessonTree) -> None:
+    at = open_app()
+    shortcuts = {b.key: b.proto.shortcut for b in at.button if b.key in {"previous", "next"}}
+    assert shortcuts == {"previous": "pageup", "next": "pagedown"}
+
+
+# -- lessons change while the app runs ---------------------------------------------------------
+
+
+@pytest.mark.usefixtures("untrained")
+def test_an_edited_lesson_file_is_reloaded_on_the_next_click(tree: LessonTree) -> None:
+    at = open_app()
+    path = tree.lessons / "a-first.yaml"
+    path.write_text(FIRST.replace("title: Start here", "title: Start over here"), "utf-8")
+    status = path.stat()
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 2_000_000_000))
+
+    at.run()
+
+    assert texts(at.header) == ["Start over here"]
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_lesson_that_disappears_sends_its_sessions_to_the_first_lesson(tree: LessonTree) -> None:
+    at = open_app(lesson="b-second")
+    (tree.lessons / "b-second.yaml").unlink()
+
+    at.run()
+
+    assert texts(at.header) == ["Start here"]
+    assert [literal(text) for text in texts(at.info)] == [
+        "The lesson 'b-second' is no longer available: here is the start of \"First lesson\"."
+    ]
+
+
+def test_no_lessons_at_all_says_where_it_looked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLASSROOM_LESSONS_DIR", str(tmp_path))
+    at = open_app()
+
+    assert texts(at.header) == ["No lessons to show"]
+    assert str(tmp_path) in literal(" ".join(texts(at.markdown)))
+
+
+# -- your own image ------------------------------------------------------------------------------
+
+
+def _png(width: int, height: int, seed: int = 5) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(picture(width, height, seed)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.usefixtures("untrained")
+def test_an_uploaded_picture_is_prepared_and_shown_in_this_session_only(
+    tree: LessonTree,
+) -> None:
+    at = open_app()
+    at.radio(key="mode").set_value("Your own image").run()
+    assert texts(at.header) == ["Your own image"]
+    assert not view_shown(at)
+
+    at.file_uploader(key="upload_file").set_value(("mine.png", _png(96, 72), "image/png")).run()
+    assert any(text.startswith("Extracting features of mine.png: ") for text in progress_texts(at))
+
+    prepared(at)
+    assert view_shown(at)
+    captions = texts(at.caption)
+    assert (
+        "mine.png · conv2_x (untrained (seed 0)), conv3_x (untrained (seed 0)), conv4_x"
+        in " ".join(captions)
+    )
+    [upload] = FeatureStore().uploads_dir.iterdir()
+    assert upload.suffix == ".png"
+    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}, "links stay lessons"
+
+    other = open_app()
+    other.radio(key="mode").set_value("Your own image").run()
+    assert not view_shown(other), "another session does not see it"
+
+    at.radio(key="mode").set_value("Lesson").run()
+    assert texts(at.header) == ["Start here"]
+    at.radio(key="mode").set_value("Your own image").run()
+    assert view_shown(at), "the upload stays for this session"
+
+
+@pytest.mark.usefixtures("untrained")
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("notes.png", b"a shopping list", "notes.png: is not a picture; upload a PNG, JPEG,"),
+        ("thin.png", _png(300, 20), "thin.png: the image is too small"),
+    ],
+)
+def test_an_unusable_upload_gets_a_clear_message(
+    tree: LessonTree, name: str, data: bytes, message: str
+) -> None:
+    at = open_app()
+    at.radio(key="mode").set_value("Your own image").run()
+
+    at.file_uploader(key="upload_file").set_value((name, data, "image/png")).run()
+
+    [error] = [literal(text) for text in texts(at.error)]
+    assert error.startswith(message)
+    assert not view_shown(at)
+    assert not any(FeatureStore().root.rglob("uploads/*"))
+
+
+def test_the_uploader_states_its_limits(tree: LessonTree) -> None:
+    at = open_app()
+    at.radio(key="mode").set_value("Your own image").run()
+    uploader = at.file_uploader(key="upload_file")
+
+    assert uploader.allowed_type == [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"]
+    assert uploader.proto.max_upload_size_mb == 20
+    assert "at most 20 MB and 40 million pixels" in uploader.help
