@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import Final
 from urllib.parse import urlencode
@@ -40,6 +40,8 @@ from classroom.uploads import (
 
 #: How often a progress bar asks the worker how far it has come (seconds).
 PROGRESS_INTERVAL: Final = 1.0
+#: Pixels: wide enough for the step buttons with their keyboard hints.
+SIDEBAR_WIDTH: Final = 330
 LESSON_MODE: Final = "Lesson"
 UPLOAD_MODE: Final = "Your own image"
 
@@ -198,20 +200,31 @@ def _sidebar(catalog: Catalog, current: tuple[Lesson, Position] | None, presente
         )
         if st.session_state.get(MODE) == LESSON_MODE:
             if not presenter:
-                _step_buttons(lesson, position)
+                _step_buttons(lesson, position, presenter=False)
             _step_list(lesson, position)
     _broken_lessons(catalog)
 
 
-def _step_buttons(lesson: Lesson, position: Position) -> None:
-    """Progress and previous/next; PageUp/PageDown are what presenter remotes send."""
+def _step_buttons(lesson: Lesson, position: Position, *, presenter: bool) -> None:
+    """Previous/next with the step count; PageUp/PageDown are what presenter remotes send.
+
+    In the sidebar with a progress bar; in presenter mode (sidebar collapsed) as one row above
+    the step.
+    """
     count = len(lesson.steps)
-    st.progress((position.step + 1) / count, text=f"Step {position.step + 1} of {count}")
-    back, forward = st.columns(2)
+    where = f"Step {position.step + 1} of {count}"
+    if presenter:
+        back, middle, forward = st.columns([1, 3, 1], vertical_alignment="center")
+        middle.caption(f"{plain(lesson.title)} · {where.lower()}", text_alignment="center")
+    else:
+        st.progress((position.step + 1) / count, text=where)
+        # The keyboard hints take room: Back shows only its arrow (and says more on hover).
+        back, forward = st.columns([2, 3])
     back.button(
-        "Previous",
+        "Back" if presenter else "",
         icon=":material/arrow_back:",
         key="previous",
+        help=None if presenter else "Back to the previous step",
         on_click=_move,
         args=(lesson, -1),
         disabled=position.step == 0,
@@ -222,6 +235,7 @@ def _step_buttons(lesson: Lesson, position: Position) -> None:
         "Next",
         icon=":material/arrow_forward:",
         key="next",
+        type="primary",
         on_click=_move,
         args=(lesson, 1),
         disabled=position.step == count - 1,
@@ -370,14 +384,13 @@ def _missing_weights(message: str) -> None:
     )
 
 
-def _prepare_rest(all_jobs: Sequence[Job], others: Sequence[Job], slot: DeltaGenerator) -> None:
-    """Queue the rest of the lesson behind the current step, with its progress in the sidebar."""
-    worker = shared.worker()
-    ready = readiness(others, shared.prepared_cache(), worker)
-    worker.submit(ready.pending, urgent=False)
+def _prepare_rest(ready: Readiness, step_jobs: Collection[Job], slot: DeltaGenerator) -> None:
+    """Queue the rest of the lesson behind the current step; its progress goes in the sidebar."""
+    rest = [job for job in ready.pending if job not in step_jobs]
+    shared.worker().submit(rest, urgent=False)
     with slot:
-        if ready.pending:
-            _preparing_rest(all_jobs, ready.pending)
+        if rest:  # while the step itself is pending, the main area already shows progress
+            _preparing_rest([*ready.prepared, *ready.pending], ready.pending)
         for job, error in ready.failed:
             st.caption(f":material/error: {plain(job.name)}: {plain(error)}")
 
@@ -464,8 +477,9 @@ def _lesson_page(
     for notice in st.session_state.get(NOTICES, []):
         st.info(plain(notice), icon=":material/link_off:")
     if presenter:
-        _step_buttons(lesson, position)
-    st.caption(f"{plain(lesson.title)} · step {position.step + 1} of {count}")
+        _step_buttons(lesson, position, presenter=True)
+    else:
+        st.caption(f"{plain(lesson.title)} · step {position.step + 1} of {count}")
     st.header(step.title, anchor=False)
     if _untrained():
         st.badge("Untrained weights", icon=":material/casino:", color="orange")
@@ -475,18 +489,17 @@ def _lesson_page(
 
     jobs = LessonJobs.of(lesson, untrained=_untrained(), store_root=FeatureStore().root)
     step_jobs = jobs.for_step(step)
-    worker = shared.worker()
-    ready = readiness(step_jobs.values(), shared.prepared_cache(), worker)
-    if not _show_problems(ready):
-        if ready.pending:
-            worker.submit(ready.pending, urgent=True)
-            _preparing(list(step_jobs.values()), ready.pending, "Preparing this step")
+    ready = readiness(jobs.jobs, shared.prepared_cache(), shared.worker())
+    step_ready = ready.only(step_jobs.values())
+    if not _show_problems(step_ready):
+        if step_ready.pending:
+            shared.worker().submit(step_ready.pending, urgent=True)
+            _preparing(list(step_jobs.values()), step_ready.pending, "Preparing this step")
         else:
-            _lesson_view(lesson, position, step_jobs, ready, presenter=presenter)
+            _lesson_view(lesson, position, step_jobs, step_ready, presenter=presenter)
     if step.question is not None:
         _question(step.question, position.view_id(lesson))
-    others = [job for job in jobs.jobs if job not in step_jobs.values()]
-    _prepare_rest(jobs.jobs, others, rest_slot)
+    _prepare_rest(ready, step_jobs.values(), rest_slot)
 
 
 def _accept(file: UploadedFile, lesson: Lesson | None) -> None:
@@ -565,12 +578,14 @@ def _no_lessons(catalog: Catalog) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="classroom", page_icon=":material/visibility:", layout="wide")
-    catalog = shared.lesson_catalog(str(shared.lessons_dir())).snapshot()
+    # The first session of a process loads the lessons (and torchvision): seconds, not a blank.
+    with st.spinner("Opening the lessons...", show_time=True):
+        catalog = shared.lesson_catalog(str(shared.lessons_dir())).snapshot()
     if POSITION not in st.session_state:
         _start_session(catalog)
     current = _current(catalog)
     presenter = bool(st.session_state.get(PRESENTER))
-    st.set_page_config(initial_sidebar_state="collapsed" if presenter else "auto")
+    st.set_page_config(initial_sidebar_state="collapsed" if presenter else SIDEBAR_WIDTH)
     if presenter:
         st.html(_PRESENTER_CSS)
 

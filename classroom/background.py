@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -314,6 +314,15 @@ class Readiness:
     @property
     def ready(self) -> bool:
         return not (self.pending or self.failed or self.weights_missing)
+
+    def only(self, jobs: Collection[Job]) -> Readiness:
+        """The same answer for a subset of the jobs (one step's, out of the lesson's)."""
+        return Readiness(
+            {job: image for job, image in self.prepared.items() if job in jobs},
+            tuple(job for job in self.pending if job in jobs),
+            tuple(item for item in self.failed if item[0] in jobs),
+            tuple(item for item in self.weights_missing if item[0] in jobs),
+        )
 
 
 def readiness(jobs: Iterable[Job], cache: PreparedCache, worker: PreparationWorker) -> Readiness:

@@ -88,5 +88,8 @@ def serve(*, port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
         "false",
         "--server.fileWatcherType",
         "none",
+        # A classroom app, not a development session: no "Deploy" or rerun menu.
+        "--client.toolbarMode",
+        "minimal",
     ]
     streamlit_cli.main()
