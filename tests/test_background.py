@@ -281,3 +281,20 @@ def test_a_job_remembers_its_store(tmp_path: Path, jobs: LessonJobs) -> None:
 
     assert elsewhere != job
     assert elsewhere.name == job.name
+
+
+def test_readiness_of_a_subset_keeps_only_those_jobs(
+    lesson: Lesson, jobs: LessonJobs, worker: PreparationWorker
+) -> None:
+    first, second, second_imagenet, third = jobs.jobs
+    lesson.image("three").path.write_bytes(b"not an image")
+    worker.submit([first, third], urgent=True)
+    assert worker.wait_idle(timeout=120)
+    every = readiness(jobs.jobs, PreparedCache(), worker)
+
+    step = every.only(jobs.for_step(lesson.steps[1]).values())
+    assert (list(step.prepared), step.pending, step.failed) == ([], (second, second_imagenet), ())
+    last = every.only([third])
+    assert (list(last.prepared), last.pending, [job for job, _ in last.failed]) == ([], (), [third])
+    assert list(every.only([first]).prepared) == [first]
+    assert every.only([first]).ready
