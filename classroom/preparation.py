@@ -228,14 +228,14 @@ class _Pipeline:
                 layer for layer, key in keys.items() if self.store.read(key) is not None
             )
             missing = tuple(layer for layer in keys if layer not in present)
-            image_file = self.store.image_path(image_sha256, request.max_side)
-            if not missing and image_file.is_file():
+            image_stored = self.store.read_image(image_sha256, request.max_side) is not None
+            if not missing and image_stored:
                 return RequestResult(request, present=present, weights=identity)
 
             analysis = images.load_analysis_image(request.image, request.max_side)
             if analysis.sha256 != image_sha256:
                 raise images.ImageError(f"{request.image}: the file changed while being prepared")
-            if not image_file.is_file():
+            if not image_stored:
                 self.store.write_image(image_sha256, request.max_side, analysis.png_bytes())
             if missing:
                 extractor = self.extractor(weights, missing)
@@ -391,8 +391,8 @@ def load_prepared(
         download=False,
     )
     image_sha256 = images.content_sha256(request.image)
-    image_path = store.image_path(image_sha256, request.max_side)
-    if not image_path.is_file():
+    image_path = store.read_image(image_sha256, request.max_side)
+    if image_path is None:
         return None
     layers: dict[str, PreparedLayer] = {}
     for layer, key in _entry_keys(request, image_sha256, weights.identity).items():
