@@ -28,6 +28,7 @@ from classroom import images
 from classroom.preparation import PrepareRequest, prepare
 from classroom.store import FeatureStore, PreparedLayer
 from tests.conftest import picture
+from tests.damage import damaged
 from tests.privileges import file_modes_enforced
 
 LAYERS = ("conv2_x", "conv3_x")
@@ -353,27 +354,6 @@ def test_a_damaged_analysis_image_is_reported_once_and_rebuilt(
 # -- random damage ---------------------------------------------------------------------------
 
 
-@st.composite
-def damaged_copies(draw: st.DrawFn, original: bytes) -> bytes:
-    """``original`` after one to three random edits: cut, flip, insert, delete or overwrite."""
-    data = bytearray(original)
-    for _ in range(draw(st.integers(1, 3))):
-        where = draw(st.integers(0, max(len(data) - 1, 0)))
-        kind = draw(st.sampled_from(["truncate", "flip", "insert", "delete", "overwrite"]))
-        if kind == "truncate":
-            del data[where:]
-        elif kind == "flip" and data:
-            data[where] ^= 1 << draw(st.integers(0, 7))
-        elif kind == "insert":
-            data[where:where] = draw(st.binary(min_size=1, max_size=16))
-        elif kind == "delete":
-            del data[where : where + draw(st.integers(1, 64))]
-        else:
-            patch = draw(st.binary(min_size=1, max_size=64))
-            data[where : where + len(patch)] = patch
-    return bytes(data)
-
-
 @pytest.fixture(scope="module")
 def small_entry(tmp_path_factory: pytest.TempPathFactory) -> tuple[FeatureStore, Path, bytes]:
     """A tiny valid entry (a 3 x 4 grid of 6 channels), so each example is cheap."""
@@ -407,12 +387,12 @@ def test_random_damage_is_never_read_as_data(
     small_entry: tuple[FeatureStore, Path, bytes], data: st.DataObject
 ) -> None:
     feature_store, path, original = small_entry
-    damaged = data.draw(damaged_copies(original))
-    path.write_bytes(damaged)
+    damaged_bytes = data.draw(damaged(original))
+    path.write_bytes(damaged_bytes)
 
     entry = feature_store.read_path(path)  # must not raise, whatever the bytes
 
-    if damaged == original:
+    if damaged_bytes == original:
         assert entry is not None, "an intact file was refused"
         assert entry.path.read_bytes() == original
     else:
