@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeVar, cast
 
 from classroom import images, models
-from classroom.encoding import PRECISIONS, Precision, encode
+from classroom.encoding import PRECISIONS, EncodedLayer, Precision, encode
 from classroom.store import EntryKey, FeatureStore, LayerInfo, PreparedLayer
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from rich.console import Console
     from torch import nn
 
@@ -250,8 +252,31 @@ class _Pipeline:
                         weights_label=identity.label,
                         untrained=identity.untrained,
                     )
-                    self.store.write(keys[layer], info, encode(maps[layer], request.precision))
+                    encoded = _encode(maps[layer], request, layer, weights)
+                    self.store.write(keys[layer], info, encoded)
         return RequestResult(request, prepared=missing, present=present, weights=identity)
+
+
+def _encode(
+    values: npt.NDArray[np.float32],
+    request: PrepareRequest,
+    layer: str,
+    weights: models.ResolvedWeights,
+) -> EncodedLayer:
+    """Encode one map; NaN or infinite features are blamed on the weights that made them."""
+    import numpy as np
+
+    try:
+        return encode(values, request.precision)
+    except ValueError:
+        if np.isfinite(values).all():
+            raise
+    source = weights.file if weights.file is not None else weights.identity.label
+    raise models.WeightsFileError(
+        f"{source}: these {weights.architecture} weights give NaN or infinite values at {layer} "
+        f"for {request.image}, so nothing was stored. The weights are broken (saved from a "
+        "training run that diverged?); use other weights."
+    )
 
 
 def _weights_name(request: PrepareRequest, untrained: bool) -> str:
