@@ -60,6 +60,8 @@ ALIGNMENT: Final = 64
 MAX_HEADER_BYTES: Final = 64 * 1024
 FEATURE_SUFFIX: Final = ".cfm"
 STALE_TEMPORARY_SECONDS: Final = 3600.0
+#: Published files are readable by all, like files made under the usual umask of 022.
+FILE_MODE: Final = 0o644
 _WRITE_HINTS: Final = {
     errno.ENOSPC: "Free some disk space. ",
     errno.EDQUOT: "Free some disk space. ",
@@ -351,6 +353,9 @@ class FeatureStore:
             )
             temporary = Path(temporary_name)
             try:
+                # mkstemp makes the file private (0600); a store may be prepared by one user
+                # and served by another, so published files get an ordinary file's mode.
+                os.fchmod(descriptor, FILE_MODE)
                 with os.fdopen(descriptor, "wb") as handle:
                     for chunk in chunks:
                         handle.write(chunk)

@@ -168,6 +168,13 @@ def test_a_failed_write_keeps_the_old_entry_and_leaves_no_temporary(
     assert list(feature_store.tmp_dir.iterdir()) == []
 
 
+def test_published_files_have_an_ordinary_files_mode(feature_store: FeatureStore) -> None:
+    """Not mkstemp's 0600: the user serving the store may not be the one who prepared it."""
+    entry = _write(feature_store)
+    image = feature_store.write_image(IMAGE_SHA, 1024, b"\x89PNG\r\n\x1a\n")
+    assert [path.stat().st_mode & 0o777 for path in (entry, image)] == [0o644, 0o644]
+
+
 def test_stale_temporaries_are_removed_after_an_hour(feature_store: FeatureStore) -> None:
     feature_store.tmp_dir.mkdir(parents=True)
     old = feature_store.tmp_dir / "x.cfm.1.part"
