@@ -31,6 +31,8 @@ from classroom.cli import main
 from classroom.lessons import load_lesson
 from classroom.store import FeatureStore
 from tests.conftest import REPO_ROOT, picture
+from tests.lesson_tree import VALID, LessonTree
+from tests.test_lessons import BROKEN, ESCAPES
 
 SUMMARY = re.compile(r"(\d+) feature maps prepared, (\d+) already prepared, (\d+) of (\d+)")
 
@@ -261,3 +263,39 @@ def test_a_lesson_with_a_corrupt_picture_fails_alone(tmp_path: Path) -> None:
     (entry,) = [FeatureStore().read_path(p) for p in FeatureStore().features_dir.iterdir()]
     assert entry is not None
     assert entry.header.key.image_sha256 == images.content_sha256(good)
+
+
+def test_every_broken_lesson_is_named_and_the_good_one_still_prepares(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All the broken lessons of test_lessons.py, and whole-file damage, beside a valid lesson."""
+    monkeypatch.delenv("CLASSROOM_DATASETS_DIR", raising=False)
+    tree = LessonTree(tmp_path)
+    expected: dict[Path, str] = {}
+    for number, (text, (line, field, message)) in enumerate(BROKEN.values()):
+        path = tree.write(text, f"broken-{number:02}.yaml")
+        expected[path] = f"{path}:{line}: {field + ': ' if field else ''}{message}"
+    for number, (written, message) in enumerate(ESCAPES.values()):
+        path = tree.write(VALID.replace("photo.png", written), f"escape-{number}.yaml")
+        expected[path] = f"{path}:4: images.photo.path: {message}"
+    whole_file: dict[str, tuple[str | bytes, str]] = {
+        "not-utf8": (VALID.encode() + b"summary: caf\xe9\n", ":9: not UTF-8 text"),
+        "huge": (VALID + "#" * 1_000_001 + "\n", ": the file is larger than 1000 kB"),
+        "binary": (bytes(range(256)) * 8, ":2: not UTF-8 text: byte 0x80"),
+    }
+    for name, (content, message) in whole_file.items():
+        path = tree.write(content, f"{name}.yaml")
+        expected[path] = f"{path}{message}"
+    good = tree.write(VALID + "model: resnet18\n", "zz-good.yaml")
+
+    result = CliRunner().invoke(main, ["prepare", "--untrained", str(tree.lessons)])
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    failed = re.findall(r"^✗ lesson not prepared: (\S+?\.yaml)[:\s]", result.output, re.MULTILINE)
+    assert sorted(failed) == sorted(map(str, expected))
+    for problem in expected.values():
+        assert problem in result.output
+    assert "3 feature maps prepared, 0 already prepared, 0 of 1 requests failed." in result.output
+    (request,) = preparation.requests_for_lesson(load_lesson(good))
+    assert preparation.load_prepared(request, untrained=True) is not None
