@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import re
 import urllib.parse
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -322,7 +323,11 @@ def load_state_dict(path: Path, architecture: str) -> dict[str, torch.Tensor]:
     validate_architecture(architecture)
     how_to_save = "Save weights with torch.save(model.state_dict(), path)."
     try:
-        loaded: object = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            # A hostile or foreign pickle makes torch ask the user to "file an issue"; the
+            # refusal below says what matters.
+            warnings.filterwarnings("ignore", message="Detected pickle protocol")
+            loaded: object = torch.load(path, map_location="cpu", weights_only=True)
     except OSError as error:
         raise WeightsFileError(f"{path}: cannot be read ({error.strerror or error})") from error
     except Exception as error:  # arbitrary bytes make the unpickler fail in arbitrary ways
