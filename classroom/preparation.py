@@ -438,13 +438,24 @@ def load_prepared(
 # -- the command line ---------------------------------------------------------------------------
 
 
-def _lesson_files(paths: Iterable[Path]) -> list[Path]:
+def _lesson_files(paths: Iterable[Path], console: Console) -> tuple[list[Path], bool]:
+    """The lesson files under ``paths``, and whether every directory could be read."""
+    from rich.markup import escape
+
     from classroom import lessons
 
     files: list[Path] = []
+    readable = True
     for path in paths:
-        files.extend(lessons.discover_lessons(path) if path.is_dir() else [path])
-    return files
+        try:
+            files.extend(lessons.discover_lessons(path) if path.is_dir() else [path])
+        except OSError as error:
+            console.print(
+                f"[red]✗ lessons not prepared:[/red] {escape(str(path))} cannot be read "
+                f"({escape(error.strerror or str(error))})"
+            )
+            readable = False
+    return files, readable
 
 
 def prepare_from_cli(
@@ -464,11 +475,10 @@ def prepare_from_cli(
     from classroom import lessons
 
     console = _console()
-    files = _lesson_files(paths)
+    files, lessons_ok = _lesson_files(paths, console)
     if not files:
         console.print(f"No lesson files (*.yaml, *.yml) in {escape(', '.join(map(str, paths)))}.")
         return False
-    lessons_ok = True
     requests: list[PrepareRequest] = []
     for file in files:
         try:

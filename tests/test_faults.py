@@ -32,6 +32,7 @@ from classroom.lessons import load_lesson
 from classroom.store import FeatureStore
 from tests.conftest import REPO_ROOT, picture
 from tests.lesson_tree import VALID, LessonTree
+from tests.privileges import file_modes_enforced
 from tests.test_lessons import BROKEN, ESCAPES
 
 SUMMARY = re.compile(r"(\d+) feature maps prepared, (\d+) already prepared, (\d+) of (\d+)")
@@ -299,3 +300,30 @@ def test_every_broken_lesson_is_named_and_the_good_one_still_prepares(
     assert "3 feature maps prepared, 0 already prepared, 0 of 1 requests failed." in result.output
     (request,) = preparation.requests_for_lesson(load_lesson(good))
     assert preparation.load_prepared(request, untrained=True) is not None
+
+
+def test_an_unreadable_lesson_directory_is_named_and_the_others_still_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLASSROOM_DATASETS_DIR", raising=False)
+    tree = LessonTree(tmp_path)
+    good = tree.write(VALID + "model: resnet18\n", "good.yaml")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "hidden.yaml").write_text(VALID)
+    locked.chmod(0)
+    try:
+        with file_modes_enforced():
+            prepared = CliRunner().invoke(main, ["prepare", "--untrained", str(locked), str(good)])
+            checked = CliRunner().invoke(main, ["check", str(locked), str(good)])
+    finally:
+        locked.chmod(0o755)
+
+    assert prepared.exit_code == 1
+    assert f"✗ lessons not prepared: {locked} cannot be read (Permission denied)" in prepared.output
+    assert "3 feature maps prepared, 0 already prepared, 0 of 1 requests failed." in prepared.output
+    assert checked.exit_code == 1
+    assert checked.output.splitlines() == [
+        f"{locked}: cannot be read (Permission denied)",
+        f"✓ {good} (1 step)",
+    ]
