@@ -470,17 +470,16 @@ class FeatureStore:
         try:
             current = path.lstat()
         except FileNotFoundError:
-            return  # another reader or a writer got there first
+            return  # another reader got there first
         except OSError:
             current = None
-        examined = status or current
-        if not _first_report(path, examined, reason):
+        if current is not None and status is not None and not _same_file(current, status):
+            return  # a writer has replaced the damaged file since it was examined
+        if not _first_report(path, status or current, reason):
             return
         _LOGGER.warning(
             "Discarding damaged store file %s: %s. It will be prepared again.", path, reason
         )
-        if current is not None and examined is not None and not _same_file(current, examined):
-            return
         try:
             if current is not None and stat.S_ISDIR(current.st_mode):
                 shutil.rmtree(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import mmap
 import os
 import shutil
 import struct
@@ -24,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from classroom import images
+from classroom import images, store
 from classroom.preparation import PrepareRequest, prepare
 from classroom.store import FeatureStore, PreparedLayer
 from tests.conftest import picture
@@ -251,6 +252,28 @@ def test_damage_is_reported_once_and_rebuilt(
     assert copy.store.read_entry(path.stem) is None
     assert copy.read("conv2_x") is not None, "the other layer must be untouched"
     _assert_rebuilt(copy, pristine)
+
+
+def test_a_reader_never_removes_an_entry_a_writer_has_just_published(
+    copy: Prepared, pristine: Prepared, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader finds damage in the file it opened; meanwhile a writer renames a good one in."""
+    path = copy.entries["conv3_x"]
+    _flip(lambda d: len(d) - 1)(path)
+    real_parse = store.parse
+
+    def parse_while_a_writer_publishes(examined: Path, buffer: bytes | mmap.mmap) -> PreparedLayer:
+        replacement = copy.store.tmp_dir / "replacement.part"
+        replacement.write_bytes(pristine.entries["conv3_x"].read_bytes())
+        replacement.replace(examined)
+        return real_parse(examined, buffer)  # still the damaged bytes the reader mapped
+
+    monkeypatch.setattr(store, "parse", parse_while_a_writer_publishes)
+    assert copy.read("conv3_x") is None
+    monkeypatch.undo()
+
+    assert path.read_bytes() == pristine.entries["conv3_x"].read_bytes()
+    assert copy.read("conv3_x") is not None
 
 
 def test_an_entry_copied_under_another_name_is_refused(copy: Prepared) -> None:
