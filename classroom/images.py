@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from classroom.hashing import file_sha256
 __all__ = [
     "DEFAULT_MAX_SIDE",
     "FORMATS",
+    "MAX_FILE_BYTES",
     "MAX_PIXELS",
     "MIN_SIDE",
     "AnalysisImage",
@@ -42,6 +44,8 @@ __all__ = [
 DEFAULT_MAX_SIDE: Final = 1024
 #: Larger pictures are refused before decoding: a decompression bomb must not exhaust memory.
 MAX_PIXELS: Final = 100_000_000
+#: Larger files are refused before reading: 100 million 16-bit RGB pixels fit, uncompressed.
+MAX_FILE_BYTES: Final = 1 << 30
 #: The shorter side of the analysis image must span at least two conv4_x cells (stride 16).
 #: Smaller pictures are refused, not enlarged: upscaling would show the network detail that
 #: the picture does not have.
@@ -163,9 +167,24 @@ def _unreadable(path: Path, error: OSError) -> ImageError:
     return _error(path, f"cannot be read ({error.strerror or error})")
 
 
+def _check_file_size(path: Path, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise _error(
+            path,
+            f"the file has {size / 2**20:,.0f} MB, more than the {MAX_FILE_BYTES >> 20} MB an "
+            "image file may have; scale the picture down first",
+        )
+
+
 def content_sha256(path: Path) -> str:
-    """SHA-256 of the image file's bytes, without decoding it (cached per process)."""
+    """SHA-256 of the image file's bytes, without decoding it (cached per process).
+
+    Raises:
+        ImageError: if the file cannot be read or is larger than :data:`MAX_FILE_BYTES`
+            (hashing gigabytes read by mistake would hold up preparation for nothing).
+    """
     try:
+        _check_file_size(path, path.stat().st_size)
         return file_sha256(path)
     except OSError as error:
         raise _unreadable(path, error) from None
@@ -318,13 +337,18 @@ def load_analysis_image(
     """Open ``path`` and make its analysis image.
 
     Raises:
-        ImageError: naming the file and the problem, if it is missing, is not an image in one
-            of :data:`FORMATS`, is truncated or corrupt, has more than ``max_pixels`` pixels
-            (checked from the header, before decoding), or is too small or too narrow for
-            its analysis image to have both sides of at least :data:`MIN_SIDE` pixels.
+        ImageError: naming the file and the problem, if it is missing, larger than
+            :data:`MAX_FILE_BYTES`, not an image in one of :data:`FORMATS`, truncated or
+            corrupt, has more than ``max_pixels`` pixels (checked from the header, before
+            decoding), or is too small or too narrow for its analysis image to have both sides
+            of at least :data:`MIN_SIDE` pixels.
     """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # The bytes are hashed and decoded in memory; a wrong file (a video, a disk
+            # image) must not be read whole first.
+            _check_file_size(path, os.fstat(handle.fileno()).st_size)
+            data = handle.read()
     except OSError as error:
         raise _unreadable(path, error) from None
     with _opened(path, io.BytesIO(data), max_pixels) as opened:

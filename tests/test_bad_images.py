@@ -110,6 +110,15 @@ def _missing(directory: Path) -> Path:
     return directory / "nowhere.jpg"
 
 
+def _sparse(directory: Path) -> Path:
+    """A 3 GB file that takes no disk space: a video or disk image picked by mistake."""
+    path = directory / "holiday.png"
+    with path.open("wb") as handle:
+        handle.write(_encoded(64, 48, "PNG"))
+        handle.truncate(3 << 30)
+    return path
+
+
 def _directory(directory: Path) -> Path:
     path = directory / "folder.png"
     path.mkdir()
@@ -124,6 +133,11 @@ BAD: dict[str, tuple[Make, str]] = {
     "missing": (_missing, "the image file does not exist"),
     "a directory": (_directory, "is a directory, not an image file"),
     "empty": (_file("empty.png", b""), "is not an image file: it is empty"),
+    "a 3 GB file": (
+        _sparse,
+        "the file has 3,072 MB, more than the 1024 MB an image file may have; scale the "
+        "picture down first",
+    ),
     "text renamed .png": (
         _file("notes.png", b"shopping list\n- milk\n"),
         "is not an image file: it holds text",
