@@ -219,6 +219,15 @@ def _formats() -> tuple[str, ...]:
     return tuple(name for name in FORMATS if name in Image.OPEN)
 
 
+def _check_pixels(path: Path, width: int, height: int, max_pixels: int) -> None:
+    if width * height > max_pixels:
+        raise _error(
+            path,
+            f"{width} x {height} pixels is more than the limit of {max_pixels:,} pixels; "
+            "scale the image down first",
+        )
+
+
 def check_size(
     path: Path, width: int, height: int, max_side: int, *, max_pixels: int = MAX_PIXELS
 ) -> None:
@@ -228,12 +237,7 @@ def check_size(
         ImageError: if it has more than ``max_pixels`` pixels, or a side of its analysis
             image (longest side capped at ``max_side``) is shorter than :data:`MIN_SIDE`.
     """
-    if width * height > max_pixels:
-        raise _error(
-            path,
-            f"{width} x {height} pixels is more than the limit of {max_pixels:,} pixels; "
-            "scale the image down first",
-        )
+    _check_pixels(path, width, height, max_pixels)
     target = analysis_size(width, height, max_side)
     if min(target) >= MIN_SIDE:
         return
@@ -268,13 +272,7 @@ def _opened(path: Path, source: IO[bytes], max_pixels: int) -> Iterator[Image.Im
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             opened = Image.open(source, formats=_formats())
         with opened:
-            width, height = opened.size
-            if width * height > max_pixels:
-                raise _error(
-                    path,
-                    f"{width} x {height} pixels is more than the limit of {max_pixels:,} "
-                    "pixels; scale the image down first",
-                )
+            _check_pixels(path, *opened.size, max_pixels)
             yield opened
     except ImageError:
         raise
