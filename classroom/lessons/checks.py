@@ -9,7 +9,6 @@ each reads only the fields it needs, so a typo in one field does not hide a miss
 from __future__ import annotations
 
 import importlib
-import warnings
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Final
 
@@ -17,7 +16,13 @@ from pydantic import TypeAdapter, ValidationError
 
 from classroom.lessons.problems import suggest
 from classroom.lessons.safe_yaml import Location
-from classroom.lessons.schema import ARCHITECTURES, PanelEntry, Reference
+from classroom.lessons.schema import (
+    ARCHITECTURES,
+    DEFAULT_MAX_SIDE,
+    MaxSide,
+    PanelEntry,
+    Reference,
+)
 
 __all__ = ["SemanticChecks", "check_weights", "image_size", "resolve_image_path"]
 
@@ -91,30 +96,24 @@ def resolve_image_path(datasets: Path, written: str) -> Path:
     return target
 
 
-def image_size(path: Path) -> tuple[int, int]:
+def image_size(path: Path, max_side: int = DEFAULT_MAX_SIDE) -> tuple[int, int]:
     """``(width, height)`` as the image is shown, i.e. after its EXIF rotation.
 
-    Raises:
-        ValueError: if Pillow cannot read the file, it is damaged, or it is a decompression
-            bomb.
-    """
-    from PIL import ExifTags, Image, UnidentifiedImageError
+    Reads the header only, and applies preparation's own rules (:mod:`classroom.images`), so
+    that a lesson that passes the check does not fail later for its pictures' sake.
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(path) as image:
-                width, height = image.size
-                # JPEG and WebP keep EXIF in the header; Pillow decodes a PNG to look for it.
-                orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
-        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
-            raise ValueError(f"the image is too large for a lesson: {error}") from error
-        except UnidentifiedImageError as error:
-            raise ValueError("not an image file Pillow can read (use PNG or JPEG)") from error
-        except (OSError, SyntaxError, ValueError, EOFError) as error:
-            raise ValueError(f"the image file is damaged: {error}") from error
-    # Orientations 5 to 8 turn the picture by a quarter: width and height swap.
-    return (height, width) if orientation in {5, 6, 7, 8} else (width, height)
+    Raises:
+        ValueError: if the file is not an image in a supported format, is damaged, has too
+            many pixels, or is too small or narrow to prepare at ``max_side``.
+    """
+    from classroom import images
+
+    try:
+        width, height = images.upright_size(path)
+        images.check_size(path, width, height, max_side)
+    except images.ImageError as error:
+        raise ValueError(error.problem) from None
+    return width, height
 
 
 def _text(value: object) -> str | None:
@@ -198,11 +197,20 @@ class SemanticChecks:
                 continue  # pass 1 reports it
             try:
                 path = resolve_image_path(self.datasets, written)
-                self.sizes[image_id] = image_size(path)
+                self.sizes[image_id] = image_size(path, self._max_side())
             except ValueError as error:
                 self.issues.append((("images", image_id, "path"), str(error)))
             else:
                 self.files[image_id] = path
+
+    def _max_side(self) -> int:
+        """The lesson's size cap, or the default where pass 1 reports it as invalid."""
+        try:
+            return TypeAdapter(MaxSide).validate_python(
+                self.raw.get("max_side", DEFAULT_MAX_SIDE), strict=True
+            )
+        except ValidationError:
+            return DEFAULT_MAX_SIDE
 
     def _steps(
         self,
