@@ -609,16 +609,6 @@ def test_the_schema_knows_the_names_and_rejects_misspellings() -> None:
     assert schema["properties"]["model"]["enum"] == list(ARCHITECTURES)
 
 
-def test_fallback_weights_names_match_torchvision() -> None:
-    from torchvision.models import get_model_weights
-
-    from classroom.lessons.checks import _FALLBACK_WEIGHTS
-
-    assert set(_FALLBACK_WEIGHTS) == set(ARCHITECTURES)
-    for architecture, names in _FALLBACK_WEIGHTS.items():
-        assert names == tuple(member.name for member in get_model_weights(architecture))
-
-
 # -- robustness: random damage never escapes as anything but a LessonError ------------------
 
 

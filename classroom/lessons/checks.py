@@ -8,9 +8,8 @@ each reads only the fields it needs, so a typo in one field does not hide a miss
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any, Final
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -26,38 +25,16 @@ from classroom.lessons.schema import (
 
 __all__ = ["SemanticChecks", "check_weights", "image_size", "resolve_image_path"]
 
-# TODO(lessons): `classroom.models` owns the meaning of weights names and is being written on
-# another branch. Until it is merged, `check_weights` falls back to this copy of torchvision's
-# ResNet weights enums (tests compare it with torchvision). Delete it once models has landed.
-_FALLBACK_WEIGHTS: Final[dict[str, tuple[str, ...]]] = {
-    "resnet18": ("IMAGENET1K_V1",),
-    "resnet34": ("IMAGENET1K_V1",),
-    "resnet50": ("IMAGENET1K_V1", "IMAGENET1K_V2"),
-    "resnet101": ("IMAGENET1K_V1", "IMAGENET1K_V2"),
-    "resnet152": ("IMAGENET1K_V1", "IMAGENET1K_V2"),
-}
-_WEIGHTS_KEYWORDS: Final = ("imagenet", "untrained")
-
 
 def check_weights(architecture: str, name: str) -> None:
-    """Raise ``ValueError`` (with a readable message) unless ``name`` names weights for it."""
-    try:
-        models = importlib.import_module("classroom.models")
-    except ModuleNotFoundError as error:
-        if error.name != "classroom.models":
-            raise
-        _check_weights_locally(architecture, name)  # TODO(lessons): see _FALLBACK_WEIGHTS
-    else:
-        models.validate_weights_name(architecture, name)
+    """Raise ``ValueError`` (with a readable message) unless ``name`` names weights for it.
 
+    ``classroom.models`` owns the meaning of weights names; it asks torchvision, so this is
+    imported only when a lesson is checked.
+    """
+    from classroom import models
 
-def _check_weights_locally(architecture: str, name: str) -> None:
-    known = (*_WEIGHTS_KEYWORDS, *_FALLBACK_WEIGHTS[architecture])
-    if name not in known:
-        raise ValueError(
-            f"unknown weights '{name}' for {architecture}: expected one of {', '.join(known)}"
-            f"{suggest(name, known)}"
-        )
+    models.validate_weights_name(architecture, name)
 
 
 def resolve_image_path(datasets: Path, written: str) -> Path:
