@@ -1,0 +1,1 @@
+"""Benchmarks: performance measured side by side in one run (never as timed tests)."""
