@@ -7,11 +7,6 @@ made here from the real models. Run with ``CLASSROOM_UPDATE_GENERATED=1`` to rew
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-from typing import Any
-
 import pytest
 from pydantic import ValidationError
 
@@ -27,22 +22,11 @@ from classroom.component.contract import (
 )
 from classroom.store import FeatureStore
 from tests.conftest import REPO_ROOT
+from tests.generated import check_generated
 from tests.synthetic import LayerSpec, prepare_view
 
 SCHEMA_FILE = REPO_ROOT / "frontend" / "src" / "contract.schema.json"
 FIXTURE_FILE = REPO_ROOT / "frontend" / "src" / "fixtures" / "view-args.json"
-
-
-def _check_generated(path: Path, content: Any) -> None:
-    text = json.dumps(content, indent=2) + "\n"
-    if os.environ.get("CLASSROOM_UPDATE_GENERATED") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    assert path.exists(), f"{path} is missing: run CLASSROOM_UPDATE_GENERATED=1 pytest {__file__}"
-    assert json.loads(path.read_text()) == content, (
-        f"{path.relative_to(REPO_ROOT)} is stale: run "
-        f"CLASSROOM_UPDATE_GENERATED=1 pytest tests/test_contract.py, then `npm run gen:contract`"
-    )
 
 
 def fixture_args(store: FeatureStore) -> ViewArgs:
@@ -65,12 +49,12 @@ def fixture_args(store: FeatureStore) -> ViewArgs:
 
 
 def test_committed_schema_is_current() -> None:
-    _check_generated(SCHEMA_FILE, contract_schema())
+    check_generated(SCHEMA_FILE, contract_schema())
 
 
 def test_committed_view_args_fixture_is_current() -> None:
     args = fixture_args(FeatureStore())
-    _check_generated(FIXTURE_FILE, args.model_dump(by_alias=True, mode="json"))
+    check_generated(FIXTURE_FILE, args.model_dump(by_alias=True, mode="json"))
 
 
 def test_every_field_is_required_on_the_wire() -> None:
