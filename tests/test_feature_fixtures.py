@@ -29,7 +29,9 @@ CASES: tuple[tuple[str, Precision, bool], ...] = (
 def _features(signed: bool) -> np.ndarray[Any, np.dtype[np.float32]]:
     """A 2x3x6 map (image 10x7, stride 4) from a formula: stable across numpy versions."""
     y, x, c = np.mgrid[0:2, 0:3, 0:6]
-    values = ((c * 7 + x * 3 + y * 5) % 11).astype(np.float32) * np.float32(0.25)
+    values: np.ndarray[Any, np.dtype[np.float32]] = ((c * 7 + x * 3 + y * 5) % 11).astype(
+        np.float32
+    ) * np.float32(0.25)
     values[0, 0, :] = 0  # one dead cell
     return values - np.float32(1.25) if signed else values
 

@@ -1,0 +1,40 @@
+/** Min and max of the values map, on the GPU: no read-back of the map on pointer moves. */
+import type { LayerGpu } from "../layer";
+import { Program } from "../program";
+import source from "../shaders/reduce.frag.glsl?raw";
+
+export class ReductionPass {
+  /** One program per cells-per-texel of the values map (a constant, so the loop unrolls). */
+  private readonly programs = new Map<number, Program>();
+
+  constructor(private readonly gl: WebGL2RenderingContext) {}
+
+  run(layer: LayerGpu): void {
+    const gl = this.gl;
+    let program = this.programs.get(layer.cellsPerTexel);
+    if (program === undefined) {
+      program = new Program(gl, "reduction", source, { defines: { CELLS: layer.cellsPerTexel } });
+      this.programs.set(layer.cellsPerTexel, program);
+    }
+    program.use();
+    gl.uniform1i(program.uniform("u_gridWidth"), layer.file.header.width);
+    let input = layer.values;
+    let first = true;
+    for (const target of layer.reduction) {
+      target.bind();
+      program.texture("u_source", 0, gl.TEXTURE_2D, input.texture);
+      gl.uniform2i(program.uniform("u_sourceSize"), input.width, input.height);
+      gl.uniform1i(program.uniform("u_first"), first ? 1 : 0);
+      program.drawFullscreen();
+      input = target;
+      first = false;
+    }
+  }
+
+  dispose(): void {
+    for (const program of this.programs.values()) {
+      program.dispose();
+    }
+    this.programs.clear();
+  }
+}
