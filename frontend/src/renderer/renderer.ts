@@ -119,6 +119,7 @@ export class Renderer {
   private capabilities: Capabilities;
   private passes: Passes;
   private readonly reader: MinMaxReader;
+  private limits: Partial<Capabilities>;
   private readonly slots = new Map<string, Slot>();
   private order: PanelSpec[] = [];
   private boxes: PanelBox[] = [];
@@ -141,6 +142,7 @@ export class Renderer {
   private drawn: DrawnPanel[] = [];
   private lost = false;
   private disposed = false;
+  private loseContext: WEBGL_lose_context | null = null;
 
   /**
    * @throws RendererError when WebGL 2 or a needed feature is missing (say so in the panel)
@@ -150,7 +152,8 @@ export class Renderer {
     private readonly options: RendererOptions = {},
   ) {
     this.gl = createContext(canvas);
-    this.capabilities = readCapabilities(this.gl, options.limits);
+    this.limits = options.limits ?? {};
+    this.capabilities = readCapabilities(this.gl, this.limits);
     this.passes = this.createPasses();
     this.reader = new MinMaxReader(this.gl, (id, range) => {
       const slot = this.slots.get(id);
@@ -290,6 +293,16 @@ export class Renderer {
   setMarkersVisible(visible: boolean): void {
     this.markersVisible = visible;
     this.requestFrame();
+  }
+
+  /**
+   * Pretend the device has lower limits (e.g. fewer array layers, to exercise splitting) and
+   * rebuild every layer from the bytes in memory.
+   */
+  setLimits(limits: Partial<Capabilities>): Promise<void> {
+    this.limits = limits;
+    this.capabilities = readCapabilities(this.gl, limits);
+    return Promise.all([...this.slots.values()].map((slot) => this.upload(slot))).then(() => undefined);
   }
 
   // -- drawing ---------------------------------------------------------------------------------
@@ -564,7 +577,7 @@ export class Renderer {
     }
     try {
       enableExtensions(this.gl);
-      this.capabilities = readCapabilities(this.gl, this.options.limits);
+      this.capabilities = readCapabilities(this.gl, this.limits);
       this.passes = this.createPasses();
       this.createSharedTextures();
     } catch (error) {
@@ -600,6 +613,19 @@ export class Renderer {
   /** What the last frame drew, per panel in display order. */
   drawnPanels(): readonly DrawnPanel[] {
     return this.drawn;
+  }
+
+  /** How a panel's layer sits on the GPU (tests check that splitting happened). */
+  layerInfo(id: string): { arrays: number; groupsPerTexel: number; cellsPerTexel: number } | null {
+    const gpu = this.slots.get(id)?.gpu;
+    if (gpu == null) {
+      return null;
+    }
+    return {
+      arrays: gpu.chunks.length,
+      groupsPerTexel: gpu.layout.groupsPerTexel,
+      cellsPerTexel: gpu.cellsPerTexel,
+    };
   }
 
   status(id: string): PanelStatus | null {
@@ -656,9 +682,13 @@ export class Renderer {
     this.gl.readPixels(0, 0, 1, 1, this.gl.RGBA, this.gl.UNSIGNED_BYTE, pixel);
   }
 
-  /** The WEBGL_lose_context extension, to test losing and restoring the context. */
+  /**
+   * The WEBGL_lose_context extension, to test losing and restoring the context. Kept from
+   * before a loss: a lost context hands out no extensions, and restoring needs this one.
+   */
   loseContextExtension(): WEBGL_lose_context | null {
-    return this.gl.getExtension("WEBGL_lose_context");
+    this.loseContext ??= this.gl.getExtension("WEBGL_lose_context");
+    return this.loseContext;
   }
 
   dispose(): void {
