@@ -79,12 +79,16 @@ def measure_repaint(
     chromium_path: str | None = None,
     *,
     moves: int = 40,
+    rounds: int = 3,
     warmup: int = 4,
     image_size: tuple[int, int] = (1024, 768),
     panel_size: tuple[int, int] = (384, 288),
     seed: int = 0,
 ) -> dict[str, Any]:
     """Median and spread of the repaint time, ours and naive, measured side by side.
+
+    ``rounds`` rounds of ``moves`` pointer moves each; within a round the variants take turns
+    on every move, so a slow spell of the machine (other processes) hits all of them alike.
 
     Returns:
         ``repaint_ms_median`` / ``repaint_ms_iqr`` (this renderer),
@@ -104,7 +108,12 @@ def measure_repaint(
         root = Path(temporary)
         store = FeatureStore(root / "store")
         layers = prepare_view(
-            store, image_width=width, image_height=height, layers=RESNET101_STAGES, precision=8
+            store,
+            image_width=width,
+            image_height=height,
+            layers=RESNET101_STAGES,
+            precision=8,
+            dead_block=False,  # no all-zero cells, where a shader could return early
         )
         site = root / "site"
         site.mkdir()
@@ -115,7 +124,6 @@ def measure_repaint(
             for entry in layers
         ]
         coarsest = max(spec.stride for spec in RESNET101_STAGES)
-        path = _moves(moves + warmup, width, height, coarsest, seed)
         with (
             serve_directory(site) as base,
             sync_playwright() as playwright,
@@ -132,9 +140,18 @@ def measure_repaint(
                     "panel": {"width": panel_size[0], "height": panel_size[1]},
                 },
             )
-            times = page.evaluate(
-                "([moves, warmup]) => window.__bench.measure(moves, warmup)", [path, warmup]
-            )
+            times: dict[str, list[float]] = {"ours": [], "plain": [], "naive": []}
+            round_speedups: list[float] = []
+            for round_index in range(rounds):
+                path = _moves(moves + warmup, width, height, coarsest, seed + round_index)
+                measured = page.evaluate(
+                    "([moves, warmup]) => window.__bench.measure(moves, warmup)", [path, warmup]
+                )
+                for name, values in times.items():
+                    values.extend(measured[name])
+                round_speedups.append(
+                    statistics.median(measured["naive"]) / statistics.median(measured["ours"])
+                )
             still = page.evaluate("(count) => window.__bench.measureStill(count)", 10)
             difference = page.evaluate("() => window.__bench.compare()")
     ours, plain, naive = times["ours"], times["plain"], times["naive"]
@@ -149,6 +166,9 @@ def measure_repaint(
         "repaint_unpacked_ms_median": statistics.median(plain),
         "repaint_unpacked_ms_iqr": _spread(plain),
         "composite_only_ms_median": statistics.median(still),
+        "repaint_ms_min": min(ours),
+        "repaint_naive_ms_min": min(naive),
+        "round_speedups": round_speedups,
         "moves": len(ours),
         "gpu": gpu,
         "max_abs_difference": difference,
@@ -157,10 +177,11 @@ def measure_repaint(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--moves", type=int, default=40)
+    parser.add_argument("--moves", type=int, default=40, help="pointer moves per round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     arguments = parser.parse_args()
-    result = measure_repaint(moves=arguments.moves)
+    result = measure_repaint(moves=arguments.moves, rounds=arguments.rounds)
     if arguments.json:
         print(json.dumps(result, indent=2))
         return
@@ -180,6 +201,9 @@ def main() -> None:
         f"(naive / ours = {result['speedup']:.2f}x, goal >= 2x), over {result['moves']} moves; "
         f"maps agree within {result['max_abs_difference']:.2e}"
     )
+    rounds = ", ".join(f"{speedup:.2f}x" for speedup in result["round_speedups"])
+    best = result["repaint_naive_ms_min"] / result["repaint_ms_min"]
+    print(f"per round naive / ours: {rounds}; fastest frames: {best:.2f}x")
 
 
 if __name__ == "__main__":

@@ -59,9 +59,18 @@ def _box_blur(values: npt.NDArray[np.float32], radius: int, axis: int) -> npt.ND
 
 
 def synthetic_features(
-    height: int, width: int, channels: int, *, seed: int, sparsity: float = 0.6
+    height: int,
+    width: int,
+    channels: int,
+    *,
+    seed: int,
+    sparsity: float = 0.6,
+    dead_block: bool = True,
 ) -> npt.NDArray[np.float32]:
-    """An ``(H, W, D)`` non-negative, smooth, sparse feature map (ReLU of a smoothed field)."""
+    """An ``(H, W, D)`` non-negative, smooth, sparse feature map (ReLU of a smoothed field).
+
+    With ``dead_block`` the top-left eighth of the grid (each way) is all zeros.
+    """
     rng = np.random.default_rng(seed)
     field = rng.standard_normal((height, width, channels), dtype=np.float32)
     radius = max(1, min(height, width) // 12)
@@ -71,8 +80,8 @@ def synthetic_features(
     threshold = np.quantile(field, sparsity, axis=(0, 1), keepdims=True)
     gain = rng.uniform(0.2, 3.0, size=(1, 1, channels)).astype(np.float32)
     features: npt.NDArray[np.float32] = (np.maximum(field - threshold, 0) * gain).astype(np.float32)
-    # A block of dead cells (every channel zero): similarity there must be exactly 0.
-    features[: max(1, height // 8), : max(1, width // 8), :] = 0
+    if dead_block:  # cells whose every channel is zero: their similarity must be exactly 0
+        features[: max(1, height // 8), : max(1, width // 8), :] = 0
     return features
 
 
@@ -100,6 +109,7 @@ def prepare_view(
     model: str = "resnet101",
     seed: int = 0,
     image_sha256: str | None = None,
+    dead_block: bool = True,
 ) -> list[PreparedLayer]:
     """Write an analysis image and one entry per layer; return the validated entries."""
     png = synthetic_image(image_width, image_height, seed=seed)
@@ -109,7 +119,9 @@ def prepare_view(
     prepared: list[PreparedLayer] = []
     for index, spec in enumerate(layers):
         grid_w, grid_h = -(-image_width // spec.stride), -(-image_height // spec.stride)
-        features = synthetic_features(grid_h, grid_w, spec.channels, seed=seed * 101 + index)
+        features = synthetic_features(
+            grid_h, grid_w, spec.channels, seed=seed * 101 + index, dead_block=dead_block
+        )
         key = EntryKey(
             image_sha256=sha,
             max_side=max_side,

@@ -26,22 +26,31 @@ export interface BarChartProps {
   readonly textColour: string;
 }
 
-/** The largest absolute value a layer holds: every cell's maximum is its scale times L. */
-function layerMaximum(file: FeatureFile): number {
-  const { dtype } = file.header;
+/**
+ * The chart's full height for a layer: the 99th percentile of the cells' largest absolute
+ * values, so that a few outlying cells do not flatten every other bar (taller bars are cut,
+ * with a cap). Fixed per layer, so the axis does not jump while the pointer moves.
+ */
+export function chartMaximum(file: FeatureFile): number {
+  const { dtype, width, height, channels } = file.header;
+  const cells = width * height;
+  const largest = new Float32Array(cells);
   if (dtype === "float32") {
-    let largest = 0;
-    for (const value of file.codes) {
-      largest = Math.max(largest, Math.abs(value));
+    const slice = cells * 4;
+    for (let channel = 0; channel < channels; channel++) {
+      const offset = (channel >> 2) * slice + (channel & 3);
+      for (let cell = 0; cell < cells; cell++) {
+        largest[cell] = Math.max(largest[cell] ?? 0, Math.abs(file.codes[offset + cell * 4] ?? 0));
+      }
     }
-    return largest;
+  } else {
+    // With the per-pixel scale, a cell's largest magnitude is its scale times L.
+    const levels = { uint8: 255, int8: 127, uint16: 65535, int16: 32767 }[dtype];
+    largest.set(file.scales);
+    largest.forEach((scale, cell) => (largest[cell] = scale * levels));
   }
-  const levels = { uint8: 255, int8: 127, uint16: 65535, int16: 32767 }[dtype];
-  let scale = 0;
-  for (const value of file.scales) {
-    scale = Math.max(scale, value);
-  }
-  return scale * levels;
+  largest.sort();
+  return largest[Math.min(cells - 1, Math.floor(cells * 0.99))] ?? 0;
 }
 
 function vectorAt(file: FeatureFile, pixel: Point | null, stride: number): Float32Array | null {
@@ -64,7 +73,7 @@ export function BarChart({
 }: BarChartProps): React.JSX.Element {
   const canvas = useRef<HTMLCanvasElement>(null);
   const readout = useRef<HTMLDivElement>(null);
-  const maximum = useMemo(() => (file === null ? 1 : layerMaximum(file) || 1), [file]);
+  const maximum = useMemo(() => (file === null ? 1 : chartMaximum(file) || 1), [file]);
   const channels = file?.header.channels ?? 0;
   const signed = file?.header.signed ?? false;
 
@@ -91,16 +100,19 @@ export function BarChart({
       context.globalAlpha = 0.35;
       context.fillRect(0, base, width, 1);
       context.globalAlpha = 1;
+      // Bars taller than the chart are cut at its edge and marked with a cap.
+      const clip = (value: number): number => Math.min(Math.max(value, -maximum), maximum);
       if (current !== null) {
-        context.fillStyle = CURRENT_COLOUR;
         current.forEach((value, channel) => {
-          const top = base - value * scale;
-          context.fillRect(
-            channel * barWidth,
-            Math.min(top, base),
-            Math.max(barWidth - 0.25, 0.5),
-            Math.abs(base - top),
-          );
+          const top = base - clip(value) * scale;
+          const x = channel * barWidth;
+          const w = Math.max(barWidth - 0.25, 0.5);
+          context.fillStyle = CURRENT_COLOUR;
+          context.fillRect(x, Math.min(top, base), w, Math.abs(base - top));
+          if (Math.abs(value) > maximum) {
+            context.fillStyle = textColour;
+            context.fillRect(x, value > 0 ? 0 : height - 2, w, 2);
+          }
         });
       }
       if (pinned !== null) {
@@ -108,7 +120,7 @@ export function BarChart({
         context.lineWidth = 1.5;
         context.beginPath();
         pinned.forEach((value, channel) => {
-          const y = base - value * scale;
+          const y = base - clip(value) * scale;
           if (channel === 0) {
             context.moveTo(0, y);
           } else {
@@ -118,6 +130,13 @@ export function BarChart({
         });
         context.stroke();
       }
+      context.fillStyle = textColour;
+      context.font = "11px sans-serif";
+      context.textBaseline = "top";
+      context.fillText(maximum.toPrecision(3), 4, 2);
+      context.textAlign = "right";
+      context.fillText(`${channels.toString()} channels`, width - 4, 2);
+      context.textAlign = "left";
       const selected = state.channel?.layer === layer ? state.channel.index : null;
       if (selected !== null) {
         context.fillStyle = textColour;

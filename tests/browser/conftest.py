@@ -35,6 +35,9 @@ IFRAME = 'iframe[title="classroom.component.similarity_view"]'
 STAGES = (LayerSpec("conv2_x", 4, 64), LayerSpec("conv3_x", 8, 128), LayerSpec("conv4_x", 16, 256))
 IMAGE = (256, 192)
 STARTUP_SECONDS = 60.0
+#: Polling interval for waits inside a frame. Playwright's default polls on animation frames,
+#: which Chromium stops for frames scrolled out of view.
+POLL_MS = 50
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -181,6 +184,7 @@ def view_frame(page: Page, index: int) -> Frame:
             "() => window.__classroomView !== undefined && "
             "window.__classroomView.panels().every((panel) => panel.status?.kind === 'ready')",
             timeout=60_000,
+            polling=POLL_MS,
         )
     except PlaywrightError as error:
         state = frame.evaluate(

@@ -6,7 +6,7 @@ import json
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import IFRAME, hook, view_frame
+from tests.browser.conftest import IFRAME, POLL_MS, hook, view_frame
 
 
 def test_pin_lock_release_and_step_each_send_one_event(page: Page) -> None:
@@ -25,6 +25,7 @@ def test_pin_lock_release_and_step_each_send_one_event(page: Page) -> None:
         frame.wait_for_function(
             "(x) => window.__classroomView.state().reference?.x === x",
             arg=int(fraction * 256 * 0.999999),
+            polling=POLL_MS,
         )
 
     panels.nth(2).click(position={"x": 30, "y": 20})

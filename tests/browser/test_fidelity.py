@@ -15,7 +15,7 @@ from classroom.similarity import (
     stretch,
 )
 from classroom.store import PreparedLayer
-from tests.browser.conftest import IFRAME, IMAGE, PreparedViews, hook, view_frame
+from tests.browser.conftest import IFRAME, IMAGE, POLL_MS, PreparedViews, hook, view_frame
 
 #: Reference pixels: inside the image, at its far corner, and in the block of dead cells
 #: (every vector zero there, so every similarity must be 0).
@@ -70,7 +70,7 @@ def test_painted_colours_match_the_numpy_colouring(
     frame = frame_of(page, prepared_views, key)
     # Full opacity through the control itself, as a user would set it.
     page.frame_locator(IFRAME).nth(index_of_view).get_by_test_id("opacity").fill("1")
-    frame.wait_for_function("() => window.__classroomView.state() !== undefined")
+    frame.wait_for_function("() => window.__classroomView.state() !== undefined", polling=POLL_MS)
     pixel = (140, 100)
     hook(frame, "setReference", *pixel)
     for index, layer in enumerate(prepared_views.views[key]):
@@ -101,7 +101,8 @@ def test_single_channel_view_shows_that_channels_values(
     for _ in range(6):  # channel 5 of the chart's layer (conv2_x)
         chart.press("ArrowRight")
     frame.wait_for_function(
-        "() => document.querySelector('.badge-channel')?.textContent === 'channel 5'"
+        "() => document.querySelector('.badge-channel')?.textContent === 'channel 5'",
+        polling=POLL_MS,
     )
     layer = prepared_views.views["view16"][0]
     encoded = layer.encoded()
@@ -109,4 +110,6 @@ def test_single_channel_view_shows_that_channels_values(
     got = gpu_values(frame, 0, layer)
     np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-9)
     chart.press("Escape")
-    frame.wait_for_function("() => document.querySelector('.badge-channel') === null")
+    frame.wait_for_function(
+        "() => document.querySelector('.badge-channel') === null", polling=POLL_MS
+    )

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import PreparedViews, hook, view_frame
+from tests.browser.conftest import POLL_MS, PreparedViews, hook, view_frame
 from tests.browser.test_fidelity import TOLERANCE, expected_similarity, gpu_values
 
 PIXEL = (180, 40)
@@ -28,7 +28,8 @@ def test_a_lost_context_is_restored_without_fetching_again(
     transfers = hook(frame, "transfers")
     assert hook(frame, "loseContext")
     frame.wait_for_function(
-        "() => window.__classroomView.panels().every((panel) => panel.status.kind !== 'ready')"
+        "() => window.__classroomView.panels().every((panel) => panel.status.kind !== 'ready')",
+        polling=POLL_MS,
     )
     frame.get_by_role("alert").filter(has_text="graphics context was lost").wait_for()
     assert hook(frame, "restoreContext")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page
 
 from classroom.similarity import image_to_cell
-from tests.browser.conftest import IFRAME, IMAGE, hook, view_frame
+from tests.browser.conftest import IFRAME, IMAGE, POLL_MS, hook, view_frame
 
 
 def to_image(
@@ -45,6 +45,7 @@ def test_pointing_repaints_all_panels_and_their_markers_agree(page: Page, zoom_s
         ".every((panel, i) => panel.cell !== null && panel.cell.x === cells[i][0]"
         " && panel.cell.y === cells[i][1])",
         arg=cells,
+        polling=POLL_MS,
     )
     assert hook(frame, "state")["reference"] == {"x": x, "y": y}
     panels: list[dict[str, Any]] = hook(frame, "panels")

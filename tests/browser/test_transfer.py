@@ -6,7 +6,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import IFRAME, PreparedViews, hook, view_frame
+from tests.browser.conftest import IFRAME, POLL_MS, PreparedViews, hook, view_frame
 
 
 def test_feature_bytes_are_not_sent_again(page: Page, prepared_views: PreparedViews) -> None:
@@ -35,7 +35,7 @@ def test_feature_bytes_are_not_sent_again(page: Page, prepared_views: PreparedVi
         layer.nbytes for layers in prepared_views.views.values() for layer in layers
     )
     layer_count = sum(len(layers) for layers in prepared_views.views.values())
-    page.wait_for_function("(n) => true", arg=0)  # a round trip, so CDP events are in
+    page.evaluate("0")  # a round trip: the protocol delivers earlier events first
     assert len(requests) == layer_count
     assert sorted(requests.values()) == sorted(set(requests.values()))
     assert sum(received.values()) == expected_bytes
@@ -55,10 +55,11 @@ def test_feature_bytes_are_not_sent_again(page: Page, prepared_views: PreparedVi
         hook(frame, "setReference", 10, 20)
         frame.wait_for_function(
             "() => window.__classroomView.panels().every("
-            "(panel) => panel.cell !== null && panel.cell.x === Math.floor(10 / panel.stride))"
+            "(panel) => panel.cell !== null && panel.cell.x === Math.floor(10 / panel.stride))",
+            polling=POLL_MS,
         )
     page.frame_locator(IFRAME).first.get_by_test_id("panel").first.hover()
 
-    page.wait_for_function("(n) => true", arg=0)
+    page.evaluate("0")
     assert len(requests) == layer_count, "feature files were requested again"
     assert [hook(frame, "transfers") for frame in frames] == transfers

@@ -126,6 +126,7 @@ export class Renderer {
   private pixelRatio = 1;
   private imageSize: Size = { width: 1, height: 1 };
   private imageSource: TexImageSource | null = null;
+  private imageTextureSize: Size = { width: 1, height: 1 };
   private imageTexture: WebGLTexture;
   private placeholder: WebGLTexture;
   private lut: WebGLTexture;
@@ -394,6 +395,7 @@ export class Renderer {
       viewport: { x: x0, y: this.canvas.height - y0 - height, width, height },
       toImage: { x: origin.x, y: origin.y, perPixel: 1 / (scale * ratio) },
       imageSize: this.imageSize,
+      imageTexture: this.imageTextureSize,
       stride: spec.stride,
       image: this.imageTexture,
       colour: slot?.gpu != null && slot.status.kind === "ready" ? slot.gpu.colour.texture : null,
@@ -508,6 +510,7 @@ export class Renderer {
 
   private createSharedTextures(): [WebGLTexture, WebGLTexture, WebGLTexture] {
     const gl = this.gl;
+    this.imageTextureSize = { width: 1, height: 1 };
     this.imageTexture = createTexture(gl, gl.TEXTURE_2D);
     gl.texImage2D(
       gl.TEXTURE_2D,
@@ -539,6 +542,7 @@ export class Renderer {
     gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, this.imageSource);
     gl.generateMipmap(gl.TEXTURE_2D);
+    this.imageTextureSize = this.imageSize;
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR_MIPMAP_LINEAR);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
   }

@@ -10,6 +10,8 @@ export interface CompositeParams {
   /** Image coordinates of the viewport's top-left corner and image pixels per device pixel. */
   readonly toImage: { x: number; y: number; perPixel: number };
   readonly imageSize: Size;
+  /** The image texture's size (1x1 for the placeholder before the image loads). */
+  readonly imageTexture: Size;
   readonly stride: number;
   readonly image: WebGLTexture;
   /** The layer's per-cell colours, or null while it loads (the image shows alone). */
@@ -43,8 +45,16 @@ export class CompositePass {
     program.texture("u_image", 0, gl.TEXTURE_2D, params.image);
     program.texture("u_colour", 1, gl.TEXTURE_2D, params.colour ?? params.placeholder);
     gl.uniform2f(program.uniform("u_imageSize"), params.imageSize.width, params.imageSize.height);
-    gl.uniform1f(program.uniform("u_imageLod"), Math.max(0, Math.log2(params.toImage.perPixel)));
-    gl.uniform1f(program.uniform("u_stride"), params.stride);
+    const { width, height } = params.imageTexture;
+    const top = Math.floor(Math.log2(Math.max(width, height)));
+    const level = Math.min(Math.max(Math.round(Math.log2(params.toImage.perPixel)), 0), top);
+    gl.uniform1i(program.uniform("u_imageLevel"), level);
+    gl.uniform2i(
+      program.uniform("u_levelLast"),
+      Math.max(1, width >> level) - 1,
+      Math.max(1, height >> level) - 1,
+    );
+    gl.uniform1f(program.uniform("u_cellsPerPixel"), 1 / params.stride);
     gl.uniform4f(program.uniform("u_viewport"), viewport.x, viewport.y, viewport.width, viewport.height);
     gl.uniform3f(program.uniform("u_toImage"), params.toImage.x, params.toImage.y, params.toImage.perPixel);
     gl.uniform1f(program.uniform("u_opacityShift"), params.opacityShift);
