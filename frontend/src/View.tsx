@@ -243,6 +243,10 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   }, [renderer, args.colormap]);
 
   useEffect(() => {
+    renderer?.setMarkerScale(args.presenter ? 1.6 : 1);
+  }, [renderer, args.presenter]);
+
+  useEffect(() => {
     renderer?.setBackground(hexToRgb(theme?.secondaryBackgroundColor, [0.94, 0.95, 0.96]));
   }, [renderer, theme?.secondaryBackgroundColor]);
 
@@ -266,6 +270,11 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
     pixelAt(screenToImage(local, panel, image, controller.state.view), image);
 
   const onKeyDown = (event: React.KeyboardEvent): void => {
+    // Form controls keep their own keys (arrows move the opacity slider, not the reference).
+    const target = event.target as HTMLElement;
+    if (event.key !== "Escape" && ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName)) {
+      return;
+    }
     const arrows: Record<string, [number, number]> = {
       ArrowLeft: [-1, 0],
       ArrowRight: [1, 0],
@@ -361,6 +370,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
               onPin={(local, panel) => {
                 const pixel = toPixel(local, panel);
                 if (pixel !== null) {
+                  controller.hover(pixel); // a tap on a touch screen points and pins at once
                   controller.pin(pixel);
                 }
               }}

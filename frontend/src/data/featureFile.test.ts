@@ -1,21 +1,9 @@
 import { describe, expect, it } from "vitest";
 
-import fixtures from "../fixtures/feature-files.json";
+import { fixtureBytes as bytesOf, fixtureNamed, fixtures } from "../fixtures/featureFixtures";
 import { FeatureFormatError, cellCodes, cellValues, checkAnnounced, parseFeatureFile } from "./featureFile";
 
 // Files written by the real Python writer (tests/test_feature_fixtures.py), base64-encoded.
-function fixtureNamed(name: string): (typeof fixtures)[number] {
-  const fixture = fixtures.find((candidate) => candidate.name === name);
-  if (fixture === undefined) {
-    throw new Error(`no fixture ${name}`);
-  }
-  return fixture;
-}
-
-function bytesOf(name: string): Uint8Array {
-  return Uint8Array.from(atob(fixtureNamed(name).base64), (character) => character.charCodeAt(0));
-}
-
 function damaged(name: string, edit: (bytes: Uint8Array, view: DataView) => unknown): ArrayBuffer {
   const bytes = bytesOf(name);
   const result = edit(bytes, new DataView(bytes.buffer));

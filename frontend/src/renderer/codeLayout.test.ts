@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { parseFeatureFile } from "../data/featureFile";
-import fixtures from "../fixtures/feature-files.json";
+import { parsedFixture as file } from "../fixtures/featureFixtures";
 import { LayoutKind, codeLayout, planChunks, samplerType, texelData } from "./codeLayout";
 import { RendererError } from "./errors";
-
-function file(name: string) {
-  const fixture = fixtures.find((candidate) => candidate.name === name);
-  if (fixture === undefined) {
-    throw new Error(name);
-  }
-  const bytes = Uint8Array.from(atob(fixture.base64), (character) => character.charCodeAt(0));
-  return { fixture, file: parseFeatureFile(bytes.buffer, name) };
-}
 
 /** What shaders/codes.glsl's groupOf() computes, in JavaScript. */
 function unpack(words: Uint32Array, kind: LayoutKind, slice: number, cell: number, cells: number, k: number) {

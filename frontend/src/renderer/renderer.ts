@@ -138,6 +138,7 @@ export class Renderer {
   private colourImage = false;
   private background: readonly [number, number, number] = [0.5, 0.5, 0.5];
   private markersVisible = true;
+  private markerScale = 1;
   private frameRequest: number | null = null;
   private frame = 0;
   private drawn: DrawnPanel[] = [];
@@ -291,6 +292,12 @@ export class Renderer {
     this.requestFrame();
   }
 
+  /** Larger markers for a projector (presenter mode). */
+  setMarkerScale(scale: number): void {
+    this.markerScale = scale;
+    this.requestFrame();
+  }
+
   setMarkersVisible(visible: boolean): void {
     this.markersVisible = visible;
     this.requestFrame();
@@ -404,6 +411,7 @@ export class Renderer {
       colourImage: this.colourImage,
       background: this.background,
       pixelRatio: ratio,
+      markerScale: this.markerScale,
       reference: showMarkers ? toLocal(pixelCentre(reference)) : null,
       referenceCell: cell,
       pinned: this.markersVisible && this.pinned !== null ? toLocal(pixelCentre(this.pinned)) : null,

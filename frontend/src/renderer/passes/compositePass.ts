@@ -21,6 +21,8 @@ export interface CompositeParams {
   readonly colourImage: boolean;
   readonly background: readonly [number, number, number];
   readonly pixelRatio: number;
+  /** Marker size relative to the default (larger in presenter mode). */
+  readonly markerScale: number;
   /** Marker positions in local device pixels (origin top-left), or null to hide. */
   readonly reference: Point | null;
   readonly referenceCell: Rect | null;
@@ -62,6 +64,7 @@ export class CompositePass {
     gl.uniform1f(program.uniform("u_showHeat"), params.colour === null ? 0 : 1);
     gl.uniform3f(program.uniform("u_background"), ...params.background);
     gl.uniform1f(program.uniform("u_pixelRatio"), params.pixelRatio);
+    gl.uniform1f(program.uniform("u_markerSize"), params.pixelRatio * params.markerScale);
     const reference = params.reference;
     gl.uniform3f(
       program.uniform("u_reference"),

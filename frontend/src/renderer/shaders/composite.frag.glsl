@@ -20,6 +20,7 @@ uniform float u_colourImage;  // 0 greyscale, 1 colour
 uniform float u_showHeat;     // 0 until the layer is ready
 uniform vec3 u_background;
 uniform float u_pixelRatio;
+uniform float u_markerSize;   // device pixels per marker unit (pixel ratio times presenter scale)
 uniform vec3 u_reference;     // marker at (x, y) local device pixels; z = 1 to draw
 uniform vec4 u_referenceCell; // the reference cell (x0, y0, x1, y1), local device pixels
 uniform vec3 u_pinned;        // pinned marker, as u_reference
@@ -35,17 +36,17 @@ float stroke(float d, float reach) {
 // Markers: cheap bounding tests first, so that most pixels skip the maths.
 vec3 ring(vec3 colour, vec2 local, vec2 centre, float radius, vec3 ink) {
   vec2 offset = abs(local - centre);
-  if (max(offset.x, offset.y) > radius + 4.0 * u_pixelRatio) return colour;
+  if (max(offset.x, offset.y) > radius + 4.0 * u_markerSize) return colour;
   float d = abs(length(offset) - radius);
-  colour = mix(colour, vec3(0.0), 0.85 * stroke(d, 2.2 * u_pixelRatio));
-  return mix(colour, ink, stroke(d, 1.0 * u_pixelRatio));
+  colour = mix(colour, vec3(0.0), 0.85 * stroke(d, 2.2 * u_markerSize));
+  return mix(colour, ink, stroke(d, 1.0 * u_markerSize));
 }
 
 vec3 disc(vec3 colour, vec2 local, vec2 centre, float radius, vec3 ink) {
   vec2 offset = abs(local - centre);
-  if (max(offset.x, offset.y) > radius + 4.0 * u_pixelRatio) return colour;
+  if (max(offset.x, offset.y) > radius + 4.0 * u_markerSize) return colour;
   float d = length(offset);
-  colour = mix(colour, vec3(0.0), 0.85 * stroke(d, radius + 1.5 * u_pixelRatio));
+  colour = mix(colour, vec3(0.0), 0.85 * stroke(d, radius + 1.5 * u_markerSize));
   return mix(colour, ink, stroke(d, radius));
 }
 
@@ -76,10 +77,10 @@ void main() {
   }
   if (u_reference.z > 0.0) {
     colour = outline(colour, local, u_referenceCell);
-    colour = ring(colour, local, u_reference.xy, 7.0 * u_pixelRatio, vec3(1.0));
+    colour = ring(colour, local, u_reference.xy, 7.0 * u_markerSize, vec3(1.0));
   }
   if (u_pinned.z > 0.0) {
-    colour = disc(colour, local, u_pinned.xy, 3.5 * u_pixelRatio, u_pinnedColour);
+    colour = disc(colour, local, u_pinned.xy, 3.5 * u_markerSize, u_pinnedColour);
   }
   o_colour = vec4(colour, 1.0);
 }
