@@ -8,24 +8,12 @@
  *
  * A lost context is restored from the feature files still in memory; no byte is fetched again.
  */
-import type { FeatureFile } from "../data/featureFile";
-import { cellCodes } from "../data/featureFile";
-import {
-  type Point,
-  type Rect,
-  type Size,
-  type ViewTransform,
-  cellOf,
-  cellRect,
-  fullView,
-  imageToScreen,
-  pixelCentre,
-  screenScale,
-  screenToImage,
-} from "../geometry";
+import { type FeatureFile, cellCodes } from "../data/featureFile";
+import { type Point, type Size, type ViewTransform, cellOf, fullView } from "../geometry";
 import { type Capabilities, createContext, enableExtensions, readCapabilities } from "./capabilities";
 import { AbortedError, RendererError } from "./errors";
 import { LayerGpu, unitVector } from "./layer";
+import { type PanelBox, placePanel } from "./placement";
 import { MinMaxReader, type Range } from "./minMaxReader";
 import { ChannelPass } from "./passes/channelPass";
 import { ColourPass } from "./passes/colourPass";
@@ -36,20 +24,13 @@ import { SimilarityPass, type SimilarityStrategy } from "./passes/similarityPass
 import { createTexture } from "./target";
 
 export type { Range } from "./minMaxReader";
+export type { PanelBox } from "./placement";
 
 /** One panel: a layer (by entry id) and its stride over the image. */
 export interface PanelSpec {
   readonly id: string;
   readonly layer: string;
   readonly stride: number;
-}
-
-/** Where a panel sits on the stage, in CSS pixels. */
-export interface PanelBox {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
 }
 
 export type PanelMode =
@@ -378,29 +359,20 @@ export class Renderer {
     if (box === undefined || box.width <= 0 || box.height <= 0) {
       return result;
     }
-    const ratio = this.pixelRatio;
-    const panel = { width: box.width, height: box.height };
-    const scale = screenScale(panel, this.imageSize, this.view);
-    const origin = screenToImage({ x: 0, y: 0 }, panel, this.imageSize, this.view);
-    const toLocal = (point: Point): Point => {
-      const screen = imageToScreen(point, panel, this.imageSize, this.view);
-      return { x: screen.x * ratio, y: screen.y * ratio };
-    };
-    const x0 = Math.round(box.x * ratio);
-    const y0 = Math.round(box.y * ratio);
-    const width = Math.round((box.x + box.width) * ratio) - x0;
-    const height = Math.round((box.y + box.height) * ratio) - y0;
-    const showMarkers = this.markersVisible && reference !== null;
-    let cell: Rect | null = null;
-    if (showMarkers && result.cell !== null) {
-      const rect = cellRect(result.cell, spec.stride, this.imageSize);
-      const a = toLocal({ x: rect.x0, y: rect.y0 });
-      const b = toLocal({ x: rect.x1, y: rect.y1 });
-      cell = { x0: a.x, y0: a.y, x1: b.x, y1: b.y };
-    }
+    const placed = placePanel({
+      box,
+      canvasHeight: this.canvas.height,
+      pixelRatio: this.pixelRatio,
+      image: this.imageSize,
+      view: this.view,
+      stride: spec.stride,
+      reference,
+      pinned: this.pinned,
+    });
+    const markers = this.markersVisible;
     this.passes.composite.draw({
-      viewport: { x: x0, y: this.canvas.height - y0 - height, width, height },
-      toImage: { x: origin.x, y: origin.y, perPixel: 1 / (scale * ratio) },
+      viewport: placed.viewport,
+      toImage: placed.toImage,
       imageSize: this.imageSize,
       imageTexture: this.imageTextureSize,
       stride: spec.stride,
@@ -410,18 +382,14 @@ export class Renderer {
       opacityShift: this.opacityShift,
       colourImage: this.colourImage,
       background: this.background,
-      pixelRatio: ratio,
+      pixelRatio: this.pixelRatio,
       markerScale: this.markerScale,
-      reference: showMarkers ? toLocal(pixelCentre(reference)) : null,
-      referenceCell: cell,
-      pinned: this.markersVisible && this.pinned !== null ? toLocal(pixelCentre(this.pinned)) : null,
+      reference: markers ? placed.reference : null,
+      referenceCell: markers ? placed.referenceCell : null,
+      pinned: markers ? placed.pinned : null,
       pinnedColour: PINNED_COLOUR,
     });
-    if (reference === null) {
-      return result;
-    }
-    const marker = imageToScreen(pixelCentre(reference), panel, this.imageSize, this.view);
-    return { ...result, marker: { x: box.x + marker.x, y: box.y + marker.y } };
+    return { ...result, marker: placed.marker };
   }
 
   // -- layers ----------------------------------------------------------------------------------
