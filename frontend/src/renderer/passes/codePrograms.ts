@@ -1,12 +1,13 @@
 /**
  * Program variants for passes that read a layer's codes, one per code layout (packed or
- * plain, unsigned, signed or float), compiled on first use and kept.
+ * plain, unsigned, signed or float), and the loop those passes share over a layer's arrays.
  */
 import { type Chunk, type CodeLayout, samplerType } from "../codeLayout";
 import type { LayerGpu } from "../layer";
-import { type Defines, Program } from "../program";
+import type { Defines, Program } from "../program";
 import codesLibrary from "../shaders/codes.glsl?raw";
 import type { RenderTarget } from "../target";
+import { ProgramVariants } from "./programVariants";
 
 /**
  * Draw `program` once per texture array of `layer`: codes on unit 0, the previous draw's
@@ -34,36 +35,42 @@ export function drawOverChunks(
 }
 
 export class CodePrograms {
-  private readonly programs = new Map<string, Program>();
+  private readonly variants: ProgramVariants<string>;
+  private readonly layouts = new Map<string, CodeLayout>();
 
   constructor(
-    private readonly gl: WebGL2RenderingContext,
-    private readonly name: string,
-    private readonly source: string,
-    private readonly defines: Defines = {},
-    private readonly onCreate: (program: Program) => void = () => undefined,
-  ) {}
+    gl: WebGL2RenderingContext,
+    name: string,
+    source: string,
+    defines: Defines = {},
+    onCreate?: (program: Program) => void,
+  ) {
+    this.variants = new ProgramVariants(
+      gl,
+      name,
+      source,
+      (key) => {
+        const layout = this.layouts.get(key);
+        if (layout === undefined) {
+          throw new Error(`no code layout ${key}`);
+        }
+        return {
+          defines: { ...defines, CODE_SAMPLER: samplerType(layout.sampler), CODE_LAYOUT: layout.kind },
+          libraries: [codesLibrary],
+        };
+      },
+      onCreate,
+    );
+  }
 
   /** The program for a code layout, in use. */
   use(layout: CodeLayout): Program {
     const key = `${layout.kind.toString()}/${layout.sampler}`;
-    let program = this.programs.get(key);
-    if (program === undefined) {
-      program = new Program(this.gl, `${this.name} (${key})`, this.source, {
-        defines: { ...this.defines, CODE_SAMPLER: samplerType(layout.sampler), CODE_LAYOUT: layout.kind },
-        libraries: [codesLibrary],
-      });
-      this.onCreate(program);
-      this.programs.set(key, program);
-    }
-    program.use();
-    return program;
+    this.layouts.set(key, layout);
+    return this.variants.use(key);
   }
 
   dispose(): void {
-    for (const program of this.programs.values()) {
-      program.dispose();
-    }
-    this.programs.clear();
+    this.variants.dispose();
   }
 }

@@ -1,22 +1,19 @@
 /** Min and max of the values map, on the GPU: no read-back of the map on pointer moves. */
 import type { LayerGpu } from "../layer";
-import { Program } from "../program";
 import source from "../shaders/reduce.frag.glsl?raw";
+import { ProgramVariants } from "./programVariants";
 
 export class ReductionPass {
   /** One program per cells-per-texel of the values map (a constant, so the loop unrolls). */
-  private readonly programs = new Map<number, Program>();
+  private readonly programs: ProgramVariants<number>;
 
-  constructor(private readonly gl: WebGL2RenderingContext) {}
+  constructor(private readonly gl: WebGL2RenderingContext) {
+    this.programs = new ProgramVariants(gl, "reduction", source, (cells) => ({ defines: { CELLS: cells } }));
+  }
 
   run(layer: LayerGpu): void {
     const gl = this.gl;
-    let program = this.programs.get(layer.cellsPerTexel);
-    if (program === undefined) {
-      program = new Program(gl, "reduction", source, { defines: { CELLS: layer.cellsPerTexel } });
-      this.programs.set(layer.cellsPerTexel, program);
-    }
-    program.use();
+    const program = this.programs.use(layer.cellsPerTexel);
     gl.uniform1i(program.uniform("u_gridWidth"), layer.file.header.width);
     let input = layer.values;
     let first = true;
@@ -32,9 +29,6 @@ export class ReductionPass {
   }
 
   dispose(): void {
-    for (const program of this.programs.values()) {
-      program.dispose();
-    }
-    this.programs.clear();
+    this.programs.dispose();
   }
 }

@@ -28,7 +28,8 @@ CODE_TEXEL fetchCodes(CODE_SAMPLER codes, ivec3 at) {
 #if CODE_LAYOUT == 1 || CODE_LAYOUT == 2
 #define GROUPS_PER_TEXEL 4
 vec4 groupOf(uvec4 texel, int k) {
-  vec4 bytes = vec4((uvec4(texel[k]) >> uvec4(0u, 8u, 16u, 24u)) & 0xFFu);
+  uint word = texel[k];
+  vec4 bytes = vec4(word & 0xFFu, (word >> 8u) & 0xFFu, (word >> 16u) & 0xFFu, word >> 24u);
 #if CODE_LAYOUT == 2
   bytes -= 256.0 * step(128.0, bytes);  // two's complement
 #endif

@@ -2,12 +2,12 @@
 // Per cell: the adaptive stretch t = (v - min) / (max - min) (0 for a flat map; Elmqvist et al.
 // 2010) and the colour-table entry clamp(floor(t * 256), 0, 255). The colour goes to rgb and
 // t to alpha, where the composite turns it into opacity. Done once per cell, not per pixel.
+// Needs CELLS, the cells per texel of the values map.
 precision highp float;
 precision highp int;
 precision highp sampler2D;
 
-uniform sampler2D u_values;   // u_cellsPerTexel cells per texel
-uniform int u_cellsPerTexel;
+uniform sampler2D u_values;   // CELLS (1 or 4) cells per texel
 uniform sampler2D u_minMax;   // 1x1: (min, max)
 uniform sampler2D u_lut;      // 256x1 colour table
 
@@ -15,7 +15,11 @@ out vec4 o_colour;
 
 void main() {
   ivec2 cell = ivec2(gl_FragCoord.xy);
-  float value = texelFetch(u_values, ivec2(cell.x / u_cellsPerTexel, cell.y), 0)[cell.x % u_cellsPerTexel];
+#if CELLS == 4
+  float value = texelFetch(u_values, ivec2(cell.x >> 2, cell.y), 0)[cell.x & 3];
+#else
+  float value = texelFetch(u_values, cell, 0).r;
+#endif
   vec2 range = texelFetch(u_minMax, ivec2(0), 0).rg;
   float t = range.y > range.x ? (value - range.x) / (range.y - range.x) : 0.0;
   int index = clamp(int(floor(t * 256.0)), 0, 255);
