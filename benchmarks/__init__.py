@@ -1,1 +1,1 @@
-"""Benchmarks: performance measured side by side in one run (never as timed tests)."""
+"""Benchmarks: `python -m benchmarks` measures what users feel (see README)."""
