@@ -8,12 +8,16 @@ The content hash is the SHA-256 of the file's bytes, as the store keys it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import os
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 import numpy as np
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
@@ -22,11 +26,14 @@ from classroom.hashing import file_sha256
 
 __all__ = [
     "DEFAULT_MAX_SIDE",
+    "FORMATS",
+    "MAX_FILE_BYTES",
     "MAX_PIXELS",
     "MIN_SIDE",
     "AnalysisImage",
     "ImageError",
     "analysis_size",
+    "check_size",
     "content_sha256",
     "load_analysis_image",
     "map_pixel",
@@ -37,8 +44,25 @@ __all__ = [
 DEFAULT_MAX_SIDE: Final = 1024
 #: Larger pictures are refused before decoding: a decompression bomb must not exhaust memory.
 MAX_PIXELS: Final = 100_000_000
+#: Larger files are refused before reading: 100 million 16-bit RGB pixels fit, uncompressed.
+MAX_FILE_BYTES: Final = 1 << 30
 #: The shorter side of the analysis image must span at least two conv4_x cells (stride 16).
+#: Smaller pictures are refused, not enlarged: upscaling would show the network detail that
+#: the picture does not have.
 MIN_SIDE: Final = 32
+#: The formats read. Others are refused even where Pillow could open them: EPS would run
+#: Ghostscript, and rarely used decoders are the likeliest to mishandle a hostile file.
+FORMATS: Final = ("PNG", "JPEG", "MPO", "TIFF", "WEBP", "GIF", "BMP", "AVIF")
+_FORMAT_NAMES: Final = "PNG, JPEG, TIFF, WebP, GIF or BMP"
+#: ISO media brands of HEIF pictures (what iPhones save), which Pillow cannot read.
+_HEIF_BRANDS: Final = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+#: Files people mistake for pictures, by their first bytes.
+_OTHER_KINDS: Final = (
+    (b"%PDF", "a PDF document"),
+    (b"%!PS", "a PostScript (EPS) file"),
+    (b"\xc5\xd0\xd3\xc6", "a PostScript (EPS) file"),
+    (b"8BPS", "a Photoshop (PSD) file"),
+)
 
 # Modes whose values are not 8-bit intensities; they are stretched to 0..255 by their range.
 _HIGH_DEPTH_MODES: Final = frozenset({"I", "F", "I;16", "I;16L", "I;16B", "I;16N"})
@@ -46,7 +70,20 @@ _WHITE: Final = (255, 255, 255)
 
 
 class ImageError(ValueError):
-    """An image cannot be used; the message names the file and the problem."""
+    """An image cannot be used; the message names the file and the problem.
+
+    Attributes:
+        problem: the problem alone, without the file name (for reports that name the file
+            their own way, such as a lesson's line and field).
+    """
+
+    def __init__(self, message: str, *, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem if problem is not None else message
+
+
+def _error(path: Path, problem: str) -> ImageError:
+    return ImageError(f"{path}: {problem}", problem=problem)
 
 
 @dataclass(frozen=True)
@@ -104,7 +141,10 @@ def to_rgb(image: Image.Image) -> Image.Image:
         return image
     if image.mode in _HIGH_DEPTH_MODES:
         values = np.asarray(image, dtype=np.float64)
-        low, high = float(values.min()), float(values.max())
+        finite = values[np.isfinite(values)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+        # Float images (TIFF from instruments) may hold NaN for "no data": shown black.
+        values = np.nan_to_num(values, nan=low, posinf=high, neginf=low)
         span = high - low if high > low else 1.0
         grey = np.rint((values - low) * (255.0 / span)).astype(np.uint8)
         return Image.fromarray(grey, mode="L").convert("RGB")
@@ -121,32 +161,150 @@ def to_rgb(image: Image.Image) -> Image.Image:
 
 def _unreadable(path: Path, error: OSError) -> ImageError:
     if isinstance(error, FileNotFoundError):
-        return ImageError(f"{path}: the image file does not exist")
+        return _error(path, "the image file does not exist")
     if isinstance(error, IsADirectoryError):
-        return ImageError(f"{path}: is a directory, not an image file")
-    return ImageError(f"{path}: cannot be read ({error.strerror or error})")
+        return _error(path, "is a directory, not an image file")
+    return _error(path, f"cannot be read ({error.strerror or error})")
+
+
+def _check_file_size(path: Path, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise _error(
+            path,
+            f"the file has {size / 2**20:,.0f} MB, more than the {MAX_FILE_BYTES >> 20} MB an "
+            "image file may have; scale the picture down first",
+        )
 
 
 def content_sha256(path: Path) -> str:
-    """SHA-256 of the image file's bytes, without decoding it (cached per process)."""
+    """SHA-256 of the image file's bytes, without decoding it (cached per process).
+
+    Raises:
+        ImageError: if the file cannot be read or is larger than :data:`MAX_FILE_BYTES`
+            (hashing gigabytes read by mistake would hold up preparation for nothing).
+    """
     try:
+        _check_file_size(path, path.stat().st_size)
         return file_sha256(path)
     except OSError as error:
         raise _unreadable(path, error) from None
 
 
-def upright_size(path: Path) -> tuple[int, int]:
-    """``(width, height)`` of the picture after EXIF orientation, read from its header only."""
+def _unidentified(head: bytes) -> str:
+    """What a file Pillow cannot identify is, as far as its first bytes tell."""
+    if not head:
+        return "is not an image file: it is empty"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return (
+            "is a HEIC/HEIF photo (the format iPhones save by default), which cannot be read "
+            "here; convert it to JPEG or PNG first"
+        )
+    for magic, kind in _OTHER_KINDS:
+        if head.startswith(magic):
+            return f"is {kind}, which is not read here; export it as PNG or JPEG"
     try:
-        with Image.open(path) as opened:
-            width, height = opened.size
-            orientation = opened.getexif().get(ExifTags.Base.Orientation, 1)
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if text.isprintable() or all(c.isprintable() or c.isspace() for c in text):
+            return "is not an image file: it holds text"
+    return f"is not an image file that can be read here (use {_FORMAT_NAMES})"
+
+
+@cache
+def _formats() -> tuple[str, ...]:
+    """:data:`FORMATS` that this Pillow build has (AVIF needs a recent one)."""
+    Image.init()
+    return tuple(name for name in FORMATS if name in Image.OPEN)
+
+
+def _check_pixels(path: Path, width: int, height: int, max_pixels: int) -> None:
+    if width * height > max_pixels:
+        raise _error(
+            path,
+            f"{width} x {height} pixels is more than the limit of {max_pixels:,} pixels; "
+            "scale the image down first",
+        )
+
+
+def check_size(
+    path: Path, width: int, height: int, max_side: int, *, max_pixels: int = MAX_PIXELS
+) -> None:
+    """Refuse a picture of ``width`` x ``height`` that is too large or too small to prepare.
+
+    Raises:
+        ImageError: if it has more than ``max_pixels`` pixels, or a side of its analysis
+            image (longest side capped at ``max_side``) is shorter than :data:`MIN_SIDE`.
+    """
+    _check_pixels(path, width, height, max_pixels)
+    target = analysis_size(width, height, max_side)
+    if min(target) >= MIN_SIDE:
+        return
+    if min(width, height) >= MIN_SIDE:
+        raise _error(
+            path,
+            f"the image is too narrow: {width} x {height} pixels become {target[0]} x "
+            f"{target[1]} when the longest side is capped at {max_side}, and both sides must "
+            f"be at least {MIN_SIDE} pixels; crop it to a less extreme shape",
+        )
+    raise _error(
+        path,
+        f"the image is too small: {target[0]} x {target[1]} pixels after capping the longest "
+        f"side at {max_side}; both sides must be at least {MIN_SIDE} pixels, enough for the "
+        "deepest layers to see more than one cell",
+    )
+
+
+@contextlib.contextmanager
+def _opened(path: Path, source: IO[bytes], max_pixels: int) -> Iterator[Image.Image]:
+    """The picture in ``source`` opened (header read only) and checked against ``max_pixels``.
+
+    Any failure inside the ``with`` block, including decoding in it, becomes an
+    :class:`ImageError` that names ``path``. Pillow reports damage mostly as OSError, but its
+    plugins also raise SyntaxError, EOFError, struct.error and others; a picture must never
+    fail with a message that does not say which file it is.
+    """
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own bomb warning is replaced by the explicit limit below; its hard
+            # error (at twice its warning size) still applies and is reported below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            opened = Image.open(source, formats=_formats())
+        with opened:
+            _check_pixels(path, *opened.size, max_pixels)
+            yield opened
+    except ImageError:
+        raise
     except UnidentifiedImageError:
-        raise ImageError(f"{path}: is not an image file Pillow can read") from None
+        source.seek(0)
+        raise _error(path, _unidentified(source.read(64))) from None
     except Image.DecompressionBombError:
-        raise ImageError(f"{path}: has too many pixels to be opened safely") from None
+        limit = 2 * (Image.MAX_IMAGE_PIXELS or 0)
+        raise _error(
+            path,
+            f"has too many pixels to be opened safely (over {limit:,}); scale the image down first",
+        ) from None
+    except MemoryError:
+        raise _error(path, "needs more memory to decode than this computer has") from None
+    except Exception as error:
+        raise _error(path, f"the image is truncated or corrupt ({error})") from error
+
+
+def upright_size(path: Path, *, max_pixels: int = MAX_PIXELS) -> tuple[int, int]:
+    """``(width, height)`` of the picture after EXIF orientation, read from its header only.
+
+    Raises:
+        ImageError: if the file cannot be read, is not an image in one of :data:`FORMATS`,
+            or has more than ``max_pixels`` pixels.
+    """
+    try:
+        handle = path.open("rb")
     except OSError as error:
         raise _unreadable(path, error) from None
+    with handle, _opened(path, handle, max_pixels) as opened:
+        width, height = opened.size
+        orientation = opened.getexif().get(ExifTags.Base.Orientation, 1)
     # Orientations 5 to 8 turn the picture by a quarter: width and height swap.
     return (height, width) if orientation in {5, 6, 7, 8} else (width, height)
 
@@ -177,51 +335,38 @@ def load_analysis_image(
     """Open ``path`` and make its analysis image.
 
     Raises:
-        ImageError: if the file is missing, is not an image, is truncated or corrupt, has more
-            than ``max_pixels`` pixels, or its analysis image is thinner than :data:`MIN_SIDE`.
+        ImageError: naming the file and the problem, if it is missing, larger than
+            :data:`MAX_FILE_BYTES`, not an image in one of :data:`FORMATS`, truncated or
+            corrupt, has more than ``max_pixels`` pixels (checked from the header, before
+            decoding), or is too small or too narrow for its analysis image to have both sides
+            of at least :data:`MIN_SIDE` pixels.
     """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # The bytes are hashed and decoded in memory; a wrong file (a video, a disk
+            # image) must not be read whole first.
+            _check_file_size(path, os.fstat(handle.fileno()).st_size)
+            data = handle.read()
     except OSError as error:
         raise _unreadable(path, error) from None
-    try:
-        # Pillow's own bomb warning is replaced by the explicit limit below.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            opened = Image.open(io.BytesIO(data))
-        with opened:
-            # Only the header has been read so far: refuse a huge picture before decoding it.
-            width, height = opened.size
-            if width * height > max_pixels:
-                raise ImageError(
-                    f"{path}: {width} x {height} pixels is more than the limit of "
-                    f"{max_pixels:,} pixels; scale the image down first"
-                )
-            opened.load()
-            upright = ImageOps.exif_transpose(opened)
-    except ImageError:
-        raise
-    except UnidentifiedImageError:
-        raise ImageError(f"{path}: is not an image file Pillow can read") from None
-    except Image.DecompressionBombError:
-        raise ImageError(
-            f"{path}: has far more pixels than the limit of {max_pixels:,}; "
-            "scale the image down first"
-        ) from None
-    except (OSError, SyntaxError, ValueError) as error:
-        raise ImageError(f"{path}: the image is truncated or corrupt ({error})") from error
+    with _opened(path, io.BytesIO(data), max_pixels) as opened:
+        # Only the header has been read so far: refuse what cannot be used before decoding.
+        stored_width, stored_height = opened.size
+        orientation = opened.getexif().get(ExifTags.Base.Orientation, 1)
+        turned = orientation in {5, 6, 7, 8}
+        check_size(
+            path,
+            stored_height if turned else stored_width,
+            stored_width if turned else stored_height,
+            max_side,
+            max_pixels=max_pixels,
+        )
+        opened.load()
+        upright = ImageOps.exif_transpose(opened)
+        rgb = to_rgb(upright)
 
     original_size = upright.size
     target = analysis_size(*original_size, max_side)
-    if min(target) < MIN_SIDE:
-        raise ImageError(
-            f"{path}: the image is too small: {target[0]} x {target[1]} pixels after capping the "
-            f"longest side at {max_side}; both sides must be at least {MIN_SIDE} pixels"
-        )
-    try:
-        rgb = to_rgb(upright)
-    except ValueError as error:
-        raise ImageError(f"{path}: colour mode {upright.mode} is not supported ({error})") from None
     if target != rgb.size:
         rgb = rgb.resize(target, Image.Resampling.LANCZOS)
     return AnalysisImage(

@@ -18,8 +18,10 @@ module never falls back to untrained weights on its own.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import urllib.parse
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -302,7 +304,10 @@ def _examples(items: list[str], limit: int = 3) -> str:
     return f"{shown}, ... ({len(items)} in all)" if len(items) > limit else shown
 
 
-_UNSUPPORTED_GLOBAL = re.compile(r"Unsupported global: GLOBAL ([\w.]+)")
+#: torch's wordings for a pickled global that weights_only loading refuses.
+_UNSUPPORTED_GLOBAL = re.compile(r"[Uu]nsupported (?:global: )?GLOBAL ([\w.]+)")
+#: torch.save writes zip archives; a zip without its central directory (at the end) is cut off.
+_ZIP_MAGIC: Final = b"PK\x03\x04"
 
 
 def load_state_dict(path: Path, architecture: str) -> dict[str, torch.Tensor]:
@@ -310,25 +315,24 @@ def load_state_dict(path: Path, architecture: str) -> dict[str, torch.Tensor]:
 
     Raises:
         WeightsFileError: naming the file, if it cannot be read, is not a mapping of parameter
-            names to tensors, or its keys or shapes do not match the architecture.
+            names to tensors, its keys or shapes do not match the architecture, or it holds
+            NaN or infinite values.
     """
     import torch
 
     validate_architecture(architecture)
     how_to_save = "Save weights with torch.save(model.state_dict(), path)."
     try:
-        loaded: object = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            # A hostile or foreign pickle makes torch ask the user to "file an issue"; the
+            # refusal below says what matters.
+            warnings.filterwarnings("ignore", message="Detected pickle protocol")
+            loaded: object = torch.load(path, map_location="cpu", weights_only=True)
     except OSError as error:
         raise WeightsFileError(f"{path}: cannot be read ({error.strerror or error})") from error
     except Exception as error:  # arbitrary bytes make the unpickler fail in arbitrary ways
-        found = _UNSUPPORTED_GLOBAL.search(str(error))
-        detail = (
-            f"it holds the Python object {found.group(1)}, and only tensors are loaded, for safety"
-            if found
-            else "it is not a PyTorch state dict file, or it holds objects other than tensors"
-        )
         raise WeightsFileError(
-            f"{path}: cannot be loaded as weights: {detail}. {how_to_save}"
+            f"{path}: cannot be loaded as weights: {_load_failure(path, error)}. {how_to_save}"
         ) from error
 
     if not isinstance(loaded, Mapping):
@@ -345,7 +349,32 @@ def load_state_dict(path: Path, architecture: str) -> dict[str, torch.Tensor]:
         )
     state: dict[str, torch.Tensor] = dict(loaded)
     _check_matches(path, architecture, state)
+    broken = [
+        key
+        for key, value in state.items()
+        if value.is_floating_point() and not bool(torch.isfinite(value).all())
+    ]
+    if broken:
+        raise WeightsFileError(
+            f"{path}: holds NaN or infinite values (in {_examples(broken)}), so every feature "
+            "map would be too. The weights are broken (saved from a training run that "
+            "diverged?); use other weights."
+        )
     return state
+
+
+def _load_failure(path: Path, error: Exception) -> str:
+    """Why ``torch.load`` failed, in the user's terms."""
+    found = _UNSUPPORTED_GLOBAL.search(str(error))
+    if found:
+        return (
+            f"it holds the Python object {found.group(1)}, and only tensors are loaded, for safety"
+        )
+    if "central directory" in str(error):
+        with contextlib.suppress(OSError), path.open("rb") as handle:
+            if handle.read(4) == _ZIP_MAGIC:
+                return "the file is incomplete (was a download or copy interrupted?)"
+    return "it is not a PyTorch state dict file, or it holds objects other than tensors"
 
 
 def _check_matches(path: Path, architecture: str, state: Mapping[str, torch.Tensor]) -> None:

@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeVar, cast
 
 from classroom import images, models
-from classroom.encoding import PRECISIONS, Precision, encode
+from classroom.encoding import PRECISIONS, EncodedLayer, Precision, encode
 from classroom.store import EntryKey, FeatureStore, LayerInfo, PreparedLayer
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from rich.console import Console
     from torch import nn
 
@@ -228,14 +230,14 @@ class _Pipeline:
                 layer for layer, key in keys.items() if self.store.read(key) is not None
             )
             missing = tuple(layer for layer in keys if layer not in present)
-            image_file = self.store.image_path(image_sha256, request.max_side)
-            if not missing and image_file.is_file():
+            image_stored = self.store.read_image(image_sha256, request.max_side) is not None
+            if not missing and image_stored:
                 return RequestResult(request, present=present, weights=identity)
 
             analysis = images.load_analysis_image(request.image, request.max_side)
             if analysis.sha256 != image_sha256:
                 raise images.ImageError(f"{request.image}: the file changed while being prepared")
-            if not image_file.is_file():
+            if not image_stored:
                 self.store.write_image(image_sha256, request.max_side, analysis.png_bytes())
             if missing:
                 extractor = self.extractor(weights, missing)
@@ -250,8 +252,31 @@ class _Pipeline:
                         weights_label=identity.label,
                         untrained=identity.untrained,
                     )
-                    self.store.write(keys[layer], info, encode(maps[layer], request.precision))
+                    encoded = _encode(maps[layer], request, layer, weights)
+                    self.store.write(keys[layer], info, encoded)
         return RequestResult(request, prepared=missing, present=present, weights=identity)
+
+
+def _encode(
+    values: npt.NDArray[np.float32],
+    request: PrepareRequest,
+    layer: str,
+    weights: models.ResolvedWeights,
+) -> EncodedLayer:
+    """Encode one map; NaN or infinite features are blamed on the weights that made them."""
+    import numpy as np
+
+    try:
+        return encode(values, request.precision)
+    except ValueError:
+        if np.isfinite(values).all():
+            raise
+    source = weights.file if weights.file is not None else weights.identity.label
+    raise models.WeightsFileError(
+        f"{source}: these {weights.architecture} weights give NaN or infinite values at {layer} "
+        f"for {request.image}, so nothing was stored. The weights are broken (saved from a "
+        "training run that diverged?); use other weights."
+    )
 
 
 def _weights_name(request: PrepareRequest, untrained: bool) -> str:
@@ -391,8 +416,8 @@ def load_prepared(
         download=False,
     )
     image_sha256 = images.content_sha256(request.image)
-    image_path = store.image_path(image_sha256, request.max_side)
-    if not image_path.is_file():
+    image_path = store.read_image(image_sha256, request.max_side)
+    if image_path is None:
         return None
     layers: dict[str, PreparedLayer] = {}
     for layer, key in _entry_keys(request, image_sha256, weights.identity).items():
@@ -413,13 +438,24 @@ def load_prepared(
 # -- the command line ---------------------------------------------------------------------------
 
 
-def _lesson_files(paths: Iterable[Path]) -> list[Path]:
+def _lesson_files(paths: Iterable[Path], console: Console) -> tuple[list[Path], bool]:
+    """The lesson files under ``paths``, and whether every directory could be read."""
+    from rich.markup import escape
+
     from classroom import lessons
 
     files: list[Path] = []
+    readable = True
     for path in paths:
-        files.extend(lessons.discover_lessons(path) if path.is_dir() else [path])
-    return files
+        try:
+            files.extend(lessons.discover_lessons(path) if path.is_dir() else [path])
+        except OSError as error:
+            console.print(
+                f"[red]✗ lessons not prepared:[/red] {escape(str(path))} cannot be read "
+                f"({escape(error.strerror or str(error))})"
+            )
+            readable = False
+    return files, readable
 
 
 def prepare_from_cli(
@@ -439,11 +475,10 @@ def prepare_from_cli(
     from classroom import lessons
 
     console = _console()
-    files = _lesson_files(paths)
+    files, lessons_ok = _lesson_files(paths, console)
     if not files:
         console.print(f"No lesson files (*.yaml, *.yml) in {escape(', '.join(map(str, paths)))}.")
         return False
-    lessons_ok = True
     requests: list[PrepareRequest] = []
     for file in files:
         try:

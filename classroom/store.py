@@ -13,13 +13,17 @@ entry is reported once, deleted and then treated as missing, never as data.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
 import mmap
 import os
+import shutil
+import stat
 import struct
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,6 +45,7 @@ __all__ = [
     "FeatureStore",
     "LayerInfo",
     "PreparedLayer",
+    "StoreWriteError",
     "default_store_root",
 ]
 
@@ -55,6 +60,15 @@ ALIGNMENT: Final = 64
 MAX_HEADER_BYTES: Final = 64 * 1024
 FEATURE_SUFFIX: Final = ".cfm"
 STALE_TEMPORARY_SECONDS: Final = 3600.0
+#: Published files are readable by all, like files made under the usual umask of 022.
+FILE_MODE: Final = 0o644
+_WRITE_HINTS: Final = {
+    errno.ENOSPC: "Free some disk space. ",
+    errno.EDQUOT: "Free some disk space. ",
+    errno.EACCES: "Make the directory writable for this user. ",
+    errno.EPERM: "Make the directory writable for this user. ",
+    errno.EROFS: "The disk is read-only. ",
+}
 
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Positive = Annotated[int, Field(gt=0)]
@@ -179,6 +193,10 @@ class PreparedLayer:
 
 class DamagedEntryError(ValueError):
     """An entry file exists but cannot be trusted."""
+
+
+class StoreWriteError(OSError):
+    """The store cannot be written (no space, no permission); the message names the file."""
 
 
 def serialize(key: EntryKey, info: LayerInfo, layer: EncodedLayer) -> list[bytes | memoryview]:
@@ -338,29 +356,49 @@ class FeatureStore:
         return destination
 
     def _publish(self, destination: Path, chunks: list[bytes | memoryview]) -> None:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary_name = tempfile.mkstemp(
-            prefix=destination.name + ".", suffix=".part", dir=self.tmp_dir
-        )
-        temporary = Path(temporary_name)
+        with self._writing(destination):
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp_dir.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary_name = tempfile.mkstemp(
+                prefix=destination.name + ".", suffix=".part", dir=self.tmp_dir
+            )
+            temporary = Path(temporary_name)
+            try:
+                # mkstemp makes the file private (0600); a store may be prepared by one user
+                # and served by another, so published files get an ordinary file's mode.
+                os.fchmod(descriptor, FILE_MODE)
+                with os.fdopen(descriptor, "wb") as handle:
+                    for chunk in chunks:
+                        handle.write(chunk)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                temporary.replace(destination)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
+            _fsync_directory(destination.parent)
+
+    @contextlib.contextmanager
+    def _writing(self, target: Path) -> Iterator[None]:
+        """Turn a failed write into a message that names the store and the cause."""
         try:
-            with os.fdopen(descriptor, "wb") as handle:
-                for chunk in chunks:
-                    handle.write(chunk)
-                handle.flush()
-                os.fsync(handle.fileno())
-            temporary.replace(destination)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
+            yield
+        except StoreWriteError:
             raise
-        _fsync_directory(destination.parent)
+        except OSError as error:
+            hint = _WRITE_HINTS.get(error.errno or 0, "")
+            raise StoreWriteError(
+                f"cannot write {target}: {error.strerror or error}. {hint}To keep prepared "
+                f"features somewhere else than {self.root}, set CLASSROOM_CACHE_DIR."
+            ) from error
 
     @contextlib.contextmanager
     def lock(self, name: str, timeout: float = -1) -> Iterator[None]:
         """Hold a cross-process lock (used so that two processes never prepare the same work)."""
-        self.locks_dir.mkdir(parents=True, exist_ok=True)
-        with FileLock(self.locks_dir / f"{name}.lock", timeout=timeout):
+        lock_file = self.locks_dir / f"{name}.lock"
+        with self._writing(lock_file):
+            self.locks_dir.mkdir(parents=True, exist_ok=True)
+        with FileLock(lock_file, timeout=timeout):
             yield
 
     # -- reading -----------------------------------------------------------------------------
@@ -376,33 +414,96 @@ class FeatureStore:
         return self.read_path(self.features_dir / f"{entry_id}{FEATURE_SUFFIX}")
 
     def read_path(self, path: Path) -> PreparedLayer | None:
+        """The validated entry at ``path``, or ``None`` if it is missing or was damaged."""
         try:
-            with path.open("rb") as handle:
-                if os.fstat(handle.fileno()).st_size == 0:
-                    raise DamagedEntryError("the file is empty")
-                buffer = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            # O_NONBLOCK: a FIFO left where an entry belongs must not hang the reader.
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except FileNotFoundError:
             return None
+        except OSError as error:
+            self._discard(path, f"cannot be opened ({error.strerror or error})")
+            return None
+        status: os.stat_result | None = None
+        try:
+            status = os.fstat(descriptor)
+            if not stat.S_ISREG(status.st_mode):
+                kind = "a directory" if stat.S_ISDIR(status.st_mode) else "a special file"
+                raise DamagedEntryError(f"is {kind}, not a file")
+            if status.st_size == 0:
+                raise DamagedEntryError("the file is empty")
+            buffer = mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ)
         except DamagedEntryError as error:
-            self._discard(path, str(error))
+            self._discard(path, str(error), status)
             return None
         except OSError as error:
-            self._discard(path, f"cannot be read ({error})")
+            self._discard(path, f"cannot be read ({error.strerror or error})", status)
             return None
+        finally:
+            os.close(descriptor)  # the memory map keeps its own reference to the file
         try:
             return parse(path, buffer)
         except DamagedEntryError as error:
             buffer.close()
-            self._discard(path, str(error))
+            self._discard(path, str(error), status)
             return None
 
-    def _discard(self, path: Path, reason: str) -> None:
-        """Report a damaged entry once and remove it, so that it is rebuilt rather than read."""
+    def read_image(self, image_sha256: str, max_side: int) -> Path | None:
+        """The stored analysis image, or ``None`` if it is missing or was damaged.
+
+        PNG keeps a CRC over every chunk; checking them (no decoding) catches truncation and
+        altered bytes, so a damaged picture is prepared again instead of reaching a browser.
+        """
+        from PIL import Image
+
+        path = self.image_path(image_sha256, max_side)
+        try:
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):
+                raise DamagedEntryError("is not a file")
+            with Image.open(path, formats=["PNG"]) as image:
+                image.verify()
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # Pillow reports damage through many exception types
+            damaged = isinstance(error, DamagedEntryError)
+            self._discard(path, str(error) if damaged else f"not a valid PNG ({error})")
+            return None
+        return path
+
+    def _discard(self, path: Path, reason: str, status: os.stat_result | None = None) -> None:
+        """Report a damaged entry once and remove it, so that it is rebuilt rather than read.
+
+        The report is once per process and per file version (device, inode, modification
+        time), so an entry that cannot be removed, or many sessions reading it, log it once.
+        ``status`` is of the file that was examined: if the name has meanwhile been given to a
+        new, complete entry (a writer renamed it into place), that entry is left alone.
+        """
+        try:
+            current = path.lstat()
+        except FileNotFoundError:
+            return  # another reader got there first
+        except OSError:
+            current = None
+        if current is not None and status is not None and not _same_file(current, status):
+            return  # a writer has replaced the damaged file since it was examined
+        if not _first_report(path, status or current, reason):
+            return
         _LOGGER.warning(
-            "Discarding damaged feature file %s: %s. It will be prepared again.", path, reason
+            "Discarding damaged store file %s: %s. It will be prepared again.", path, reason
         )
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+        try:
+            if current is not None and stat.S_ISDIR(current.st_mode):
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            _LOGGER.warning(
+                "Could not remove %s (%s); it is ignored until it is removed or replaced.",
+                path,
+                error.strerror or error,
+            )
 
     def remove_stale_temporaries(self, older_than: float = STALE_TEMPORARY_SECONDS) -> int:
         """Delete leftovers of interrupted writes; returns how many were removed."""
@@ -416,6 +517,30 @@ class FeatureStore:
                     leftover.unlink()
                     removed += 1
         return removed
+
+
+#: (path, device, inode, mtime, reason) of damage already reported by this process. Process-wide
+#: because every request and rerun makes its own FeatureStore; bounded so it cannot grow forever.
+_REPORTED: dict[tuple[object, ...], None] = {}
+_REPORTED_LOCK = threading.Lock()
+_MAX_REPORTED: Final = 4096
+
+
+def _first_report(path: Path, status: os.stat_result | None, reason: str) -> bool:
+    """True the first time this version of ``path`` is reported damaged for ``reason``."""
+    version = (status.st_dev, status.st_ino, status.st_mtime_ns) if status else None
+    token = (str(path), version, reason)
+    with _REPORTED_LOCK:
+        if token in _REPORTED:
+            return False
+        if len(_REPORTED) >= _MAX_REPORTED:
+            del _REPORTED[next(iter(_REPORTED))]
+        _REPORTED[token] = None
+        return True
+
+
+def _same_file(first: os.stat_result, second: os.stat_result) -> bool:
+    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -2,6 +2,7 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 
 // The bundle is served by Streamlit from inside the Python package (base "./" keeps URLs relative).
+// bench.html is the static page benchmarks/repaint.py serves to time the renderer on its own.
 export default defineConfig({
   base: "./",
   plugins: [react()],
@@ -9,6 +10,12 @@ export default defineConfig({
     outDir: "../classroom/component/frontend_build",
     emptyOutDir: true,
     sourcemap: false,
+    // One bundle, served locally and loaded once per session (~160 kB gzipped, most of it
+    // streamlit-component-lib's Arrow support and the schema validator).
+    chunkSizeWarningLimit: 700,
+    rolldownOptions: {
+      input: { index: "index.html", bench: "bench.html" },
+    },
   },
   test: {
     include: ["src/**/*.test.ts"],

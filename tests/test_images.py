@@ -59,27 +59,6 @@ def test_downscaling_uses_lanczos(make_image: MakeImage) -> None:
     assert np.array_equal(_pixels(analysis.image), _pixels(expected))
 
 
-def test_exif_orientation_is_applied(tmp_path: Path) -> None:
-    # Stored 64 wide and 40 high, with a red block in the stored top-left corner;
-    # orientation 6 means "rotate 90 degrees clockwise to display".
-    stored = np.full((40, 64, 3), 255, np.uint8)
-    stored[:8, :8] = (255, 0, 0)
-    exif = Image.Exif()
-    exif[0x0112] = 6
-    path = tmp_path / "rotated.jpg"
-    Image.fromarray(stored).save(path, exif=exif, quality=95)
-
-    analysis = images.load_analysis_image(path)
-
-    assert analysis.original_size == analysis.size == (40, 64)
-    assert images.upright_size(path) == (40, 64)
-    pixels = _pixels(analysis.image).astype(int)
-    top_right, top_left = pixels[2, 37], pixels[2, 2]
-    assert top_right[0] > 200, "the red corner should now be top-right"
-    assert top_right[1] < 60
-    assert top_left.min() > 200
-
-
 @pytest.mark.parametrize(
     ("mode", "fill", "expected"),
     [
@@ -112,20 +91,6 @@ def test_high_bit_depth_greyscale_is_stretched_over_its_range() -> None:
     assert _pixels(rgb)[0, :, 0].tolist() == [0, round(1900 * 255 / 3995), 255]
 
 
-def test_palette_images_with_transparency_are_composited_over_white(tmp_path: Path) -> None:
-    palette = Image.new("P", (40, 40), 1)
-    palette.putpalette([0, 0, 0, 200, 0, 0] + [0, 0, 0] * 254)
-    palette.putpixel((0, 0), 0)
-    path = tmp_path / "palette.png"
-    palette.save(path, transparency=0)
-
-    analysis = images.load_analysis_image(path)
-
-    pixels = _pixels(analysis.image)
-    assert tuple(pixels[0, 0]) == (255, 255, 255)
-    assert tuple(pixels[2, 2]) == (200, 0, 0)
-
-
 def test_png_bytes_round_trip(make_image: MakeImage) -> None:
     analysis = images.load_analysis_image(make_image("a.jpg", 90, 60), max_side=64)
     data = analysis.png_bytes()
@@ -151,52 +116,5 @@ def test_pixels_outside_the_original_are_refused(pixel: tuple[int, int]) -> None
         images.map_pixel(*pixel, (2000, 1000), (1024, 512))
 
 
-# -- errors name the file and the problem --------------------------------------------------------
-
-
-def test_missing_file(tmp_path: Path) -> None:
-    path = tmp_path / "nowhere.jpg"
-    with pytest.raises(images.ImageError, match=f"^{path}: the image file does not exist$"):
-        images.load_analysis_image(path)
-    with pytest.raises(images.ImageError, match="does not exist"):
-        images.content_sha256(path)
-
-
-def test_directory(tmp_path: Path) -> None:
-    with pytest.raises(images.ImageError, match=f"^{tmp_path}: is a directory"):
-        images.load_analysis_image(tmp_path)
-
-
-def test_not_an_image(tmp_path: Path) -> None:
-    path = tmp_path / "notes.jpg"
-    path.write_text("this is not a picture")
-    with pytest.raises(images.ImageError, match=f"^{path}: is not an image file Pillow can read"):
-        images.load_analysis_image(path)
-    with pytest.raises(images.ImageError, match="is not an image file"):
-        images.upright_size(path)
-
-
-@pytest.mark.parametrize("suffix", [".jpg", ".png"])
-def test_truncated_image(make_image: MakeImage, suffix: str) -> None:
-    path = make_image(f"cut{suffix}", 200, 150)
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(images.ImageError, match=f"^{path}: the image is truncated or corrupt"):
-        images.load_analysis_image(path)
-
-
-def test_too_many_pixels_is_refused_before_decoding(make_image: MakeImage) -> None:
-    path = make_image("huge.png", 400, 300)
-    with pytest.raises(
-        images.ImageError, match=r"400 x 300 pixels is more than the limit of 100,000"
-    ):
-        images.load_analysis_image(path, max_pixels=100_000)
-
-
-@pytest.mark.parametrize(
-    ("size", "shown"), [((20, 20), "20 x 20"), ((4000, 60), "1024 x 15"), ((31, 500), "31 x 500")]
-)
-def test_too_small_after_the_cap(make_image: MakeImage, size: tuple[int, int], shown: str) -> None:
-    path = make_image("small.png", *size)
-    with pytest.raises(images.ImageError, match=f"^{path}: the image is too small: {shown} pixels"):
-        images.load_analysis_image(path, max_side=1024)
+# Bad pictures, odd colour modes as files, EXIF orientations and extreme shapes: see
+# test_bad_images.py.

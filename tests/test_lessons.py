@@ -12,13 +12,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
 from classroom.lessons import (
     ARCHITECTURES,
     DEFAULT_LAYERS,
+    LAYERS,
     Lesson,
     LessonError,
     LessonProblem,
@@ -495,20 +496,41 @@ def test_files_that_are_not_images_are_reported(tree: LessonTree) -> None:
     assert tree.only_problem(VALID.replace("photo.png", "notes.png")) == (
         4,
         "images.photo.path",
-        "not an image file Pillow can read (use PNG or JPEG)",
+        "is not an image file: it holds text",
     )
     whole = (tree.datasets / "photo.png").read_bytes()
     (tree.datasets / "cut.png").write_bytes(whole[: len(whole) // 2])
     line, field, message = tree.only_problem(VALID.replace("photo.png", "cut.png"))
     assert (line, field) == (4, "images.photo.path")
-    assert message.startswith("the image file is damaged: ")
+    assert message.startswith("the image is truncated or corrupt (")
+
+
+def test_pictures_preparation_would_refuse_are_reported_by_the_check(tree: LessonTree) -> None:
+    """Preparation's own rules (classroom.images) apply, so a checked lesson prepares."""
+    Image.new("RGB", (40, 40)).save(tree.datasets / "figure.eps")
+    assert tree.only_problem(VALID.replace("photo.png", "figure.eps")) == (
+        4,
+        "images.photo.path",
+        "is a PostScript (EPS) file, which is not read here; export it as PNG or JPEG",
+    )
+    tree.image("strip.png", size=(640, 30))
+    line, field, message = tree.only_problem(VALID.replace("photo.png", "strip.png"))
+    assert (line, field) == (4, "images.photo.path")
+    assert message.startswith("the image is too small: 640 x 30 pixels after capping")
+    tree.image("wide.png", size=(400, 40))
+    narrow = VALID.replace("photo.png", "wide.png") + "max_side: 200\n"
+    line, field, message = tree.only_problem(narrow)
+    assert message.startswith("the image is too narrow: 400 x 40 pixels become 200 x 20")
+    assert tree.load(narrow.replace("max_side: 200", "max_side: 400")).max_side == 400
 
 
 def test_decompression_bombs_are_refused(tree: LessonTree, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # photo.png has 3072 pixels
     line, field, message = tree.only_problem(VALID)
     assert (line, field) == (4, "images.photo.path")
-    assert message.startswith("the image is too large for a lesson: ")
+    assert message == (
+        "has too many pixels to be opened safely (over 2,000); scale the image down first"
+    )
 
 
 def test_whole_file_problems_carry_the_file_and_line(tree: LessonTree) -> None:
@@ -585,16 +607,6 @@ def test_the_schema_knows_the_names_and_rejects_misspellings() -> None:
     assert not validator.is_valid({**data, "layers": ["conv3x"]})
     assert not validator.is_valid({**data, "steps": []})
     assert schema["properties"]["model"]["enum"] == list(ARCHITECTURES)
-
-
-def test_fallback_weights_names_match_torchvision() -> None:
-    from torchvision.models import get_model_weights
-
-    from classroom.lessons.checks import _FALLBACK_WEIGHTS
-
-    assert set(_FALLBACK_WEIGHTS) == set(ARCHITECTURES)
-    for architecture, names in _FALLBACK_WEIGHTS.items():
-        assert names == tuple(member.name for member in get_model_weights(architecture))
 
 
 # -- robustness: random damage never escapes as anything but a LessonError ------------------
@@ -681,20 +693,54 @@ def test_the_rich_lesson_is_valid(fuzz_tree: LessonTree) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(content=damaged())
-def test_damage_gives_a_lesson_or_located_problems(fuzz_tree: LessonTree, content: bytes) -> None:
+def test_damage_gives_a_sound_lesson_or_located_problems(
+    fuzz_tree: LessonTree, content: bytes
+) -> None:
     path = fuzz_tree.write(content)
     line_count = content.count(b"\n") + 1
     try:
-        load_lesson(path)
+        lesson = load_lesson(path)
     except LessonError as error:
         problems = error.problems
     else:
+        event("loaded")
+        _assert_sound(lesson, fuzz_tree.datasets)
         return
     assert problems
     for problem in problems:
         assert problem.file == path
         assert problem.message
         assert problem.line is None or 1 <= problem.line <= line_count, problem
+
+
+def _assert_sound(lesson: Lesson, datasets: Path) -> None:
+    """Everything the loader promises about a lesson it accepts, whatever the file said."""
+    assert lesson.title.strip()
+    assert lesson.model in ARCHITECTURES
+    assert lesson.precision in (8, 16, 32)
+    assert 64 <= lesson.max_side <= 4096
+    assert lesson.images
+    assert lesson.steps
+    sizes = {}
+    for image in lesson.images:
+        assert image.path.is_file()
+        assert image.path.resolve().is_relative_to(datasets.resolve())
+        assert image.attribution.strip()
+        with Image.open(image.path) as opened:
+            sizes[image.id] = opened.size
+    assert len({step.id for step in lesson.steps}) == len(lesson.steps)
+    for step in lesson.steps:
+        assert step.text.strip()
+        assert step.image in sizes
+        if step.reference is not None:
+            x, y = step.reference
+            width, height = sizes[step.image]
+            assert 0 <= x < width
+            assert 0 <= y < height
+        assert not step.locked or step.reference is not None
+        assert 1 <= len(step.panels) <= 6
+        assert len({(p.layer, p.weights) for p in step.panels}) == len(step.panels)
+        assert all(panel.layer in LAYERS for panel in step.panels)
 
 
 def test_checking_lessons_does_not_import_torch() -> None:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
-import torchvision
 from torch import nn
 
 from classroom import hashing, models
@@ -118,12 +115,6 @@ def test_untrained_weights_are_named_as_such_even_with_a_weights_file(
     )
 
 
-def test_a_missing_weights_file_is_named() -> None:
-    missing = Path("/nonexistent/weights.pth")
-    with pytest.raises(models.WeightsFileError, match=r"/nonexistent/weights.pth: cannot be read"):
-        models.resolve_weights("resnet18", weights_file=missing)
-
-
 def test_untrained_models_are_seeded_and_leave_the_global_rng_alone() -> None:
     torch.manual_seed(99)
     expected_next = torch.rand(3)
@@ -169,80 +160,7 @@ def test_old_checkpoints_without_batchnorm_counters_load(
     assert torch.equal(model.state_dict()["fc.weight"], resnet18_seeded.state_dict()["fc.weight"])
 
 
-class _NotATensor:
-    """Pickled into a weights file to show that weights_only refuses arbitrary objects."""
-
-
-def _save(path: Path, content: object) -> Path:
-    torch.save(content, path)
-    return path
-
-
-_NOT_STATE_DICTS: dict[str, tuple[object, str]] = {
-    "tensor": (torch.zeros(3), "holds a Tensor, not a state dict"),
-    "list": ([torch.zeros(3)], "holds a list, not a state dict"),
-    "non-tensor value": ({"conv1.weight": 3}, "entries conv1.weight are not tensors"),
-    "checkpoint": (
-        {"epoch": torch.tensor(3), "model": {"w": torch.zeros(1)}},
-        "a training checkpoint keeps the state dict under one of its keys",
-    ),
-    "object": (_NotATensor(), r"holds the Python object [\w.]*_NotATensor, and only tensors"),
-    **{
-        f"random bytes {seed}": (
-            np.random.default_rng(seed).bytes(4096),
-            "is not a PyTorch state dict file",
-        )
-        for seed in range(8)
-    },
-    "plain pickle": (pickle.dumps({"a": 1}, protocol=2), "cannot be loaded as weights"),
-    "empty file": (b"", "cannot be loaded as weights"),
-}
-
-
-@pytest.mark.parametrize("kind", list(_NOT_STATE_DICTS))
-def test_files_that_are_not_state_dicts_are_refused(tmp_path: Path, kind: str) -> None:
-    content, expected = _NOT_STATE_DICTS[kind]
-    path = tmp_path / "bad.pth"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        _save(path, content)
-    with pytest.raises(models.WeightsFileError, match=expected) as caught:
-        models.build_model(models.resolve_weights("resnet18", weights_file=path))
-    assert str(caught.value).startswith(f"{path}: ")
-    assert "torch.save(model.state_dict(), path)" in str(caught.value)
-
-
-def test_a_state_dict_of_another_architecture_is_refused_with_the_keys(
-    tmp_path: Path,
-) -> None:
-    with torch.device("meta"):
-        resnet50 = torchvision.models.resnet50()
-    state = {key: torch.zeros(value.shape) for key, value in resnet50.state_dict().items()}
-    path = _save(tmp_path / "resnet50.pth", state)
-
-    with pytest.raises(models.WeightsFileError) as caught:
-        models.load_state_dict(path, "resnet18")
-    message = str(caught.value)
-    assert message.startswith(f"{path}: is not a resnet18 state dict (")
-    assert "unexpected keys: layer1.0.conv3.weight" in message
-    assert "other shapes: layer1.0.conv1.weight (64, 64, 1, 1) instead of (64, 64, 3, 3)" in message
-    assert "in all)" in message
-
-
-def test_a_missing_parameter_is_named(tmp_path: Path, resnet18_seeded: nn.Module) -> None:
-    state = dict(resnet18_seeded.state_dict())
-    del state["layer2.1.bn2.running_var"]
-    path = _save(tmp_path / "incomplete.pth", state)
-    with pytest.raises(models.WeightsFileError, match=r"missing keys: layer2\.1\.bn2\.running_var"):
-        models.load_state_dict(path, "resnet18")
-
-
-def test_dataparallel_prefixes_get_a_hint(tmp_path: Path, resnet18_seeded: nn.Module) -> None:
-    state = {f"module.{key}": value for key, value in resnet18_seeded.state_dict().items()}
-    path = _save(tmp_path / "parallel.pth", state)
-    with pytest.raises(models.WeightsFileError, match=r"save model\.module\.state_dict\(\)"):
-        models.load_state_dict(path, "resnet18")
+# Weights files that are not state dicts of the architecture: see test_bad_weights.py.
 
 
 def test_file_hashes_follow_changes_to_the_file(tmp_path: Path) -> None:

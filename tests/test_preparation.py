@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import io
-import json
-import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +17,6 @@ from classroom import encoding, images, models, preparation
 from classroom.extraction import FeatureExtractor
 from classroom.preparation import PrepareRequest, ProgressEvent, prepare
 from classroom.store import EntryKey, FeatureStore
-from tests.conftest import REPO_ROOT
 
 MakeImage = Callable[..., Path]
 LAYERS = ("conv2_x", "conv3_x")
@@ -263,46 +257,7 @@ def test_requests_are_validated(changes: dict[str, object], message: str) -> Non
         _request(Path("any.png"), **changes)
 
 
-_WORKER = """
-import json, sys
-from pathlib import Path
-from classroom.preparation import PrepareRequest, prepare
-request = PrepareRequest(Path(sys.argv[1]), "resnet18", "untrained", ("conv2_x", "conv3_x"))
-print("ready", flush=True)
-(result,) = prepare([request]).results
-print(json.dumps({"prepared": result.prepared, "present": result.present, "error": result.error}))
-"""
-
-
-def test_two_processes_never_prepare_the_same_work(make_image: MakeImage) -> None:
-    """Both wait on the lock held here; once it is released, one prepares and one finds it done."""
-    image = make_image("shared.png", 96, 64)
-    store = FeatureStore()  # the default root: $CLASSROOM_CACHE_DIR, as the workers see it
-    identity = models.untrained_weights("resnet18").identity
-    lock = preparation._lock_name(images.content_sha256(image), 1024, "resnet18", identity)
-    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    with store.lock(lock):
-        workers = [
-            subprocess.Popen(
-                [sys.executable, "-c", _WORKER, str(image)],
-                stdout=subprocess.PIPE,
-                text=True,
-                env=environment,
-            )
-            for _ in range(2)
-        ]
-        for worker in workers:
-            assert worker.stdout is not None
-            assert worker.stdout.readline().strip() == "ready"
-        time.sleep(0.5)  # let both reach the lock; the outcome does not depend on this
-    outcomes = []
-    for worker in workers:
-        output, _ = worker.communicate(timeout=120)
-        assert worker.returncode == 0
-        outcomes.append(json.loads(output))
-    assert all(outcome["error"] is None for outcome in outcomes)
-    prepared = sorted(tuple(outcome["prepared"]) for outcome in outcomes)
-    assert prepared == [(), ("conv2_x", "conv3_x")]
+# Two processes preparing the same lesson at once: see test_faults.py.
 
 
 # -- reading prepared features --------------------------------------------------------------------

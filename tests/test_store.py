@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import mmap
 import os
-import struct
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -163,11 +160,20 @@ def test_a_failed_write_keeps_the_old_entry_and_leaves_no_temporary(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(
+        store.StoreWriteError, match=r"No space left on device\. Free some disk space\."
+    ):
         feature_store.write(_key(), _info(4, 6, 9), encoding.encode(_features() * 2, 8))
 
     assert feature_store.feature_path(_key()).read_bytes() == before
     assert list(feature_store.tmp_dir.iterdir()) == []
+
+
+def test_published_files_have_an_ordinary_files_mode(feature_store: FeatureStore) -> None:
+    """Not mkstemp's 0600: the user serving the store may not be the one who prepared it."""
+    entry = _write(feature_store)
+    image = feature_store.write_image(IMAGE_SHA, 1024, b"\x89PNG\r\n\x1a\n")
+    assert [path.stat().st_mode & 0o777 for path in (entry, image)] == [0o644, 0o644]
 
 
 def test_stale_temporaries_are_removed_after_an_hour(feature_store: FeatureStore) -> None:
@@ -184,83 +190,7 @@ def test_stale_temporaries_are_removed_after_an_hour(feature_store: FeatureStore
     assert fresh.exists()
 
 
-# -- damaged entries ------------------------------------------------------------------------------
-
-
-def _flip(
-    offset: Callable[[store.PreparedLayer], int],
-) -> Callable[[Path, store.PreparedLayer], None]:
-    def damage(path: Path, prepared: store.PreparedLayer) -> None:
-        data = bytearray(path.read_bytes())
-        data[offset(prepared)] ^= 0x01
-        path.write_bytes(bytes(data))
-
-    return damage
-
-
-def _truncate(path: Path, prepared: store.PreparedLayer) -> None:
-    path.write_bytes(path.read_bytes()[:-100])
-
-
-def _empty(path: Path, prepared: store.PreparedLayer) -> None:
-    path.write_bytes(b"")
-
-
-def _old_version(path: Path, prepared: store.PreparedLayer) -> None:
-    data = bytearray(path.read_bytes())
-    data[8:12] = struct.pack("<I", 0)
-    path.write_bytes(bytes(data))
-
-
-def _huge_header(path: Path, prepared: store.PreparedLayer) -> None:
-    data = bytearray(path.read_bytes())
-    data[12:16] = struct.pack("<I", 10**9)
-    path.write_bytes(bytes(data))
-
-
-def _appended(path: Path, prepared: store.PreparedLayer) -> None:
-    path.write_bytes(path.read_bytes() + b"\0" * 64)
-
-
-DAMAGE = {
-    "truncated": (_truncate, "checksum mismatch"),
-    "empty": (_empty, "the file is empty"),
-    "wrong magic": (_flip(lambda _: 0), "wrong magic"),
-    "old version": (_old_version, "format version 0"),
-    "header length": (_huge_header, "header length"),
-    "header byte": (_flip(lambda _: 40), "checksum mismatch"),
-    "code byte": (_flip(lambda p: p.header.codes.offset + 5), "checksum mismatch"),
-    "scale byte": (_flip(lambda p: p.header.scales.offset + 2), "checksum mismatch"),
-    "digest byte": (_flip(lambda _: 20), "checksum mismatch"),
-    "appended bytes": (_appended, "checksum mismatch"),
-}
-
-
-@pytest.mark.parametrize("kind", list(DAMAGE))
-def test_damaged_entries_read_as_missing_and_are_removed(
-    feature_store: FeatureStore, caplog: pytest.LogCaptureFixture, kind: str
-) -> None:
-    damage, reason = DAMAGE[kind]
-    path = _write(feature_store)
-    prepared = feature_store.read(_key())
-    assert prepared is not None
-    damage(path, prepared)
-
-    with caplog.at_level(logging.WARNING, logger="classroom.store"):
-        assert feature_store.read(_key()) is None
-    assert not path.exists()
-    assert str(path) in caplog.text
-    assert reason in caplog.text
-    assert "will be prepared again" in caplog.text
-
-
-def test_an_entry_under_another_name_is_refused(feature_store: FeatureStore) -> None:
-    path = _write(feature_store)
-    impostor = feature_store.feature_path(_key(layer="conv3_x"))
-    impostor.write_bytes(path.read_bytes())
-    assert feature_store.read(_key(layer="conv3_x")) is None
-    assert not impostor.exists()
-    assert feature_store.read(_key()) is not None
+# -- damaged entries: see test_store_damage.py ------------------------------------------------
 
 
 def test_an_inconsistent_header_is_refused_even_with_a_valid_checksum(

@@ -18,7 +18,14 @@ __all__ = ["BUILD_DIR", "ensure_built", "npm_command", "source_hash"]
 #: Where Vite writes the bundle, relative to the repository root (see frontend/vite.config.ts).
 BUILD_DIR = Path("classroom") / "component" / "frontend_build"
 STAMP = ".source-hash"
-_INPUTS = ("package.json", "package-lock.json", "index.html", "vite.config.ts", "tsconfig.json")
+_INPUTS = (
+    "package.json",
+    "package-lock.json",
+    "index.html",
+    "bench.html",
+    "vite.config.ts",
+    "tsconfig.json",
+)
 
 
 class FrontendBuildError(RuntimeError):

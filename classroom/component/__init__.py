@@ -1,1 +1,181 @@
-"""The similarity-view Streamlit component (see ``contract`` for its typed interface)."""
+"""The similarity-view Streamlit component: one typed function and the helpers that feed it.
+
+The app builds :class:`~classroom.component.contract.ViewArgs` from prepared store entries with
+:func:`view_args` and draws the view with :func:`similarity_view`. The browser fetches the
+feature files itself (once per session, by URL), so a rerun sends only small JSON.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from classroom.component.contract import (
+    Colormap,
+    LayerSource,
+    ViewArgs,
+    ViewEvent,
+    ViewImage,
+    ViewState,
+    parse_event,
+)
+
+if TYPE_CHECKING:
+    from streamlit.components.v1.custom_component import CustomComponent
+
+    from classroom.similarity import Colormap as ColormapName
+    from classroom.store import FeatureStore, PreparedLayer
+
+__all__ = [
+    "BUILD_DIR",
+    "DEV_URL_ENV",
+    "BundleMissingError",
+    "colormap",
+    "layer_source",
+    "similarity_view",
+    "view_args",
+]
+
+#: The built bundle (``npm run build`` writes it; wheels carry it).
+BUILD_DIR: Final = Path(__file__).resolve().parent / "frontend_build"
+#: Set to a Vite dev server URL (``npm run dev``) to develop the frontend with hot reload.
+DEV_URL_ENV: Final = "CLASSROOM_COMPONENT_DEV_URL"
+_HANDLED_PREFIX: Final = "_classroom_similarity_view_handled:"
+
+
+class BundleMissingError(RuntimeError):
+    """The component's built frontend is not where the package expects it."""
+
+
+@cache
+def _component() -> CustomComponent:
+    import streamlit.components.v1 as components
+
+    dev_url = os.environ.get(DEV_URL_ENV)
+    if dev_url:
+        return components.declare_component("similarity_view", url=dev_url)
+    if not (BUILD_DIR / "index.html").is_file():
+        raise BundleMissingError(
+            f"the similarity view's frontend bundle is missing ({BUILD_DIR / 'index.html'}); "
+            "run `python3 dev.py setup` to build it"
+        )
+    return components.declare_component("similarity_view", path=BUILD_DIR)
+
+
+def similarity_view(args: ViewArgs, *, key: str) -> ViewEvent | None:
+    """Draw the synchronized multi-layer similarity view.
+
+    Args:
+        args: what to show (see :func:`view_args`).
+        key: the Streamlit element key; keep it stable so the browser keeps its state and
+            its fetched feature data across reruns.
+
+    Returns:
+        The user's latest deliberate action (pin, lock, release, step) the first time this
+        function sees it, else ``None``. Pointer movement never triggers a rerun.
+    """
+    import streamlit as st
+
+    raw = _component()(args=args.model_dump(by_alias=True, mode="json"), key=key, default=None)
+    event = parse_event(raw)
+    if event is None:
+        return None
+    # A component keeps returning its last value on every rerun: hand each event out once.
+    handled = _HANDLED_PREFIX + key
+    if st.session_state.get(handled) == event.id:
+        return None
+    st.session_state[handled] = event.id
+    return event
+
+
+def colormap(name: ColormapName = "viridis") -> Colormap:
+    """The colour table the browser uses, taken from the numpy reference."""
+    from classroom.similarity import colour_lut
+
+    return Colormap(name=name, colours=colour_lut(name).tolist())
+
+
+def layer_source(prepared: PreparedLayer) -> LayerSource:
+    """Describe one prepared entry for the browser (it fetches the bytes by ``url``)."""
+    from classroom.server import file_url
+
+    header = prepared.header
+    return LayerSource(
+        layer=header.key.layer,
+        url=file_url(prepared.path),
+        entry_id=prepared.entry_id,
+        nbytes=prepared.nbytes,
+        width=header.width,
+        height=header.height,
+        channels=header.channels,
+        stride=header.info.stride,
+        precision=header.key.precision,
+        weights_label=header.info.weights_label,
+        untrained=header.info.untrained,
+    )
+
+
+def view_args(
+    view_id: str,
+    layers: Sequence[PreparedLayer],
+    *,
+    store: FeatureStore | None = None,
+    preset: ViewState | None = None,
+    chart_layer: str | None = None,
+    colormap_name: ColormapName = "viridis",
+    presenter: bool = False,
+    caption: str = "",
+) -> ViewArgs:
+    """Arguments for one view of prepared layers of a single image and model.
+
+    Args:
+        view_id: changes whenever the app moves to another view (lesson step, image); the
+            browser then applies ``preset`` instead of keeping the user's state.
+        layers: the prepared entries, one panel each, in display order.
+        store: where the analysis image lives (default: the configured store).
+        preset: reference / pinned pixel and lock to apply when ``view_id`` changes.
+        chart_layer: the layer whose feature vector the bar chart shows (default: the first).
+
+    Raises:
+        ValueError: if ``layers`` is empty or mixes images or models, naming the offender.
+    """
+    from classroom.server import file_url
+    from classroom.store import FeatureStore
+
+    if not layers:
+        raise ValueError("a view needs at least one prepared layer")
+    first = layers[0].header
+    for prepared in layers[1:]:
+        key = prepared.header.key
+        if (key.image_sha256, key.max_side) != (first.key.image_sha256, first.key.max_side):
+            raise ValueError(
+                f"{prepared.path.name} ({key.layer}) was computed on another image than "
+                f"{layers[0].path.name}; one view shows one image"
+            )
+        if key.model != first.key.model:
+            raise ValueError(
+                f"{prepared.path.name} is from {key.model}, not {first.key.model}; "
+                "one view shows one model"
+            )
+    names = [prepared.header.key.layer for prepared in layers]
+    if chart_layer is not None and chart_layer not in names:
+        raise ValueError(f"chart layer {chart_layer!r} is not among the view's layers {names}")
+    image_path = (store or FeatureStore()).image_path(first.key.image_sha256, first.key.max_side)
+    return ViewArgs(
+        view_id=view_id,
+        image=ViewImage(
+            url=file_url(image_path),
+            width=first.info.image_width,
+            height=first.info.image_height,
+            caption=caption,
+        ),
+        layers=[layer_source(prepared) for prepared in layers],
+        preset=preset or ViewState(),
+        chart_layer=chart_layer,
+        colormap=colormap(colormap_name),
+        model=first.key.model,
+        presenter=presenter,
+    )

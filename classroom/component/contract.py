@@ -36,7 +36,13 @@ class _Wire(BaseModel):
     """camelCase on the wire (TypeScript's convention), snake_case in Python."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
+        # Both sides always send every field, so the schema (and the TypeScript types made
+        # from it) mark fields with defaults as required too.
+        json_schema_serialization_defaults_required=True,
     )
 
 
@@ -158,13 +164,41 @@ def parse_event(raw: object) -> PinEvent | LockEvent | ReleaseEvent | StepEvent 
         return None
 
 
+def _plain(schema: Any) -> Any:
+    """``schema`` without per-field titles and defaults.
+
+    Pydantic titles every field ("Viewid"), which code generators turn into a type alias per
+    field; defaults beside a ``$ref`` make them copy the referenced type. Neither says anything
+    the wire needs: every field is always sent (see ``_Wire``).
+    """
+    if isinstance(schema, list):
+        return [_plain(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    cleaned = {key: _plain(value) for key, value in schema.items() if key != "default"}
+    if "properties" in cleaned:
+        cleaned["properties"] = {
+            name: {key: value for key, value in field.items() if key != "title"}
+            for name, field in cleaned["properties"].items()
+        }
+    return cleaned
+
+
 def contract_schema() -> dict[str, Any]:
-    """The JSON Schema of the contract (``ViewArgs`` and ``ViewEvent``), by alias."""
-    args_schema = ViewArgs.model_json_schema(by_alias=True, ref_template="#/$defs/{model}")
-    event_schema = _EVENT_ADAPTER.json_schema(by_alias=True, ref_template="#/$defs/{model}")
+    """The JSON Schema of the contract (``ViewArgs`` and ``ViewEvent``), by alias.
+
+    Both are described as serialized (every field present), which is what crosses the wire.
+    """
+    args_schema = ViewArgs.model_json_schema(
+        by_alias=True, ref_template="#/$defs/{model}", mode="serialization"
+    )
+    event_schema = _EVENT_ADAPTER.json_schema(
+        by_alias=True, ref_template="#/$defs/{model}", mode="serialization"
+    )
     definitions: dict[str, Any] = {**args_schema.pop("$defs", {}), **event_schema.pop("$defs", {})}
     definitions["ViewArgs"] = args_schema
     definitions["ViewEvent"] = event_schema
+    definitions = _plain(definitions)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "ClassroomContract",

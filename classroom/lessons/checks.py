@@ -8,51 +8,33 @@ each reads only the fields it needs, so a typo in one field does not hide a miss
 
 from __future__ import annotations
 
-import importlib
-import warnings
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any, Final
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from classroom.lessons.problems import suggest
 from classroom.lessons.safe_yaml import Location
-from classroom.lessons.schema import ARCHITECTURES, PanelEntry, Reference
+from classroom.lessons.schema import (
+    ARCHITECTURES,
+    DEFAULT_MAX_SIDE,
+    MaxSide,
+    PanelEntry,
+    Reference,
+)
 
 __all__ = ["SemanticChecks", "check_weights", "image_size", "resolve_image_path"]
 
-# TODO(lessons): `classroom.models` owns the meaning of weights names and is being written on
-# another branch. Until it is merged, `check_weights` falls back to this copy of torchvision's
-# ResNet weights enums (tests compare it with torchvision). Delete it once models has landed.
-_FALLBACK_WEIGHTS: Final[dict[str, tuple[str, ...]]] = {
-    "resnet18": ("IMAGENET1K_V1",),
-    "resnet34": ("IMAGENET1K_V1",),
-    "resnet50": ("IMAGENET1K_V1", "IMAGENET1K_V2"),
-    "resnet101": ("IMAGENET1K_V1", "IMAGENET1K_V2"),
-    "resnet152": ("IMAGENET1K_V1", "IMAGENET1K_V2"),
-}
-_WEIGHTS_KEYWORDS: Final = ("imagenet", "untrained")
-
 
 def check_weights(architecture: str, name: str) -> None:
-    """Raise ``ValueError`` (with a readable message) unless ``name`` names weights for it."""
-    try:
-        models = importlib.import_module("classroom.models")
-    except ModuleNotFoundError as error:
-        if error.name != "classroom.models":
-            raise
-        _check_weights_locally(architecture, name)  # TODO(lessons): see _FALLBACK_WEIGHTS
-    else:
-        models.validate_weights_name(architecture, name)
+    """Raise ``ValueError`` (with a readable message) unless ``name`` names weights for it.
 
+    ``classroom.models`` owns the meaning of weights names; it asks torchvision, so this is
+    imported only when a lesson is checked.
+    """
+    from classroom import models
 
-def _check_weights_locally(architecture: str, name: str) -> None:
-    known = (*_WEIGHTS_KEYWORDS, *_FALLBACK_WEIGHTS[architecture])
-    if name not in known:
-        raise ValueError(
-            f"unknown weights '{name}' for {architecture}: expected one of {', '.join(known)}"
-            f"{suggest(name, known)}"
-        )
+    models.validate_weights_name(architecture, name)
 
 
 def resolve_image_path(datasets: Path, written: str) -> Path:
@@ -91,30 +73,24 @@ def resolve_image_path(datasets: Path, written: str) -> Path:
     return target
 
 
-def image_size(path: Path) -> tuple[int, int]:
+def image_size(path: Path, max_side: int = DEFAULT_MAX_SIDE) -> tuple[int, int]:
     """``(width, height)`` as the image is shown, i.e. after its EXIF rotation.
 
-    Raises:
-        ValueError: if Pillow cannot read the file, it is damaged, or it is a decompression
-            bomb.
-    """
-    from PIL import ExifTags, Image, UnidentifiedImageError
+    Reads the header only, and applies preparation's own rules (:mod:`classroom.images`), so
+    that a lesson that passes the check does not fail later for its pictures' sake.
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(path) as image:
-                width, height = image.size
-                # JPEG and WebP keep EXIF in the header; Pillow decodes a PNG to look for it.
-                orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
-        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
-            raise ValueError(f"the image is too large for a lesson: {error}") from error
-        except UnidentifiedImageError as error:
-            raise ValueError("not an image file Pillow can read (use PNG or JPEG)") from error
-        except (OSError, SyntaxError, ValueError, EOFError) as error:
-            raise ValueError(f"the image file is damaged: {error}") from error
-    # Orientations 5 to 8 turn the picture by a quarter: width and height swap.
-    return (height, width) if orientation in {5, 6, 7, 8} else (width, height)
+    Raises:
+        ValueError: if the file is not an image in a supported format, is damaged, has too
+            many pixels, or is too small or narrow to prepare at ``max_side``.
+    """
+    from classroom import images
+
+    try:
+        width, height = images.upright_size(path)
+        images.check_size(path, width, height, max_side)
+    except images.ImageError as error:
+        raise ValueError(error.problem) from None
+    return width, height
 
 
 def _text(value: object) -> str | None:
@@ -198,11 +174,20 @@ class SemanticChecks:
                 continue  # pass 1 reports it
             try:
                 path = resolve_image_path(self.datasets, written)
-                self.sizes[image_id] = image_size(path)
+                self.sizes[image_id] = image_size(path, self._max_side())
             except ValueError as error:
                 self.issues.append((("images", image_id, "path"), str(error)))
             else:
                 self.files[image_id] = path
+
+    def _max_side(self) -> int:
+        """The lesson's size cap, or the default where pass 1 reports it as invalid."""
+        try:
+            return TypeAdapter(MaxSide).validate_python(
+                self.raw.get("max_side", DEFAULT_MAX_SIDE), strict=True
+            )
+        except ValidationError:
+            return DEFAULT_MAX_SIDE
 
     def _steps(
         self,

@@ -30,7 +30,12 @@ def _targets(paths: Sequence[Path], echo: Callable[[str], None]) -> tuple[list[P
     ok = True
     for target in paths:
         if target.is_dir():
-            found = discover_lessons(target)
+            try:
+                found = discover_lessons(target)
+            except OSError as error:
+                echo(f"{target}: cannot be read ({error.strerror or error})")
+                ok = False
+                continue
             if not found:
                 echo(f"{target}: no lesson files (*.yaml, *.yml) in this directory")
                 ok = False

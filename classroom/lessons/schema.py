@@ -32,12 +32,14 @@ from classroom.lessons.safe_yaml import Location
 __all__ = [
     "ARCHITECTURES",
     "DEFAULT_LAYERS",
+    "DEFAULT_MAX_SIDE",
     "LAYERS",
     "MAX_PANELS",
     "Architecture",
     "ImageEntry",
     "LayerName",
     "LessonFile",
+    "MaxSide",
     "PanelEntry",
     "Precision",
     "Question",
@@ -50,11 +52,14 @@ __all__ = [
 Architecture = Literal["resnet18", "resnet34", "resnet50", "resnet101", "resnet152"]
 LayerName = Literal["conv1", "conv2_x", "conv3_x", "conv4_x", "conv5_x"]
 Precision = Literal[8, 16, 32]
+#: The cap on an image's longest side, in pixels.
+MaxSide = Annotated[int, Field(ge=64, le=4096)]
 
 ARCHITECTURES: Final[tuple[str, ...]] = get_args(Architecture)
 #: ResNet stages from the input upwards.
 LAYERS: Final[tuple[str, ...]] = get_args(LayerName)
 DEFAULT_LAYERS: Final = ("conv2_x", "conv3_x", "conv4_x")
+DEFAULT_MAX_SIDE: Final = 1024
 #: Panels in one step: every default layer twice (trained and untrained) fits; more is illegible.
 MAX_PANELS: Final = 6
 
@@ -187,8 +192,9 @@ class LessonFile(_FileModel):
         json_schema_extra={"uniqueItems": True},
     )
     precision: Precision = Field(8, description="Bits per stored feature value.")
-    max_side: Annotated[int, Field(ge=64, le=4096)] = Field(
-        1024, description="Images are scaled down to this longest side before extraction."
+    max_side: MaxSide = Field(
+        DEFAULT_MAX_SIDE,
+        description="Images are scaled down to this longest side before extraction.",
     )
     images: Annotated[dict[Name, ImageEntry], Field(min_length=1)] = Field(
         description="The lesson's images, by id."

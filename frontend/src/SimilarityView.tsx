@@ -1,11 +1,33 @@
-import { useEffect } from "react";
-import { Streamlit } from "streamlit-component-lib";
+/**
+ * The component's root: waits for Streamlit's first render, checks the arguments against the
+ * contract, and keeps the frame as tall as the view.
+ */
+import { useState } from "react";
 
-/** Placeholder: the real view composes the WebGL renderer (src/renderer) with the UI. */
+import { useFrameHeight, useStreamlitRender } from "./streamlit";
+import { View } from "./View";
+
 export function SimilarityView(): React.JSX.Element {
-  useEffect(() => {
-    Streamlit.setComponentReady();
-    Streamlit.setFrameHeight(40);
-  }, []);
-  return <p>classroom similarity view</p>;
+  const render = useStreamlitRender();
+  const [element, setElement] = useState<HTMLDivElement | null>(null);
+  useFrameHeight(element);
+  const theme = render.kind === "ready" ? render.theme : undefined;
+  const style = {
+    "--text": theme?.textColor ?? "#31333f",
+    "--background": theme?.backgroundColor ?? "#ffffff",
+    "--surface": theme?.secondaryBackgroundColor ?? "#f0f2f6",
+    "--primary": theme?.primaryColor ?? "#ff4b4b",
+    "--font": theme?.font ?? "sans-serif",
+  } as React.CSSProperties;
+  return (
+    <div ref={setElement} className={`root${theme?.base === "dark" ? " dark" : ""}`} style={style}>
+      {render.kind === "waiting" && <p className="view-message">Starting the similarity view…</p>}
+      {render.kind === "invalid" && (
+        <p className="view-message view-error" role="alert">
+          The similarity view received arguments it cannot use: {render.message}
+        </p>
+      )}
+      {render.kind === "ready" && <View args={render.args} theme={render.theme} />}
+    </div>
+  );
 }

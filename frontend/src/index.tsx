@@ -2,6 +2,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 import { SimilarityView } from "./SimilarityView";
+import "./styles.css";
 
 const container = document.getElementById("root");
 if (container === null) {

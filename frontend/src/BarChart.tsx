@@ -1,0 +1,214 @@
+/**
+ * The feature vector of the reference pixel in one layer, one bar per channel (up to a few
+ * thousand, drawn on a 2D canvas), with the pinned pixel's vector as a line in a second,
+ * colour-blind-safe colour. Hovering a bar (or moving along with the arrow keys when the
+ * chart has focus) switches that layer's panel to the single-channel view.
+ *
+ * Redrawn imperatively when the reference moves, so pointing never re-renders React.
+ */
+import { useCallback, useEffect, useMemo, useRef } from "react";
+
+import { chartMaximum } from "./chartScale";
+import { type FeatureFile, cellValues } from "./data/featureFile";
+import { type Point, cellOf } from "./geometry";
+import type { InteractionState, ViewController } from "./interaction";
+
+export const CURRENT_COLOUR = "#0072B2"; // Okabe-Ito blue
+export const PINNED_COLOUR = "#E69F00"; // Okabe-Ito orange, as the pinned marker
+const IDLE_READOUT = "Point at a bar to show that channel alone in its panel.";
+
+export interface BarChartProps {
+  readonly controller: ViewController;
+  readonly file: FeatureFile | null;
+  readonly layer: string;
+  readonly stride: number;
+  readonly width: number;
+  readonly height: number;
+  readonly textColour: string;
+}
+
+function vectorAt(file: FeatureFile, pixel: Point | null, stride: number): Float32Array | null {
+  if (pixel === null) {
+    return null;
+  }
+  const cell = cellOf(pixel, stride);
+  const { width, height } = file.header;
+  return cellValues(file, Math.min(cell.x, width - 1), Math.min(cell.y, height - 1));
+}
+
+export function BarChart({
+  controller,
+  file,
+  layer,
+  stride,
+  width,
+  height,
+  textColour,
+}: BarChartProps): React.JSX.Element {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const readout = useRef<HTMLDivElement>(null);
+  const maximum = useMemo(() => (file === null ? 1 : chartMaximum(file) || 1), [file]);
+  const channels = file?.header.channels ?? 0;
+  const signed = file?.header.signed ?? false;
+
+  const show = (text: string): void => {
+    if (readout.current !== null) {
+      readout.current.textContent = text;
+    }
+  };
+  const draw = useCallback(
+    (state: InteractionState) => {
+      const context = canvas.current?.getContext("2d");
+      if (!context || file === null) {
+        return;
+      }
+      const ratio = window.devicePixelRatio || 1;
+      context.setTransform(ratio, 0, 0, ratio, 0, 0);
+      context.clearRect(0, 0, width, height);
+      const current = vectorAt(file, state.reference, stride);
+      const pinned = vectorAt(file, state.pinned, stride);
+      const base = signed ? height / 2 : height - 1;
+      const scale = (signed ? height / 2 - 2 : height - 4) / maximum;
+      const barWidth = width / channels;
+      context.fillStyle = textColour;
+      context.globalAlpha = 0.35;
+      context.fillRect(0, base, width, 1);
+      context.globalAlpha = 1;
+      // Bars taller than the chart are cut at its edge and marked with a cap.
+      const clip = (value: number): number => Math.min(Math.max(value, -maximum), maximum);
+      if (current !== null) {
+        current.forEach((value, channel) => {
+          const top = base - clip(value) * scale;
+          const x = channel * barWidth;
+          const w = Math.max(barWidth - 0.25, 0.5);
+          context.fillStyle = CURRENT_COLOUR;
+          context.fillRect(x, Math.min(top, base), w, Math.abs(base - top));
+          if (Math.abs(value) > maximum) {
+            context.fillStyle = textColour;
+            context.fillRect(x, value > 0 ? 0 : height - 2, w, 2);
+          }
+        });
+      }
+      if (pinned !== null) {
+        context.strokeStyle = PINNED_COLOUR;
+        context.lineWidth = 1.5;
+        context.beginPath();
+        pinned.forEach((value, channel) => {
+          const y = base - clip(value) * scale;
+          if (channel === 0) {
+            context.moveTo(0, y);
+          } else {
+            context.lineTo(channel * barWidth, y);
+          }
+          context.lineTo((channel + 1) * barWidth, y);
+        });
+        context.stroke();
+      }
+      context.fillStyle = textColour;
+      context.font = "11px sans-serif";
+      context.textBaseline = "top";
+      context.fillText(maximum.toPrecision(3), 4, 2);
+      context.textAlign = "right";
+      context.fillText(`${channels.toString()} channels`, width - 4, 2);
+      context.textAlign = "left";
+      const selected = state.channel?.layer === layer ? state.channel.index : null;
+      if (selected !== null) {
+        context.fillStyle = textColour;
+        context.globalAlpha = 0.25;
+        context.fillRect(selected * barWidth, 0, Math.max(barWidth, 2), height);
+        context.globalAlpha = 1;
+        const parts = [`channel ${selected.toString()}`];
+        if (current !== null) {
+          parts.push(`here ${(current[selected] ?? 0).toPrecision(3)}`);
+        }
+        if (pinned !== null) {
+          parts.push(`pinned ${(pinned[selected] ?? 0).toPrecision(3)}`);
+        }
+        show(parts.join(" · "));
+      } else {
+        show(IDLE_READOUT);
+      }
+    },
+    [file, layer, stride, width, height, maximum, channels, signed, textColour],
+  );
+
+  useEffect(() => {
+    draw(controller.state);
+    return controller.subscribe((state, previous) => {
+      if (
+        state.reference !== previous.reference ||
+        state.pinned !== previous.pinned ||
+        state.channel !== previous.channel
+      ) {
+        draw(state);
+      }
+    });
+  }, [controller, draw]);
+
+  const channelAt = (clientX: number): number | null => {
+    const box = canvas.current?.getBoundingClientRect();
+    if (box === undefined || channels === 0) {
+      return null;
+    }
+    return Math.min(channels - 1, Math.max(0, Math.floor(((clientX - box.left) / box.width) * channels)));
+  };
+  const select = (index: number | null): void => {
+    controller.setChannel(index === null ? null : { layer, index });
+  };
+  const onKeyDown = (event: React.KeyboardEvent): void => {
+    const now = controller.state.channel?.layer === layer ? controller.state.channel.index : -1;
+    const step = event.shiftKey ? 10 : 1;
+    const moves: Record<string, number> = {
+      ArrowRight: now + step,
+      ArrowLeft: now < 0 ? channels - 1 : now - step,
+      Home: 0,
+      End: channels - 1,
+    };
+    const next = moves[event.key];
+    if (next !== undefined) {
+      select(Math.min(channels - 1, Math.max(0, next)));
+    } else if (event.key === "Escape" && now >= 0) {
+      select(null);
+    } else {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+  };
+
+  const selected = controller.state.channel?.layer === layer ? controller.state.channel.index : null;
+  return (
+    <div className="chart">
+      <canvas
+        ref={canvas}
+        className="chart-canvas"
+        width={Math.round(width * (window.devicePixelRatio || 1))}
+        height={Math.round(height * (window.devicePixelRatio || 1))}
+        style={{ width, height }}
+        tabIndex={0}
+        role="slider"
+        aria-label={`Feature vector of the reference pixel in ${layer}: choose a channel to show it alone`}
+        aria-valuemin={0}
+        aria-valuemax={Math.max(0, channels - 1)}
+        aria-valuenow={selected ?? undefined}
+        aria-valuetext={selected === null ? "similarity view" : `channel ${selected.toString()}`}
+        data-testid="bar-chart"
+        onPointerMove={(event) => {
+          select(channelAt(event.clientX));
+        }}
+        onPointerLeave={() => {
+          select(null);
+        }}
+        onKeyDown={onKeyDown}
+        onBlur={() => {
+          if (controller.state.channel?.layer === layer) {
+            select(null);
+          }
+        }}
+      />
+      <div ref={readout} className="chart-readout" aria-live="polite">
+        {IDLE_READOUT}
+      </div>
+    </div>
+  );
+}

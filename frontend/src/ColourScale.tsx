@@ -1,0 +1,87 @@
+/**
+ * The colour scale beside a panel: the whole range the map could take, with the colour table
+ * stretched over the part it takes now, and numbers (the original tool had none).
+ */
+import {
+  type ScaleAxis,
+  channelAxis,
+  cssGradient,
+  formatTick,
+  formatValue,
+  similarityAxis,
+} from "./colourScale";
+import type { Range } from "./renderer/renderer";
+
+export interface ColourScaleProps {
+  readonly range: Range | null;
+  /** Channel index for the single-channel view, or null for similarity. */
+  readonly channel: number | null;
+  readonly signed: boolean;
+  readonly colours: readonly (readonly number[])[];
+  readonly height: number;
+  readonly layer: string;
+}
+
+/** Pixels kept between an extreme's label and a tick's. */
+const EXTREME_CLEARANCE = 12;
+
+export function ColourScale({
+  range,
+  channel,
+  signed,
+  colours,
+  height,
+  layer,
+}: ColourScaleProps): React.JSX.Element {
+  const axis: ScaleAxis | null =
+    range === null
+      ? null
+      : channel === null
+        ? similarityAxis(range.min, range.max, signed)
+        : channelAxis(range.min, range.max);
+  const label =
+    range === null
+      ? `${layer} colour scale`
+      : `${layer} colour scale: ${channel === null ? "similarity" : `channel ${channel.toString()}`} from ${formatValue(range.min)} to ${formatValue(range.max)}`;
+  const at = (fraction: number): number => (1 - fraction) * height;
+  return (
+    <div className="scale" style={{ height }} role="img" aria-label={label} data-testid="colour-scale">
+      <div className="scale-track">
+        {axis !== null && (
+          <div
+            className="scale-band"
+            style={{
+              top: at(axis.bandTo),
+              height: Math.max(1, at(axis.bandFrom) - at(axis.bandTo)),
+              background: cssGradient(colours),
+            }}
+          />
+        )}
+      </div>
+      {axis?.ticks.map((tick) => {
+        const top = at((tick - axis.low) / (axis.high - axis.low || 1));
+        // Ticks give way to the exact minimum and maximum where they would overlap.
+        const crowded = [axis.bandFrom, axis.bandTo].some(
+          (end) => Math.abs(at(end) - top) < EXTREME_CLEARANCE,
+        );
+        return crowded ? null : (
+          <span key={tick} className="scale-tick" style={{ top }}>
+            {formatTick(tick, axis.step)}
+          </span>
+        );
+      })}
+      {axis !== null && range !== null && (
+        <>
+          <span className="scale-extreme" style={{ top: at(axis.bandTo) }} title="current maximum">
+            {formatValue(range.max)}
+          </span>
+          {at(axis.bandFrom) - at(axis.bandTo) >= EXTREME_CLEARANCE && (
+            <span className="scale-extreme" style={{ top: at(axis.bandFrom) }} title="current minimum">
+              {formatValue(range.min)}
+            </span>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,411 @@
+/**
+ * The synchronized multi-layer view: React composes the panels, controls and chart around
+ * ONE canvas the renderer draws every panel into. React state holds what changes rarely
+ * (loading, ranges, toggles); the reference pixel flows from the pointer to the renderer and
+ * the chart through the ViewController without a React render.
+ */
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import type { Theme } from "streamlit-component-lib";
+
+import { BarChart } from "./BarChart";
+import { Controls } from "./Controls";
+import type { ViewArgs } from "./contract";
+import { featureCache } from "./data/featureCache";
+import type { FeatureFile } from "./data/featureFile";
+import { type Point, type Size, panBy, pixelAt, screenToImage } from "./geometry";
+import { type InteractionState, ViewController, onlyReferenceChanged } from "./interaction";
+import { layoutStage } from "./layout";
+import { Panel, type PanelPhase } from "./Panel";
+import { RendererError } from "./renderer/errors";
+import { type PanelStatus, type Range, Renderer } from "./renderer/renderer";
+import { sendEvent } from "./streamlit";
+import { installTestHook } from "./testHook";
+
+export interface ViewProps {
+  readonly args: ViewArgs;
+  readonly theme: Theme | undefined;
+}
+
+function hexToRgb(colour: string | undefined, fallback: [number, number, number]): [number, number, number] {
+  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour ?? "");
+  if (match === null) {
+    return fallback;
+  }
+  return [1, 2, 3].map((index) => parseInt(match[index] ?? "0", 16) / 255) as [number, number, number];
+}
+
+async function loadImage(url: string): Promise<ImageBitmap> {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) {
+    throw new Error(
+      `the image ${url} could not be loaded (${response.status.toString()} ${response.statusText})`,
+    );
+  }
+  return createImageBitmap(await response.blob(), {
+    premultiplyAlpha: "none",
+    colorSpaceConversion: "none",
+  });
+}
+
+export function View({ args, theme }: ViewProps): React.JSX.Element {
+  const root = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  const [renderer, setRenderer] = useState<Renderer | null>(null);
+  const [unavailable, setUnavailable] = useState<string | null>(null);
+  const [phases, setPhases] = useState<Record<string, PanelPhase>>({});
+  const [ranges, setRanges] = useState<Record<string, Range>>({});
+  const [files, setFiles] = useState<Record<string, FeatureFile>>({});
+  const [imageError, setImageError] = useState<string | null>(null);
+  const [contextLost, setContextLost] = useState(false);
+  // The chart's layer is the user's choice until the view changes (derived state, see
+  // https://react.dev/learn/you-might-not-need-an-effect#adjusting-some-state-when-a-prop-changes).
+  const [chart, setChart] = useState({ viewId: args.viewId, layer: args.chartLayer });
+  if (chart.viewId !== args.viewId) {
+    setChart({ viewId: args.viewId, layer: args.chartLayer });
+  }
+  const chartLayer = chart.layer;
+
+  const image: Size = useMemo(
+    () => ({ width: args.image.width, height: args.image.height }),
+    [args.image.width, args.image.height],
+  );
+  const finestStride = Math.min(...args.layers.map((layer) => layer.stride));
+  // Created once; later arguments reach it through configure() and applyPreset().
+  const [controller] = useState(() => new ViewController(image, finestStride, sendEvent));
+  const [interaction, setInteraction] = useState<InteractionState>(controller.state);
+  const layout = useMemo(
+    () => layoutStage(Math.max(width, 1), args.layers.length, image, { presenter: args.presenter }),
+    [width, args.layers.length, image, args.presenter],
+  );
+  const setPhase = useCallback((id: string, phase: PanelPhase) => {
+    setPhases((all) => (all[id] === phase ? all : { ...all, [id]: phase }));
+  }, []);
+
+  // The width Streamlit gives us.
+  useLayoutEffect(() => {
+    const element = root.current;
+    if (element === null) {
+      return;
+    }
+    const observer = new ResizeObserver(() => {
+      setWidth(Math.floor(element.getBoundingClientRect().width));
+    });
+    observer.observe(element);
+    setWidth(Math.floor(element.getBoundingClientRect().width));
+    return () => {
+      observer.disconnect();
+    };
+  }, []);
+
+  // One renderer for the life of the component (it survives reruns and steps), made when the
+  // canvas mounts.
+  const attachCanvas = useCallback(
+    (element: HTMLCanvasElement | null) => {
+      if (element === null) {
+        return;
+      }
+      let created: Renderer;
+      try {
+        created = new Renderer(element, {
+          onStatus: (id, status: PanelStatus) => {
+            setPhase(id, status);
+          },
+          onRange: (id, range) => {
+            setRanges((all) => {
+              const now = all[id];
+              return now?.min === range.min && now.max === range.max ? all : { ...all, [id]: range };
+            });
+          },
+          onContextLost: setContextLost,
+        });
+      } catch (error) {
+        setUnavailable(
+          error instanceof RendererError ? error.message : `The view cannot start: ${String(error)}`,
+        );
+        return;
+      }
+      setRenderer(created);
+      return () => {
+        created.dispose();
+        setRenderer(null);
+      };
+    },
+    [setPhase],
+  );
+
+  // A new view applies Python's preset; a rerun of the same view keeps the user's state.
+  const viewId = useRef<string | null>(null);
+  useEffect(() => {
+    controller.configure(image, finestStride);
+    if (viewId.current !== args.viewId) {
+      viewId.current = args.viewId;
+      controller.applyPreset(args.preset);
+    }
+  }, [controller, args.viewId, args.preset, image, finestStride]);
+
+  // Pointer, pin, lock, zoom... reach the renderer straight from the controller.
+  useEffect(() => {
+    if (renderer === null) {
+      return;
+    }
+    const apply = (state: InteractionState, previous: InteractionState | null): void => {
+      if (state.reference !== previous?.reference) {
+        renderer.setReference(state.reference);
+      }
+      renderer.setPinned(state.pinned);
+      renderer.setView(state.view);
+      renderer.setOpacityShift(state.opacityShift);
+      renderer.setColourImage(state.colourImage);
+      for (const layer of args.layers) {
+        const channel = state.channel?.layer === layer.layer ? state.channel.index : null;
+        renderer.setMode(
+          layer.entryId,
+          channel === null ? { kind: "similarity" } : { kind: "channel", channel },
+        );
+      }
+    };
+    apply(controller.state, null);
+    return controller.subscribe((state, previous) => {
+      apply(state, previous);
+      // React re-renders for everything but pointer moves.
+      if (!onlyReferenceChanged(state, previous)) {
+        setInteraction(state);
+      }
+    });
+  }, [renderer, controller, args.layers]);
+
+  // The panels and their feature files: fetched once per session, uploaded once per renderer.
+  useEffect(() => {
+    if (renderer === null) {
+      return;
+    }
+    renderer.setPanels(
+      args.layers.map((layer) => ({ id: layer.entryId, layer: layer.layer, stride: layer.stride })),
+    );
+    renderer.setReference(controller.state.reference);
+    let current = true;
+    for (const source of args.layers) {
+      featureCache
+        .load(source, (progress) => {
+          if (current) {
+            setPhase(source.entryId, { kind: "downloading", fraction: progress.received / progress.total });
+          }
+        })
+        .then(
+          (file) => {
+            if (current) {
+              setFiles((all) => (all[source.entryId] === file ? all : { ...all, [source.entryId]: file }));
+              void renderer.setFile(source.entryId, file);
+            }
+          },
+          (error: unknown) => {
+            if (current) {
+              setPhase(source.entryId, {
+                kind: "error",
+                message: error instanceof Error ? error.message : String(error),
+              });
+            }
+          },
+        );
+    }
+    featureCache.trim(new Set(args.layers.map((layer) => layer.entryId)));
+    return () => {
+      current = false;
+    };
+  }, [renderer, controller, args.layers, setPhase]);
+
+  useEffect(() => {
+    if (renderer === null) {
+      return;
+    }
+    renderer.setImageSize(image);
+    let current = true;
+    loadImage(args.image.url).then(
+      (bitmap) => {
+        if (current) {
+          renderer.setImage(bitmap, image);
+          setImageError(null);
+        }
+      },
+      (error: unknown) => {
+        if (current) {
+          setImageError(error instanceof Error ? error.message : String(error));
+        }
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [renderer, args.image.url, image]);
+
+  useEffect(() => {
+    renderer?.setColourTable(args.colormap.colours);
+  }, [renderer, args.colormap]);
+
+  useEffect(() => {
+    renderer?.setMarkerScale(args.presenter ? 1.6 : 1);
+  }, [renderer, args.presenter]);
+
+  useEffect(() => {
+    renderer?.setBackground(hexToRgb(theme?.secondaryBackgroundColor, [0.94, 0.95, 0.96]));
+  }, [renderer, theme?.secondaryBackgroundColor]);
+
+  useEffect(() => {
+    renderer?.setLayout(
+      { width: layout.width, height: layout.height },
+      window.devicePixelRatio || 1,
+      layout.panels,
+    );
+  }, [renderer, layout]);
+
+  useEffect(() => {
+    if (renderer === null) {
+      return;
+    }
+    return installTestHook({ renderer, controller, layers: args.layers, layout, image, root: root.current });
+  }, [renderer, controller, args.layers, layout, image]);
+
+  const panelSize = layout.panels[0] ?? { width: 1, height: 1 };
+  const toPixel = (local: Point, panel: Size): Point | null =>
+    pixelAt(screenToImage(local, panel, image, controller.state.view), image);
+
+  const onKeyDown = (event: React.KeyboardEvent): void => {
+    // Form controls keep their own keys (arrows move the opacity slider, not the reference).
+    const target = event.target as HTMLElement;
+    if (event.key !== "Escape" && ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName)) {
+      return;
+    }
+    const arrows: Record<string, [number, number]> = {
+      ArrowLeft: [-1, 0],
+      ArrowRight: [1, 0],
+      ArrowUp: [0, -1],
+      ArrowDown: [0, 1],
+    };
+    const arrow = arrows[event.key];
+    if (arrow !== undefined) {
+      controller.moveByCells(arrow[0], arrow[1]);
+    } else if (event.key === "l" || event.key === "L") {
+      controller.toggleLock();
+    } else if (event.key === "Escape") {
+      if (!controller.release()) {
+        return;
+      }
+    } else if (event.key === "PageUp" || event.key === "PageDown") {
+      if (event.repeat) {
+        return;
+      }
+      controller.step(event.key === "PageUp" ? -1 : 1);
+    } else if (event.key === "+" || event.key === "=") {
+      controller.zoom(1.25, panelSize);
+    } else if (event.key === "-") {
+      controller.zoom(0.8, panelSize);
+    } else if (event.key === "0") {
+      controller.resetView();
+    } else {
+      return;
+    }
+    event.preventDefault();
+  };
+  const onKeyUp = (event: React.KeyboardEvent): void => {
+    if (event.key.startsWith("Arrow")) {
+      controller.commitPin();
+    }
+  };
+
+  const chartSource = args.layers.find((layer) => layer.layer === chartLayer) ?? args.layers[0];
+  const message = imageError ?? (contextLost ? "The graphics context was lost; restoring the view…" : null);
+
+  return (
+    <div
+      ref={root}
+      className={`view${args.presenter ? " presenter" : ""}`}
+      tabIndex={0}
+      role="application"
+      aria-label="Similarity view: point at a panel to compare every location with the one under the pointer"
+      aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown L Escape PageUp PageDown"
+      onKeyDown={onKeyDown}
+      onKeyUp={onKeyUp}
+      onPointerDown={() => root.current?.focus({ preventScroll: true })}
+    >
+      {message !== null && (
+        <div className="view-message" role="alert">
+          {message}
+        </div>
+      )}
+      <div className="stage" style={{ width: layout.width, height: layout.height }}>
+        <canvas
+          ref={attachCanvas}
+          className="stage-canvas"
+          style={{
+            width: layout.width,
+            height: layout.height,
+            visibility: unavailable === null ? "visible" : "hidden",
+          }}
+        />
+        {args.layers.map((source, index) => {
+          const box = layout.panels[index];
+          if (box === undefined) {
+            return null;
+          }
+          const channel = interaction.channel?.layer === source.layer ? interaction.channel.index : null;
+          return (
+            <Panel
+              key={source.entryId}
+              source={source}
+              box={box}
+              labelHeight={layout.labelHeight}
+              phase={phases[source.entryId] ?? { kind: "downloading", fraction: 0 }}
+              unavailable={unavailable}
+              range={ranges[source.entryId] ?? null}
+              channel={channel}
+              signed={files[source.entryId]?.header.signed ?? false}
+              colours={args.colormap.colours}
+              model={args.model}
+              onPoint={(local, panel) => {
+                const pixel = toPixel(local, panel);
+                if (pixel !== null) {
+                  controller.hover(pixel);
+                }
+              }}
+              onPin={(local, panel) => {
+                const pixel = toPixel(local, panel);
+                if (pixel !== null) {
+                  controller.hover(pixel); // a tap on a touch screen points and pins at once
+                  controller.pin(pixel);
+                }
+              }}
+              onDrag={(dx, dy, panel) => {
+                controller.setView(panBy(controller.state.view, dx, dy, panel, image), panel);
+              }}
+              onZoom={(factor, local, panel) => {
+                controller.zoom(factor, panel, local);
+              }}
+            />
+          );
+        })}
+      </div>
+      <Controls
+        controller={controller}
+        state={interaction}
+        layers={args.layers.map((layer) => layer.layer)}
+        chartLayer={chartSource?.layer ?? ""}
+        onChartLayer={(layer) => {
+          setChart({ viewId: args.viewId, layer });
+        }}
+        caption={args.image.caption}
+        panel={panelSize}
+      />
+      {chartSource !== undefined && (
+        <BarChart
+          controller={controller}
+          file={files[chartSource.entryId] ?? null}
+          layer={chartSource.layer}
+          stride={chartSource.stride}
+          width={Math.max(1, layout.width)}
+          height={args.presenter ? 180 : 120}
+          textColour={theme?.textColor ?? "#31333f"}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+
+import { ContractError, isViewEvent, makeEvent, parseViewArgs } from "./contract";
+import fixture from "./fixtures/view-args.json";
+
+// The fixture is real ViewArgs written by tests/test_contract.py from Python's models.
+const clone = (): Record<string, unknown> => structuredClone(fixture);
+
+describe("parseViewArgs", () => {
+  it("accepts the arguments Python produces", () => {
+    const args = parseViewArgs(clone());
+    expect(args.viewId).toBe("lesson-1/step-2");
+    expect(args.layers.map((layer) => layer.layer)).toEqual(["conv2_x", "conv3_x"]);
+    expect(args.layers[0]?.entryId).toMatch(/^[0-9a-f]{32}$/);
+    expect(args.colormap.colours).toHaveLength(256);
+    expect(args.preset).toEqual({ reference: { x: 5, y: 7 }, pinned: { x: 30, y: 20 }, locked: true });
+    expect(args.chartLayer).toBe("conv3_x");
+  });
+
+  it("names the field when a layer is malformed", () => {
+    const raw = clone();
+    (raw.layers as Record<string, unknown>[])[1] = { ...(raw.layers as object[])[1], precision: 12 };
+    expect(() => parseViewArgs(raw)).toThrow(ContractError);
+    expect(() => parseViewArgs(raw)).toThrow(/\/layers\/1\/precision/);
+  });
+
+  it("rejects missing fields, unknown fields and an empty layer list", () => {
+    const missing = clone();
+    delete missing.colormap;
+    expect(() => parseViewArgs(missing)).toThrow(/colormap/);
+    expect(() => parseViewArgs({ ...clone(), surprise: 1 })).toThrow(ContractError);
+    expect(() => parseViewArgs({ ...clone(), layers: [] })).toThrow(/layers/);
+    expect(() => parseViewArgs(null)).toThrow(ContractError);
+  });
+
+  it("rejects a colour table of the wrong length or range", () => {
+    const raw = clone();
+    const colormap = raw.colormap as { colours: number[][] };
+    expect(() =>
+      parseViewArgs({ ...raw, colormap: { ...colormap, colours: colormap.colours.slice(1) } }),
+    ).toThrow(/colours/);
+    const bad = colormap.colours.map((colour, index) => (index === 3 ? [300, 0, 0] : colour));
+    expect(() => parseViewArgs({ ...raw, colormap: { ...colormap, colours: bad } })).toThrow(/colours\/3\/0/);
+  });
+});
+
+describe("events", () => {
+  const state = { reference: { x: 1, y: 2 }, pinned: null, locked: false };
+
+  it("builds events Python accepts, each with its own id", () => {
+    const pin = makeEvent("pin", state);
+    const step = makeEvent("step", state, -1);
+    expect(isViewEvent(pin)).toBe(true);
+    expect(isViewEvent(step)).toBe(true);
+    expect(step).toMatchObject({ kind: "step", delta: -1 });
+    expect(pin.id).not.toBe(step.id);
+  });
+
+  it("rejects an event of unknown kind", () => {
+    expect(isViewEvent({ id: "x", kind: "hover", state })).toBe(false);
+  });
+});

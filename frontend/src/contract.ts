@@ -1,0 +1,74 @@
+/**
+ * The contract with Python: generated types plus a runtime guard.
+ *
+ * Types come from contract.schema.json (generated from Python's pydantic models), and the guard
+ * validates against that same schema, so what TypeScript assumes is exactly what is checked.
+ */
+import Ajv2020 from "ajv/dist/2020";
+
+import type { ViewArgs, ViewEvent, ViewState } from "./contract.generated";
+import schema from "./contract.schema.json";
+
+export type {
+  Colormap,
+  LayerSource,
+  Pixel,
+  ViewArgs,
+  ViewEvent,
+  ViewImage,
+  ViewState,
+} from "./contract.generated";
+
+/** Thrown when Python sent arguments that do not match the contract. */
+export class ContractError extends Error {
+  override name = "ContractError";
+}
+
+// strict: false because pydantic writes the OpenAPI `discriminator` keyword, unknown to Ajv.
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+ajv.addSchema(schema, "contract");
+const validateViewArgs = ajv.compile<ViewArgs>({ $ref: "contract#/$defs/ViewArgs" });
+const validateViewEvent = ajv.compile<ViewEvent>({ $ref: "contract#/$defs/ViewEvent" });
+
+function describe(errors: typeof validateViewArgs.errors): string {
+  return (errors ?? [])
+    .slice(0, 5)
+    .map((error) => `${error.instancePath || "(top level)"} ${error.message ?? "is invalid"}`)
+    .join("; ");
+}
+
+/** The arguments Python sent, checked against the schema; throws a ContractError naming the field. */
+export function parseViewArgs(raw: unknown): ViewArgs {
+  if (validateViewArgs(raw)) {
+    return raw;
+  }
+  throw new ContractError(
+    `the view arguments do not match the contract: ${describe(validateViewArgs.errors)}`,
+  );
+}
+
+/** Whether a value is a well-formed event (what Python will accept). */
+export function isViewEvent(raw: unknown): raw is ViewEvent {
+  return validateViewEvent(raw);
+}
+
+let eventCounter = 0;
+
+/** A unique event id (crypto.randomUUID needs a secure context, which a LAN classroom may lack). */
+export function newEventId(): string {
+  eventCounter += 1;
+  return `${Date.now().toString(36)}-${eventCounter.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+type EventKind = ViewEvent["kind"];
+
+/** Build a deliberate-action event for Python. */
+export function makeEvent(kind: Exclude<EventKind, "step">, state: ViewState): ViewEvent;
+export function makeEvent(kind: "step", state: ViewState, delta: -1 | 1): ViewEvent;
+export function makeEvent(kind: EventKind, state: ViewState, delta?: -1 | 1): ViewEvent {
+  const id = newEventId();
+  if (kind === "step") {
+    return { id, kind, state, delta: delta ?? 1 };
+  }
+  return { id, kind, state };
+}

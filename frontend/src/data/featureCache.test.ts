@@ -1,0 +1,115 @@
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { LayerSource } from "../contract";
+import fixtures from "../fixtures/feature-files.json";
+import { FeatureCache } from "./featureCache";
+import { FeatureFormatError } from "./featureFile";
+
+// A real HTTP server on loopback serving real feature files (written by Python), in chunks.
+const files = new Map(fixtures.map((fixture) => [fixture.name, Buffer.from(fixture.base64, "base64")]));
+const requests: string[] = [];
+let server: Server;
+let base = "";
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const name = (request.url ?? "").slice(1);
+    requests.push(name);
+    const body = files.get(name);
+    if (body === undefined) {
+      response.writeHead(404, { "content-type": "text/plain" }).end(`${name} is not a prepared feature file`);
+      return;
+    }
+    response.writeHead(200, { "content-type": "application/octet-stream" });
+    // Several chunks, so that progress and streaming into the buffer are exercised.
+    const middle = Math.floor(body.length / 2);
+    response.write(body.subarray(0, middle));
+    setTimeout(() => response.end(body.subarray(middle)), 5);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port.toString()}`;
+});
+
+afterAll(() => {
+  server.close();
+});
+
+function source(name: string, overrides: Partial<LayerSource> = {}): LayerSource {
+  return {
+    layer: "conv2_x",
+    url: `${base}/${name}`,
+    entryId: name.padEnd(32, "0").replace(/[^0-9a-f]/g, "a"),
+    nbytes: files.get(name)?.length ?? 100,
+    width: 3,
+    height: 2,
+    channels: 6,
+    stride: 4,
+    precision: name === "uint8" ? 8 : name === "int16" ? 16 : 32,
+    weightsLabel: "untrained (seed 3)",
+    untrained: true,
+    ...overrides,
+  };
+}
+
+describe("FeatureCache", () => {
+  it("fetches an entry once, however often and concurrently it is asked for", async () => {
+    const cache = new FeatureCache();
+    requests.length = 0;
+    const progress: number[] = [];
+    const [first, second] = await Promise.all([
+      cache.load(source("uint8"), (update) => progress.push(update.received)),
+      cache.load(source("uint8")),
+    ]);
+    const third = await cache.load(source("uint8"));
+    expect(first).toBe(second);
+    expect(third).toBe(first);
+    expect(requests).toEqual(["uint8"]);
+    expect(cache.stats()).toMatchObject({ fetches: 1, bytes: files.get("uint8")?.length });
+    expect(progress.at(-1)).toBe(files.get("uint8")?.length);
+    expect(cache.peek(source("uint8").entryId)).toBe(first);
+  });
+
+  it("reports a server error with the layer, the status and the server's reason", async () => {
+    const cache = new FeatureCache();
+    const missing = source("nothing", { nbytes: 10 });
+    await expect(cache.load(missing)).rejects.toThrow(
+      /conv2_x .*: the server answered 404 Not Found \(nothing is not a prepared feature file\)/,
+    );
+    // Failures are not cached: the next attempt fetches again.
+    requests.length = 0;
+    await expect(cache.load(missing)).rejects.toThrow(FeatureFormatError);
+    expect(requests).toEqual(["nothing"]);
+  });
+
+  it("refuses a file that is longer or shorter than announced", async () => {
+    const size = files.get("int16")?.length ?? 0;
+    const cache = new FeatureCache();
+    await expect(cache.load(source("int16", { nbytes: size - 1 }))).rejects.toThrow(/larger than/);
+    await expect(cache.load(source("int16", { nbytes: size + 64, entryId: "b".repeat(32) }))).rejects.toThrow(
+      /cut short/,
+    );
+  });
+
+  it("refuses a file that is not the layer Python announced", async () => {
+    const cache = new FeatureCache();
+    await expect(cache.load(source("float32", { channels: 7 }))).rejects.toThrow(/expected conv2_x 3x2x7/);
+  });
+
+  it("drops the least recently used files not on screen when over budget", async () => {
+    const small = files.get("uint8")?.length ?? 0;
+    const cache = new FeatureCache(undefined, small + 1);
+    const a = source("uint8");
+    const b = source("int16");
+    const c = source("float32");
+    await cache.load(a);
+    await cache.load(b);
+    await cache.load(c);
+    cache.trim(new Set([a.entryId]));
+    expect(cache.peek(a.entryId)).not.toBeNull();
+    expect(cache.peek(b.entryId)).toBeNull();
+    expect(cache.peek(c.entryId)).toBeNull();
+  });
+});

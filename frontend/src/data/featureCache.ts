@@ -1,0 +1,167 @@
+/**
+ * Feature files fetched once per browser session.
+ *
+ * The cache lives at module level, outside React, so it survives reruns, step changes and
+ * re-renders: a layer's bytes cross the network once, however often Python reruns the page.
+ * Concurrent requests for the same entry share one fetch. Bytes stream into a buffer of the
+ * announced size (no copy after arrival) and progress is reported for the loading state.
+ */
+import type { LayerSource } from "../contract";
+import { type FeatureFile, FeatureFormatError, checkAnnounced, parseFeatureFile } from "./featureFile";
+
+export interface LoadProgress {
+  readonly received: number;
+  readonly total: number;
+}
+
+/** What has crossed the network, for the browser tests' "sent once" check. */
+export interface TransferStats {
+  readonly fetches: number;
+  readonly bytes: number;
+  readonly perEntry: Readonly<Record<string, { fetches: number; bytes: number }>>;
+}
+
+interface Entry {
+  readonly promise: Promise<FeatureFile>;
+  file: FeatureFile | null;
+  lastUsed: number;
+  listeners: Set<(progress: LoadProgress) => void>;
+}
+
+type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** Bytes kept for entries no longer on screen before the least recently used ones are dropped. */
+export const DEFAULT_BUDGET_BYTES = 1024 * 1024 * 1024;
+
+export class FeatureCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly transfers = new Map<string, { fetches: number; bytes: number }>();
+  private clock = 0;
+
+  constructor(
+    private readonly fetchImpl: Fetch = (url, init) => fetch(url, init),
+    private readonly budgetBytes = DEFAULT_BUDGET_BYTES,
+  ) {}
+
+  /** The parsed file of a layer: from memory if this session fetched it before. */
+  load(source: LayerSource, onProgress?: (progress: LoadProgress) => void): Promise<FeatureFile> {
+    let entry = this.entries.get(source.entryId);
+    if (entry === undefined) {
+      const listeners = new Set<(progress: LoadProgress) => void>();
+      const promise = this.fetchFile(source, listeners);
+      entry = { promise, file: null, lastUsed: 0, listeners };
+      this.entries.set(source.entryId, entry);
+      const created = entry;
+      promise.then(
+        (file) => {
+          created.file = file;
+          created.listeners.clear();
+        },
+        () => {
+          // A failed fetch is forgotten so that the next render can try again.
+          if (this.entries.get(source.entryId) === created) {
+            this.entries.delete(source.entryId);
+          }
+        },
+      );
+    }
+    entry.lastUsed = ++this.clock;
+    if (onProgress !== undefined && entry.file === null) {
+      entry.listeners.add(onProgress);
+    }
+    return entry.promise;
+  }
+
+  /** The file if it is already in memory (no fetch). */
+  peek(entryId: string): FeatureFile | null {
+    return this.entries.get(entryId)?.file ?? null;
+  }
+
+  /** Drop least recently used files that are not in use until the rest fits the budget. */
+  trim(inUse: ReadonlySet<string>): void {
+    let total = 0;
+    for (const entry of this.entries.values()) {
+      total += entry.file?.byteLength ?? 0;
+    }
+    const candidates = [...this.entries]
+      .filter(([id, entry]) => !inUse.has(id) && entry.file !== null)
+      .sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
+    for (const [id, entry] of candidates) {
+      if (total <= this.budgetBytes) {
+        break;
+      }
+      total -= entry.file?.byteLength ?? 0;
+      this.entries.delete(id);
+    }
+  }
+
+  stats(): TransferStats {
+    let fetches = 0;
+    let bytes = 0;
+    const perEntry: Record<string, { fetches: number; bytes: number }> = {};
+    for (const [id, transfer] of this.transfers) {
+      fetches += transfer.fetches;
+      bytes += transfer.bytes;
+      perEntry[id] = { ...transfer };
+    }
+    return { fetches, bytes, perEntry };
+  }
+
+  private async fetchFile(
+    source: LayerSource,
+    listeners: ReadonlySet<(progress: LoadProgress) => void>,
+  ): Promise<FeatureFile> {
+    const transfer = this.transfers.get(source.entryId) ?? { fetches: 0, bytes: 0 };
+    this.transfers.set(source.entryId, transfer);
+    transfer.fetches += 1;
+    const name = `${source.layer} (${source.url})`;
+    const response = await this.fetchImpl(source.url, { credentials: "same-origin" });
+    if (!response.ok) {
+      const detail = (await response.text().catch(() => "")).trim();
+      throw new FeatureFormatError(
+        `${name}: the server answered ${response.status.toString()} ${response.statusText}` +
+          (detail ? ` (${detail})` : ""),
+      );
+    }
+    const buffer = new ArrayBuffer(source.nbytes);
+    const target = new Uint8Array(buffer);
+    let received = 0;
+    const report = (): void => {
+      for (const listener of listeners) {
+        listener({ received, total: source.nbytes });
+      }
+    };
+    const body = response.body;
+    if (body === null) {
+      throw new FeatureFormatError(`${name}: the response has no body`);
+    }
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        break;
+      }
+      transfer.bytes += value.byteLength;
+      if (received + value.byteLength > source.nbytes) {
+        await reader.cancel();
+        throw new FeatureFormatError(
+          `${name}: the file is larger than the ${source.nbytes.toString()} bytes announced (stale page?)`,
+        );
+      }
+      target.set(value, received);
+      received += value.byteLength;
+      report();
+    }
+    if (received !== source.nbytes) {
+      throw new FeatureFormatError(
+        `${name}: received ${received.toString()} of ${source.nbytes.toString()} bytes (the download was cut short)`,
+      );
+    }
+    const file = parseFeatureFile(buffer, name);
+    checkAnnounced(file, source, name);
+    return file;
+  }
+}
+
+/** The session-wide cache every view in this page shares. */
+export const featureCache = new FeatureCache();

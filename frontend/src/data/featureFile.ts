@@ -1,0 +1,295 @@
+/**
+ * Parsing the prepared-feature file format (docs/feature-format.md) without copying the data.
+ *
+ * The server has already verified the checksum before sending a file, so the browser checks
+ * what it relies on: magic, version, header fields, and that the sections fit the shape. The
+ * typed arrays returned are views into the fetched buffer, ready for texSubImage3D.
+ */
+
+export const MAGIC = "CLSFEAT\0";
+export const FORMAT_VERSION = 1;
+const PREFIX_BYTES = 32;
+const MAX_HEADER_BYTES = 64 * 1024;
+const ALIGNMENT = 64;
+
+export type CodeDtype = "uint8" | "int8" | "uint16" | "int16" | "float32";
+export type CodeArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Float32Array;
+
+export interface FeatureHeader {
+  readonly key: {
+    readonly imageSha256: string;
+    readonly maxSide: number;
+    readonly model: string;
+    readonly weightsId: string;
+    readonly layer: string;
+    readonly precision: 8 | 16 | 32;
+  };
+  readonly stride: number;
+  readonly imageWidth: number;
+  readonly imageHeight: number;
+  readonly weightsLabel: string;
+  readonly untrained: boolean;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly groups: number;
+  readonly dtype: CodeDtype;
+  readonly signed: boolean;
+}
+
+/** A parsed feature file: the header and typed views of its sections. */
+export interface FeatureFile {
+  readonly header: FeatureHeader;
+  /** (groups, height, width, 4) codes, row-major from the top row: one texture-array layer per group. */
+  readonly codes: CodeArray;
+  /** (height, width) per-cell scales: code * scale is the feature value. */
+  readonly scales: Float32Array;
+  readonly byteLength: number;
+}
+
+/** The file is not a valid feature file; the message names the file and the problem. */
+export class FeatureFormatError extends Error {
+  override name = "FeatureFormatError";
+}
+
+const DTYPES: Record<CodeDtype, { bytes: number; precision: 8 | 16 | 32; signed: boolean | null }> = {
+  uint8: { bytes: 1, precision: 8, signed: false },
+  int8: { bytes: 1, precision: 8, signed: true },
+  uint16: { bytes: 2, precision: 16, signed: false },
+  int16: { bytes: 2, precision: 16, signed: true },
+  float32: { bytes: 4, precision: 32, signed: null },
+};
+
+export function bytesPerValue(dtype: CodeDtype): number {
+  return DTYPES[dtype].bytes;
+}
+
+function codeView(dtype: CodeDtype, buffer: ArrayBuffer, offset: number, count: number): CodeArray {
+  switch (dtype) {
+    case "uint8":
+      return new Uint8Array(buffer, offset, count);
+    case "int8":
+      return new Int8Array(buffer, offset, count);
+    case "uint16":
+      return new Uint16Array(buffer, offset, count);
+    case "int16":
+      return new Int16Array(buffer, offset, count);
+    case "float32":
+      return new Float32Array(buffer, offset, count);
+  }
+}
+
+type Json = Record<string, unknown>;
+
+/** Typed access to header fields; every failure names the field. */
+class Reader {
+  constructor(private readonly fail: (message: string) => never) {}
+
+  object(value: unknown, where: string): Json {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      this.fail(`${where} is not an object`);
+    }
+    return value as Json;
+  }
+
+  integer(object: Json, field: string, minimum: number): number {
+    const value = object[field];
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum) {
+      this.fail(`header field "${field}" must be an integer >= ${minimum.toString()}`);
+    }
+    return value;
+  }
+
+  string(object: Json, field: string): string {
+    const value = object[field];
+    if (typeof value !== "string") {
+      this.fail(`header field "${field}" must be a string`);
+    }
+    return value;
+  }
+
+  boolean(object: Json, field: string): boolean {
+    const value = object[field];
+    if (typeof value !== "boolean") {
+      this.fail(`header field "${field}" must be true or false`);
+    }
+    return value;
+  }
+}
+
+/**
+ * Parse a whole feature file.
+ *
+ * @param buffer the complete file
+ * @param source a name for messages (the layer or URL)
+ * @throws FeatureFormatError naming the problem
+ */
+export function parseFeatureFile(buffer: ArrayBuffer, source: string): FeatureFile {
+  const fail = (message: string): never => {
+    throw new FeatureFormatError(`${source}: ${message}`);
+  };
+  const read = new Reader(fail);
+  const size = buffer.byteLength;
+  if (size < PREFIX_BYTES) {
+    fail(`${size.toString()} bytes is shorter than the ${PREFIX_BYTES.toString()}-byte prefix`);
+  }
+  const bytes = new Uint8Array(buffer);
+  const magic = String.fromCharCode(...bytes.subarray(0, 8));
+  if (magic !== MAGIC) {
+    fail("not a classroom feature file (wrong magic bytes)");
+  }
+  const view = new DataView(buffer);
+  const version = view.getUint32(8, true);
+  if (version !== FORMAT_VERSION) {
+    fail(
+      `written by format version ${version.toString()}, this viewer reads version ${FORMAT_VERSION.toString()}`,
+    );
+  }
+  const headerLength = view.getUint32(12, true);
+  if (headerLength > Math.min(MAX_HEADER_BYTES, size - PREFIX_BYTES)) {
+    fail(`header length ${headerLength.toString()} does not fit the file`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true }).decode(
+        bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength),
+      ),
+    );
+  } catch (error) {
+    fail(`the header is not valid JSON (${String(error)})`);
+  }
+  const json = read.object(raw, "the header");
+  if (json.format !== "classroom-feature-map" || json.version !== FORMAT_VERSION) {
+    fail('the header does not describe a version 1 "classroom-feature-map"');
+  }
+  if (json.transform !== "per-pixel-scale") {
+    fail(`unknown value transform ${JSON.stringify(json.transform)}`);
+  }
+  const key = read.object(json.key, 'header field "key"');
+  const info = read.object(json.info, 'header field "info"');
+  const dtypeName = read.string(json, "dtype");
+  if (!(dtypeName in DTYPES)) {
+    fail(`unknown code dtype "${dtypeName}"`);
+  }
+  const dtype = dtypeName as CodeDtype;
+  const precision = read.integer(key, "precision", 8);
+  const signed = read.boolean(json, "signed");
+  const expected = DTYPES[dtype];
+  if (expected.precision !== precision || (expected.signed !== null && expected.signed !== signed)) {
+    fail(`dtype ${dtype} does not match ${precision.toString()}-bit ${signed ? "signed" : "unsigned"} codes`);
+  }
+  const header: FeatureHeader = {
+    key: {
+      imageSha256: read.string(key, "image_sha256"),
+      maxSide: read.integer(key, "max_side", 1),
+      model: read.string(key, "model"),
+      weightsId: read.string(key, "weights_id"),
+      layer: read.string(key, "layer"),
+      precision: precision as 8 | 16 | 32,
+    },
+    stride: read.integer(info, "stride", 1),
+    imageWidth: read.integer(info, "image_width", 1),
+    imageHeight: read.integer(info, "image_height", 1),
+    weightsLabel: read.string(info, "weights_label"),
+    untrained: read.boolean(info, "untrained"),
+    width: read.integer(json, "width", 1),
+    height: read.integer(json, "height", 1),
+    channels: read.integer(json, "channels", 1),
+    groups: read.integer(json, "groups", 1),
+    dtype,
+    signed,
+  };
+  if (header.groups !== Math.ceil(header.channels / 4)) {
+    fail(`${header.groups.toString()} groups cannot hold ${header.channels.toString()} channels`);
+  }
+  if (
+    header.width !== Math.ceil(header.imageWidth / header.stride) ||
+    header.height !== Math.ceil(header.imageHeight / header.stride)
+  ) {
+    fail("the grid size does not match the image size and stride");
+  }
+  const codes = read.object(json.codes, 'header field "codes"');
+  const scales = read.object(json.scales, 'header field "scales"');
+  const codesOffset = read.integer(codes, "offset", 0);
+  const codesBytes = read.integer(codes, "nbytes", 0);
+  const scalesOffset = read.integer(scales, "offset", 0);
+  const scalesBytes = read.integer(scales, "nbytes", 0);
+  const cells = header.width * header.height;
+  const codeCount = header.groups * cells * 4;
+  if (codesBytes !== codeCount * expected.bytes || scalesBytes !== cells * 4) {
+    fail("the section sizes do not match the shape");
+  }
+  if (codesOffset % ALIGNMENT !== 0 || scalesOffset % ALIGNMENT !== 0) {
+    fail("a data section is not aligned");
+  }
+  if (codesOffset < PREFIX_BYTES + headerLength || scalesOffset < codesOffset + codesBytes) {
+    fail("the data sections overlap");
+  }
+  if (scalesOffset + scalesBytes !== size) {
+    fail(
+      `the file has ${size.toString()} bytes but its header describes ${(scalesOffset + scalesBytes).toString()} ` +
+        "(was the download cut short?)",
+    );
+  }
+  return {
+    header,
+    codes: codeView(dtype, buffer, codesOffset, codeCount),
+    scales: new Float32Array(buffer, scalesOffset, cells),
+    byteLength: size,
+  };
+}
+
+/** What Python announced about a layer, for checking it against the file. */
+export interface AnnouncedLayer {
+  readonly layer: string;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly stride: number;
+  readonly precision: 8 | 16 | 32;
+}
+
+/** Throws when a file is not the layer Python said it would be (a stale or mixed-up URL). */
+export function checkAnnounced(file: FeatureFile, announced: AnnouncedLayer, source: string): void {
+  const { header } = file;
+  const found = `${header.key.layer} ${header.width.toString()}x${header.height.toString()}x${header.channels.toString()} stride ${header.stride.toString()} ${header.key.precision.toString()}-bit`;
+  const wanted = `${announced.layer} ${announced.width.toString()}x${announced.height.toString()}x${announced.channels.toString()} stride ${announced.stride.toString()} ${announced.precision.toString()}-bit`;
+  if (found !== wanted) {
+    throw new FeatureFormatError(`${source}: expected ${wanted} but the file holds ${found}`);
+  }
+}
+
+/** The feature vector of one cell as values (code * scale), for the bar chart. */
+export function cellValues(
+  file: FeatureFile,
+  cellX: number,
+  cellY: number,
+  out?: Float32Array,
+): Float32Array {
+  const { width, height, channels } = file.header;
+  const values = out ?? new Float32Array(channels);
+  const cell = cellY * width + cellX;
+  const scale = file.scales[cell] ?? 0;
+  const sliceSize = width * height * 4;
+  for (let channel = 0; channel < channels; channel++) {
+    const index = (channel >> 2) * sliceSize + cell * 4 + (channel & 3);
+    values[channel] = (file.codes[index] ?? 0) * scale;
+  }
+  return values;
+}
+
+/** The codes of one cell as float64 (the reference vector before normalisation). */
+export function cellCodes(file: FeatureFile, cellX: number, cellY: number): Float64Array {
+  const { width, height, groups } = file.header;
+  const codes = new Float64Array(groups * 4);
+  const cell = cellY * width + cellX;
+  const sliceSize = width * height * 4;
+  for (let group = 0; group < groups; group++) {
+    const base = group * sliceSize + cell * 4;
+    for (let component = 0; component < 4; component++) {
+      codes[group * 4 + component] = file.codes[base + component] ?? 0;
+    }
+  }
+  return codes;
+}

@@ -1,0 +1,53 @@
+/** Similarity of every cell to the reference vector, over the layer's grid. */
+import type { Point } from "../../geometry";
+import { MAX_GROUPS } from "../codeLayout";
+import type { LayerGpu } from "../layer";
+import source from "../shaders/similarity.frag.glsl?raw";
+import { CodePrograms, drawOverChunks } from "./codePrograms";
+
+/** How the similarity map is computed; the benchmark swaps in the original tool's approach. */
+export interface SimilarityStrategy {
+  /** Cells per texel of the value maps it writes. */
+  readonly cellsPerTexel: 1 | 4;
+  /** Whether it reads packed codes (see codeLayout.ts). */
+  readonly packed: boolean;
+  /** Fill `layer.values` with the similarity to the reference (at `cell`). */
+  run(layer: LayerGpu, cell: Point): void;
+  dispose(): void;
+}
+
+const REFERENCE_BINDING = 0;
+
+export class SimilarityPass implements SimilarityStrategy {
+  readonly cellsPerTexel = 4;
+  private readonly programs: CodePrograms;
+
+  constructor(
+    private readonly gl: WebGL2RenderingContext,
+    readonly packed = true,
+  ) {
+    this.programs = new CodePrograms(gl, "similarity", source, { MAX_GROUPS }, (program) => {
+      gl.uniformBlockBinding(
+        program.handle,
+        gl.getUniformBlockIndex(program.handle, "Reference"),
+        REFERENCE_BINDING,
+      );
+    });
+  }
+
+  run(layer: LayerGpu): void {
+    const gl = this.gl;
+    const program = this.programs.use(layer.layout);
+    gl.uniform1i(program.uniform("u_hasReference"), layer.hasReference ? 1 : 0);
+    gl.uniform1i(program.uniform("u_lastColumn"), layer.file.header.width - 1);
+    program.texture("u_inverseNorm", 2, gl.TEXTURE_2D, layer.inverseNorm.texture);
+    gl.bindBufferBase(gl.UNIFORM_BUFFER, REFERENCE_BINDING, layer.reference);
+    drawOverChunks(gl, program, layer, layer.values, (chunk) => {
+      gl.uniform1i(program.uniform("u_firstGroup"), chunk.firstGroup);
+    });
+  }
+
+  dispose(): void {
+    this.programs.dispose();
+  }
+}

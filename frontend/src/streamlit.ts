@@ -1,0 +1,58 @@
+/**
+ * The Streamlit side of the component: the arguments and theme of each render, the frame
+ * height, and events back to Python.
+ */
+import { useEffect, useState } from "react";
+import { type RenderData, Streamlit, type Theme } from "streamlit-component-lib";
+
+import { ContractError, type ViewArgs, type ViewEvent, parseViewArgs } from "./contract";
+
+export type Render =
+  | { readonly kind: "waiting" }
+  | { readonly kind: "ready"; readonly args: ViewArgs; readonly theme: Theme | undefined }
+  | { readonly kind: "invalid"; readonly message: string };
+
+/** The latest render from Streamlit, with its arguments checked against the contract. */
+export function useStreamlitRender(): Render {
+  const [render, setRender] = useState<Render>({ kind: "waiting" });
+  useEffect(() => {
+    const onRender = (event: Event): void => {
+      const detail = (event as CustomEvent<RenderData<{ args?: unknown }>>).detail;
+      try {
+        setRender({ kind: "ready", args: parseViewArgs(detail.args.args), theme: detail.theme });
+      } catch (error) {
+        const message = error instanceof ContractError ? error.message : String(error);
+        setRender({ kind: "invalid", message });
+      }
+    };
+    Streamlit.events.addEventListener(Streamlit.RENDER_EVENT, onRender);
+    Streamlit.setComponentReady();
+    return () => {
+      Streamlit.events.removeEventListener(Streamlit.RENDER_EVENT, onRender);
+    };
+  }, []);
+  return render;
+}
+
+/** Keep the iframe as tall as `element`, whatever changes its height. */
+export function useFrameHeight(element: HTMLElement | null): void {
+  useEffect(() => {
+    if (element === null) {
+      return;
+    }
+    const report = (): void => {
+      Streamlit.setFrameHeight(Math.ceil(element.getBoundingClientRect().height));
+    };
+    const observer = new ResizeObserver(report);
+    observer.observe(element);
+    report();
+    return () => {
+      observer.disconnect();
+    };
+  }, [element]);
+}
+
+/** Send a deliberate action to Python (this reruns the script). */
+export function sendEvent(event: ViewEvent): void {
+  Streamlit.setComponentValue(event);
+}

@@ -1,0 +1,164 @@
+/**
+ * `window.__classroomView`: what the browser tests read from a live view (GPU read-backs,
+ * reference cells, marker positions, bytes fetched) and the few things they do to it. It
+ * only reads or uses public operations, so having it in the product costs nothing.
+ */
+import type { LayerSource, Pixel } from "./contract";
+import { featureCache, type TransferStats } from "./data/featureCache";
+import { type Point, type Size, cellRect, imageToScreen } from "./geometry";
+import type { ViewController } from "./interaction";
+import type { StageLayout } from "./layout";
+import type { Capabilities } from "./renderer/capabilities";
+import type { PanelStatus, Renderer } from "./renderer/renderer";
+
+export interface TestHookSources {
+  readonly renderer: Renderer;
+  readonly controller: ViewController;
+  readonly layers: readonly LayerSource[];
+  readonly layout: StageLayout;
+  readonly image: Size;
+  readonly root: HTMLElement | null;
+}
+
+export interface PanelReport {
+  readonly layer: string;
+  readonly entryId: string;
+  readonly stride: number;
+  readonly status: PanelStatus | null;
+  /** The panel's heat-map box in CSS pixels of the frame's viewport. */
+  readonly box: { x: number; y: number; width: number; height: number };
+  /** The reference cell this panel drew in the last frame. */
+  readonly cell: Point | null;
+  /** The marker's centre in the frame's viewport. */
+  readonly marker: Point | null;
+  readonly frame: number;
+  readonly computedFrame: number;
+}
+
+export interface ClassroomViewHook {
+  panels(): PanelReport[];
+  state(): {
+    reference: Pixel | null;
+    pinned: Pixel | null;
+    locked: boolean;
+    view: { zoom: number; centerX: number; centerY: number };
+    channel: { layer: string; index: number } | null;
+  };
+  /** Point at an image pixel, as the pointer would. */
+  setReference(x: number, y: number): void;
+  setOpacityShift(shift: number): void;
+  /** A panel's similarity (or channel) values, one per cell, rows from the top. */
+  values(index: number): { width: number; height: number; values: number[] } | null;
+  /** The panel's (min, max), read synchronously. */
+  range(index: number): { min: number; max: number } | null;
+  /** RGB painted at the centre of every cell of a panel (markers hidden), rows from the top. */
+  painted(index: number): { width: number; height: number; rgb: number[] } | null;
+  transfers(): TransferStats;
+  layerInfo(index: number): ReturnType<Renderer["layerInfo"]>;
+  loseContext(): boolean;
+  restoreContext(): boolean;
+  setLimits(limits: Partial<Capabilities>): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    __classroomView?: ClassroomViewHook;
+  }
+}
+
+export function installTestHook(sources: TestHookSources): () => void {
+  const { renderer, controller, layers, layout, image, root } = sources;
+  const stage = (): DOMRect | undefined => root?.querySelector(".stage")?.getBoundingClientRect();
+  const idOf = (index: number): string => layers[index]?.entryId ?? "";
+
+  const hook: ClassroomViewHook = {
+    panels() {
+      const origin = stage() ?? { left: 0, top: 0 };
+      const drawn = renderer.drawnPanels();
+      return layers.map((layer, index) => {
+        const box = layout.panels[index] ?? { x: 0, y: 0, width: 0, height: 0 };
+        const last = drawn.find((panel) => panel.id === layer.entryId);
+        return {
+          layer: layer.layer,
+          entryId: layer.entryId,
+          stride: layer.stride,
+          status: renderer.status(layer.entryId),
+          box: { x: origin.left + box.x, y: origin.top + box.y, width: box.width, height: box.height },
+          cell: last?.cell ?? null,
+          marker:
+            last?.marker == null ? null : { x: origin.left + last.marker.x, y: origin.top + last.marker.y },
+          frame: last?.frame ?? -1,
+          computedFrame: last?.computedFrame ?? -1,
+        };
+      });
+    },
+    state() {
+      const { reference, pinned, locked, view, channel } = controller.state;
+      return { reference, pinned, locked, view: { ...view }, channel };
+    },
+    setReference(x, y) {
+      controller.hover({ x, y });
+    },
+    setOpacityShift(shift) {
+      controller.setOpacityShift(shift);
+    },
+    values(index) {
+      const read = renderer.readValues(idOf(index));
+      return read === null
+        ? null
+        : { width: read.width, height: read.height, values: Array.from(read.values) };
+    },
+    range(index) {
+      return renderer.readRange(idOf(index));
+    },
+    painted(index) {
+      const layer = layers[index];
+      const box = layout.panels[index];
+      if (layer === undefined || box === undefined || renderer.status(layer.entryId)?.kind !== "ready") {
+        return null;
+      }
+      renderer.setMarkersVisible(false);
+      const canvas = renderer.readCanvas();
+      renderer.setMarkersVisible(true);
+      const ratio = canvas.width / Math.max(1, layout.width);
+      const rgb: number[] = [];
+      for (let y = 0; y < layer.height; y++) {
+        for (let x = 0; x < layer.width; x++) {
+          const rect = cellRect({ x, y }, layer.stride, image);
+          const centre = { x: (rect.x0 + rect.x1) / 2, y: (rect.y0 + rect.y1) / 2 };
+          const local = imageToScreen(centre, box, image, controller.state.view);
+          const px = Math.floor((box.x + local.x) * ratio);
+          const py = Math.floor((box.y + local.y) * ratio);
+          const at = (py * canvas.width + px) * 4;
+          rgb.push(canvas.pixels[at] ?? 0, canvas.pixels[at + 1] ?? 0, canvas.pixels[at + 2] ?? 0);
+        }
+      }
+      return { width: layer.width, height: layer.height, rgb };
+    },
+    transfers() {
+      return featureCache.stats();
+    },
+    layerInfo(index) {
+      return renderer.layerInfo(idOf(index));
+    },
+    loseContext() {
+      const extension = renderer.loseContextExtension();
+      extension?.loseContext();
+      return extension !== null;
+    },
+    restoreContext() {
+      const extension = renderer.loseContextExtension();
+      extension?.restoreContext();
+      return extension !== null;
+    },
+    setLimits(limits) {
+      return renderer.setLimits(limits);
+    },
+  };
+  window.__classroomView = hook;
+  return () => {
+    if (window.__classroomView === hook) {
+      delete window.__classroomView;
+    }
+  };
+}

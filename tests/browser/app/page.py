@@ -1,0 +1,53 @@
+"""A test page: one similarity view per entry of the manifest in $CLASSROOM_TEST_VIEWS.
+
+It shows, as plain text the tests can wait for, how often the script ran and how many events
+of each kind reached Python, and offers a button that only reruns the script.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import streamlit as st
+
+from classroom.component import similarity_view, view_args
+from classroom.component.contract import ViewState
+from classroom.store import FeatureStore
+
+st.set_page_config(page_title="similarity view test page", layout="wide")
+store = FeatureStore()
+manifest = json.loads(Path(os.environ["CLASSROOM_TEST_VIEWS"]).read_text())
+
+runs = st.session_state.setdefault("runs", 0) + 1
+st.session_state["runs"] = runs
+events: Counter[str] = st.session_state.setdefault("events", Counter())
+
+st.button("Rerun")
+for view in manifest["views"]:
+    layers = [store.read_entry(entry_id) for entry_id in view["entries"]]
+    present = [layer for layer in layers if layer is not None]
+    if len(present) != len(layers):
+        st.error(f"missing entries for {view['key']}")
+        continue
+    event = similarity_view(
+        view_args(
+            view["view_id"],
+            present,
+            store=store,
+            preset=ViewState.model_validate(view.get("preset", {})),
+            chart_layer=view.get("chart_layer"),
+        ),
+        key=view["key"],
+    )
+    if event is not None:
+        events[event.kind] += 1
+        st.session_state["last_event"] = event.model_dump_json()
+
+st.text(f"runs: {runs}")
+st.text(
+    "events: " + " ".join(f"{kind}={events[kind]}" for kind in ("pin", "lock", "release", "step"))
+)
+st.text(f"last event: {st.session_state.get('last_event', '')}")
