@@ -531,7 +531,7 @@ def _own_image_page(lesson: Lesson | None, presenter: bool) -> None:
         type=list(UPLOAD_TYPES),
         max_upload_size=MAX_UPLOAD_MB,
         key=UPLOAD_FILE,
-        help=f"PNG, JPEG, TIFF, BMP or WebP; at most {MAX_UPLOAD_MB} MB and "
+        help=f"PNG, JPEG, TIFF, WebP, GIF or BMP; at most {MAX_UPLOAD_MB} MB and "
         f"{MAX_UPLOAD_PIXELS // 1_000_000} million pixels.",
     )
     if file is not None:

@@ -1,9 +1,10 @@
 """'Your own image': checking an upload, keeping it, and what to prepare for it.
 
-An upload is checked as soon as it arrives (size, type, pixel count, readability), so a wrong
-file gets a message naming it and the limit it broke, before anything is queued. Accepted
-files are kept content-addressed in the store's uploads area: the same picture uploaded twice
-is prepared once, and nothing about it is shared with other sessions except those files.
+An upload is checked as soon as it arrives (size, then everything :mod:`classroom.images`
+checks: format, pixel count, decoding, a side too short), so a wrong file gets a message
+naming it and the limit it broke before anything is queued. Accepted files are kept
+content-addressed in the store's uploads area: the same picture uploaded twice is prepared
+once, and nothing about it is shared with other sessions except those files.
 """
 
 from __future__ import annotations
@@ -31,12 +32,21 @@ __all__ = [
 ]
 
 #: The file types the uploader offers; the content is checked too, not only the name.
-UPLOAD_TYPES: Final = ("png", "jpg", "jpeg", "tif", "tiff", "bmp", "webp")
+UPLOAD_TYPES: Final = ("png", "jpg", "jpeg", "tif", "tiff", "webp", "gif", "bmp")
 MAX_UPLOAD_MB: Final = 20
 #: About 7000 x 5000: a large camera picture; far larger ones belong in a lesson's datasets.
 MAX_UPLOAD_PIXELS: Final = 40_000_000
-_SUFFIXES: Final = {"PNG": ".png", "JPEG": ".jpg", "TIFF": ".tif", "BMP": ".bmp", "WEBP": ".webp"}
-_TYPE_NAMES: Final = "PNG, JPEG, TIFF, BMP or WebP"
+#: Stored files keep a suffix that matches their content, whatever the uploaded name said.
+_SUFFIXES: Final = {
+    "PNG": ".png",
+    "JPEG": ".jpg",
+    "MPO": ".jpg",
+    "TIFF": ".tif",
+    "WEBP": ".webp",
+    "GIF": ".gif",
+    "BMP": ".bmp",
+    "AVIF": ".avif",
+}
 
 
 class UploadError(ValueError):
@@ -69,8 +79,9 @@ def accept_upload(
     """Check an uploaded file and keep it in the store.
 
     Raises:
-        UploadError: the file is empty, larger than :data:`MAX_UPLOAD_MB`, not a picture of
-            an accepted type, has more than ``max_pixels`` pixels, or cannot be decoded.
+        UploadError: the file is empty, larger than :data:`MAX_UPLOAD_MB`, not a picture in
+            one of :data:`classroom.images.FORMATS`, has more than ``max_pixels`` pixels,
+            cannot be decoded, or is too small for the network.
     """
     limit = MAX_UPLOAD_MB * 1024 * 1024
     if not data:
@@ -81,21 +92,26 @@ def accept_upload(
             f"{MAX_UPLOAD_MB} MB; save the picture smaller (fewer pixels or JPEG) and try again"
         )
     try:
-        with Image.open(io.BytesIO(data)) as opened:
-            kind = opened.format or "unknown"
-    except (UnidentifiedImageError, OSError):
-        raise UploadError(f"{name}: is not a picture; upload a {_TYPE_NAMES} file") from None
-    suffix = _SUFFIXES.get(kind)
-    if suffix is None:
-        raise UploadError(f"{name}: is a {kind} file; upload a {_TYPE_NAMES} file")
-    path = store.write_upload(data, suffix)
+        path = store.write_upload(data, _suffix(data))
+    except OSError as error:
+        raise UploadError(f"{name}: cannot be kept: {error}") from None
     try:
         analysis = images.load_analysis_image(path, max_side, max_pixels=max_pixels)
     except images.ImageError as error:
         path.unlink(missing_ok=True)
-        # The message names the stored copy; the person knows the file by its own name.
-        raise UploadError(str(error).replace(str(path), name, 1)) from None
+        # The problem alone: the person knows the file by its own name, not the stored copy's.
+        raise UploadError(f"{name}: {error.problem}") from None
     return Upload(name=name, path=path, original_size=analysis.original_size)
+
+
+def _suffix(data: bytes) -> str:
+    """A file-name suffix for the content (``.bin`` when it is no picture: images says why)."""
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            kind = opened.format or ""
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return ".bin"
+    return _SUFFIXES.get(kind, ".bin")
 
 
 def upload_request(upload: Upload, lesson: Lesson | None) -> PrepareRequest:

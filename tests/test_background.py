@@ -238,7 +238,7 @@ def test_readiness_sorts_prepared_pending_and_failed(
     assert found.pending == (jobs.jobs[1],)
     [(failed, reason)] = found.failed
     assert failed == third
-    assert reason.endswith("is not an image file Pillow can read")
+    assert reason.startswith(f"{lesson.image('three').path}: is not an image file")
     assert not found.ready
 
 

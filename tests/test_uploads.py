@@ -44,6 +44,11 @@ def test_the_type_comes_from_the_content_not_the_name(store: FeatureStore) -> No
     assert upload.path.suffix == ".png"
 
 
+def test_every_format_the_images_module_reads_is_accepted(store: FeatureStore) -> None:
+    for kind, suffix in (("GIF", ".gif"), ("WEBP", ".webp"), ("TIFF", ".tif"), ("BMP", ".bmp")):
+        assert accept_upload(f"x.{kind}", _encoded(64, 40, kind), store).path.suffix == suffix
+
+
 def test_the_exif_rotation_is_applied_to_the_size(store: FeatureStore) -> None:
     exif = Image.Exif()
     exif[0x0112] = 6  # a quarter turn: width and height swap
@@ -55,8 +60,14 @@ def test_the_exif_rotation_is_applied_to_the_size(store: FeatureStore) -> None:
     ("name", "data", "message"),
     [
         ("empty.png", b"", "empty.png: the file is empty"),
-        ("notes.png", b"shopping list", "notes.png: is not a picture; upload a PNG, JPEG,"),
-        ("anim.gif", _encoded(64, 64, "GIF"), "anim.gif: is a GIF file; upload a PNG, JPEG,"),
+        ("notes.png", b"shopping list", "notes.png: is not an image file: it holds text"),
+        ("scan.png", b"%PDF-1.7 ...", "scan.png: is a PDF document, which is not read here"),
+        (
+            "phone.jpg",
+            b"\x00\x00\x00\x18ftypheic" + bytes(40),
+            "phone.jpg: is a HEIC/HEIF photo (the format iPhones save by default)",
+        ),
+        ("icon.ico", _encoded(64, 64, "ICO"), "icon.ico: is not an image file that can be read"),
         ("thin.png", _encoded(400, 20), "thin.png: the image is too small: 400 x 20 pixels"),
         ("cut.png", _encoded(200, 200)[:600], "cut.png: the image is truncated or corrupt"),
     ],
