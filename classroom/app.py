@@ -23,6 +23,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from classroom import images, models, session, shared
 from classroom.background import Job, LessonJobs, Progress, Readiness, progress, readiness
 from classroom.catalog import Catalog
+from classroom.component import similarity_view, view_args
 from classroom.component.contract import ViewEvent
 from classroom.lessons import Lesson, Question, Step
 from classroom.preparation import PreparedImage
@@ -407,13 +408,21 @@ def _draw_view(
     presenter: bool,
     caption: str,
 ) -> ViewEvent | None:
-    """The multi-layer similarity view (the component lands with the frontend)."""
-    del view_id, image, pointer, presenter
-    labels = ", ".join(
-        f"{layer.header.key.layer} ({layer.header.info.weights_label})" for layer in layers
+    """The multi-layer similarity view; returns the user's latest deliberate action, once.
+
+    One key for every view of the session, so the browser keeps the feature data it fetched
+    across steps, lessons and uploads.
+    """
+    # Panels that resolve to the same entry (two weights made equal by untrained mode) once.
+    unique = list({layer.entry_id: layer for layer in layers}.values())
+    args = view_args(
+        view_id,
+        unique,
+        preset=session.view_state(pointer, image.original_size, image.size),
+        presenter=presenter,
+        caption=caption,
     )
-    st.caption(f"{plain(caption)} · {labels}")
-    return None
+    return similarity_view(args, key="view")
 
 
 def _lesson_view(

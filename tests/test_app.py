@@ -8,6 +8,7 @@ worker; ``prepared(at)`` waits for it and reruns, as the page's progress fragmen
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -19,6 +20,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from classroom import shared
+from classroom.component.contract import Pixel, ViewArgs, ViewState
 from classroom.store import FeatureStore
 from tests.conftest import REPO_ROOT, picture
 from tests.lesson_tree import LessonTree
@@ -65,7 +67,8 @@ images:
   one: {path: one.png, attribution: "made by the tests, CC0"}
 steps:
   - title: Only step
-    text: One step only.
+    text: One step only, trained against untrained.
+    layers: [conv2_x, {layer: conv2_x, weights: untrained}]
 """
 
 
@@ -120,9 +123,29 @@ def progress_texts(at: AppTest) -> list[str]:
     return [bar.proto.text for bar in at.progress]
 
 
+def view(at: AppTest) -> ViewArgs | None:
+    """What the page sent the similarity view on its last run, or None if it drew none."""
+    found = [
+        node
+        for node in at.get("component_instance")
+        if node.proto.component_name.endswith("similarity_view")
+    ]
+    if not found:
+        return None
+    [node] = found
+    return ViewArgs.model_validate(json.loads(node.proto.json_args)["args"])
+
+
 def view_shown(at: AppTest) -> bool:
     """Whether the similarity view is on the page (not a progress bar or a message)."""
-    return any("conv2_x (" in caption for caption in texts(at.caption))
+    return view(at) is not None
+
+
+def panels(at: AppTest) -> list[tuple[str, str]]:
+    """``(layer, weights label)`` of each panel of the view."""
+    args = view(at)
+    assert args is not None, "no view on the page"
+    return [(layer.layer, layer.weights_label) for layer in args.layers]
 
 
 def labelled(widgets: Iterable[Any], label: str) -> Any:
@@ -235,10 +258,17 @@ def test_a_step_shows_progress_until_prepared_and_then_the_view(tree: LessonTree
     prepared(at)
     assert view_shown(at)
     assert not any(text.startswith("Preparing") for text in progress_texts(at))
-    assert (
-        "The first picture · conv2_x (untrained (seed 0)), conv3_x (untrained (seed 0))"
-        in texts(at.caption)
+    args = view(at)
+    assert args is not None
+    assert panels(at) == [("conv2_x", "untrained (seed 0)"), ("conv3_x", "untrained (seed 0)")]
+    assert (args.image.width, args.image.height, args.image.caption) == (
+        64,
+        48,
+        "The first picture",
     )
+    assert args.preset == ViewState(reference=Pixel(x=10, y=20))
+    assert args.view_id == "a-first/start/0"
+    assert not args.presenter
 
 
 @pytest.mark.usefixtures("untrained")
@@ -328,7 +358,8 @@ def test_missing_pretrained_weights_are_explained_with_a_way_to_continue(tree: L
     assert ":orange-badge[:material/casino: Untrained weights]" in texts(at.markdown)
     assert any("Untrained weights: every panel" in text for text in texts(at.sidebar.warning))
     assert view_shown(prepared(at))
-    assert "conv2_x (untrained (seed 0))" in " ".join(texts(at.caption))
+    assert panels(at)[0] == ("conv2_x", "untrained (seed 0)")
+    assert all(layer.untrained for layer in view(at).layers)  # type: ignore[union-attr]
 
 
 @pytest.mark.usefixtures("untrained")
@@ -367,12 +398,13 @@ def test_a_link_restores_lesson_step_pointer_pin_and_lock(tree: LessonTree) -> N
     assert at.radio(key="step_pick").value == 1
     assert not at.info, "nothing to complain about"
     assert link(at) == query
-    position = at.session_state["position"]
-    assert (position.pointer.reference.x, position.pointer.reference.y) == (12, 40)
-    assert (position.pointer.pinned.x, position.pointer.pinned.y, position.pointer.locked) == (
-        79,
-        0,
-        True,
+
+    args = view(prepared(at))
+    assert args is not None
+    # two.png is 80 x 48; its features were computed on 64 x 38 (the lesson's max_side).
+    assert (args.image.width, args.image.height) == (64, 38)
+    assert args.preset == ViewState(
+        reference=Pixel(x=10, y=32), pinned=Pixel(x=63, y=0), locked=True
     )
 
 
@@ -535,12 +567,11 @@ def test_an_uploaded_picture_is_prepared_and_shown_in_this_session_only(
     assert any(text.startswith("Extracting features of mine.png: ") for text in progress_texts(at))
 
     prepared(at)
-    assert view_shown(at)
-    captions = texts(at.caption)
-    assert (
-        "mine.png · conv2_x (untrained (seed 0)), conv3_x (untrained (seed 0)), conv4_x"
-        in " ".join(captions)
-    )
+    assert [layer for layer, _ in panels(at)] == ["conv2_x", "conv3_x", "conv4_x"]
+    args = view(at)
+    assert args is not None
+    assert (args.image.width, args.image.height, args.image.caption) == (64, 48, "mine.png")
+    assert args.model == "resnet18", "the network of the current lesson"
     [upload] = FeatureStore().uploads_dir.iterdir()
     assert upload.suffix == ".png"
     assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}, "links stay lessons"
@@ -594,3 +625,99 @@ def test_the_uploader_states_its_limits(tree: LessonTree) -> None:
     ]
     assert uploader.proto.max_upload_size_mb == 20
     assert "at most 20 MB and 40 million pixels" in uploader.help
+
+
+# -- the view's events ---------------------------------------------------------------------------
+
+
+def send(at: AppTest, kind: str, **fields: Any) -> AppTest:
+    """Deliver one event from the component, as the browser does, and rerun."""
+    event_id = f"event-{at.session_state['position'].serial}-{kind}-{len(str(fields))}"
+    state = fields.pop("state", {"reference": None, "pinned": None, "locked": False})
+    at.session_state["view"] = {"id": event_id, "kind": kind, "state": state, **fields}
+    return at.run()
+
+
+@pytest.mark.usefixtures("untrained")
+def test_pin_and_lock_events_go_into_the_link_in_image_pixels(tree: LessonTree) -> None:
+    at = prepared(open_app(lesson="a-first", step="held"))
+    pinned = {"reference": {"x": 10, "y": 32}, "pinned": {"x": 63, "y": 0}, "locked": False}
+
+    send(at, "pin", state=pinned)
+    # Analysis pixels (64 x 38) back to the 80 x 48 picture: the pixel under each centre.
+    assert link(at) == {"lesson": "a-first", "step": "held", "ref": "13,41", "pin": "79,0"}
+
+    send(at, "lock", state={**pinned, "locked": True})
+    assert link(at)["lock"] == "1"
+    args = view(at)
+    assert args is not None
+    assert args.view_id == "a-first/held/0", "the view the component already shows"
+
+    send(at, "release", state={"reference": {"x": 1, "y": 2}, "pinned": None, "locked": False})
+    assert link(at) == {"lesson": "a-first", "step": "held", "ref": "1,3"}
+
+
+@pytest.mark.usefixtures("untrained")
+def test_step_events_from_the_view_move_like_the_buttons(tree: LessonTree) -> None:
+    at = prepared(open_app())
+
+    send(at, "step", delta=1)
+    assert texts(at.header) == ["Held still"]
+    assert at.radio(key="step_pick").value == 1
+    args = view(at)
+    assert args is not None
+    assert args.view_id == "a-first/held/1"
+    assert args.preset.locked
+
+    send(at, "step", delta=-1)
+    assert texts(at.header) == ["Start here"]
+    send(at, "step", delta=-1)
+    assert texts(at.header) == ["Start here"], "the first step stays the first"
+
+
+@pytest.mark.usefixtures("untrained")
+def test_an_event_is_handled_once(tree: LessonTree) -> None:
+    at = prepared(open_app())
+    send(at, "step", delta=1)
+    at.run()
+    at.run()
+    assert texts(at.header) == ["Held still"]
+
+
+@pytest.mark.usefixtures("untrained")
+def test_presenter_mode_reaches_the_view(tree: LessonTree) -> None:
+    at = prepared(open_app(present="1"))
+    args = view(at)
+    assert args is not None
+    assert args.presenter
+
+
+@pytest.mark.usefixtures("untrained")
+def test_panels_made_equal_by_untrained_weights_are_shown_once_and_explained(
+    tree: LessonTree,
+) -> None:
+    at = prepared(open_app(lesson="b-second"))
+
+    assert panels(at) == [("conv2_x", "untrained (seed 0)")]
+    assert any("so those panels are the same" in text for text in texts(at.info))
+
+
+@pytest.mark.usefixtures("untrained")
+def test_events_in_your_own_image_stay_in_the_session(tree: LessonTree) -> None:
+    at = open_app()
+    at.radio(key="mode").set_value("Your own image").run()
+    at.file_uploader(key="upload_file").set_value(("mine.png", _png(128, 96), "image/png")).run()
+    prepared(at)
+
+    pointer = {"reference": {"x": 3, "y": 4}, "pinned": {"x": 3, "y": 4}, "locked": True}
+    send(at, "lock", state=pointer)
+    send(at, "step", delta=1, state=pointer)
+
+    assert texts(at.header) == ["Your own image"], "an image of your own has no steps"
+    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}
+    at.radio(key="mode").set_value("Lesson").run()
+    at.radio(key="mode").set_value("Your own image").run()
+    args = view(at)
+    assert args is not None
+    # Kept in picture pixels (128 x 96, shown at 64 x 48) and handed back to the view.
+    assert args.preset == ViewState(reference=Pixel(x=3, y=4), pinned=Pixel(x=3, y=4), locked=True)
