@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from classroom.store import FEATURE_SUFFIX, FeatureStore
 
-__all__ = ["FILES_PREFIX", "ROUTES", "app", "file_url", "serve"]
+__all__ = ["FILES_PREFIX", "ROUTES", "app", "file_url", "serve", "streamlit_options"]
 
 PAGE: Final = Path(__file__).resolve().with_name("app.py")
 FILES_PREFIX: Final = "/classroom/files/"
@@ -62,22 +62,9 @@ ROUTES: Final = (Route(FILES_PREFIX + "{name}", _serve_store_file, methods=["GET
 app = st.App(PAGE, routes=list(ROUTES))
 
 
-def serve(*, port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
-    """Run the app with Streamlit's own server; returns when the server stops."""
-    from streamlit.web import cli as streamlit_cli
-
-    os.environ["CLASSROOM_LESSONS_DIR"] = str(lessons_dir.resolve())
-    if untrained:
-        os.environ["CLASSROOM_UNTRAINED"] = "1"
-    shown_host = "localhost" if host in {"0.0.0.0", "::"} else host
-    print(
-        f"classroom: open http://{shown_host}:{port} in your browser (Ctrl+C stops the app)",
-        flush=True,
-    )
-    sys.argv = [
-        "streamlit",
-        "run",
-        str(Path(__file__).resolve()),
+def streamlit_options(port: int, host: str) -> list[str]:
+    """``streamlit run`` options for serving classroom (test harnesses use them too)."""
+    return [
         "--server.port",
         str(port),
         "--server.address",
@@ -92,4 +79,19 @@ def serve(*, port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
         "--client.toolbarMode",
         "minimal",
     ]
+
+
+def serve(*, port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
+    """Run the app with Streamlit's own server; returns when the server stops."""
+    from streamlit.web import cli as streamlit_cli
+
+    os.environ["CLASSROOM_LESSONS_DIR"] = str(lessons_dir.resolve())
+    if untrained:
+        os.environ["CLASSROOM_UNTRAINED"] = "1"
+    shown_host = "localhost" if host in {"0.0.0.0", "::"} else host
+    print(
+        f"classroom: open http://{shown_host}:{port} in your browser (Ctrl+C stops the app)",
+        flush=True,
+    )
+    sys.argv = ["streamlit", "run", str(Path(__file__).resolve()), *streamlit_options(port, host)]
     streamlit_cli.main()
