@@ -207,9 +207,10 @@ def _sidebar(catalog: Catalog, current: tuple[Lesson, Position] | None, presente
 
 
 def _step_buttons(lesson: Lesson, position: Position, *, presenter: bool) -> None:
-    """Previous/next with the step count; PageUp/PageDown are what presenter remotes send.
+    """Back and Next with the step count; PageUp/PageDown are what presenter remotes send.
 
-    In the sidebar with a progress bar; in presenter mode (sidebar collapsed) as one row above
+    In the sidebar under a progress bar, one button per row (with its keyboard hint, a label
+    needs the sidebar's whole width); in presenter mode (sidebar collapsed) as one row above
     the step.
     """
     count = len(lesson.steps)
@@ -219,19 +220,7 @@ def _step_buttons(lesson: Lesson, position: Position, *, presenter: bool) -> Non
         middle.caption(f"{plain(lesson.title)} · {where.lower()}", text_alignment="center")
     else:
         st.progress((position.step + 1) / count, text=where)
-        # The keyboard hints take room: Back shows only its arrow (and says more on hover).
-        back, forward = st.columns([2, 3])
-    back.button(
-        "Back" if presenter else "",
-        icon=":material/arrow_back:",
-        key="previous",
-        help=None if presenter else "Back to the previous step",
-        on_click=_move,
-        args=(lesson, -1),
-        disabled=position.step == 0,
-        shortcut="PageUp",
-        width="stretch",
-    )
+        forward = back = st.container()
     forward.button(
         "Next",
         icon=":material/arrow_forward:",
@@ -241,6 +230,16 @@ def _step_buttons(lesson: Lesson, position: Position, *, presenter: bool) -> Non
         args=(lesson, 1),
         disabled=position.step == count - 1,
         shortcut="PageDown",
+        width="stretch",
+    )
+    back.button(
+        "Back",
+        icon=":material/arrow_back:",
+        key="previous",
+        on_click=_move,
+        args=(lesson, -1),
+        disabled=position.step == 0,
+        shortcut="PageUp",
         width="stretch",
     )
 
