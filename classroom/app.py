@@ -41,8 +41,6 @@ from classroom.uploads import (
 
 #: How often a progress bar asks the worker how far it has come (seconds).
 PROGRESS_INTERVAL: Final = 1.0
-#: Pixels: wide enough for the step buttons with their keyboard hints.
-SIDEBAR_WIDTH: Final = 330
 LESSON_MODE: Final = "Lesson"
 UPLOAD_MODE: Final = "Your own image"
 
@@ -593,7 +591,7 @@ def main() -> None:
         _start_session(catalog)
     current = _current(catalog)
     presenter = bool(st.session_state.get(PRESENTER))
-    st.set_page_config(initial_sidebar_state="collapsed" if presenter else SIDEBAR_WIDTH)
+    st.set_page_config(initial_sidebar_state="collapsed" if presenter else "auto")
     if presenter:
         st.html(_PRESENTER_CSS)
 
