@@ -407,8 +407,10 @@ def _draw_view(
 ) -> ViewEvent | None:
     """The multi-layer similarity view; returns the user's latest deliberate action, once.
 
-    One key for every view of the session, so the browser keeps the feature data it fetched
-    across steps, lessons and uploads.
+    One key for every view of the session: while the view stays on the page, the browser
+    keeps the feature data it fetched across steps, lessons and uploads. (A step still being
+    prepared shows a progress bar instead; the view that follows fetches again, from the
+    browser's cache, since the files are served as immutable.)
     """
     # Panels that resolve to the same entry (two weights made equal by untrained mode) once.
     unique = list({layer.entry_id: layer for layer in layers}.values())
