@@ -74,7 +74,10 @@ def test_round_trip(feature_store: FeatureStore, precision: Precision, signed: b
     header = prepared.header
     assert header.key == _key(precision)
     assert header.info == _info(4, 6, 9)
-    assert (header.height, header.width, header.channels, header.groups) == (6, 9, 10, 3)
+    per_texel = encoding.channels_per_texel(precision)
+    assert (header.height, header.width, header.channels) == (6, 9, 10)
+    assert (header.slices, header.channels_per_texel) == (-(-10 // per_texel), per_texel)
+    assert prepared.codes.shape == (header.slices, 6, 9, per_texel)
     assert header.signed is signed
     assert header.dtype == encoding.CODE_DTYPES[(precision, signed)]
     assert np.array_equal(prepared.codes, written.codes)
