@@ -323,6 +323,7 @@ class FeatureStore:
 
         <root>/features/v2/<entry_id>.cfm    feature files (v<FORMAT_VERSION>)
         <root>/images/<sha256>-<max_side>.png analysis images (resized, upright RGB)
+        <root>/uploads/<sha256><suffix>      images people uploaded in the app, as uploaded
         <root>/locks/                        cross-process locks used during preparation
         <root>/tmp/                          files being written (renamed into place when complete)
     """
@@ -331,6 +332,7 @@ class FeatureStore:
         self.root = (root if root is not None else default_store_root()).resolve()
         self.features_dir = self.root / "features" / f"v{FORMAT_VERSION}"
         self.images_dir = self.root / "images"
+        self.uploads_dir = self.root / "uploads"
         self.locks_dir = self.root / "locks"
         self.tmp_dir = self.root / "tmp"
 
@@ -359,6 +361,15 @@ class FeatureStore:
             raise ValueError("the analysis image must be PNG bytes")
         destination = self.image_path(image_sha256, max_side)
         self._publish(destination, [png_bytes])
+        return destination
+
+    def write_upload(self, data: bytes, suffix: str) -> Path:
+        """Keep an uploaded file under its SHA-256 (atomically; the same bytes, the same file)."""
+        if not suffix.startswith(".") or not suffix[1:].isalnum():
+            raise ValueError(f"an upload suffix looks like '.png', not {suffix!r}")
+        destination = self.uploads_dir / f"{hashlib.sha256(data).hexdigest()}{suffix.lower()}"
+        if not destination.is_file():
+            self._publish(destination, [data])
         return destination
 
     def _publish(self, destination: Path, chunks: list[bytes | memoryview]) -> None:

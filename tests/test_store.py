@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import mmap
 import os
 import time
@@ -260,3 +261,16 @@ def test_the_default_root_follows_the_environment(
 ) -> None:
     monkeypatch.setenv("CLASSROOM_CACHE_DIR", str(tmp_path / "elsewhere"))
     assert FeatureStore().root == (tmp_path / "elsewhere").resolve()
+
+
+def test_uploads_are_kept_under_their_content_hash(feature_store: FeatureStore) -> None:
+    data = b"\x89PNG\r\n\x1a\n not really an image, the store does not care"
+    first = feature_store.write_upload(data, ".PNG")
+    again = feature_store.write_upload(data, ".PNG")
+
+    assert first == again == feature_store.uploads_dir / f"{hashlib.sha256(data).hexdigest()}.png"
+    assert first.read_bytes() == data
+    assert list(feature_store.tmp_dir.iterdir()) == []
+    assert feature_store.write_upload(b"other bytes", ".png") != first
+    with pytest.raises(ValueError, match="upload suffix"):
+        feature_store.write_upload(data, "png/../../x")

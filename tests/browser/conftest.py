@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from playwright.sync_api import BrowserContext, Frame, Page, Playwright, sync_pl
 from playwright.sync_api import Error as PlaywrightError
 
 from classroom.encoding import Precision
+from classroom.server import streamlit_options
 from classroom.store import FeatureStore, PreparedLayer
 from tests.browser.chromium import launch
 from tests.conftest import REPO_ROOT
@@ -90,38 +92,15 @@ def prepared_views(tmp_path_factory: pytest.TempPathFactory) -> PreparedViews:
     return PreparedViews(root, manifest, views)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server_url(prepared_views: PreparedViews) -> Iterator[str]:
-    """The test page, served by `streamlit run` on a free port."""
-    port = _free_port()
-    environment = {
-        **os.environ,
-        "CLASSROOM_CACHE_DIR": str(prepared_views.store_root),
-        "CLASSROOM_TEST_VIEWS": str(prepared_views.manifest),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+@contextmanager
+def serving(command: list[str], environment: dict[str, str], url: str) -> Iterator[str]:
+    """Run a Streamlit server for the block; yields ``url`` once its health check answers."""
     process = subprocess.Popen(
         command,
         cwd=REPO_ROOT,
@@ -130,7 +109,6 @@ def server_url(prepared_views: PreparedViews) -> Iterator[str]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
     try:
         while True:
@@ -142,7 +120,7 @@ def server_url(prepared_views: PreparedViews) -> Iterator[str]:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 output = process.stdout.read() if process.stdout else ""
-                raise RuntimeError(f"the test page did not start:\n{output}")
+                raise RuntimeError(f"{' '.join(command)} did not start:\n{output}")
             time.sleep(0.2)  # polling a server that is starting, not waiting on the page
         yield url
     finally:
@@ -151,6 +129,27 @@ def server_url(prepared_views: PreparedViews) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url(prepared_views: PreparedViews) -> Iterator[str]:
+    """The test page, served by `streamlit run` on a free port."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "CLASSROOM_CACHE_DIR": str(prepared_views.store_root),
+        "CLASSROOM_TEST_VIEWS": str(prepared_views.manifest),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        *streamlit_options(port, "127.0.0.1"),
+    ]
+    with serving(command, environment, f"http://127.0.0.1:{port}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -166,12 +165,21 @@ def browser(playwright_instance: Playwright) -> Iterator[BrowserContext]:
         yield context
 
 
+@contextmanager
+def open_tab(browser: BrowserContext, url: str) -> Iterator[Page]:
+    """A fresh tab on ``url``, closed afterwards: every test's component starts from nothing."""
+    tab = browser.new_page()
+    tab.goto(url)
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
 @pytest.fixture
 def page(browser: BrowserContext, server_url: str) -> Iterator[Page]:
-    tab = browser.new_page()
-    tab.goto(server_url)
-    yield tab
-    tab.close()
+    with open_tab(browser, server_url) as tab:
+        yield tab
 
 
 def view_frame(page: Page, index: int) -> Frame:
