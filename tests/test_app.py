@@ -179,6 +179,29 @@ def test_the_first_lesson_opens_at_its_first_step(tree: LessonTree) -> None:
 
 
 @pytest.mark.usefixtures("untrained")
+def test_the_picker_follows_the_lessons_order_and_a_link_without_lesson_opens_the_first(
+    tree: LessonTree,
+) -> None:
+    intro = SECOND.replace("title: Second lesson", "title: Novices start here\norder: 1")
+    tree.write(intro, "z-intro.yaml")
+
+    at = open_app()
+    assert at.selectbox(key="lesson_pick").options == [
+        "Novices start here",
+        "First lesson",
+        "Second lesson",
+    ]
+    assert at.selectbox(key="lesson_pick").value == "z-intro"
+    assert texts(at.header) == ["Only step"]
+
+    linked = open_app(step="1")
+    assert link(linked)["lesson"] == "z-intro"
+    assert [literal(text) for text in texts(linked.info)] == [
+        'The link names no lesson: here is the start of "Novices start here".'
+    ]
+
+
+@pytest.mark.usefixtures("untrained")
 def test_next_and_previous_move_through_the_steps_and_stop_at_the_ends(
     tree: LessonTree,
 ) -> None:

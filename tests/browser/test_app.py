@@ -18,8 +18,9 @@ from playwright.sync_api import BrowserContext, Frame, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from classroom import images, models
+from classroom.catalog import LessonCatalog
 from classroom.cli import BUNDLED_LESSONS
-from classroom.lessons import Lesson, discover_lessons, load_lesson
+from classroom.lessons import Lesson
 from classroom.similarity import image_to_cell
 from tests.browser.conftest import IFRAME, POLL_MS, free_port, hook, open_tab, serving
 
@@ -124,7 +125,7 @@ def _wait_until_drawn(page: Page, lesson: Lesson, index: int, after: int) -> lis
 
 
 def test_a_bundled_lesson_steps_through_its_preset_references(app_page: Page) -> None:
-    lesson = load_lesson(discover_lessons(BUNDLED_LESSONS)[0])
+    lesson = LessonCatalog(BUNDLED_LESSONS).snapshot().lessons[0]  # the one the app opens
     page = app_page
     after = -1
     for index, step in enumerate(lesson.steps):
