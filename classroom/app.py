@@ -588,6 +588,7 @@ def main() -> None:
     st.set_page_config(page_title="classroom", page_icon=":material/visibility:", layout="wide")
     # The first session of a process loads the lessons (and torchvision): seconds, not a blank.
     with st.spinner("Opening the lessons...", show_time=True):
+        shared.maintained_store(str(FeatureStore().root))
         catalog = shared.lesson_catalog(str(shared.lessons_dir())).snapshot()
     if POSITION not in st.session_state:
         _start_session(catalog)

@@ -467,8 +467,9 @@ def prepare_from_cli(
 ) -> bool:
     """``classroom prepare``: prepare every lesson under ``paths`` with a progress bar.
 
-    A lesson that does not load is reported and the others are still prepared. Returns True
-    when everything was prepared.
+    The store is maintained first (:meth:`FeatureStore.maintain`: older format folders, month-old
+    uploads). A lesson that does not load is reported and the others are still prepared.
+    Returns True when everything was prepared.
     """
     from rich.markup import escape
 
@@ -492,8 +493,12 @@ def prepare_from_cli(
                 replace(r, precision=cast("Precision", precision)) for r in lesson_requests
             ]
         requests.extend(lesson_requests)
+    store = FeatureStore()
+    maintenance = store.maintain()
+    if maintenance.removed:
+        console.print(escape(maintenance.summary()))
     prepared = prepare_and_report(
-        requests, untrained=untrained, weights_file=weights_file, console=console
+        requests, store, untrained=untrained, weights_file=weights_file, console=console
     )
     return lessons_ok and prepared
 

@@ -8,6 +8,7 @@ browser as immutable) instead of riding along with every Streamlit rerun.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -81,9 +82,23 @@ def streamlit_options(port: int, host: str) -> list[str]:
     ]
 
 
+def _log_to_terminal() -> None:
+    """classroom's own messages (store maintenance, damaged files) in the terminal it runs in.
+
+    Streamlit configures only its own loggers; without a handler, INFO messages would vanish.
+    """
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s classroom: %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("classroom")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
 def serve(*, port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
     """Run the app with Streamlit's own server; returns when the server stops."""
     from streamlit.web import cli as streamlit_cli
+
+    _log_to_terminal()
 
     os.environ["CLASSROOM_LESSONS_DIR"] = str(lessons_dir.resolve())
     if untrained:

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from classroom import shared
 from classroom.component.contract import Pixel, ViewArgs, ViewState
-from classroom.store import FeatureStore
+from classroom.store import UPLOAD_MAX_AGE_DAYS, FeatureStore
 from tests.conftest import REPO_ROOT, picture
 from tests.lesson_tree import LessonTree
 
@@ -557,6 +558,24 @@ def test_a_lesson_that_disappears_sends_its_sessions_to_the_first_lesson(tree: L
     assert [literal(text) for text in texts(at.info)] == [
         "The lesson 'b-second' is no longer available: here is the start of \"First lesson\"."
     ]
+
+
+@pytest.mark.usefixtures("untrained")
+def test_the_store_is_maintained_once_when_the_app_starts(tree: LessonTree) -> None:
+    store = FeatureStore()
+    old_format = store.root / "features" / "v1"
+    old_format.mkdir(parents=True)
+    upload = store.write_upload(_png(8, 8), ".png")
+    month_ago = time.time() - (UPLOAD_MAX_AGE_DAYS + 1) * 86400
+    os.utime(upload, (month_ago, month_ago))
+
+    open_app()
+    assert not old_format.exists()
+    assert not upload.exists()
+
+    old_format.mkdir()
+    open_app()
+    assert old_format.is_dir(), "once per process, not once per session"
 
 
 def test_no_lessons_at_all_says_where_it_looked(

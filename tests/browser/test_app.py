@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,9 +48,19 @@ _DRAWN = """([reference, cells, previousStep, after]) => {
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``classroom run --untrained`` on the bundled lessons, with an empty store of its own."""
+def app_caches(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app's store and torch hub cache; the store holds a folder of an older format."""
     caches = tmp_path_factory.mktemp("classroom-run")
+    old_format = caches / "store" / "features" / "v1"
+    old_format.mkdir(parents=True)
+    (old_format / "left-by-an-older-release.cfm").write_bytes(b"old")
+    return caches
+
+
+@pytest.fixture(scope="module")
+def app_url(app_caches: Path) -> Iterator[str]:
+    """``classroom run --untrained`` on the bundled lessons, with an empty store of its own."""
+    caches = app_caches
     port = free_port()
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith("CLASSROOM_")
@@ -149,3 +160,11 @@ def test_a_bundled_lesson_steps_through_its_preset_references(app_page: Page) ->
             page.keyboard.press("PageDown")
 
     expect(page.get_by_role("button", name="Next")).to_be_disabled()
+
+
+def test_the_app_removes_older_store_formats_when_it_starts(
+    app_page: Page, app_caches: Path
+) -> None:
+    expect(app_page.get_by_role("button", name="Next")).to_be_visible(timeout=60_000)
+    assert not (app_caches / "store" / "features" / "v1").exists()
+    assert (app_caches / "store" / "features").is_dir(), "only the old version's folder goes"
