@@ -144,14 +144,6 @@ def test_a_directory_without_lessons_is_an_error(tmp_path: Path) -> None:
     assert f"No lesson files (*.yaml, *.yml) in {tmp_path}" in result.output
 
 
-def test_untrained_and_a_weights_file_exclude_each_other(
-    lesson_dir: Path, resnet18_weights_file: Path
-) -> None:
-    result = _prepare("--untrained", "--weights-file", str(resnet18_weights_file), str(lesson_dir))
-    assert result.exit_code == 2
-    assert "exclude each other" in result.output
-
-
 def test_prepare_maintains_the_store_first(lesson_dir: Path) -> None:
     store = FeatureStore()
     old_format = store.root / "features" / "v1"
