@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Final
 from urllib.parse import urlencode
 
@@ -26,7 +27,7 @@ from classroom.catalog import Catalog
 from classroom.component import similarity_view, view_args
 from classroom.component.contract import ViewEvent
 from classroom.lessons import Lesson, Question, Step
-from classroom.preparation import PreparedImage
+from classroom.preparation import Cause, Failure, PreparedImage
 from classroom.session import Pointer, Position
 from classroom.store import FeatureStore, PreparedLayer
 from classroom.uploads import (
@@ -94,6 +95,13 @@ def _set_position(position: Position | None) -> None:
 
 def _untrained() -> bool:
     return bool(st.session_state.get(UNTRAINED, False))
+
+
+def _weights_file() -> Path | None:
+    """``classroom run --weights-file`` (``$CLASSROOM_WEIGHTS_FILE``): replaces pretrained
+    weights for every lesson, unless this session uses untrained weights."""
+    configured = os.environ.get("CLASSROOM_WEIGHTS_FILE")
+    return Path(configured) if configured and not _untrained() else None
 
 
 def _image_size(lesson: Lesson, step: Step) -> tuple[int, int] | None:
@@ -293,10 +301,15 @@ def _network(lesson: Lesson | None) -> None:
 def _pretrained_label(model: str, weights: str) -> str:
     if weights == models.UNTRAINED:
         return models.untrained_weights(model).identity.label
+    file = _weights_file()
     try:
-        return models.resolve_weights(model, weights, download=False).identity.label
+        resolved = models.resolve_weights(model, weights, weights_file=file, download=False)
     except models.WeightsUnavailableError:
         return f"{weights} (not on this machine)"
+    except models.WeightsFileError:
+        return f"{file.name if file else weights} (cannot be read)"
+    label = resolved.identity.label
+    return f"{label} (from --weights-file)" if file is not None else label
 
 
 def _share(lesson: Lesson, position: Position, presenter: bool) -> None:
@@ -348,13 +361,14 @@ def _retry(jobs: Sequence[Job]) -> None:
 
 
 def _show_problems(ready: Readiness) -> bool:
-    """Explain why the view cannot be shown (failures, missing weights); True if it cannot."""
-    if ready.weights_missing:
-        _missing_weights(ready.weights_missing[0][1])
+    """Explain why the view cannot be shown (weights, failures); True if it cannot."""
+    weights = [failure for _, failure in ready.failed if failure.weights]
+    if weights:
+        _weights_problem(weights[0])
         return True
     if ready.failed:
-        for job, error in ready.failed:
-            st.error(f"**{plain(job.name)}** could not be prepared: {plain(error)}")
+        for job, failure in ready.failed:
+            st.error(f"**{plain(job.name)}** could not be prepared: {plain(failure.message)}")
         st.button(
             "Try again",
             icon=":material/refresh:",
@@ -365,14 +379,27 @@ def _show_problems(ready: Readiness) -> bool:
     return False
 
 
-def _missing_weights(message: str) -> None:
-    st.warning("**The pretrained weights this lesson uses are not on this machine.**")
-    st.code(message, language=None, wrap_lines=True)
+def _weights_problem(failure: Failure) -> None:
+    """Weights that cannot be had or used: what, where from, and the way to continue now."""
+    if failure.cause is Cause.WEIGHTS_UNAVAILABLE:
+        st.warning(
+            "**The pretrained weights this lesson uses are not on this machine, and they could "
+            "not be downloaded.**"
+        )
+        advice = (
+            "To use them, put that file where the message says (downloaded on any machine "
+            "with internet), then reload this page."
+        )
+    else:
+        st.warning("**The weights this lesson would use cannot be used.**")
+        advice = (
+            "To use other weights, start classroom with a weights file for this lesson's "
+            "network (`--weights-file`), or without one to use the pretrained weights."
+        )
+    st.code(failure.message, language=None, wrap_lines=True)
     st.markdown(
-        "To use them, put that file where the message says (or run `classroom prepare` on a "
-        "machine that can download it, and copy the file over), then reload this page. "
-        "Or continue now with untrained weights: the view then shows what the architecture "
-        "alone does, and says so on every panel."
+        f"{advice} Or continue now with untrained weights: the view then shows what the "
+        "architecture alone does, and says so on every panel."
     )
     st.button(
         "Continue with untrained weights",
@@ -389,8 +416,9 @@ def _prepare_rest(ready: Readiness, step_jobs: Collection[Job], slot: DeltaGener
     with slot:
         if rest:  # while the step itself is pending, the main area already shows progress
             _preparing_rest([*ready.prepared, *ready.pending], ready.pending)
-        for job, error in ready.failed:
-            st.caption(f":material/error: {plain(job.name)}: {plain(error)}")
+        for job, failure in ready.failed:
+            if not failure.weights:  # the step itself explains weights problems, once
+                st.caption(f":material/error: {plain(job.name)}: {plain(failure.message)}")
 
 
 # -- the view ---------------------------------------------------------------------------------
@@ -495,7 +523,12 @@ def _lesson_page(
         st.markdown(f"*{lesson.summary.strip()}*")
     st.markdown(step.text)
 
-    jobs = LessonJobs.of(lesson, untrained=_untrained(), store_root=FeatureStore().root)
+    jobs = LessonJobs.of(
+        lesson,
+        untrained=_untrained(),
+        store_root=FeatureStore().root,
+        weights_file=_weights_file(),
+    )
     step_jobs = jobs.for_step(step)
     ready = readiness(jobs.jobs, shared.prepared_cache(), shared.worker())
     step_ready = ready.only(step_jobs.values())
@@ -550,7 +583,7 @@ def _own_image_page(lesson: Lesson | None, presenter: bool) -> None:
     upload: Upload | None = st.session_state.get(UPLOAD)
     if upload is None:
         return
-    job = Job(upload_request(upload, lesson), _untrained(), FeatureStore().root)
+    job = Job(upload_request(upload, lesson), _untrained(), FeatureStore().root, _weights_file())
     worker = shared.worker()
     ready = readiness([job], shared.prepared_cache(), worker)
     if _show_problems(ready):
@@ -588,6 +621,7 @@ def main() -> None:
     st.set_page_config(page_title="classroom", page_icon=":material/visibility:", layout="wide")
     # The first session of a process loads the lessons (and torchvision): seconds, not a blank.
     with st.spinner("Opening the lessons...", show_time=True):
+        shared.maintained_store(str(FeatureStore().root))
         catalog = shared.lesson_catalog(str(shared.lessons_dir())).snapshot()
     if POSITION not in st.session_state:
         _start_session(catalog)

@@ -9,6 +9,11 @@ lesson. Sessions only submit jobs and poll their status.
 :class:`PreparedCache` is the app's read side: :func:`classroom.preparation.load_prepared`
 validates every file it maps, so each prepared image is loaded once per process and then
 shared by all sessions (one memory-mapped copy).
+
+Pretrained weights missing from this machine are downloaded by the worker, never by a page:
+:func:`readiness` counts such a job as pending until the worker has tried (once per process
+and weights, see :func:`classroom.models.resolve_weights`), and as failed, with the reason and
+:attr:`~classroom.preparation.Cause.WEIGHTS_UNAVAILABLE`, after the download failed.
 """
 
 from __future__ import annotations
@@ -26,14 +31,17 @@ from typing import Final
 
 from classroom.images import ImageError, content_sha256
 from classroom.lessons import Lesson, Step
-from classroom.models import WeightsUnavailableError
+from classroom.models import WeightsFileError, WeightsUnavailableError
 from classroom.preparation import (
+    Cause,
+    Failure,
     PreparedImage,
     PrepareRequest,
     ProgressEvent,
     load_prepared,
     prepare,
     requests_for_lesson,
+    unexpected,
 )
 from classroom.store import FeatureStore
 
@@ -59,13 +67,24 @@ _LOGGER = logging.getLogger(__name__)
 class Job:
     """One request, prepared with the session's weights choice, into one store.
 
-    The store root is part of the job because it is read from the environment when the job
-    is made, not when the worker gets to it.
+    The store root and the weights file are part of the job because they are read from the
+    environment when the job is made, not when the worker gets to it.
+
+    Attributes:
+        request: what to prepare.
+        untrained: seeded random weights instead of pretrained ones.
+        store_root: the store to prepare into.
+        weights_file: a state dict replacing every pretrained source (``--weights-file``).
     """
 
     request: PrepareRequest
     untrained: bool
     store_root: Path
+    weights_file: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.untrained and self.weights_file is not None:
+            raise ValueError("a job uses untrained weights or a weights file, not both")
 
     @property
     def name(self) -> str:
@@ -86,13 +105,13 @@ class JobStatus:
     Attributes:
         phase: queued, running, done or failed.
         message: what the worker is doing, e.g. ``edges-to-parts: camera: computing conv2_x``.
-        error: why it failed (it names the file).
+        failure: why it failed (the message names the file) and what is to blame.
         since: ``time.monotonic()`` when the job started running.
     """
 
     phase: Phase
     message: str = ""
-    error: str | None = None
+    failure: Failure | None = None
     since: float | None = None
 
     @property
@@ -109,7 +128,9 @@ class PreparationWorker:
     """One background thread that prepares submitted jobs, most urgent first.
 
     A job is prepared at most once at a time and a finished job is not repeated unless it is
-    submitted again (after its files went missing) or :meth:`retry` forgets its failure.
+    submitted again (after its files went missing), :meth:`retry` forgets its failure, or it
+    failed for pretrained weights that are on the machine by now (:func:`readiness` only
+    reports it as pending then).
     """
 
     def __init__(self) -> None:
@@ -121,12 +142,13 @@ class PreparationWorker:
         self._busy = False
 
     def submit(self, jobs: Iterable[Job], *, urgent: bool) -> None:
-        """Queue jobs that are not queued, running or failed; raise queued ones to ``urgent``."""
+        """Queue jobs that are not queued, running or failed (see :func:`_sticky`); raise queued
+        ones to ``urgent``."""
         priority = URGENT if urgent else BACKGROUND
         with self._condition:
             for job in jobs:
                 status = self._status.get(job)
-                if status is not None and status.phase in {Phase.RUNNING, Phase.FAILED}:
+                if status is not None and (status.phase is Phase.RUNNING or _sticky(status)):
                     continue
                 queued = self._queue.get(job)
                 if queued is not None and queued[0] <= priority:
@@ -214,15 +236,29 @@ class PreparationWorker:
 
         try:
             report = prepare(
-                [job.request], FeatureStore(job.store_root), untrained=job.untrained, progress=show
+                [job.request],
+                FeatureStore(job.store_root),
+                untrained=job.untrained,
+                weights_file=job.weights_file,
+                progress=show,
             )
         except Exception as error:  # the worker must outlive any bug in one job
             _LOGGER.exception("preparing %s failed", job.name)
-            return JobStatus(Phase.FAILED, error=f"{type(error).__name__}: {error}")
+            return JobStatus(Phase.FAILED, failure=unexpected(error))
         [result] = report.results
-        if result.error is not None:
-            return JobStatus(Phase.FAILED, error=result.error)
+        if result.failure is not None:
+            return JobStatus(Phase.FAILED, failure=result.failure)
         return JobStatus(Phase.DONE, "prepared")
+
+
+def _sticky(status: JobStatus) -> bool:
+    """A failure that stands until :meth:`PreparationWorker.retry`.
+
+    Missing weights are the exception: once someone puts the file in place, :func:`readiness`
+    reports the job as pending again, and submitting it prepares it.
+    """
+    failure = status.failure
+    return failure is not None and failure.cause is not Cause.WEIGHTS_UNAVAILABLE
 
 
 class PreparedCache:
@@ -238,6 +274,7 @@ class PreparedCache:
 
         Raises:
             classroom.models.WeightsUnavailableError: pretrained weights are not on this machine.
+            classroom.models.WeightsFileError: the job's weights file cannot be read.
             classroom.images.ImageError: the image file cannot be read.
         """
         with self._lock:
@@ -245,7 +282,12 @@ class PreparedCache:
             if known is not None and _still_valid(job, known):
                 self._entries.move_to_end(job)
                 return known
-        prepared = load_prepared(job.request, FeatureStore(job.store_root), untrained=job.untrained)
+        prepared = load_prepared(
+            job.request,
+            FeatureStore(job.store_root),
+            untrained=job.untrained,
+            weights_file=job.weights_file,
+        )
         if prepared is not None:
             with self._lock:
                 self._entries[job] = prepared
@@ -279,9 +321,18 @@ class LessonJobs:
     jobs: tuple[Job, ...]
 
     @classmethod
-    def of(cls, lesson: Lesson, *, untrained: bool, store_root: Path) -> LessonJobs:
+    def of(
+        cls,
+        lesson: Lesson,
+        *,
+        untrained: bool,
+        store_root: Path,
+        weights_file: Path | None = None,
+    ) -> LessonJobs:
+        """The lesson's jobs; ``weights_file`` is ignored with ``untrained``."""
+        file = None if untrained else weights_file
         requests = requests_for_lesson(lesson)
-        return cls(lesson, tuple(Job(request, untrained, store_root) for request in requests))
+        return cls(lesson, tuple(Job(request, untrained, store_root, file) for request in requests))
 
     def for_step(self, step: Step) -> dict[str, Job]:
         """The jobs behind a step's panels, by weights name."""
@@ -300,20 +351,19 @@ class Readiness:
 
     Attributes:
         prepared: the jobs whose features are all in the store.
-        pending: jobs still to prepare (submit them).
-        failed: jobs the worker could not prepare, with the reason (it names the file).
-        weights_missing: jobs whose pretrained weights are not on this machine, with the
-            message from :mod:`classroom.models` (which file, where, from where).
+        pending: jobs still to prepare (submit them), including jobs whose pretrained weights
+            the worker is still to download.
+        failed: jobs that cannot be prepared, with the failure (its message names the file;
+            its cause tells weights problems from image problems).
     """
 
     prepared: dict[Job, PreparedImage]
     pending: tuple[Job, ...] = ()
-    failed: tuple[tuple[Job, str], ...] = ()
-    weights_missing: tuple[tuple[Job, str], ...] = ()
+    failed: tuple[tuple[Job, Failure], ...] = ()
 
     @property
     def ready(self) -> bool:
-        return not (self.pending or self.failed or self.weights_missing)
+        return not (self.pending or self.failed)
 
     def only(self, jobs: Collection[Job]) -> Readiness:
         """The same answer for a subset of the jobs (one step's, out of the lesson's)."""
@@ -321,33 +371,34 @@ class Readiness:
             {job: image for job, image in self.prepared.items() if job in jobs},
             tuple(job for job in self.pending if job in jobs),
             tuple(item for item in self.failed if item[0] in jobs),
-            tuple(item for item in self.weights_missing if item[0] in jobs),
         )
 
 
 def readiness(jobs: Iterable[Job], cache: PreparedCache, worker: PreparationWorker) -> Readiness:
-    """Sort ``jobs`` by what can be shown now; reads the store, never computes."""
+    """Sort ``jobs`` by what can be shown now; reads the store, never computes or downloads."""
     prepared: dict[Job, PreparedImage] = {}
     pending: list[Job] = []
-    failed: list[tuple[Job, str]] = []
-    weights_missing: list[tuple[Job, str]] = []
+    failed: list[tuple[Job, Failure]] = []
     for job in jobs:
         status = worker.status(job)
-        if status is not None and status.phase is Phase.FAILED:
-            failed.append((job, status.error or "failed"))
+        if status is not None and status.failure is not None and _sticky(status):
+            failed.append((job, status.failure))
             continue
         try:
             loaded = cache.load(job)
         except WeightsUnavailableError as error:
-            weights_missing.append((job, str(error)))
-        except ImageError as error:
-            failed.append((job, str(error)))
+            if error.download_failed:
+                failed.append((job, Failure.of(error)))
+            else:
+                pending.append(job)  # the worker will try to download them
+        except (WeightsFileError, ImageError) as error:
+            failed.append((job, Failure.of(error)))
         else:
             if loaded is None:
                 pending.append(job)
             else:
                 prepared[job] = loaded
-    return Readiness(prepared, tuple(pending), tuple(failed), tuple(weights_missing))
+    return Readiness(prepared, tuple(pending), tuple(failed))
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ Each rerun asks it for a :class:`Catalog`; that costs one ``stat`` per lesson fi
 file whose size or modification time changed is read again. An instructor can therefore fix a
 lesson while the app runs and see the fix on the next click. A file that fails to load is
 listed with its problems, and the other lessons keep working.
+
+Lessons are offered in the order their files ask for (``order``: lowest first), then the rest
+by title, so a novice lesson can come first whatever its file is called.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 
 from classroom.lessons import Lesson, discover_lessons, load_lesson
 
-__all__ = ["BrokenLesson", "Catalog", "LessonCatalog"]
+__all__ = ["BrokenLesson", "Catalog", "LessonCatalog", "lesson_order"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Catalog:
 
     Attributes:
         directory: where the lesson files are.
-        lessons: those that loaded, sorted by file name.
+        lessons: those that loaded, in :func:`lesson_order`; the first is where the app starts.
         broken: those that did not, with their problems.
         problem: why the directory itself cannot be read, or None.
     """
@@ -57,6 +60,11 @@ class Catalog:
 
 
 _Signature = tuple[int, int]
+
+
+def lesson_order(lesson: Lesson) -> tuple[bool, int, str, str]:
+    """Sort key: lessons with an ``order`` first (ascending), then the others by title."""
+    return (lesson.order is None, lesson.order or 0, lesson.title.casefold(), lesson.id)
 
 
 class LessonCatalog:
@@ -115,4 +123,5 @@ class LessonCatalog:
                 )
             else:
                 lessons.append(outcome)
+        lessons.sort(key=lesson_order)
         return Catalog(self.directory, tuple(lessons), tuple(broken))

@@ -22,6 +22,23 @@ def _lesson_dir_default() -> Path:
     return Path(os.environ.get("CLASSROOM_LESSONS_DIR", BUNDLED_LESSONS))
 
 
+_weights_file_option = click.option(
+    "--weights-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="CLASSROOM_WEIGHTS_FILE",
+    help="A state dict (.pth) used instead of the pretrained weights of every lesson (each "
+    "lesson's network must match it), loaded safely (weights_only). "
+    "Also: CLASSROOM_WEIGHTS_FILE.",
+)
+
+
+def _exclusive(untrained: bool, weights_file: Path | None) -> None:
+    if untrained and weights_file is not None:
+        raise click.UsageError(
+            "--untrained and --weights-file (or CLASSROOM_WEIGHTS_FILE) exclude each other"
+        )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="classroom")
 def main() -> None:
@@ -29,10 +46,11 @@ def main() -> None:
 
     \b
     Typical use:
-      classroom run                 start the app on the bundled lessons
-      classroom run --untrained     the same, with seeded random weights (no download needed)
-      classroom prepare --untrained prepare every bundled lesson ahead of class
-      classroom check lessons/      validate lesson files after editing them
+      classroom run                   start the app on the bundled lessons
+      classroom run --untrained       the same, with seeded random weights (no download needed)
+      classroom run --weights-file W  the same, with the weights in W (a saved state dict)
+      classroom prepare --untrained   prepare every bundled lesson ahead of class
+      classroom check lessons/        validate lesson files after editing them
     """
 
 
@@ -63,14 +81,24 @@ def main() -> None:
     show_default="the bundled lessons",
     help="Directory of lesson YAML files to offer.",
 )
-def run(port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
+@_weights_file_option
+def run(
+    port: int, host: str, untrained: bool, lessons_dir: Path, weights_file: Path | None
+) -> None:
     """Start the classroom app and print the address to open.
 
     The app never waits for terminal input; stop it with Ctrl+C.
     """
+    _exclusive(untrained, weights_file)
     from classroom import server
 
-    server.serve(port=port, host=host, untrained=untrained, lessons_dir=lessons_dir)
+    server.serve(
+        port=port,
+        host=host,
+        untrained=untrained,
+        lessons_dir=lessons_dir,
+        weights_file=weights_file,
+    )
 
 
 @main.command()
@@ -78,11 +106,7 @@ def run(port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
 @click.option(
     "--untrained", is_flag=True, help="Prepare with seeded random weights (on purpose only)."
 )
-@click.option(
-    "--weights-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A state dict (.pth) for the lesson's architecture, loaded safely (weights_only).",
-)
+@_weights_file_option
 @click.option(
     "--precision",
     type=click.Choice(["8", "16", "32"]),
@@ -98,8 +122,7 @@ def prepare(
     features are cached (CLASSROOM_CACHE_DIR, else the per-user cache directory), so the app
     opens prepared lessons without recomputing anything.
     """
-    if untrained and weights_file is not None:
-        raise click.UsageError("--untrained and --weights-file exclude each other")
+    _exclusive(untrained, weights_file)
     from classroom import preparation
 
     paths = list(lessons) or [_lesson_dir_default()]

@@ -11,18 +11,22 @@ Weights names (the lesson format's ``weights`` field):
 * ``"untrained"``: seeded random weights, recorded as such everywhere downstream.
 
 Pretrained weights are looked for in this order: an explicit weights file, the torch hub cache
-(``$TORCH_HOME/hub/checkpoints``), torchvision's download. When none works the caller gets a
-:class:`WeightsUnavailableError` that says which file is expected, where and from where; this
-module never falls back to untrained weights on its own.
+(``$TORCH_HOME/hub/checkpoints``), torchvision's download. A download is tried at most once per
+process and destination: a machine without internet fails at once, and a failure is remembered
+rather than repeated for every image or page. When none works the caller gets a
+:class:`WeightsUnavailableError` that says which file is expected, where and from where, and
+why the download failed; this module never falls back to untrained weights on its own.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import threading
+import urllib.error
 import urllib.parse
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,6 +51,7 @@ __all__ = [
     "WeightsIdentity",
     "WeightsUnavailableError",
     "build_model",
+    "download_note",
     "hub_checkpoint_path",
     "layer_node",
     "layer_stride",
@@ -178,7 +183,17 @@ class ResolvedWeights:
 
 
 class WeightsUnavailableError(RuntimeError):
-    """Pretrained weights are neither given, nor in the hub cache, nor downloadable."""
+    """Pretrained weights are neither given, nor in the hub cache, nor downloadable.
+
+    Attributes:
+        download_failed: True once this process tried to download them and failed (it will not
+            try again); False when downloading was switched off for this call, so a caller
+            that may download (a background worker, ``classroom prepare``) can still try.
+    """
+
+    def __init__(self, message: str, *, download_failed: bool) -> None:
+        super().__init__(message)
+        self.download_failed = download_failed
 
 
 class WeightsFileError(ValueError):
@@ -188,6 +203,29 @@ class WeightsFileError(ValueError):
 def _checkpoint_url(member: object) -> str:
     url: str = member.url  # type: ignore[attr-defined]
     return url
+
+
+def _display_name(architecture: str) -> str:
+    """``resnet101`` -> ``ResNet-101``, as the paper and torchvision's documentation write it."""
+    return re.sub(r"^resnet(\d+)$", r"ResNet-\1", architecture)
+
+
+def download_note(architecture: str, name: str = IMAGENET) -> str:
+    """What a download of pretrained weights ``name`` fetches, for a progress display.
+
+    For example ``Downloading the pretrained ResNet-101 weights (IMAGENET1K_V2, about 171 MB)
+    from download.pytorch.org…`` (the size from torchvision's metadata, when it has one).
+    """
+    member = _pretrained_member(architecture, name)
+    canonical: str = member.name  # type: ignore[attr-defined]
+    meta: Mapping[str, object] = member.meta  # type: ignore[attr-defined]
+    size = meta.get("_file_size")
+    about = f", about {size:.0f} MB" if isinstance(size, int | float) else ""
+    host = urllib.parse.urlparse(_checkpoint_url(member)).netloc
+    return (
+        f"Downloading the pretrained {_display_name(architecture)} weights "
+        f"({canonical}{about}) from {host}…"
+    )
 
 
 def hub_checkpoint_path(architecture: str, name: str = IMAGENET) -> Path:
@@ -223,18 +261,24 @@ def resolve_weights(
     *,
     weights_file: Path | None = None,
     download: bool = True,
+    on_download: Callable[[str], None] | None = None,
 ) -> ResolvedWeights:
     """Locate and identify the weights ``name`` of ``architecture``.
 
     ``"untrained"`` always means seeded random weights. Any other name is pretrained and is
     looked for in this order: ``weights_file`` (it replaces every pretrained source), the torch
-    hub cache, torchvision's download (unless ``download`` is False).
+    hub cache, torchvision's download (unless ``download`` is False, or this process already
+    tried to download that file and failed).
+
+    Args:
+        on_download: called with :func:`download_note` just before a download starts (a
+            download of a few hundred MB should not look like a frozen program).
 
     Raises:
         ValueError: for an unknown architecture or weights name.
         WeightsFileError: if ``weights_file`` cannot be read.
         WeightsUnavailableError: if no pretrained source works; the message names the file
-            expected, where to put it and the URL it comes from.
+            expected, where to put it, the URL it comes from and why the download failed.
     """
     if name == UNTRAINED:
         return untrained_weights(architecture)
@@ -248,19 +292,64 @@ def resolve_weights(
     label = f"ImageNet ({canonical})"
     cached = hub_checkpoint_path(architecture, name)
     if not cached.is_file():
-        reason = "downloading is switched off"
-        if download:
-            try:
-                _download(_checkpoint_url(member), cached)
-            except (OSError, RuntimeError, ValueError) as error:
-                reason = f"the download failed: {error}"
-        if not cached.is_file():
+        url = _checkpoint_url(member)
+        failure = _download_once(
+            architecture, name, cached, download=download, on_download=on_download
+        )
+        if failure is not None or not cached.is_file():
             raise WeightsUnavailableError(
                 _unavailable_message(
-                    architecture, canonical, cached, _checkpoint_url(member), reason
-                )
+                    architecture, canonical, cached, url, failure or "downloading is switched off"
+                ),
+                download_failed=failure is not None,
             )
     return ResolvedWeights(architecture, _file_identity(cached, label), cached)
+
+
+#: Why a download failed, by destination: each file is tried once per process.
+_FAILED_DOWNLOADS: dict[Path, str] = {}
+#: One download at a time, so two callers never fetch the same file twice over.
+_DOWNLOADING = threading.Lock()
+
+
+def _download_once(
+    architecture: str,
+    name: str,
+    destination: Path,
+    *,
+    download: bool,
+    on_download: Callable[[str], None] | None,
+) -> str | None:
+    """Why the weights are not at ``destination`` after a download (tried if allowed and new).
+
+    Returns None when they are there (or downloading is off and nothing failed before).
+    """
+    failed = _FAILED_DOWNLOADS.get(destination)
+    if failed is not None or not download:
+        return failed  # without the lock: a page render must not wait for someone's download
+    url = _checkpoint_url(_pretrained_member(architecture, name))
+    with _DOWNLOADING:
+        failed = _FAILED_DOWNLOADS.get(destination)
+        if failed is not None or destination.is_file():
+            return failed
+        if on_download is not None:
+            on_download(download_note(architecture, name))
+        try:
+            _download(url, destination)
+        except (OSError, RuntimeError, ValueError) as error:
+            host = urllib.parse.urlparse(url).netloc
+            failed = f"the download from {host} failed ({_failure_detail(error)})"
+            _FAILED_DOWNLOADS[destination] = failed
+        return failed
+
+
+def _failure_detail(error: Exception) -> str:
+    """The cause of a failed download in a few words (``[Errno -3] Temporary failure ...``)."""
+    if isinstance(error, urllib.error.HTTPError):
+        return f"HTTP {error.code} {error.reason}"
+    if isinstance(error, urllib.error.URLError):
+        return str(error.reason)
+    return str(error) or type(error).__name__
 
 
 def _download(url: str, destination: Path) -> None:
@@ -277,14 +366,17 @@ def _download(url: str, destination: Path) -> None:
 def _unavailable_message(
     architecture: str, canonical: str, expected: Path, url: str, reason: str
 ) -> str:
+    # Worded for every place it appears: `classroom run`, `classroom prepare` and the app.
     return (
         f"The pretrained {architecture} weights ({canonical}) are not available: {reason}.\n"
         f"Expected file: {expected}\n"
-        f"  Download {url}\n"
-        f"  and put it at that path (the torch hub cache: $TORCH_HOME/hub/checkpoints), or pass\n"
-        f"  --weights-file PATH to use a state dict saved elsewhere.\n"
-        f"To work without pretrained weights, use --untrained: features then come from seeded\n"
-        f"random weights and are labelled 'untrained'."
+        f"  It comes from {url}\n"
+        f"  Download it (on any machine with internet) and put it at that path, the torch hub\n"
+        f"  cache ($TORCH_HOME/hub/checkpoints); or start classroom with --weights-file PATH to\n"
+        f"  use a state dict saved elsewhere (both `classroom run` and `classroom prepare`\n"
+        f"  take it, or set CLASSROOM_WEIGHTS_FILE).\n"
+        f"To work without pretrained weights, start classroom with --untrained: features then\n"
+        f"come from seeded random weights and are labelled 'untrained'."
     )
 
 

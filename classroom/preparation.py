@@ -13,6 +13,7 @@ store are skipped and all missing ones come from one forward pass.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_LAYERS",
+    "Cause",
+    "Failure",
     "PrepareReport",
     "PrepareRequest",
     "PreparedImage",
@@ -46,6 +49,7 @@ __all__ = [
     "prepare_and_report",
     "prepare_from_cli",
     "requests_for_lesson",
+    "unexpected",
 ]
 
 _LOGGER = logging.getLogger(__name__)
@@ -125,6 +129,45 @@ class ProgressEvent:
 ProgressCallback = Callable[[ProgressEvent], None]
 
 
+class Cause(enum.Enum):
+    """What a failure is blamed on; each calls for its own way out."""
+
+    #: Pretrained weights are neither on this machine nor downloadable: put the file in place
+    #: (or give one with --weights-file), or use untrained weights. Trying again does not help.
+    WEIGHTS_UNAVAILABLE = "weights unavailable"
+    #: The weights cannot be used (a file for another architecture, broken values): other
+    #: weights, or untrained ones. Trying again does not help.
+    WEIGHTS_UNUSABLE = "weights unusable"
+    #: Anything else (the image, the store, a bug); the message says which. Fix it, try again.
+    OTHER = "other"
+
+    @classmethod
+    def of(cls, error: Exception) -> Cause:
+        if isinstance(error, models.WeightsUnavailableError):
+            return cls.WEIGHTS_UNAVAILABLE
+        if isinstance(error, models.WeightsFileError):
+            return cls.WEIGHTS_UNUSABLE
+        return cls.OTHER
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why something could not be prepared: a message for people and its :class:`Cause`."""
+
+    message: str
+    cause: Cause = Cause.OTHER
+
+    @classmethod
+    def of(cls, error: Exception) -> Failure:
+        """The failure an expected error stands for (its message is written for the user)."""
+        return cls(str(error), Cause.of(error))
+
+    @property
+    def weights(self) -> bool:
+        """Whether the weights are to blame (so other weights help and retrying does not)."""
+        return self.cause is not Cause.OTHER
+
+
 @dataclass(frozen=True)
 class RequestResult:
     """What happened to one request.
@@ -133,19 +176,24 @@ class RequestResult:
         request: the request.
         prepared: layers computed and stored now.
         present: layers that were already valid in the store.
-        error: why the request failed, or None.
+        failure: why the request failed, or None.
         weights: the weights used, once they were identified.
     """
 
     request: PrepareRequest
     prepared: tuple[str, ...] = ()
     present: tuple[str, ...] = ()
-    error: str | None = None
+    failure: Failure | None = None
     weights: models.WeightsIdentity | None = None
 
     @property
     def failed(self) -> bool:
-        return self.error is not None
+        return self.failure is not None
+
+    @property
+    def error(self) -> str | None:
+        """The failure's message, or None."""
+        return self.failure.message if self.failure is not None else None
 
 
 @dataclass(frozen=True)
@@ -194,7 +242,10 @@ class _Pipeline:
         if cache_key not in self._weights:
             try:
                 self._weights[cache_key] = models.resolve_weights(
-                    request.architecture, name, weights_file=self.weights_file
+                    request.architecture,
+                    name,
+                    weights_file=self.weights_file,
+                    on_download=self.notify,
                 )
             except _EXPECTED_ERRORS as error:
                 self._weights[cache_key] = error
@@ -279,6 +330,11 @@ def _encode(
     )
 
 
+def unexpected(error: Exception) -> Failure:
+    """The failure a bug stands for: its type and message, since they were not written for users."""
+    return Failure(f"{type(error).__name__}: {error}")
+
+
 def _weights_name(request: PrepareRequest, untrained: bool) -> str:
     return models.UNTRAINED if untrained else request.weights
 
@@ -354,10 +410,10 @@ def prepare(
         try:
             results.append(pipeline.run(request))
         except _EXPECTED_ERRORS as error:
-            results.append(RequestResult(request, error=str(error)))
+            results.append(RequestResult(request, failure=Failure.of(error)))
         except Exception as error:  # a bug must not cost the other lessons their preparation
             _LOGGER.exception("preparing %s failed", request.name)
-            results.append(RequestResult(request, error=f"{type(error).__name__}: {error}"))
+            results.append(RequestResult(request, failure=unexpected(error)))
         completed += 1
     notify("done")
     return PrepareReport(tuple(results))
@@ -467,8 +523,9 @@ def prepare_from_cli(
 ) -> bool:
     """``classroom prepare``: prepare every lesson under ``paths`` with a progress bar.
 
-    A lesson that does not load is reported and the others are still prepared. Returns True
-    when everything was prepared.
+    The store is maintained first (:meth:`FeatureStore.maintain`: older format folders, month-old
+    uploads). A lesson that does not load is reported and the others are still prepared.
+    Returns True when everything was prepared.
     """
     from rich.markup import escape
 
@@ -492,8 +549,12 @@ def prepare_from_cli(
                 replace(r, precision=cast("Precision", precision)) for r in lesson_requests
             ]
         requests.extend(lesson_requests)
+    store = FeatureStore()
+    maintenance = store.maintain()
+    if maintenance.removed:
+        console.print(escape(maintenance.summary()))
     prepared = prepare_and_report(
-        requests, untrained=untrained, weights_file=weights_file, console=console
+        requests, store, untrained=untrained, weights_file=weights_file, console=console
     )
     return lessons_ok and prepared
 

@@ -8,6 +8,7 @@ browser as immutable) instead of riding along with every Streamlit rerun.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -21,7 +22,15 @@ from starlette.routing import Route
 
 from classroom.store import FEATURE_SUFFIX, FeatureStore
 
-__all__ = ["FILES_PREFIX", "ROUTES", "app", "file_url", "serve", "streamlit_options"]
+__all__ = [
+    "FILES_PREFIX",
+    "ROUTES",
+    "app",
+    "app_environment",
+    "file_url",
+    "serve",
+    "streamlit_options",
+]
 
 PAGE: Final = Path(__file__).resolve().with_name("app.py")
 FILES_PREFIX: Final = "/classroom/files/"
@@ -81,13 +90,46 @@ def streamlit_options(port: int, host: str) -> list[str]:
     ]
 
 
-def serve(*, port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
+def _log_to_terminal() -> None:
+    """classroom's own messages (store maintenance, damaged files) in the terminal it runs in.
+
+    Streamlit configures only its own loggers; without a handler, INFO messages would vanish.
+    """
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s classroom: %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("classroom")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def app_environment(
+    *, untrained: bool, lessons_dir: Path, weights_file: Path | None = None
+) -> dict[str, str]:
+    """The environment variables through which ``classroom run``'s options reach the page.
+
+    Streamlit runs the page script itself, so options travel as ``CLASSROOM_*`` variables,
+    which the page reads (``CLASSROOM_WEIGHTS_FILE`` may also be set by hand).
+    """
+    if untrained and weights_file is not None:
+        raise ValueError("untrained weights and a weights file exclude each other")
+    environment = {"CLASSROOM_LESSONS_DIR": str(lessons_dir.resolve())}
+    if untrained:
+        environment["CLASSROOM_UNTRAINED"] = "1"
+    if weights_file is not None:
+        environment["CLASSROOM_WEIGHTS_FILE"] = str(weights_file.resolve())
+    return environment
+
+
+def serve(
+    *, port: int, host: str, untrained: bool, lessons_dir: Path, weights_file: Path | None = None
+) -> None:
     """Run the app with Streamlit's own server; returns when the server stops."""
     from streamlit.web import cli as streamlit_cli
 
-    os.environ["CLASSROOM_LESSONS_DIR"] = str(lessons_dir.resolve())
-    if untrained:
-        os.environ["CLASSROOM_UNTRAINED"] = "1"
+    _log_to_terminal()
+    os.environ.update(
+        app_environment(untrained=untrained, lessons_dir=lessons_dir, weights_file=weights_file)
+    )
     shown_host = "localhost" if host in {"0.0.0.0", "::"} else host
     print(
         f"classroom: open http://{shown_host}:{port} in your browser (Ctrl+C stops the app)",

@@ -1,7 +1,8 @@
 """What all sessions of one app process share, kept in ``st.cache_resource``.
 
-The lessons (reloaded when a file changes), the single background preparation worker and the
-prepared images (memory-mapped, one copy). Everything else belongs to a session.
+The lessons (reloaded when a file changes), the single background preparation worker, the
+prepared images (memory-mapped, one copy) and the store's maintenance, done once per process.
+Everything else belongs to a session.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import streamlit as st
 from classroom.background import PreparationWorker, PreparedCache
 from classroom.catalog import LessonCatalog
 from classroom.cli import BUNDLED_LESSONS
+from classroom.store import FeatureStore, MaintenanceReport
 
-__all__ = ["lesson_catalog", "lessons_dir", "prepared_cache", "worker"]
+__all__ = ["lesson_catalog", "lessons_dir", "maintained_store", "prepared_cache", "worker"]
 
 
 def lessons_dir() -> Path:
@@ -42,3 +44,13 @@ def worker() -> PreparationWorker:
 def prepared_cache() -> PreparedCache:
     """Prepared images, validated once and shared by every session."""
     return PreparedCache()
+
+
+@st.cache_resource(show_spinner=False)
+def maintained_store(root: str) -> MaintenanceReport:
+    """Maintain the store at ``root`` once per process, before the first page uses it.
+
+    Old format folders and month-old uploads go (:meth:`FeatureStore.maintain` logs each);
+    by path, so each test's private store is maintained too.
+    """
+    return FeatureStore(Path(root)).maintain()

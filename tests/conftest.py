@@ -1,7 +1,8 @@
 """Fixtures shared by the whole suite.
 
 Every test runs with a private feature store and torch hub cache, and with the network closed
-except for loopback: a test that tried to download weights fails instead of passing slowly.
+except for loopback (name lookups included): a download fails at once, the same way on every
+machine, and ``refused_hosts`` shows that it was tried.
 """
 
 from __future__ import annotations
@@ -42,17 +43,40 @@ def _is_loopback(address: Any) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Refuse every name lookup and connection beyond loopback; returns what was refused.
+
+    Lookups are refused too, so a download fails the same way on every machine (with or
+    without DNS), and a test can see that an attempt happened (:func:`refused_hosts`).
+    """
+    refused: list[str] = []
     original_connect = socket.socket.connect
+    original_getaddrinfo = socket.getaddrinfo
 
     def guarded_connect(self: socket.socket, address: Any) -> Any:
         if self.family == socket.AF_UNIX or _is_loopback(address):
             return original_connect(self, address)
+        refused.append(str(address[0] if isinstance(address, tuple) else address))
         raise NetworkAccessError(
             f"tests must not use the network (tried to connect to {address!r})"
         )
 
+    def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is None or _is_loopback(host):
+            return original_getaddrinfo(host, *args, **kwargs)
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        refused.append(name)
+        raise socket.gaierror(socket.EAI_NONAME, f"tests must not use the network ({name})")
+
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    return refused
+
+
+@pytest.fixture
+def refused_hosts(_no_network: list[str]) -> list[str]:
+    """The hosts the code under test tried to reach so far, in order (each was refused)."""
+    return _no_network
 
 
 @pytest.fixture(autouse=True)

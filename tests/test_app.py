@@ -11,6 +11,7 @@ import io
 import json
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from classroom import shared
 from classroom.component.contract import Pixel, ViewArgs, ViewState
-from classroom.store import FeatureStore
+from classroom.store import UPLOAD_MAX_AGE_DAYS, FeatureStore
 from tests.conftest import REPO_ROOT, picture
 from tests.lesson_tree import LessonTree
 
@@ -176,6 +177,29 @@ def test_the_first_lesson_opens_at_its_first_step(tree: LessonTree) -> None:
     assert at.selectbox(key="lesson_pick").value == "a-first"
     assert "Step 1 of 3" in progress_texts(at)
     assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}
+
+
+@pytest.mark.usefixtures("untrained")
+def test_the_picker_follows_the_lessons_order_and_a_link_without_lesson_opens_the_first(
+    tree: LessonTree,
+) -> None:
+    intro = SECOND.replace("title: Second lesson", "title: Novices start here\norder: 1")
+    tree.write(intro, "z-intro.yaml")
+
+    at = open_app()
+    assert at.selectbox(key="lesson_pick").options == [
+        "Novices start here",
+        "First lesson",
+        "Second lesson",
+    ]
+    assert at.selectbox(key="lesson_pick").value == "z-intro"
+    assert texts(at.header) == ["Only step"]
+
+    linked = open_app(step="1")
+    assert link(linked)["lesson"] == "z-intro"
+    assert [literal(text) for text in texts(linked.info)] == [
+        'The link names no lesson: here is the start of "Novices start here".'
+    ]
 
 
 @pytest.mark.usefixtures("untrained")
@@ -338,19 +362,43 @@ def test_a_broken_lesson_is_listed_and_the_others_keep_working(
 # -- weights -------------------------------------------------------------------------------------
 
 
-def test_missing_pretrained_weights_are_explained_with_a_way_to_continue(tree: LessonTree) -> None:
+def test_missing_pretrained_weights_are_downloaded_in_the_background_once(
+    tree: LessonTree, refused_hosts: list[str]
+) -> None:
     at = open_app()
+    assert any(text.startswith("Preparing this step: ") for text in progress_texts(at)), (
+        "the worker tries the download; the page does not wait for it"
+    )
 
-    assert "**The pretrained weights this lesson uses are not on this machine.**" in texts(
-        at.warning
+    prepared(at)
+
+    assert refused_hosts == ["download.pytorch.org"]
+    assert (
+        "**The pretrained weights this lesson uses are not on this machine, and they could not "
+        "be downloaded.**" in texts(at.warning)
     )
     [message] = texts(at.main.code)
-    assert "The pretrained resnet18 weights (IMAGENET1K_V1) are not available" in message
+    assert message.startswith(
+        "The pretrained resnet18 weights (IMAGENET1K_V1) are not available: the download from "
+        "download.pytorch.org failed ([Errno -2] tests must not use the network "
+        "(download.pytorch.org)).\n"
+    )
     assert f"Expected file: {os.environ['TORCH_HOME']}" in message
     assert "https://download.pytorch.org/models/resnet18" in message
     assert not view_shown(at)
+    assert not any(text.startswith("Preparing") for text in progress_texts(at))
     assert not at.toggle(key="untrained").value
     assert "**Weights** imagenet (not on this machine)" in " ".join(texts(at.sidebar.markdown))
+
+    other = open_app(lesson="a-first", step="held")
+    assert any("could not be downloaded" in text for text in texts(other.warning)), (
+        "another session learns of the failure at once"
+    )
+    assert refused_hosts == ["download.pytorch.org"], "tried once per process, not per session"
+
+
+def test_missing_pretrained_weights_offer_to_continue_untrained(tree: LessonTree) -> None:
+    at = prepared(open_app())
 
     button(at, "Continue with untrained weights").click().run()
 
@@ -360,6 +408,31 @@ def test_missing_pretrained_weights_are_explained_with_a_way_to_continue(tree: L
     assert view_shown(prepared(at))
     assert panels(at)[0] == ("conv2_x", "untrained (seed 0)")
     assert all(layer.untrained for layer in view(at).layers)  # type: ignore[union-attr]
+
+
+def test_classroom_run_weights_file_serves_every_lesson_and_a_mismatch_stays_in_its_lesson(
+    tree: LessonTree, monkeypatch: pytest.MonkeyPatch, resnet18_weights_file: Path
+) -> None:
+    monkeypatch.setenv("CLASSROOM_WEIGHTS_FILE", str(resnet18_weights_file))
+    bigger = SECOND.replace("title: Second lesson", "title: Third lesson")
+    tree.write(bigger.replace("model: resnet18", "model: resnet34"), "c-third.yaml")
+
+    at = prepared(open_app())
+    assert panels(at) == [("conv2_x", "seeded-resnet18.pth"), ("conv3_x", "seeded-resnet18.pth")]
+    sidebar = " ".join(texts(at.sidebar.markdown))
+    assert "**Weights** seeded-resnet18.pth (from --weights-file)" in sidebar
+
+    at.selectbox(key="lesson_pick").set_value("c-third").run()
+    prepared(at)
+    assert "**The weights this lesson would use cannot be used.**" in texts(at.warning)
+    [message] = texts(at.main.code)
+    assert message.startswith(f"{resnet18_weights_file}: is not a resnet34 state dict")
+    assert not view_shown(at)
+    assert button(at, "Continue with untrained weights") is not None
+    assert not [text for text in texts(at.error) if "could not be prepared" in text]
+
+    at.selectbox(key="lesson_pick").set_value("a-first").run()
+    assert view_shown(at), "the other lessons keep their weights file"
 
 
 @pytest.mark.usefixtures("untrained")
@@ -380,9 +453,7 @@ def test_switching_weights_in_the_sidebar(tree: LessonTree) -> None:
     assert view_shown(prepared(at))
 
     at.toggle(key="untrained").set_value(False).run()
-    assert "**The pretrained weights this lesson uses are not on this machine.**" in texts(
-        at.warning
-    )
+    assert any("not on this machine" in text for text in texts(prepared(at).warning))
 
 
 # -- share links ---------------------------------------------------------------------------------
@@ -534,6 +605,24 @@ def test_a_lesson_that_disappears_sends_its_sessions_to_the_first_lesson(tree: L
     assert [literal(text) for text in texts(at.info)] == [
         "The lesson 'b-second' is no longer available: here is the start of \"First lesson\"."
     ]
+
+
+@pytest.mark.usefixtures("untrained")
+def test_the_store_is_maintained_once_when_the_app_starts(tree: LessonTree) -> None:
+    store = FeatureStore()
+    old_format = store.root / "features" / "v1"
+    old_format.mkdir(parents=True)
+    upload = store.write_upload(_png(8, 8), ".png")
+    month_ago = time.time() - (UPLOAD_MAX_AGE_DAYS + 1) * 86400
+    os.utime(upload, (month_ago, month_ago))
+
+    open_app()
+    assert not old_format.exists()
+    assert not upload.exists()
+
+    old_format.mkdir()
+    open_app()
+    assert old_format.is_dir(), "once per process, not once per session"
 
 
 def test_no_lessons_at_all_says_where_it_looked(

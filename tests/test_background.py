@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from classroom.background import (
     readiness,
 )
 from classroom.lessons import Lesson
-from classroom.preparation import PrepareRequest
+from classroom.preparation import Cause, PrepareRequest
 from classroom.store import FeatureStore
 from tests.lesson_tree import LessonTree
 
@@ -208,9 +209,10 @@ def test_a_failure_names_the_image_and_is_not_retried_until_asked(
     status = worker.status(job)
     assert status is not None
     assert status.phase is Phase.FAILED
-    assert status.error is not None
-    assert str(image) in status.error
-    assert "truncated or corrupt" in status.error
+    assert status.failure is not None
+    assert status.failure.cause is Cause.OTHER, "the image is to blame, not the weights"
+    assert str(image) in status.failure.message
+    assert "truncated or corrupt" in status.failure.message
 
     worker.submit([job], urgent=True)
     assert worker.status(job) == status, "a failure stays until retried"
@@ -236,9 +238,10 @@ def test_readiness_sorts_prepared_pending_and_failed(
 
     assert list(found.prepared) == [first]
     assert found.pending == (jobs.jobs[1],)
-    [(failed, reason)] = found.failed
+    [(failed, failure)] = found.failed
     assert failed == third
-    assert reason.startswith(f"{lesson.image('three').path}: is not an image file")
+    assert failure.message.startswith(f"{lesson.image('three').path}: is not an image file")
+    assert failure.cause is Cause.OTHER
     assert not found.ready
 
 
@@ -258,21 +261,83 @@ def test_progress_counts_images_and_says_what_happens(
     assert (after.completed, after.finished, after.text) == (4, True, "4 of 4 images ready: done")
 
 
-def test_pretrained_weights_that_are_missing_are_reported_with_the_models_message(
-    tmp_path: Path,
+def test_missing_pretrained_weights_are_downloaded_by_the_worker_once(
+    tmp_path: Path, refused_hosts: list[str], resnet18_weights_file: Path
 ) -> None:
     lesson = _tree(tmp_path / "pretrained").load(
         LESSON.replace("weights: untrained", "weights: imagenet")
     )
-    job = LessonJobs.of(lesson, untrained=False, store_root=FeatureStore().root).jobs[0]
+    first, second, third = LessonJobs.of(
+        lesson, untrained=False, store_root=FeatureStore().root
+    ).jobs
+    worker, cache = PreparationWorker(), PreparedCache()
 
-    with pytest.raises(models.WeightsUnavailableError, match=r"Expected file: .*resnet18"):
-        PreparedCache().load(job)
-    found = readiness([job], PreparedCache(), PreparationWorker())
-    [(missing, message)] = found.weights_missing
-    assert missing == job
-    assert "The pretrained resnet18 weights (IMAGENET1K_V1) are not available" in message
-    assert not found.ready
+    before = readiness([first], cache, worker)
+    assert before.pending == (first,), "the page never downloads: the worker is to try"
+    assert refused_hosts == []
+
+    worker.submit([first], urgent=True)
+    assert worker.wait_idle(timeout=120)
+    assert refused_hosts == ["download.pytorch.org"]
+    after = readiness([first, second], cache, worker)
+    assert [job for job, _ in after.failed] == [first, second], "no second try for other images"
+    for _, failure in after.failed:
+        assert failure.cause is Cause.WEIGHTS_UNAVAILABLE
+        assert failure.message.startswith(
+            "The pretrained resnet18 weights (IMAGENET1K_V1) are not available: the download "
+            "from download.pytorch.org failed ([Errno -2] tests must not use the network"
+        )
+    worker.submit([second, third], urgent=False)
+    assert worker.wait_idle(timeout=120)
+    assert refused_hosts == ["download.pytorch.org"]
+
+    # Someone puts the file in place: the failed jobs become pending again and prepare.
+    cached = models.hub_checkpoint_path("resnet18")
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(resnet18_weights_file, cached)
+    again = readiness([first], cache, worker)
+    assert again.pending == (first,)
+    worker.submit(again.pending, urgent=True)
+    assert worker.wait_idle(timeout=120)
+    assert list(readiness([first], cache, worker).prepared) == [first]
+
+
+def test_a_weights_file_replaces_pretrained_weights_and_a_wrong_one_is_blamed(
+    lesson: Lesson, resnet18_weights_file: Path, worker: PreparationWorker, tmp_path: Path
+) -> None:
+    pretrained = _tree(tmp_path / "pretrained").load(
+        LESSON.replace("weights: untrained", "weights: imagenet")
+    )
+    root = FeatureStore().root
+    [job, *_] = LessonJobs.of(
+        pretrained, untrained=False, store_root=root, weights_file=resnet18_weights_file
+    ).jobs
+    other = _tree(tmp_path / "resnet34").load(
+        LESSON.replace("weights: untrained", "weights: imagenet").replace("resnet18", "resnet34")
+    )
+    [wrong, *_] = LessonJobs.of(
+        other, untrained=False, store_root=root, weights_file=resnet18_weights_file
+    ).jobs
+
+    worker.submit([job, wrong], urgent=True)
+    assert worker.wait_idle(timeout=120)
+    found = readiness([job, wrong], PreparedCache(), worker)
+
+    assert found.prepared[job].weights.label == "seeded-resnet18.pth"
+    [(failed, failure)] = found.failed
+    assert failed == wrong
+    assert failure.cause is Cause.WEIGHTS_UNUSABLE
+    assert failure.message.startswith(f"{resnet18_weights_file}: is not a resnet34 state dict")
+    worker.submit([wrong], urgent=True)
+    assert worker.status(wrong) == background.JobStatus(Phase.FAILED, failure=failure), (
+        "the same file fails the same way: not tried again until asked"
+    )
+    untrained = LessonJobs.of(
+        other, untrained=True, store_root=root, weights_file=resnet18_weights_file
+    ).jobs[0]
+    assert untrained.weights_file is None, "untrained weights need no file"
+    with pytest.raises(ValueError, match="not both"):
+        Job(job.request, True, root, resnet18_weights_file)
 
 
 def test_a_job_remembers_its_store(tmp_path: Path, jobs: LessonJobs) -> None:

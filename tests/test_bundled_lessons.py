@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 from PIL import Image
 
+from classroom.catalog import LessonCatalog
 from classroom.lessons import discover_lessons, lesson_schema, load_lesson
 from classroom.lessons.cli import main as lessons_main
 from classroom.lessons.safe_yaml import read_yaml
@@ -60,6 +61,16 @@ def test_bundled_lessons_cover_the_four_use_cases() -> None:
         for panel in step.panels:
             weights_by_layer.setdefault(panel.layer, set()).add(panel.weights)
         assert any(weights == {"imagenet", "untrained"} for weights in weights_by_layer.values())
+
+
+def test_the_app_offers_the_novice_lesson_first_and_the_comparison_last() -> None:
+    catalog = LessonCatalog(BUNDLED).snapshot()
+    assert [lesson.id for lesson in catalog.lessons] == [
+        "edges-to-parts",
+        "when-the-network-disagrees",
+        "beyond-photographs",
+        "trained-vs-untrained",
+    ]
 
 
 def dataset_images() -> list[Path]:

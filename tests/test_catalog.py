@@ -22,19 +22,37 @@ def _touch_later(path: Path) -> None:
     os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 2_000_000_000))
 
 
-def test_lessons_load_sorted_by_file_name(tree: LessonTree) -> None:
-    tree.write(VALID.replace("Test lesson", "Second"), "b.yaml")
-    tree.write(VALID.replace("Test lesson", "First"), "a.yml")
+def test_lessons_with_an_order_come_first_then_the_others_by_title(tree: LessonTree) -> None:
+    tree.write(VALID.replace("Test lesson", "Zebra"), "a.yaml")
+    tree.write(VALID.replace("Test lesson", "apple"), "b.yml")
+    tree.write(VALID.replace("Test lesson", "Later") + "order: 7\n", "c.yaml")
+    tree.write(VALID.replace("Test lesson", "Sooner") + "order: -1\n", "d.yaml")
+    tree.write(VALID.replace("Test lesson", "Middle") + "order: 2\n", "e.yaml")
 
     catalog = LessonCatalog(tree.lessons).snapshot()
 
     assert [(lesson.id, lesson.title) for lesson in catalog.lessons] == [
-        ("a", "First"),
-        ("b", "Second"),
+        ("d", "Sooner"),
+        ("e", "Middle"),
+        ("c", "Later"),
+        ("b", "apple"),
+        ("a", "Zebra"),
     ]
     assert catalog.broken == ()
-    assert catalog.get("b") is catalog.lessons[1]
-    assert catalog.get("c") is None
+    assert catalog.get("b") is catalog.lessons[3]
+    assert catalog.get("f") is None
+
+
+def test_an_edited_order_moves_the_lesson(tree: LessonTree) -> None:
+    tree.write(VALID.replace("Test lesson", "First") + "order: 1\n", "a.yaml")
+    second = tree.write(VALID.replace("Test lesson", "Second") + "order: 2\n", "b.yaml")
+    catalog = LessonCatalog(tree.lessons)
+    assert [lesson.id for lesson in catalog.snapshot().lessons] == ["a", "b"]
+
+    second.write_text(VALID.replace("Test lesson", "Second") + "order: 0\n", encoding="utf-8")
+    _touch_later(second)
+
+    assert [lesson.id for lesson in catalog.snapshot().lessons] == ["b", "a"]
 
 
 def test_a_broken_file_is_listed_with_its_problem_and_the_others_still_load(

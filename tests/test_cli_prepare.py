@@ -144,9 +144,17 @@ def test_a_directory_without_lessons_is_an_error(tmp_path: Path) -> None:
     assert f"No lesson files (*.yaml, *.yml) in {tmp_path}" in result.output
 
 
-def test_untrained_and_a_weights_file_exclude_each_other(
-    lesson_dir: Path, resnet18_weights_file: Path
-) -> None:
-    result = _prepare("--untrained", "--weights-file", str(resnet18_weights_file), str(lesson_dir))
-    assert result.exit_code == 2
-    assert "exclude each other" in result.output
+def test_prepare_maintains_the_store_first(lesson_dir: Path) -> None:
+    store = FeatureStore()
+    old_format = store.root / "features" / "v1"
+    old_format.mkdir(parents=True)
+    (old_format / "old.cfm").write_bytes(b"x" * 2_000_000)
+
+    result = _prepare("--untrained", str(lesson_dir))
+
+    assert result.exit_code == 0, result.output
+    assert not old_format.exists()
+    assert f"Freed 2.0 MB in {store.root}: removed 1 folder of an older store format." in (
+        result.output
+    )
+    assert len(_entries()) == 4

@@ -46,11 +46,12 @@ def tree(tmp_path: Path) -> LessonTree:
 
 def test_a_minimal_lesson_gets_every_default(tree: LessonTree) -> None:
     lesson = tree.load(VALID)
-    assert (lesson.id, lesson.title, lesson.audience, lesson.summary) == (
+    assert (lesson.id, lesson.title, lesson.audience, lesson.summary, lesson.order) == (
         "lesson",
         "Test lesson",
         "",
         "",
+        None,
     )
     assert (lesson.model, lesson.weights, lesson.precision, lesson.max_side) == (
         "resnet101",
@@ -163,8 +164,8 @@ BROKEN: dict[str, tuple[str, tuple[int, str, str]]] = {
         (
             9,
             "colour",
-            "unknown field 'colour' (known fields: title, audience, summary, model, weights, "
-            "layers, precision, max_side, images, steps)",
+            "unknown field 'colour' (known fields: title, audience, summary, order, model, "
+            "weights, layers, precision, max_side, images, steps)",
         ),
     ),
     "misspelt image field": (
@@ -281,6 +282,10 @@ BROKEN: dict[str, tuple[str, tuple[int, str, str]]] = {
     "layer listed twice": (
         VALID + "layers:\n  - conv2_x\n  - conv3_x\n  - conv2_x\n",
         (12, "layers[2]", "conv2_x is already shown; remove this layer"),
+    ),
+    "order is not a number": (
+        VALID + "order: first\n",
+        (9, "order", "expected a whole number, found 'first'"),
     ),
     "max_side too small": (
         VALID + "max_side: 10\n",

@@ -1,9 +1,10 @@
-"""Layer table, weights names and weights resolution (cache, files, refusals, no downloads)."""
+"""Layer table, weights names and weights resolution (cache, files, refusals, downloads)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -62,24 +63,68 @@ def test_hub_path_is_torchvisions_file_name_under_torch_home(tmp_path: Path) -> 
     assert models.hub_checkpoint_path("resnet101", "IMAGENET1K_V1").name == "resnet101-63fe2227.pth"
 
 
-def test_nothing_downloads_and_the_message_says_what_to_do() -> None:
-    """An empty TORCH_HOME and a closed network: the download fails, nothing is fetched."""
+REFUSED = "[Errno -2] tests must not use the network (download.pytorch.org)"
+
+
+def test_a_failed_download_is_explained_and_leaves_nothing_behind(
+    refused_hosts: list[str],
+) -> None:
+    """An empty TORCH_HOME and a closed network: the download is tried and fails."""
     expected = models.hub_checkpoint_path("resnet101")
     with pytest.raises(models.WeightsUnavailableError) as caught:
         models.resolve_weights("resnet101", "imagenet")
     message = str(caught.value)
+    assert refused_hosts == ["download.pytorch.org"], "the download was tried"
+    assert caught.value.download_failed
+    assert message.startswith(
+        "The pretrained resnet101 weights (IMAGENET1K_V2) are not available: the download "
+        f"from download.pytorch.org failed ({REFUSED}).\n"
+    )
     assert f"Expected file: {expected}" in message
     assert "https://download.pytorch.org/models/resnet101-cd907fc2.pth" in message
-    assert "the download failed" in message
     assert "--untrained" in message
-    assert "--weights-file" in message
+    assert "--weights-file PATH" in message
+    assert "`classroom run` and `classroom prepare`" in message, "advice true for both commands"
     assert not expected.exists()
     assert not any(expected.parent.iterdir()), "a partial download was left behind"
 
 
-def test_download_can_be_switched_off() -> None:
-    with pytest.raises(models.WeightsUnavailableError, match="downloading is switched off"):
+def test_a_download_is_tried_once_per_process_and_announced(refused_hosts: list[str]) -> None:
+    notes: list[str] = []
+    for _ in range(3):
+        with pytest.raises(models.WeightsUnavailableError, match=re.escape(REFUSED)):
+            models.resolve_weights("resnet18", "imagenet", on_download=notes.append)
+
+    assert refused_hosts == ["download.pytorch.org"], "tried once, not once per call"
+    assert notes == [
+        "Downloading the pretrained ResNet-18 weights (IMAGENET1K_V1, about 45 MB) "
+        "from download.pytorch.org…"
+    ]
+    # Callers that may not download (a page render) learn why the weights are missing.
+    with pytest.raises(models.WeightsUnavailableError, match=re.escape(REFUSED)) as caught:
+        models.resolve_weights("resnet18", "IMAGENET1K_V1", download=False)
+    assert caught.value.download_failed
+    # Other weights are other files: each gets its own attempt.
+    with pytest.raises(models.WeightsUnavailableError):
+        models.resolve_weights("resnet34", "imagenet")
+    assert refused_hosts == ["download.pytorch.org"] * 2
+
+
+def test_the_download_note_names_the_network_weights_size_and_host() -> None:
+    assert models.download_note("resnet101") == (
+        "Downloading the pretrained ResNet-101 weights (IMAGENET1K_V2, about 171 MB) "
+        "from download.pytorch.org…"
+    )
+    assert "(IMAGENET1K_V1, about 171 MB)" in models.download_note("resnet101", "IMAGENET1K_V1")
+
+
+def test_download_can_be_switched_off(refused_hosts: list[str]) -> None:
+    with pytest.raises(
+        models.WeightsUnavailableError, match="downloading is switched off"
+    ) as caught:
         models.resolve_weights("resnet50", "IMAGENET1K_V1", download=False)
+    assert not caught.value.download_failed, "a caller that may download can still try"
+    assert refused_hosts == []
 
 
 def test_weights_in_the_hub_cache_are_found_and_identified_by_their_hash(

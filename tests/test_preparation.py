@@ -15,7 +15,7 @@ from torch import nn
 
 from classroom import encoding, images, models, preparation
 from classroom.extraction import FeatureExtractor
-from classroom.preparation import PrepareRequest, ProgressEvent, prepare
+from classroom.preparation import Cause, PrepareRequest, ProgressEvent, prepare
 from classroom.store import EntryKey, FeatureStore
 
 MakeImage = Callable[..., Path]
@@ -156,13 +156,20 @@ def test_missing_pretrained_weights_fail_those_requests_only(
 ) -> None:
     image = make_image("a.png", 64, 64)
     pretrained, untrained = _request(image, weights="imagenet"), _request(image)
+    events: list[ProgressEvent] = []
 
-    report = prepare([pretrained, untrained], feature_store)
+    report = prepare([pretrained, untrained], feature_store, progress=events.append)
 
-    error = report.results[0].error or ""
-    assert "The pretrained resnet18 weights (IMAGENET1K_V1) are not available" in error
-    assert str(models.hub_checkpoint_path("resnet18")) in error
+    failure = report.results[0].failure
+    assert failure is not None
+    assert failure.cause is Cause.WEIGHTS_UNAVAILABLE
+    assert "The pretrained resnet18 weights (IMAGENET1K_V1) are not available" in failure.message
+    assert str(models.hub_checkpoint_path("resnet18")) in failure.message
     assert report.results[1].prepared == LAYERS
+    assert [event.message for event in events].count(
+        "Downloading the pretrained ResNet-18 weights (IMAGENET1K_V1, about 45 MB) "
+        "from download.pytorch.org…"
+    ) == 1, "the progress display says what is being downloaded"
 
 
 def test_a_weights_file_replaces_pretrained_weights(
@@ -196,7 +203,9 @@ def test_a_weights_file_for_another_architecture_fails_clearly(
     ]
     report = prepare(requests, feature_store, weights_file=resnet18_weights_file)
     for result in report.results:
-        assert (result.error or "").startswith(
+        assert result.failure is not None
+        assert result.failure.cause is Cause.WEIGHTS_UNUSABLE
+        assert result.failure.message.startswith(
             f"{resnet18_weights_file}: is not a resnet34 state dict (missing keys: "
         )
 
@@ -301,11 +310,14 @@ def test_load_prepared_needs_every_layer_and_the_image(
     assert preparation.load_prepared(request, feature_store) is None
 
 
-def test_load_prepared_never_downloads(feature_store: FeatureStore, make_image: MakeImage) -> None:
+def test_load_prepared_never_downloads(
+    feature_store: FeatureStore, make_image: MakeImage, refused_hosts: list[str]
+) -> None:
     request = _request(make_image("a.png", 64, 64), weights="imagenet")
     with pytest.raises(models.WeightsUnavailableError, match="downloading is switched off"):
         preparation.load_prepared(request, feature_store)
     assert preparation.load_prepared(request, feature_store, untrained=True) is None
+    assert refused_hosts == []
 
 
 # -- the report printed for the command line -------------------------------------------------------

@@ -128,6 +128,7 @@ def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks) -> Lesson:
         title=parsed.title,
         audience=parsed.audience,
         summary=parsed.summary,
+        order=parsed.order,
         model=parsed.model,
         weights=parsed.weights,
         layers=list(parsed.layers),

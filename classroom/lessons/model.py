@@ -54,6 +54,7 @@ class Lesson(_Resolved):
     title: str
     audience: str
     summary: str
+    order: int | None = Field(None, description="Place in the lesson list (lowest first).")
     model: str = "resnet101"
     weights: str = "imagenet"
     layers: list[str] = list(DEFAULT_LAYERS)

@@ -184,6 +184,11 @@ class LessonFile(_FileModel):
     title: Text = Field(description="Name of the lesson in the lesson list.")
     audience: str = Field("", description="Who the lesson is for, e.g. 'novices'.")
     summary: str = Field("", description="One or two sentences shown before the first step.")
+    order: int | None = Field(
+        None,
+        description="Place in the lesson list: lessons with an order come first, lowest "
+        "first; the others follow by title.",
+    )
     model: Architecture = Field("resnet101", description="torchvision ResNet architecture.")
     weights: WeightsName = Field("imagenet", description="Weights of every panel by default.")
     layers: Annotated[list[LayerName], Field(min_length=1, max_length=len(LAYERS))] = Field(

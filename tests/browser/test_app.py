@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +19,9 @@ from playwright.sync_api import BrowserContext, Frame, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from classroom import images, models
+from classroom.catalog import LessonCatalog
 from classroom.cli import BUNDLED_LESSONS
-from classroom.lessons import Lesson, discover_lessons, load_lesson
+from classroom.lessons import Lesson
 from classroom.similarity import image_to_cell
 from tests.browser.conftest import IFRAME, POLL_MS, free_port, hook, open_tab, serving
 
@@ -46,9 +48,19 @@ _DRAWN = """([reference, cells, previousStep, after]) => {
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``classroom run --untrained`` on the bundled lessons, with an empty store of its own."""
+def app_caches(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app's store and torch hub cache; the store holds a folder of an older format."""
     caches = tmp_path_factory.mktemp("classroom-run")
+    old_format = caches / "store" / "features" / "v1"
+    old_format.mkdir(parents=True)
+    (old_format / "left-by-an-older-release.cfm").write_bytes(b"old")
+    return caches
+
+
+@pytest.fixture(scope="module")
+def app_url(app_caches: Path) -> Iterator[str]:
+    """``classroom run --untrained`` on the bundled lessons, with an empty store of its own."""
+    caches = app_caches
     port = free_port()
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith("CLASSROOM_")
@@ -124,7 +136,7 @@ def _wait_until_drawn(page: Page, lesson: Lesson, index: int, after: int) -> lis
 
 
 def test_a_bundled_lesson_steps_through_its_preset_references(app_page: Page) -> None:
-    lesson = load_lesson(discover_lessons(BUNDLED_LESSONS)[0])
+    lesson = LessonCatalog(BUNDLED_LESSONS).snapshot().lessons[0]  # the one the app opens
     page = app_page
     after = -1
     for index, step in enumerate(lesson.steps):
@@ -148,3 +160,11 @@ def test_a_bundled_lesson_steps_through_its_preset_references(app_page: Page) ->
             page.keyboard.press("PageDown")
 
     expect(page.get_by_role("button", name="Next")).to_be_disabled()
+
+
+def test_the_app_removes_older_store_formats_when_it_starts(
+    app_page: Page, app_caches: Path
+) -> None:
+    expect(app_page.get_by_role("button", name="Next")).to_be_visible(timeout=60_000)
+    assert not (app_caches / "store" / "features" / "v1").exists()
+    assert (app_caches / "store" / "features").is_dir(), "only the old version's folder goes"
