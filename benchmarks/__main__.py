@@ -1,0 +1,93 @@
+"""``python -m benchmarks``: measure what users feel, print a table, optionally write JSON.
+
+Every figure is a ratio against a baseline measured in the same run, or a size, reported as
+the median with its interquartile range and the number of repetitions. Run it inside the
+project's environment from the repository root, after ``python3 dev.py setup``::
+
+    .venv/bin/python -m benchmarks                  # everything but the load check
+    .venv/bin/python -m benchmarks --json out.json  # the same, and the figures as JSON
+    .venv/bin/python -m benchmarks --only repaint --only prepare
+    .venv/bin/python -m benchmarks --only load      # the 20-session load check (minutes)
+    .venv/bin/python -m benchmarks --quick          # a fast smoke run (figures not comparable)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.figures import Figure, format_table, json_figures
+from benchmarks.machine import describe_machine
+from benchmarks.suite import FAMILIES, run_family, select
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        epilog="benchmarks: "
+        + ", ".join(
+            f"{family.name}{'' if family.default else ' (only with --only)'}" for family in FAMILIES
+        ),
+    )
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures here")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only this benchmark (repeatable)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="few repetitions: a smoke run, not comparable figures"
+    )
+    return parser.parse_args()
+
+
+def main() -> int:
+    arguments = _arguments()
+    try:
+        families = select(arguments.only)
+    except ValueError as error:
+        print(f"python -m benchmarks: {error}", file=sys.stderr)
+        return 2
+    machine = describe_machine()
+    started = time.perf_counter()
+    figures: list[Figure] = []
+    for family in families:
+        print(f"[benchmarks] {family.title} ...", file=sys.stderr, flush=True)
+        family_start = time.perf_counter()
+        figures.extend(run_family(family, quick=arguments.quick))
+        print(
+            f"[benchmarks] {family.title}: {time.perf_counter() - family_start:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+    wall = time.perf_counter() - started
+    title = f"classroom benchmarks, {machine.summary()}; wall time {wall:.0f} s"
+    if arguments.quick:
+        title += "\nQUICK SMOKE RUN: few repetitions, the figures are not comparable"
+    print(format_table(figures, title=title))
+    if arguments.json is not None:
+        values, details = json_figures(figures)
+        document = {
+            **values,
+            "details": details,
+            "run": {
+                "machine": machine.as_json(),
+                "quick": arguments.quick,
+                "benchmarks": [family.name for family in families],
+                "wall_s": wall,
+            },
+        }
+        arguments.json.parent.mkdir(parents=True, exist_ok=True)
+        arguments.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        print(f"\nfigures written to {arguments.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
