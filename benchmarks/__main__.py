@@ -14,20 +14,22 @@ project's environment from the repository root, after ``python3 dev.py setup``::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.figures import Figure, format_table, json_figures
 from benchmarks.machine import describe_machine
-from benchmarks.suite import FAMILIES, run_family, select
+from benchmarks.suite import FAMILIES, Options, run_family, select
 
 
-def _arguments() -> argparse.Namespace:
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        description="Measure what users feel: print a table, optionally write JSON.",
         epilog="benchmarks: "
         + ", ".join(
             f"{family.name}{'' if family.default else ' (only with --only)'}" for family in FAMILIES
@@ -44,11 +46,29 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="few repetitions: a smoke run, not comparable figures"
     )
-    return parser.parse_args()
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        default=20,
+        metavar="N",
+        help="students for the serving figures and the load check (default: 20)",
+    )
+    parser.add_argument(
+        "--load-minutes",
+        type=float,
+        default=3.0,
+        metavar="M",
+        help="how long the load check runs (default: 3)",
+    )
+    arguments = parser.parse_args(argv)
+    if arguments.sessions < 2:
+        parser.error("--sessions must be at least 2")
+    return arguments
 
 
-def main() -> int:
-    arguments = _arguments()
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _arguments(argv)
+    options = Options(arguments.quick, arguments.sessions, arguments.load_minutes)
     try:
         families = select(arguments.only)
     except ValueError as error:
@@ -60,7 +80,7 @@ def main() -> int:
     for family in families:
         print(f"[benchmarks] {family.title} ...", file=sys.stderr, flush=True)
         family_start = time.perf_counter()
-        figures.extend(run_family(family, quick=arguments.quick))
+        figures.extend(run_family(family, options))
         print(
             f"[benchmarks] {family.title}: {time.perf_counter() - family_start:.0f} s",
             file=sys.stderr,
@@ -78,7 +98,7 @@ def main() -> int:
             "details": details,
             "run": {
                 "machine": machine.as_json(),
-                "quick": arguments.quick,
+                "options": dataclasses.asdict(options),
                 "benchmarks": [family.name for family in families],
                 "wall_s": wall,
             },

@@ -36,7 +36,7 @@ OVERHEAD: Final = Spec(
 )
 FORWARD: Final = Spec("forward_s_per_image", "  bare forward pass to conv4_x", "s")
 SETUP: Final = Spec("prepare_setup_s", "  one-time set-up per run (network)", "s")
-SPECS: Final = (PER_IMAGE, OVERHEAD, FORWARD, SETUP)
+SPECS: Final[tuple[Spec, ...]] = (PER_IMAGE, OVERHEAD, FORWARD, SETUP)
 
 #: ``prepare`` announces building the network with this, and then moves on to computing.
 _LOADING: Final = "loading "

@@ -34,7 +34,7 @@ BYTES_8: Final = Spec("bytes_ratio_8bit", "store size 8 bit / float32", "x")
 BYTES_16: Final = Spec("bytes_ratio_16bit", "store size 16 bit / float32", "x")
 ERROR_8: Final = Spec("similarity_max_err_8bit", "worst similarity error, 8 bit")
 ERROR_16: Final = Spec("similarity_max_err_16bit", "worst similarity error, 16 bit")
-SPECS: Final = (BYTES_8, BYTES_16, ERROR_8, ERROR_16)
+SPECS: Final[tuple[Spec, ...]] = (BYTES_8, BYTES_16, ERROR_8, ERROR_16)
 
 #: Layers with more cells than this get sampled reference cells instead of all pairs.
 ALL_PAIRS_UP_TO: Final = 4096

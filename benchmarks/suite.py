@@ -11,10 +11,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from benchmarks import prepare, store_size
+from benchmarks import load_check, open_lesson, prepare, serving, store_size
 from benchmarks.figures import Figure, Goal, Spec
 
-__all__ = ["FAMILIES", "Family", "run_family"]
+__all__ = ["FAMILIES", "Family", "Options", "run_family", "select"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How much to measure.
+
+    Attributes:
+        quick: a smoke run: few repetitions and sessions; the figures are not comparable.
+        sessions: students for the serving figures and the load check.
+        load_minutes: how long the load check runs.
+    """
+
+    quick: bool = False
+    sessions: int = 20
+    load_minutes: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -24,14 +39,14 @@ class Family:
     Attributes:
         name: what ``--only`` takes.
         specs: every figure it reports, in table order.
-        run: measures them; ``quick`` asks for a short smoke run.
+        run: measures them.
         default: part of a plain ``python -m benchmarks`` run.
     """
 
     name: str
     title: str
     specs: tuple[Spec, ...]
-    run: Callable[[bool], list[Figure]]
+    run: Callable[[Options], list[Figure]]
     default: bool = True
 
 
@@ -44,10 +59,13 @@ REPAINT_NAIVE: Final = Spec(
 REPAINT_RATIO: Final = Spec("repaint_ratio_vs_naive", "repaint ours / naive", "x", Goal("<=", 0.5))
 
 
-def _repaint(quick: bool) -> list[Figure]:
+def _repaint(options: Options) -> list[Figure]:
     from benchmarks.repaint import measure_repaint
 
-    result = measure_repaint(moves=8, rounds=2, warmup=2) if quick else measure_repaint(rounds=5)
+    if options.quick:
+        result = measure_repaint(moves=8, rounds=2, warmup=2)
+    else:
+        result = measure_repaint(rounds=5)
     moves = int(result["moves"])
     how = (
         "three layers of a 1024x768 image at ResNet-101 sizes (256x192x256, 128x96x512, "
@@ -76,25 +94,43 @@ def _repaint(quick: bool) -> list[Figure]:
     ]
 
 
-def _prepare(quick: bool) -> list[Figure]:
-    return prepare.measure(repeats=2 if quick else 5)
+def _prepare(options: Options) -> list[Figure]:
+    return prepare.measure(repeats=2 if options.quick else 5)
 
 
-def _store(quick: bool) -> list[Figure]:
-    return store_size.measure(sampled_references=64 if quick else store_size.SAMPLED_REFERENCES)
+def _store(options: Options) -> list[Figure]:
+    references = 64 if options.quick else store_size.SAMPLED_REFERENCES
+    return store_size.measure(sampled_references=references)
+
+
+def _open(options: Options) -> list[Figure]:
+    return open_lesson.measure(repeats=2 if options.quick else 5)
+
+
+def _serving(options: Options) -> list[Figure]:
+    return serving.measure(sessions=min(options.sessions, 3) if options.quick else options.sessions)
+
+
+def _load(options: Options) -> list[Figure]:
+    if options.quick:
+        return load_check.measure(sessions=min(options.sessions, 3), minutes=0.5)
+    return load_check.measure(sessions=options.sessions, minutes=options.load_minutes)
 
 
 FAMILIES: Final[tuple[Family, ...]] = (
     Family("repaint", "Repaint", (REPAINT_OURS, REPAINT_NAIVE, REPAINT_RATIO), _repaint),
     Family("prepare", "Preparation", prepare.SPECS, _prepare),
     Family("store", "Store size and similarity error", store_size.SPECS, _store),
+    Family("open", "Opening a lesson", open_lesson.SPECS, _open),
+    Family("serving", "Serving a class", serving.SPECS, _serving),
+    Family("load", "Load check", load_check.SPECS, _load, default=False),
 )
 
 
-def run_family(family: Family, *, quick: bool) -> list[Figure]:
+def run_family(family: Family, options: Options) -> list[Figure]:
     """The family's figures in its order; each one it did not measure, as ``None`` with why."""
     try:
-        measured = {figure.spec.key: figure for figure in family.run(quick)}
+        measured = {figure.spec.key: figure for figure in family.run(options)}
     except Exception as error:  # a family that cannot run must not cost the others
         traceback.print_exc()
         reason = f"not measured: {type(error).__name__}: {error}"

@@ -8,6 +8,12 @@ random weights (``--untrained``): the same architecture, hence the same cost.
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -25,8 +31,11 @@ __all__ = [
     "IMAGE_SIZE",
     "LESSON_ID",
     "SOURCE_IMAGE",
+    "STEP_IDS",
+    "PreparedLesson",
     "bench_image",
     "bench_request",
+    "prepared_lesson",
     "untrained_model",
     "write_bench_image",
     "write_lesson",
@@ -94,6 +103,10 @@ _STEPS: Final = (
 )
 
 
+#: The lesson's step ids, in order.
+STEP_IDS: Final = tuple(step_id for step_id, _, _ in _STEPS)
+
+
 def write_lesson(root: Path) -> Path:
     """A lesson directory (``root/lessons``) with a three-step lesson on the benchmark image.
 
@@ -122,3 +135,50 @@ def write_lesson(root: Path) -> Path:
         encoding="utf-8",
     )
     return lessons
+
+
+@dataclass(frozen=True)
+class PreparedLesson:
+    """The benchmark lesson, prepared with ``classroom prepare --untrained`` into a store.
+
+    Attributes:
+        lessons: the lessons directory (``classroom run --lessons``).
+        cache: the store (``CLASSROOM_CACHE_DIR``).
+        environment: what a ``classroom`` process needs to find both.
+    """
+
+    lessons: Path
+    cache: Path
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return {
+            "CLASSROOM_CACHE_DIR": str(self.cache),
+            "CLASSROOM_DATASETS_DIR": str(self.lessons.parent / "datasets"),
+        }
+
+    def store_files(self) -> list[Path]:
+        return sorted(path for path in self.cache.rglob("*") if path.is_file())
+
+
+@cache
+def prepared_lesson() -> PreparedLesson:
+    """The benchmark lesson prepared once per process (removed when the process exits).
+
+    Prepared the way an instructor does before class: ``classroom prepare --untrained``.
+    """
+    from tests.browser.harness import classroom_program
+
+    root = Path(tempfile.mkdtemp(prefix="classroom-bench-lesson-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    lesson = PreparedLesson(write_lesson(root), root / "cache")
+    completed = subprocess.run(
+        [*classroom_program(), "prepare", "--untrained", str(lesson.lessons)],
+        env={**os.environ, **lesson.environment},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"classroom prepare failed:\n{completed.stdout}{completed.stderr}")
+    return lesson

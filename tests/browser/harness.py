@@ -33,7 +33,9 @@ __all__ = [
     "IFRAME",
     "POLL_MS",
     "Server",
+    "classroom_app",
     "classroom_command",
+    "classroom_program",
     "free_port",
     "hook",
     "painted",
@@ -49,6 +51,7 @@ IFRAME: Final = 'iframe[title="classroom.component.similarity_view"]'
 #: which Chromium stops for frames scrolled out of view.
 POLL_MS: Final = 50
 STARTUP_SECONDS: Final = 60.0
+REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 _STREAMLIT_FLAGS: Final = (
     "--server.headless",
     "true",
@@ -93,11 +96,15 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
+def classroom_program() -> list[str]:
+    """The ``classroom`` command of this environment (its console script where installed)."""
+    script = Path(sys.executable).with_name("classroom")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "classroom"]
+
+
 def classroom_command(port: int, lessons: Path, *, untrained: bool = True) -> list[str]:
     """``classroom run`` of this environment on ``port`` (loopback only) for ``lessons``."""
-    script = Path(sys.executable).with_name("classroom")
-    program = [str(script)] if script.is_file() else [sys.executable, "-m", "classroom"]
-    command = [*program, "run", "--port", str(port), "--host", "127.0.0.1"]
+    command = [*classroom_program(), "run", "--port", str(port), "--host", "127.0.0.1"]
     command += ["--lessons", str(lessons)]
     return command + (["--untrained"] if untrained else [])
 
@@ -138,6 +145,22 @@ def streamlit_server(
             yield server
         finally:
             _stop(process)
+
+
+@contextmanager
+def classroom_app(
+    lessons: Path,
+    cache_dir: Path,
+    *,
+    untrained: bool = True,
+    environment: Mapping[str, str] | None = None,
+) -> Iterator[Server]:
+    """``classroom run`` on a free port for ``lessons``, with its store in ``cache_dir``."""
+    port = free_port()
+    settings = {"CLASSROOM_CACHE_DIR": str(cache_dir), **(environment or {})}
+    command = classroom_command(port, lessons, untrained=untrained)
+    with streamlit_server(command, port, environment=settings, cwd=REPO_ROOT) as server:
+        yield server
 
 
 def _wait_healthy(server: Server, startup_seconds: float) -> None:
