@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from benchmarks.figures import Figure, Goal, Spec
-from benchmarks.sessions import Session, lesson_url, open_session
-from benchmarks.workload import STEP_IDS, prepared_lesson
-from tests.browser.chromium import launch_browser
-from tests.browser.harness import IFRAME, classroom_app, rss_bytes, wait_painted
+from benchmarks.sessions import Session, classroom, open_session
+from benchmarks.workload import STEP_IDS
+from tests.browser.harness import IFRAME, rss_bytes, wait_painted
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -131,22 +130,14 @@ def floor_slope(times: list[float], readings: list[float], window_s: float) -> f
 
 
 def measure(*, sessions: int = 20, minutes: float = 3.0, seed: int = 0) -> list[Figure]:
-    from playwright.sync_api import sync_playwright
-
-    lesson = prepared_lesson()
     steps = len(STEP_IDS)
     students: list[_Student] = []
     times: list[float] = []
     readings: list[float] = []
-    with (
-        classroom_app(lesson.lessons, lesson.cache, environment=lesson.environment) as server,
-        sync_playwright() as playwright,
-        launch_browser(playwright) as browser,
-    ):
-        url = lesson_url(server.url)
+    with classroom() as room:
         try:
             for index in range(sessions):  # staggered: each paints before the next opens
-                session = open_session(browser, url, viewport=VIEWPORT)[0]
+                session = open_session(room.browser, room.url, viewport=VIEWPORT)[0]
                 students.append(_Student(session, random.Random(seed * 1000 + index)))
             start = time.monotonic()
             next_sample = start
@@ -154,7 +145,7 @@ def measure(*, sessions: int = 20, minutes: float = 3.0, seed: int = 0) -> list[
             while (now := time.monotonic()) - start < minutes * 60:
                 if now >= next_sample:
                     times.append(now - start)
-                    readings.append(rss_bytes(server.pid) / 2**20)
+                    readings.append(rss_bytes(room.server.pid) / 2**20)
                     next_sample += SAMPLE_EVERY_S
                 students[turn % len(students)].act(steps)
                 turn += 1
@@ -164,7 +155,7 @@ def measure(*, sessions: int = 20, minutes: float = 3.0, seed: int = 0) -> list[
         finally:
             for student in students:
                 student.session.close()
-        tracebacks = server.output().count("Traceback (most recent call last)")
+        tracebacks = room.server.output().count("Traceback (most recent call last)")
     if tracebacks:
         problems.append(f"{tracebacks} tracebacks in the server's output")
     half = len(times) // 2

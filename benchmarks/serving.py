@@ -16,10 +16,8 @@ import time
 from typing import Final
 
 from benchmarks.figures import Figure, Spec
-from benchmarks.sessions import Session, lesson_url, open_session
-from benchmarks.workload import prepared_lesson
-from tests.browser.chromium import launch_browser
-from tests.browser.harness import classroom_app, rss_bytes
+from benchmarks.sessions import Session, classroom, open_session
+from tests.browser.harness import rss_bytes
 
 __all__ = ["SPECS", "measure", "sample_rss"]
 
@@ -49,24 +47,16 @@ def _check(sessions: list[Session]) -> None:
 
 
 def measure(*, sessions: int = 20, samples: int = 5) -> list[Figure]:
-    from playwright.sync_api import sync_playwright
-
-    lesson = prepared_lesson()
     opened: list[Session] = []
-    with (
-        classroom_app(lesson.lessons, lesson.cache, environment=lesson.environment) as server,
-        sync_playwright() as playwright,
-        launch_browser(playwright) as browser,
-    ):
-        url = lesson_url(server.url)
+    with classroom() as room:
         try:
-            opened.append(open_session(browser, url, viewport=VIEWPORT)[0])
+            opened.append(open_session(room.browser, room.url, viewport=VIEWPORT)[0])
             time.sleep(SETTLE_S)  # let the first session's reruns and caches settle
-            one = sample_rss(server.pid, samples)
+            one = sample_rss(room.server.pid, samples)
             while len(opened) < sessions:
-                opened.append(open_session(browser, url, viewport=VIEWPORT)[0])
+                opened.append(open_session(room.browser, room.url, viewport=VIEWPORT)[0])
             time.sleep(SETTLE_S)
-            many = sample_rss(server.pid, samples)
+            many = sample_rss(room.server.pid, samples)
             _check(opened)
         finally:
             for session in opened:

@@ -10,17 +10,27 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from benchmarks.workload import LESSON_ID
-from tests.browser.harness import wait_painted
+from benchmarks.workload import LESSON_ID, prepared_lesson
+from tests.browser.chromium import launch_browser
+from tests.browser.harness import Server, classroom_app, wait_painted
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Response
 
-__all__ = ["Session", "evict_from_page_cache", "lesson_url", "open_session"]
+__all__ = [
+    "Classroom",
+    "Session",
+    "classroom",
+    "evict_from_page_cache",
+    "lesson_url",
+    "open_session",
+]
 
 #: Streamlit shows an exception raised by the page script in this element.
 EXCEPTION: Final = '[data-testid="stException"]'
@@ -84,6 +94,31 @@ def open_session(
     session.page.goto(url)
     wait_painted(session.page, timeout_ms=PAINT_TIMEOUT_MS)
     return session, time.perf_counter() - start
+
+
+@dataclass(frozen=True)
+class Classroom:
+    """``classroom run`` serving the prepared benchmark lesson, and a browser for students."""
+
+    server: Server
+    browser: Browser
+
+    @property
+    def url(self) -> str:
+        return lesson_url(self.server.url)
+
+
+@contextmanager
+def classroom() -> Iterator[Classroom]:
+    from playwright.sync_api import sync_playwright
+
+    lesson = prepared_lesson()
+    with (
+        classroom_app(lesson.lessons, lesson.cache, environment=lesson.environment) as server,
+        sync_playwright() as playwright,
+        launch_browser(playwright) as browser,
+    ):
+        yield Classroom(server, browser)
 
 
 def evict_from_page_cache(paths: list[Path]) -> None:
