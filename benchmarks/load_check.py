@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from benchmarks.figures import Figure, Goal, Spec
-from benchmarks.sessions import Session, classroom, open_session
+from benchmarks.sessions import Session, classroom, describe_problems, open_session
 from benchmarks.workload import STEP_IDS
 from tests.browser.harness import IFRAME, rss_bytes, wait_painted
 
@@ -46,6 +46,10 @@ SLOPE: Final = Spec(
 RSS: Final = Spec("load_rss_mb", "load check: server memory after warm-up", "MiB")
 ACTIONS: Final = Spec("load_actions", "load check: student actions", "")
 SPECS: Final[tuple[Spec, ...]] = (PROBLEMS, SLOPE, RSS, ACTIONS)
+NO_PROBLEMS: Final = (
+    "no console or page errors, failed requests, HTTP errors, Streamlit exceptions or server "
+    "tracebacks"
+)
 VIEWPORT: Final = (900, 700)
 SAMPLE_EVERY_S: Final = 2.0
 WINDOW_S: Final = 15.0
@@ -170,10 +174,7 @@ def measure(*, sessions: int = 20, minutes: float = 3.0, seed: int = 0) -> list[
         PROBLEMS.measured(
             len(problems),
             n=sessions,
-            note="; ".join(problems[:10])
-            if problems
-            else "no console or page errors, failed "
-            "requests, HTTP errors, Streamlit exceptions or server tracebacks",
+            note=describe_problems(problems, limit=10) if problems else NO_PROBLEMS,
         ),
         SLOPE.measured(
             slope,

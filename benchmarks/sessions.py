@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ __all__ = [
     "Classroom",
     "Session",
     "classroom",
+    "describe_problems",
     "evict_from_page_cache",
     "lesson_url",
     "open_session",
@@ -94,6 +96,14 @@ def open_session(
     session.page.goto(url)
     wait_painted(session.page, timeout_ms=PAINT_TIMEOUT_MS)
     return session, time.perf_counter() - start
+
+
+def describe_problems(problems: list[str], *, limit: int = 5) -> str:
+    """Distinct problems with how often each happened, most frequent first."""
+    counts = Counter(problems)
+    shown = [f"{count}x {problem}" for problem, count in counts.most_common(limit)]
+    more = len(counts) - len(shown)
+    return "; ".join(shown) + (f"; and {more} other problems" if more > 0 else "")
 
 
 @dataclass(frozen=True)
