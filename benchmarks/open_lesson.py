@@ -2,11 +2,12 @@
 
 The benchmark lesson (one 1024x768 image, ResNet-101 conv2_x/conv3_x/conv4_x at 8 bit,
 prepared with ``classroom prepare --untrained``) is served by ``classroom run``. Each round
-starts a fresh server on a cold store (its files dropped from the operating system's cache,
-nothing validated or cached by the app yet), opens the lesson once (cold), then once more in
-a new browser context on the now warm server (warm: what every student after the first
-sees). Every open is a new browser context, so the browser never has the feature files
-cached. One round before the measured ones warms the browser itself up (shader compilation).
+starts a fresh server on a cold store (the lesson's and the store's files dropped from the
+operating system's cache, nothing validated or cached by the app yet) and opens the lesson
+once (cold), then once more in a new browser context on the now warm server (warm: what
+every student after the first sees). Every open is a new browser context, so the browser
+never has the feature files cached. One round before the measured ones warms the browser
+itself up (shader compilation).
 
 Run alone: ``.venv/bin/python -m benchmarks --only open``.
 """
@@ -51,7 +52,7 @@ def _timed_open(browser: Browser, url: str, problems: list[str]) -> float:
 def _round(browser: Browser, problems: list[str]) -> tuple[float, float]:
     """(cold, warm) seconds on a fresh server."""
     lesson = prepared_lesson()
-    evict_from_page_cache(lesson.store_files())
+    evict_from_page_cache(lesson.files())
     with classroom_app(lesson.lessons, lesson.cache, environment=lesson.environment) as server:
         url = lesson_url(server.url)
         cold = _timed_open(browser, url, problems)
@@ -82,7 +83,7 @@ def measure(*, repeats: int = 5) -> list[Figure]:
         WARM.from_samples(warms, note=how + "; warm: the server has served the lesson once"),
         COLD.from_samples(
             colds,
-            note="a fresh server, the store's files dropped from the OS page cache",
+            note="a fresh server; the lesson's and the store's files dropped from the OS cache",
         ),
         RATIO.ratio_of(colds, warms, note="IQR over the rounds' ratios" + seen),
     ]

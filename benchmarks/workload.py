@@ -157,8 +157,10 @@ class PreparedLesson:
             "CLASSROOM_DATASETS_DIR": str(self.lessons.parent / "datasets"),
         }
 
-    def store_files(self) -> list[Path]:
-        return sorted(path for path in self.cache.rglob("*") if path.is_file())
+    def files(self) -> list[Path]:
+        """Every file of the lesson: the lesson file, its picture and its prepared store."""
+        root = self.lessons.parent
+        return sorted(path for path in root.rglob("*") if path.is_file())
 
 
 @cache
