@@ -69,17 +69,17 @@ class Spec:
         *,
         note: str = "",
     ) -> Figure:
-        """The ratio of two medians measured side by side (pair ``i`` ran together).
+        """The median ratio of measurements taken side by side (pair ``i`` ran together).
 
-        The value is ``median(numerators) / median(denominators)``; its spread is the IQR of
-        the per-pair ratios, which shows how steady the comparison was while the machine's
-        speed wandered.
+        Each pair ran within seconds, so its ratio cancels the machine's slow drifts; the
+        median then discards the pairs a burst of other work hit on one side only. The
+        spread is the IQR of the per-pair ratios.
         """
         if len(numerators) != len(denominators) or not numerators:
             raise ValueError(f"{self.key}: needs equally many paired samples")
         pairs = [top / bottom for top, bottom in zip(numerators, denominators, strict=True)]
         return self.measured(
-            statistics.median(numerators) / statistics.median(denominators),
+            statistics.median(pairs),
             spread=iqr(pairs),
             n=len(pairs),
             note=note,

@@ -85,5 +85,5 @@ def measure(*, repeats: int = 5) -> list[Figure]:
             colds,
             note="a fresh server; the lesson's and the store's files dropped from the OS cache",
         ),
-        RATIO.ratio_of(colds, warms, note="IQR over the rounds' ratios" + seen),
+        RATIO.ratio_of(colds, warms, note="median and IQR of the rounds' ratios" + seen),
     ]

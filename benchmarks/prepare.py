@@ -99,7 +99,7 @@ def _time_forward(trunk: torch.nn.Module, batch: torch.Tensor) -> float:
     return time.perf_counter() - start
 
 
-def measure(*, repeats: int = 5) -> list[Figure]:
+def measure(*, repeats: int = 9) -> list[Figure]:
     """Prepare and forward ``repeats`` times each, in alternating order, after a warm-up."""
     import torch
 
@@ -134,8 +134,8 @@ def measure(*, repeats: int = 5) -> list[Figure]:
         OVERHEAD.ratio_of(
             per_image,
             forwards,
-            note="IQR over the per-pair ratios; the baseline stops at layer3 (conv4_x), the "
-            "deepest layer prepared, so the ratio is all of preparation's own work",
+            note="median and IQR of the per-pair ratios; the baseline stops at layer3 "
+            "(conv4_x), the deepest layer prepared, so the ratio is all of preparation's own work",
         ),
         FORWARD.from_samples(forwards),
         SETUP.from_samples([timing.setup for timing in prepares]),

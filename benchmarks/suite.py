@@ -95,7 +95,7 @@ def _repaint(options: Options) -> list[Figure]:
 
 
 def _prepare(options: Options) -> list[Figure]:
-    return prepare.measure(repeats=2 if options.quick else 5)
+    return prepare.measure(repeats=2 if options.quick else 9)
 
 
 def _store(options: Options) -> list[Figure]:
