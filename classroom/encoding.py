@@ -1,9 +1,11 @@
 """The value transform between float32 feature maps and texture-ready codes.
 
 A feature map of shape ``(H, W, D)`` is stored as integer (or float) *codes* laid out
-exactly as a WebGL 2 ``TEXTURE_2D_ARRAY`` expects them: ``(G, H, W, 4)`` with
-``G = ceil(D / 4)`` slices of four channels each, so the browser uploads the bytes as
-they arrive, without re-arranging them.
+exactly as the renderer samples them: ``(S, H, W, T)`` with ``T`` channels per 16-byte
+texel (16 at 8 bit, 8 at 16 bit, 4 at 32 bit) and ``S = ceil(D / T)`` texel slices. One
+slice is one layer of a WebGL 2 ``TEXTURE_2D_ARRAY`` in ``RGBA32UI`` (integer codes, unpacked
+by the shaders) or ``RGBA32F``, so the browser uploads the bytes as they arrive, without
+re-arranging them; one texel fetch yields ``T`` channels.
 
 The transform is a **per-pixel scale** (see ``docs/feature-format.md``)::
 
@@ -32,8 +34,10 @@ import numpy.typing as npt
 __all__ = [
     "CODE_DTYPES",
     "PRECISIONS",
+    "TEXEL_BYTES",
     "EncodedLayer",
     "Precision",
+    "channels_per_texel",
     "code_dtype",
     "decode",
     "encode",
@@ -59,6 +63,15 @@ def code_dtype(precision: Precision, signed: bool) -> np.dtype[np.generic]:
     return np.dtype(CODE_DTYPES[(precision, signed)]).newbyteorder("<")
 
 
+#: Every texel holds 16 bytes: one RGBA32UI or RGBA32F texel fetch, whatever the precision.
+TEXEL_BYTES: Final = 16
+
+
+def channels_per_texel(precision: Precision) -> int:
+    """``T``: how many codes of ``precision`` bits fill one 16-byte texel (16, 8 or 4)."""
+    return TEXEL_BYTES * 8 // precision
+
+
 def levels(precision: Precision, signed: bool) -> int:
     """Largest code magnitude ``L`` of an integer precision (the per-pixel scale divides by it)."""
     if precision == 32:
@@ -72,8 +85,9 @@ class EncodedLayer:
     """One feature map in texture-ready form.
 
     Attributes:
-        codes: ``(G, H, W, 4)`` codes; channel ``k`` is ``codes[k // 4, :, :, k % 4]``.
-            Channels past ``channels`` (padding up to a multiple of 4) are zero.
+        codes: ``(S, H, W, T)`` codes with ``T = channels_per_texel(precision)``; channel
+            ``k`` is ``codes[k // T, :, :, k % T]``. Channels past ``channels`` (padding up to
+            a multiple of ``T``) are zero.
         scales: ``(H, W)`` float32 per-pixel scale ``s_p`` (all ones at 32 bit).
         channels: the number of real channels ``D``.
         precision: 8, 16 or 32.
@@ -95,13 +109,16 @@ class EncodedLayer:
         return int(self.codes.shape[2])
 
     @property
-    def groups(self) -> int:
+    def slices(self) -> int:
         return int(self.codes.shape[0])
+
+    @property
+    def channels_per_texel(self) -> int:
+        return int(self.codes.shape[3])
 
     def code_vectors(self) -> npt.NDArray[np.float64]:
         """The codes as ``(H, W, D)`` float64 vectors: what the browser's shader multiplies."""
-        vectors = np.moveaxis(self.codes, 0, 2).reshape(self.height, self.width, -1)
-        return vectors[:, :, : self.channels].astype(np.float64)
+        return _channels_last(self).astype(np.float64)
 
 
 def encode(features: npt.ArrayLike, precision: Precision) -> EncodedLayer:
@@ -123,7 +140,8 @@ def encode(features: npt.ArrayLike, precision: Precision) -> EncodedLayer:
 
     height, width, channels = values.shape
     signed = bool((values < 0).any())
-    padded = (-channels) % 4
+    per_texel = channels_per_texel(precision)
+    padded = (-channels) % per_texel
     if padded:
         values = np.concatenate([values, np.zeros((height, width, padded), np.float32)], axis=2)
 
@@ -140,9 +158,9 @@ def encode(features: npt.ArrayLike, precision: Precision) -> EncodedLayer:
             code_dtype(precision, signed)
         )
 
-    # (H, W, G*4) -> (G, H, W, 4): one texture-array slice per group of four channels.
+    # (H, W, S*T) -> (S, H, W, T): one texture-array slice per texel's worth of channels.
     texture_ready = np.ascontiguousarray(
-        codes.reshape(height, width, -1, 4).transpose(2, 0, 1, 3),
+        codes.reshape(height, width, -1, per_texel).transpose(2, 0, 1, 3),
         dtype=code_dtype(precision, signed),
     )
     return EncodedLayer(texture_ready, np.ascontiguousarray(scales), channels, precision, signed)
@@ -150,6 +168,12 @@ def encode(features: npt.ArrayLike, precision: Precision) -> EncodedLayer:
 
 def decode(layer: EncodedLayer) -> npt.NDArray[np.float32]:
     """Reconstruct the ``(H, W, D)`` float32 feature map ``x' = q * s``."""
+    values = np.asarray(_channels_last(layer), dtype=np.float32)
+    reconstructed: npt.NDArray[np.float32] = values * layer.scales[:, :, None]
+    return reconstructed
+
+
+def _channels_last(layer: EncodedLayer) -> npt.NDArray[np.generic]:
+    """The ``(H, W, D)`` codes (a copy): slices and texel positions back in channel order."""
     vectors = np.moveaxis(layer.codes, 0, 2).reshape(layer.height, layer.width, -1)
-    values: npt.NDArray[np.float32] = np.asarray(vectors[:, :, : layer.channels], dtype=np.float32)
-    return values * layer.scales[:, :, None]
+    return vectors[:, :, : layer.channels]

@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from classroom.store import FEATURE_SUFFIX, FeatureStore
 
-__all__ = ["FILES_PREFIX", "ROUTES", "app", "file_url", "serve"]
+__all__ = ["FILES_PREFIX", "ROUTES", "app", "file_url", "serve", "streamlit_options"]
 
 PAGE: Final = Path(__file__).resolve().with_name("app.py")
 FILES_PREFIX: Final = "/classroom/files/"
@@ -62,6 +62,25 @@ ROUTES: Final = (Route(FILES_PREFIX + "{name}", _serve_store_file, methods=["GET
 app = st.App(PAGE, routes=list(ROUTES))
 
 
+def streamlit_options(port: int, host: str) -> list[str]:
+    """``streamlit run`` options for serving classroom (test harnesses use them too)."""
+    return [
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        # A classroom app, not a development session: no "Deploy" or rerun menu.
+        "--client.toolbarMode",
+        "minimal",
+    ]
+
+
 def serve(*, port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
     """Run the app with Streamlit's own server; returns when the server stops."""
     from streamlit.web import cli as streamlit_cli
@@ -74,19 +93,5 @@ def serve(*, port: int, host: str, untrained: bool, lessons_dir: Path) -> None:
         f"classroom: open http://{shown_host}:{port} in your browser (Ctrl+C stops the app)",
         flush=True,
     )
-    sys.argv = [
-        "streamlit",
-        "run",
-        str(Path(__file__).resolve()),
-        "--server.port",
-        str(port),
-        "--server.address",
-        host,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    sys.argv = ["streamlit", "run", str(Path(__file__).resolve()), *streamlit_options(port, host)]
     streamlit_cli.main()

@@ -35,7 +35,14 @@ import numpy.typing as npt
 from filelock import FileLock
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from classroom.encoding import CODE_DTYPES, EncodedLayer, Precision, code_dtype
+from classroom.encoding import (
+    CODE_DTYPES,
+    TEXEL_BYTES,
+    EncodedLayer,
+    Precision,
+    channels_per_texel,
+    code_dtype,
+)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -52,7 +59,7 @@ __all__ = [
 _LOGGER = logging.getLogger(__name__)
 
 MAGIC: Final = b"CLSFEAT\x00"
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 #: magic (8) + version (uint32) + header length (uint32) + blake2b-128 digest (16)
 PREFIX: Final = struct.Struct("<8sII16s")
 ALIGNMENT: Final = 64
@@ -130,13 +137,14 @@ class FeatureFileHeader(_Strict):
     """The JSON header of a feature file (``docs/feature-format.md``)."""
 
     format: Literal["classroom-feature-map"]
-    version: Literal[1]
+    version: Literal[2]
     key: EntryKey
     info: LayerInfo
     width: Positive
     height: Positive
     channels: Positive
-    groups: Positive
+    slices: Positive
+    channels_per_texel: Positive
     dtype: Literal["uint8", "int8", "uint16", "int16", "float32"]
     signed: bool
     transform: Literal["per-pixel-scale"]
@@ -147,14 +155,21 @@ class FeatureFileHeader(_Strict):
         """Raise ``ValueError`` if the header contradicts itself."""
         if self.dtype != CODE_DTYPES[(self.key.precision, self.signed)]:
             raise ValueError(f"dtype {self.dtype} does not match {self.key.precision}-bit codes")
-        if self.groups != -(-self.channels // 4):
-            raise ValueError(f"{self.groups} groups cannot hold {self.channels} channels")
+        per_texel = channels_per_texel(self.key.precision)
+        if self.channels_per_texel != per_texel:
+            raise ValueError(
+                f"{self.channels_per_texel} channels per texel do not match "
+                f"{self.key.precision}-bit codes ({per_texel} per 16-byte texel)"
+            )
+        if self.slices != -(-self.channels // per_texel):
+            raise ValueError(
+                f"{self.slices} texel slices of {per_texel} cannot hold {self.channels} channels"
+            )
         if self.width != -(-self.info.image_width // self.info.stride) or self.height != -(
             -self.info.image_height // self.info.stride
         ):
             raise ValueError("the grid size does not match the image size and stride")
-        itemsize = np.dtype(self.dtype).itemsize
-        if self.codes.nbytes != self.groups * self.height * self.width * 4 * itemsize:
+        if self.codes.nbytes != self.slices * self.height * self.width * TEXEL_BYTES:
             raise ValueError("the code section size does not match the shape")
         if self.scales.nbytes != self.height * self.width * 4:
             raise ValueError("the scale section size does not match the shape")
@@ -216,7 +231,8 @@ def serialize(key: EntryKey, info: LayerInfo, layer: EncodedLayer) -> list[bytes
             width=layer.width,
             height=layer.height,
             channels=layer.channels,
-            groups=layer.groups,
+            slices=layer.slices,
+            channels_per_texel=layer.channels_per_texel,
             dtype=CODE_DTYPES[(layer.precision, layer.signed)],  # type: ignore[arg-type]
             signed=layer.signed,
             transform="per-pixel-scale",
@@ -261,8 +277,9 @@ def parse(path: Path, buffer: mmap.mmap | bytes) -> PreparedLayer:
     if magic != MAGIC:
         raise DamagedEntryError("not a classroom feature file (wrong magic bytes)")
     if version != FORMAT_VERSION:
+        age = "an older" if version < FORMAT_VERSION else "a newer"
         raise DamagedEntryError(
-            f"written by format version {version}, this is version {FORMAT_VERSION}"
+            f"written by {age} format version ({version}); this is version {FORMAT_VERSION}"
         )
     if header_length > min(MAX_HEADER_BYTES, size - PREFIX.size):
         raise DamagedEntryError(f"header length {header_length} does not fit the file")
@@ -289,7 +306,7 @@ def parse(path: Path, buffer: mmap.mmap | bytes) -> PreparedLayer:
         dtype=code_dtype(header.key.precision, header.signed),
         count=header.codes.nbytes // np.dtype(header.dtype).itemsize,
         offset=header.codes.offset,
-    ).reshape(header.groups, header.height, header.width, 4)
+    ).reshape(header.slices, header.height, header.width, header.channels_per_texel)
     scales = np.frombuffer(
         buffer,
         dtype=np.dtype("<f4"),
@@ -304,8 +321,9 @@ class FeatureStore:
 
     Layout::
 
-        <root>/features/v1/<entry_id>.cfm    feature files
+        <root>/features/v2/<entry_id>.cfm    feature files (v<FORMAT_VERSION>)
         <root>/images/<sha256>-<max_side>.png analysis images (resized, upright RGB)
+        <root>/uploads/<sha256><suffix>      images people uploaded in the app, as uploaded
         <root>/locks/                        cross-process locks used during preparation
         <root>/tmp/                          files being written (renamed into place when complete)
     """
@@ -314,6 +332,7 @@ class FeatureStore:
         self.root = (root if root is not None else default_store_root()).resolve()
         self.features_dir = self.root / "features" / f"v{FORMAT_VERSION}"
         self.images_dir = self.root / "images"
+        self.uploads_dir = self.root / "uploads"
         self.locks_dir = self.root / "locks"
         self.tmp_dir = self.root / "tmp"
 
@@ -342,6 +361,15 @@ class FeatureStore:
             raise ValueError("the analysis image must be PNG bytes")
         destination = self.image_path(image_sha256, max_side)
         self._publish(destination, [png_bytes])
+        return destination
+
+    def write_upload(self, data: bytes, suffix: str) -> Path:
+        """Keep an uploaded file under its SHA-256 (atomically; the same bytes, the same file)."""
+        if not suffix.startswith(".") or not suffix[1:].isalnum():
+            raise ValueError(f"an upload suffix looks like '.png', not {suffix!r}")
+        destination = self.uploads_dir / f"{hashlib.sha256(data).hexdigest()}{suffix.lower()}"
+        if not destination.is_file():
+            self._publish(destination, [data])
         return destination
 
     def _publish(self, destination: Path, chunks: list[bytes | memoryview]) -> None:

@@ -27,15 +27,52 @@ def _relu_map(seed: int = 0, shape: tuple[int, int, int] = (5, 7, 10)) -> FloatA
     return np.maximum(_signed_map(seed, shape), 0)
 
 
-def test_codes_are_laid_out_as_texture_array_slices() -> None:
+@pytest.mark.parametrize(("precision", "per_texel"), [(8, 16), (16, 8), (32, 4)])
+def test_codes_are_laid_out_as_16_byte_texel_slices(precision: Precision, per_texel: int) -> None:
+    """Channel k sits at slice k // T, position k % T; every texel holds 16 bytes."""
+    channels = per_texel + 3  # one full slice and a partly padded one
+    values = _relu_map(4, (3, 2, channels)).astype(np.float32)
+    layer = encoding.encode(values, precision)
+    assert encoding.channels_per_texel(precision) == per_texel
+    assert layer.codes.shape == (2, 3, 2, per_texel)
+    assert layer.codes.flags.c_contiguous
+    assert layer.codes.itemsize * per_texel == encoding.TEXEL_BYTES
+    vectors = layer.code_vectors()
+    for k in range(channels):
+        assert np.array_equal(layer.codes[k // per_texel, :, :, k % per_texel], vectors[:, :, k])
+    assert not layer.codes[1, :, :, 3:].any(), "padding channels must be zero"
+    assert (layer.channels, layer.slices, layer.channels_per_texel) == (channels, 2, per_texel)
+    assert (layer.height, layer.width) == (3, 2)
+
+
+def test_32_bit_codes_are_the_values_in_texel_order() -> None:
     values = np.arange(3 * 2 * 6, dtype=np.float32).reshape(3, 2, 6)
     layer = encoding.encode(values, 32)
-    assert layer.codes.shape == (2, 3, 2, 4)
-    assert layer.codes.flags.c_contiguous
     for k in range(6):
         assert np.array_equal(layer.codes[k // 4, :, :, k % 4], values[:, :, k])
-    assert not layer.codes[1, :, :, 2:].any(), "padding channels must be zero"
-    assert (layer.channels, layer.groups, layer.height, layer.width) == (6, 2, 3, 2)
+
+
+@pytest.mark.parametrize("precision", [8, 16])
+@pytest.mark.parametrize("signed", [False, True], ids=["unsigned", "signed"])
+def test_integer_texels_are_the_words_the_shader_unpacks(
+    precision: Precision, signed: bool
+) -> None:
+    """As little-endian RGBA32UI words: word m holds channels 4m..4m+3 (8 bit) or 2m, 2m+1
+    (16 bit), lowest bits first, two's complement when signed: what shaders/codes.glsl reads."""
+    values = _signed_map(5, (2, 3, 21)) if signed else _relu_map(5, (2, 3, 21))
+    layer = encoding.encode(values, precision)
+    assert layer.signed is signed
+    words = np.frombuffer(layer.codes.tobytes(), dtype="<u4").reshape(layer.slices, 2, 3, 4)
+    per_word = 32 // precision
+    vectors = layer.code_vectors().astype(np.int64)
+    mask = (1 << precision) - 1
+    for k in range(layer.channels):
+        slice_index, position = divmod(k, layer.channels_per_texel)
+        word, part = divmod(position, per_word)
+        unpacked = (words[slice_index, :, :, word].astype(np.int64) >> (part * precision)) & mask
+        if signed:
+            unpacked -= (unpacked >> (precision - 1)) << precision  # sign extension
+        assert np.array_equal(unpacked, vectors[:, :, k])
 
 
 def test_32_bit_is_lossless() -> None:

@@ -27,8 +27,12 @@ CASES: tuple[tuple[str, Precision, bool], ...] = (
 
 
 def _features(signed: bool) -> np.ndarray[Any, np.dtype[np.float32]]:
-    """A 2x3x6 map (image 10x7, stride 4) from a formula: stable across numpy versions."""
-    y, x, c = np.mgrid[0:2, 0:3, 0:6]
+    """A 2x3x18 map (image 10x7, stride 4) from a formula: stable across numpy versions.
+
+    18 channels fill more than one texel at every precision (16, 8 or 4 per texel), and the
+    last texel of each cell is part padding.
+    """
+    y, x, c = np.mgrid[0:2, 0:3, 0:18]
     values: np.ndarray[Any, np.dtype[np.float32]] = ((c * 7 + x * 3 + y * 5) % 11).astype(
         np.float32
     ) * np.float32(0.25)
@@ -58,8 +62,14 @@ def _case(store: FeatureStore, name: str, precision: Precision, signed: bool) ->
         "width": encoded.width,
         "height": encoded.height,
         "channels": encoded.channels,
-        "groups": encoded.groups,
+        "slices": encoded.slices,
+        "channelsPerTexel": encoded.channels_per_texel,
         "codes": encoded.codes.reshape(-1).tolist(),
+        # (H, W, D) in channel order, independent of the layout: what cell access must give.
+        "vectors": encoded.code_vectors()
+        .astype(int if precision < 32 else float)
+        .reshape(-1)
+        .tolist(),
         "scales": encoded.scales.reshape(-1).tolist(),
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import mmap
 import os
 import time
@@ -73,7 +74,10 @@ def test_round_trip(feature_store: FeatureStore, precision: Precision, signed: b
     header = prepared.header
     assert header.key == _key(precision)
     assert header.info == _info(4, 6, 9)
-    assert (header.height, header.width, header.channels, header.groups) == (6, 9, 10, 3)
+    per_texel = encoding.channels_per_texel(precision)
+    assert (header.height, header.width, header.channels) == (6, 9, 10)
+    assert (header.slices, header.channels_per_texel) == (-(-10 // per_texel), per_texel)
+    assert prepared.codes.shape == (header.slices, 6, 9, per_texel)
     assert header.signed is signed
     assert header.dtype == encoding.CODE_DTYPES[(precision, signed)]
     assert np.array_equal(prepared.codes, written.codes)
@@ -257,3 +261,16 @@ def test_the_default_root_follows_the_environment(
 ) -> None:
     monkeypatch.setenv("CLASSROOM_CACHE_DIR", str(tmp_path / "elsewhere"))
     assert FeatureStore().root == (tmp_path / "elsewhere").resolve()
+
+
+def test_uploads_are_kept_under_their_content_hash(feature_store: FeatureStore) -> None:
+    data = b"\x89PNG\r\n\x1a\n not really an image, the store does not care"
+    first = feature_store.write_upload(data, ".PNG")
+    again = feature_store.write_upload(data, ".PNG")
+
+    assert first == again == feature_store.uploads_dir / f"{hashlib.sha256(data).hexdigest()}.png"
+    assert first.read_bytes() == data
+    assert list(feature_store.tmp_dir.iterdir()) == []
+    assert feature_store.write_upload(b"other bytes", ".png") != first
+    with pytest.raises(ValueError, match="upload suffix"):
+        feature_store.write_upload(data, "png/../../x")

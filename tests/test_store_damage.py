@@ -130,7 +130,7 @@ def _lie(change: Callable[[dict[str, Any]], object]) -> Damage:
     def rewrite(data: bytearray) -> None:
         header = _header(data)
         change(header)
-        _replace_header(data, json.dumps(header).encode())
+        _replace_header(data, json.dumps(header, separators=(",", ":")).encode())
 
     return _edit(rewrite)
 
@@ -155,6 +155,22 @@ def _shifted(section: str, field: str, by: int) -> Callable[[dict[str, Any]], No
         header[section][field] += by
 
     return change
+
+
+def _renamed(field: str, name: str) -> Callable[[dict[str, Any]], None]:
+    def change(header: dict[str, Any]) -> None:
+        header[name] = header.pop(field)
+
+    return change
+
+
+def _more_channels(header: dict[str, Any]) -> None:
+    header["channels"] += header["channels_per_texel"]
+
+
+def _four_per_texel(header: dict[str, Any]) -> None:
+    """The v1 layout's four channels per texel, with slices to match: still refused at 8 bit."""
+    header.update(channels_per_texel=4, slices=-(-header["channels"] // 4))
 
 
 def _zero_length(path: Path) -> None:
@@ -190,21 +206,24 @@ DAMAGE: dict[str, tuple[Damage, str]] = {
     "digest byte flipped": (_flip(lambda _: 20), "checksum mismatch"),
     # The fixed prefix.
     "wrong magic": (_flip(lambda _: 0), "wrong magic"),
-    "older format version": (_set_prefix(8, 0), "written by format version 0, this is version 1"),
-    "newer format version": (_set_prefix(8, 2), "written by format version 2"),
+    "older format version": (_set_prefix(8, 1), "written by an older format version (1); this"),
+    "version 0": (_set_prefix(8, 0), "written by an older format version (0); this is version 2"),
+    "newer format version": (_set_prefix(8, 3), "written by a newer format version (3)"),
     "header length too large": (_set_prefix(12, 10**9), "header length 1000000000 does not fit"),
     # Headers that disagree with the data, under a valid digest.
     "header is not JSON": (_not_json, "invalid header"),
     "unknown header field": (_lie(lambda h: h.update(extra=1)), "Extra inputs are not permitted"),
-    "missing header field": (_lie(lambda h: h.pop("groups")), "invalid header"),
-    "version 0 in the header": (_lie(lambda h: h.update(version=0)), "invalid header"),
+    "missing header field": (_lie(lambda h: h.pop("slices")), "invalid header"),
+    "v1's groups field": (_lie(_renamed("slices", "groups")), "invalid header"),
+    "version 1 in the header": (_lie(lambda h: h.update(version=1)), "invalid header"),
     "another transform": (_lie(lambda h: h.update(transform="global-min")), "invalid header"),
     "negative offset": (_lie(_nested("codes", "offset", -64)), "invalid header"),
     "width": (_lie(lambda h: h.update(width=h["width"] + 1)), "grid size does not match"),
     "stride": (_lie(_nested("info", "stride", 2)), "grid size does not match"),
     "image height": (_lie(_shifted("info", "image_height", 64)), "grid size does not match"),
-    "groups": (_lie(lambda h: h.update(groups=h["groups"] + 1)), "groups cannot hold"),
-    "channels": (_lie(lambda h: h.update(channels=h["channels"] + 4)), "groups cannot hold"),
+    "slices": (_lie(lambda h: h.update(slices=h["slices"] + 1)), "cannot hold"),
+    "channels": (_lie(_more_channels), "texel slices of 16 cannot hold"),
+    "channels per texel": (_lie(_four_per_texel), "4 channels per texel do not match 8-bit"),
     "dtype": (_lie(lambda h: h.update(dtype="uint16")), "dtype uint16 does not match 8-bit"),
     "signedness": (_lie(lambda h: h.update(signed=True)), "dtype uint8 does not match 8-bit"),
     "precision in the key": (_lie(_nested("key", "precision", 16)), "does not match 16-bit"),
@@ -337,11 +356,12 @@ def test_damage_that_cannot_be_removed_is_still_reported_once(
 def test_entries_of_an_older_release_are_ignored(
     copy: Prepared, pristine: Prepared, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """An older release kept its files in features/v0/; this one never looks there."""
-    old = copy.store.root / "features" / "v0"
+    """The previous release kept its (version 1) files in features/v1/; this one never looks
+    there. A version 1 file found where a version 2 entry belongs is damage (see DAMAGE)."""
+    old = copy.store.root / "features" / "v1"
     old.mkdir()
     for path in copy.entries.values():
-        (old / path.name).write_bytes(b"CLSFEAT\0" + bytes(100))
+        (old / path.name).write_bytes(b"CLSFEAT\0" + struct.pack("<I", 1) + bytes(100))
         path.unlink()
     with caplog.at_level(logging.WARNING, logger="classroom.store"):
         assert copy.read("conv2_x") is None

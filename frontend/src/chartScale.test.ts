@@ -10,7 +10,7 @@ function cellMaxima(name: string): number[] {
   return Array.from({ length: cells }, (_, cell) => {
     let largest = 0;
     for (let channel = 0; channel < fixture.channels; channel++) {
-      const code = fixture.codes[(channel >> 2) * cells * 4 + cell * 4 + (channel & 3)] ?? 0;
+      const code = fixture.vectors[cell * fixture.channels + channel] ?? 0;
       largest = Math.max(largest, Math.abs(code * (fixture.scales[cell] ?? 0)));
     }
     return largest;

@@ -7,15 +7,19 @@ import type { FeatureFile } from "./data/featureFile";
  * with a cap). Fixed per layer, so the axis does not jump while the pointer moves.
  */
 export function chartMaximum(file: FeatureFile): number {
-  const { dtype, width, height, channels } = file.header;
+  const { dtype, width, height, slices, channelsPerTexel } = file.header;
   const cells = width * height;
   const largest = new Float32Array(cells);
   if (dtype === "float32") {
-    const slice = cells * 4;
-    for (let channel = 0; channel < channels; channel++) {
-      const offset = (channel >> 2) * slice + (channel & 3);
+    // One pass over the codes in file order; the zero padding past the last channel is harmless.
+    let index = 0;
+    for (let slice = 0; slice < slices; slice++) {
       for (let cell = 0; cell < cells; cell++) {
-        largest[cell] = Math.max(largest[cell] ?? 0, Math.abs(file.codes[offset + cell * 4] ?? 0));
+        let cellLargest = largest[cell] ?? 0;
+        for (let position = 0; position < channelsPerTexel; position++) {
+          cellLargest = Math.max(cellLargest, Math.abs(file.codes[index++] ?? 0));
+        }
+        largest[cell] = cellLargest;
       }
     }
   } else {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from tests.conftest import REPO_ROOT
 from tests.synthetic import LayerSpec, prepare_view
 
 # The tests import these from here.
-__all__ = ["IFRAME", "POLL_MS", "PreparedViews", "hook", "view_frame"]
+__all__ = ["IFRAME", "POLL_MS", "PreparedViews", "hook", "open_tab", "view_frame"]
 
 APP = Path(__file__).resolve().parent / "app" / "server.py"
 #: ResNet-18's stage depths on a small image: grids of 64x48, 32x24 and 16x12 cells.
@@ -94,6 +95,7 @@ def server_url(prepared_views: PreparedViews) -> Iterator[str]:
     """The test page, served by `streamlit run` on a free port."""
     port = free_port()
     environment = {
+        **os.environ,
         "CLASSROOM_CACHE_DIR": str(prepared_views.store_root),
         "CLASSROOM_TEST_VIEWS": str(prepared_views.manifest),
     }
@@ -115,9 +117,18 @@ def browser(playwright_instance: Playwright) -> Iterator[BrowserContext]:
         yield context
 
 
+@contextmanager
+def open_tab(browser: BrowserContext, url: str) -> Iterator[Page]:
+    """A fresh tab on ``url``, closed afterwards: every test's component starts from nothing."""
+    tab = browser.new_page()
+    tab.goto(url)
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
 @pytest.fixture
 def page(browser: BrowserContext, server_url: str) -> Iterator[Page]:
-    tab = browser.new_page()
-    tab.goto(server_url)
-    yield tab
-    tab.close()
+    with open_tab(browser, server_url) as tab:
+        yield tab

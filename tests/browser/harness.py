@@ -52,14 +52,7 @@ IFRAME: Final = 'iframe[title="classroom.component.similarity_view"]'
 POLL_MS: Final = 50
 STARTUP_SECONDS: Final = 60.0
 REPO_ROOT: Final = Path(__file__).resolve().parents[2]
-_STREAMLIT_FLAGS: Final = (
-    "--server.headless",
-    "true",
-    "--browser.gatherUsageStats",
-    "false",
-    "--server.fileWatcherType",
-    "none",
-)
+LOOPBACK: Final = "127.0.0.1"
 #: Every panel has its data on the GPU.
 _READY: Final = (
     "() => window.__classroomView !== undefined && "
@@ -75,7 +68,7 @@ _PAINTED: Final = (
 
 def free_port() -> int:
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((LOOPBACK, 0))
         return int(probe.getsockname()[1])
 
 
@@ -102,17 +95,31 @@ def classroom_program() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "classroom"]
 
 
-def classroom_command(port: int, lessons: Path, *, untrained: bool = True) -> list[str]:
-    """``classroom run`` of this environment on ``port`` (loopback only) for ``lessons``."""
-    command = [*classroom_program(), "run", "--port", str(port), "--host", "127.0.0.1"]
-    command += ["--lessons", str(lessons)]
+def classroom_command(
+    port: int, lessons: Path | None = None, *, untrained: bool = True
+) -> list[str]:
+    """``classroom run`` of this environment on ``port`` (loopback only).
+
+    ``lessons`` is the lesson directory (default: the bundled lessons).
+    """
+    command = [*classroom_program(), "run", "--port", str(port), "--host", LOOPBACK]
+    if lessons is not None:
+        command += ["--lessons", str(lessons)]
     return command + (["--untrained"] if untrained else [])
 
 
 def streamlit_command(port: int, script: Path) -> list[str]:
-    """``streamlit run script`` headless on ``port`` (loopback only)."""
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
-    return [*command, "--server.address", "127.0.0.1", *_STREAMLIT_FLAGS]
+    """``streamlit run script`` on ``port`` (loopback only), with the options classroom uses."""
+    from classroom.server import streamlit_options
+
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        *streamlit_options(port, LOOPBACK),
+    ]
 
 
 @contextmanager
@@ -121,13 +128,15 @@ def streamlit_server(
     port: int,
     *,
     environment: Mapping[str, str],
-    cwd: Path,
+    cwd: Path = REPO_ROOT,
     startup_seconds: float = STARTUP_SECONDS,
 ) -> Iterator[Server]:
     """Start ``command`` (a server listening on ``port``) and wait until it is healthy.
 
-    The server's output goes to a file rather than a pipe, which nobody would read while the
-    server runs, and which would stall it once full. The server is stopped on exit.
+    ``environment`` is the server's whole environment (a caller that wants to add to this
+    process's passes ``{**os.environ, ...}``). The server's output goes to a file rather than
+    a pipe, which nobody would read while the server runs, and which would stall it once
+    full. The server is stopped on exit.
     """
     with tempfile.TemporaryDirectory(prefix="classroom-server-") as temporary:
         log = Path(temporary) / "server.log"
@@ -135,11 +144,11 @@ def streamlit_server(
             process = subprocess.Popen(
                 list(command),
                 cwd=cwd,
-                env={**os.environ, **environment},
+                env=dict(environment),
                 stdout=sink,
                 stderr=subprocess.STDOUT,
             )
-        server = Server(f"http://127.0.0.1:{port}", process, log)
+        server = Server(f"http://{LOOPBACK}:{port}", process, log)
         try:
             _wait_healthy(server, startup_seconds)
             yield server
@@ -155,11 +164,14 @@ def classroom_app(
     untrained: bool = True,
     environment: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
-    """``classroom run`` on a free port for ``lessons``, with its store in ``cache_dir``."""
+    """``classroom run`` on a free port for ``lessons``, with its store in ``cache_dir``.
+
+    ``environment`` is added to this process's.
+    """
     port = free_port()
-    settings = {"CLASSROOM_CACHE_DIR": str(cache_dir), **(environment or {})}
+    settings = {**os.environ, "CLASSROOM_CACHE_DIR": str(cache_dir), **(environment or {})}
     command = classroom_command(port, lessons, untrained=untrained)
-    with streamlit_server(command, port, environment=settings, cwd=REPO_ROOT) as server:
+    with streamlit_server(command, port, environment=settings) as server:
         yield server
 
 

@@ -44,6 +44,6 @@ def test_layers_split_across_texture_arrays_match_numpy(
     frame = view_frame(page, list(prepared_views.views).index(key))
     frame.evaluate("() => window.__classroomView.setLimits({ maxArrayLayers: 4 })")
     arrays = [hook(frame, "layerInfo", index)["arrays"] for index in range(3)]
-    # conv4_x (256 channels) needs 16 (8 bit) or 32 (16 bit) packed slices: 4 or 8 arrays.
+    # conv4_x (256 channels) needs 16 (8 bit) or 32 (16 bit) texel slices: 4 or 8 arrays.
     assert arrays[2] == (4 if key == "view8" else 8)
     assert_matches_numpy(page, prepared_views, key)

@@ -8,7 +8,6 @@ import source from "./naive.frag.glsl?raw";
 
 export class NaiveSimilarityPass implements SimilarityStrategy {
   readonly cellsPerTexel = 1;
-  readonly packed = false;
   private readonly programs: CodePrograms;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
@@ -18,7 +17,9 @@ export class NaiveSimilarityPass implements SimilarityStrategy {
   run(layer: LayerGpu, cell: Point): void {
     const gl = this.gl;
     if (layer.chunks.length !== 1 || layer.layout.groupsPerTexel !== 1) {
-      throw new RendererError("the naive shader reads the plain layout in one texture array only");
+      throw new RendererError(
+        "the naive shader reads four channels per texel (plainCopy.ts) in one texture array only",
+      );
     }
     layer.values.bind();
     const program = this.programs.use(layer.layout);

@@ -45,7 +45,7 @@ function source(name: string, overrides: Partial<LayerSource> = {}): LayerSource
     nbytes: files.get(name)?.length ?? 100,
     width: 3,
     height: 2,
-    channels: 6,
+    channels: 18,
     stride: 4,
     precision: name === "uint8" ? 8 : name === "int16" ? 16 : 32,
     weightsLabel: "untrained (seed 3)",

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 
 import { fixtureBytes as bytesOf, fixtureNamed, fixtures } from "../fixtures/featureFixtures";
-import { FeatureFormatError, cellCodes, cellValues, checkAnnounced, parseFeatureFile } from "./featureFile";
+import {
+  FeatureFormatError,
+  cellCodes,
+  cellValues,
+  checkAnnounced,
+  codeIndex,
+  parseFeatureFile,
+} from "./featureFile";
 
 // Files written by the real Python writer (tests/test_feature_fixtures.py), base64-encoded.
 function damaged(name: string, edit: (bytes: Uint8Array, view: DataView) => unknown): ArrayBuffer {
@@ -37,7 +44,8 @@ describe("parseFeatureFile", () => {
       width: fixture.width,
       height: fixture.height,
       channels: fixture.channels,
-      groups: fixture.groups,
+      slices: fixture.slices,
+      channelsPerTexel: fixture.channelsPerTexel,
       dtype: fixture.dtype,
       signed: fixture.signed,
       stride: 4,
@@ -62,12 +70,12 @@ describe("parseFeatureFile", () => {
     ["a short file", () => new ArrayBuffer(12), /shorter than the 32-byte prefix/],
     ["wrong magic", () => damaged("uint8", (bytes) => (bytes[0] = 0x41)), /wrong magic/],
     [
-      "another version",
+      "a version 1 file",
       () =>
         damaged("uint8", (_, view) => {
-          view.setUint32(8, 2, true);
+          view.setUint32(8, 1, true);
         }),
-      /format version 2/,
+      /written by format version 1, this viewer reads version 2/,
     ],
     [
       "a header too long",
@@ -94,9 +102,27 @@ describe("parseFeatureFile", () => {
       /does not match 8-bit/,
     ],
     [
-      "groups that cannot hold the channels",
-      () => withHeader("uint8", (header) => (header.groups = 1)),
-      /groups cannot hold/,
+      "slices that cannot hold the channels",
+      () => withHeader("uint8", (header) => (header.slices = 1)),
+      /1 texel slices of 16 cannot hold 18 channels/,
+    ],
+    [
+      "version 1's four channels per texel",
+      () =>
+        withHeader("uint8", (header) => {
+          header.channels_per_texel = 4;
+          header.slices = 5;
+        }),
+      /4 channels per texel do not match uint8 codes \(16 per 16-byte texel\)/,
+    ],
+    [
+      "version 1's groups instead of slices",
+      () =>
+        withHeader("uint8", (header) => {
+          header.groups = header.slices;
+          delete header.slices;
+        }),
+      /"slices"/,
     ],
     [
       "a grid that contradicts the stride",
@@ -116,34 +142,45 @@ describe("parseFeatureFile", () => {
   });
 });
 
-describe("cell access", () => {
-  const fixture = fixtureNamed("int16"); // signed, two groups
+describe.each(["uint8", "int16", "float32"])("cell access (%s)", (name) => {
+  const fixture = fixtureNamed(name); // 18 channels: more than one texel, the last part padding
   const file = parseFeatureFile(bytesOf(fixture.name).slice().buffer, fixture.name);
+  const { width, height, channels } = fixture;
 
-  it("gathers a cell's codes across the texture-array slices", () => {
-    const { width, height } = fixture;
-    const codes = cellCodes(file, 2, 1);
-    const cell = 1 * width + 2;
-    for (let channel = 0; channel < 8; channel++) {
-      const index = (channel >> 2) * width * height * 4 + cell * 4 + (channel & 3);
-      expect(codes[channel]).toBe(fixture.codes[index]);
+  it("finds every channel of every cell across the texel slices", () => {
+    for (let cell = 0; cell < width * height; cell++) {
+      for (let channel = 0; channel < channels; channel++) {
+        expect(file.codes[codeIndex(file.header, cell, channel)]).toBe(
+          fixture.vectors[cell * channels + channel],
+        );
+      }
     }
   });
 
-  it("gives values as code times the cell's scale", () => {
-    const values = cellValues(file, 2, 1);
+  it("gathers a cell's codes, padded with zeros to whole texels", () => {
     const codes = cellCodes(file, 2, 1);
-    const scale = fixture.scales[1 * fixture.width + 2] ?? Number.NaN;
-    expect(values).toHaveLength(fixture.channels);
+    const cell = 1 * width + 2;
+    expect(codes).toHaveLength(fixture.slices * fixture.channelsPerTexel);
+    expect(Array.from(codes.subarray(0, channels))).toEqual(
+      fixture.vectors.slice(cell * channels, (cell + 1) * channels),
+    );
+    expect(codes.subarray(channels).every((code) => code === 0)).toBe(true);
+  });
+
+  it("gives values as code times the cell's scale", () => {
+    const cell = 1 * width + 2;
+    const values = cellValues(file, 2, 1);
+    const scale = fixture.scales[cell] ?? Number.NaN;
+    expect(values).toHaveLength(channels);
     values.forEach((value, channel) => {
-      expect(value).toBeCloseTo((codes[channel] ?? Number.NaN) * scale, 6);
+      expect(value).toBeCloseTo((fixture.vectors[cell * channels + channel] ?? Number.NaN) * scale, 6);
     });
   });
 });
 
 describe("checkAnnounced", () => {
   const file = parseFeatureFile(bytesOf("uint8").slice().buffer, "uint8");
-  const announced = { layer: "conv2_x", width: 3, height: 2, channels: 6, stride: 4, precision: 8 as const };
+  const announced = { layer: "conv2_x", width: 3, height: 2, channels: 18, stride: 4, precision: 8 as const };
 
   it("accepts the layer Python announced", () => {
     expect(() => {
@@ -154,6 +191,6 @@ describe("checkAnnounced", () => {
   it("names both shapes when they differ", () => {
     expect(() => {
       checkAnnounced(file, { ...announced, layer: "conv3_x", stride: 8 }, "x");
-    }).toThrow(/expected conv3_x 3x2x6 stride 8 8-bit but the file holds conv2_x 3x2x6 stride 4 8-bit/);
+    }).toThrow(/expected conv3_x 3x2x18 stride 8 8-bit but the file holds conv2_x 3x2x18 stride 4 8-bit/);
   });
 });

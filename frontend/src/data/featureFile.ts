@@ -7,10 +7,12 @@
  */
 
 export const MAGIC = "CLSFEAT\0";
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const PREFIX_BYTES = 32;
 const MAX_HEADER_BYTES = 64 * 1024;
 const ALIGNMENT = 64;
+/** Every texel of the codes holds 16 bytes: one RGBA32UI or RGBA32F texel fetch. */
+export const TEXEL_BYTES = 16;
 
 export type CodeDtype = "uint8" | "int8" | "uint16" | "int16" | "float32";
 export type CodeArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Float32Array;
@@ -32,7 +34,10 @@ export interface FeatureHeader {
   readonly width: number;
   readonly height: number;
   readonly channels: number;
-  readonly groups: number;
+  /** Texel slices: ceil(channels / channelsPerTexel). */
+  readonly slices: number;
+  /** Channels per 16-byte texel: 16 (8 bit), 8 (16 bit) or 4 (32 bit). */
+  readonly channelsPerTexel: number;
   readonly dtype: CodeDtype;
   readonly signed: boolean;
 }
@@ -40,7 +45,11 @@ export interface FeatureHeader {
 /** A parsed feature file: the header and typed views of its sections. */
 export interface FeatureFile {
   readonly header: FeatureHeader;
-  /** (groups, height, width, 4) codes, row-major from the top row: one texture-array layer per group. */
+  /**
+   * (slices, height, width, channelsPerTexel) codes, rows from the top: each slice is one
+   * texture-array layer of 16-byte texels, exactly as the renderer samples them. Channel k of
+   * a cell is at slice k / channelsPerTexel, position k % channelsPerTexel (see codeIndex).
+   */
   readonly codes: CodeArray;
   /** (height, width) per-cell scales: code * scale is the feature value. */
   readonly scales: Float32Array;
@@ -64,7 +73,13 @@ export function bytesPerValue(dtype: CodeDtype): number {
   return DTYPES[dtype].bytes;
 }
 
-function codeView(dtype: CodeDtype, buffer: ArrayBuffer, offset: number, count: number): CodeArray {
+/** Channels per 16-byte texel for a dtype (16, 8 or 4). */
+export function channelsPerTexelOf(dtype: CodeDtype): number {
+  return TEXEL_BYTES / DTYPES[dtype].bytes;
+}
+
+/** A typed view of `count` codes of `dtype` at `offset` in `buffer` (no copy). */
+export function codeView(dtype: CodeDtype, buffer: ArrayBuffer, offset: number, count: number): CodeArray {
   switch (dtype) {
     case "uint8":
       return new Uint8Array(buffer, offset, count);
@@ -161,7 +176,7 @@ export function parseFeatureFile(buffer: ArrayBuffer, source: string): FeatureFi
   }
   const json = read.object(raw, "the header");
   if (json.format !== "classroom-feature-map" || json.version !== FORMAT_VERSION) {
-    fail('the header does not describe a version 1 "classroom-feature-map"');
+    fail(`the header does not describe a version ${FORMAT_VERSION.toString()} "classroom-feature-map"`);
   }
   if (json.transform !== "per-pixel-scale") {
     fail(`unknown value transform ${JSON.stringify(json.transform)}`);
@@ -196,12 +211,23 @@ export function parseFeatureFile(buffer: ArrayBuffer, source: string): FeatureFi
     width: read.integer(json, "width", 1),
     height: read.integer(json, "height", 1),
     channels: read.integer(json, "channels", 1),
-    groups: read.integer(json, "groups", 1),
+    slices: read.integer(json, "slices", 1),
+    channelsPerTexel: read.integer(json, "channels_per_texel", 1),
     dtype,
     signed,
   };
-  if (header.groups !== Math.ceil(header.channels / 4)) {
-    fail(`${header.groups.toString()} groups cannot hold ${header.channels.toString()} channels`);
+  const perTexel = channelsPerTexelOf(dtype);
+  if (header.channelsPerTexel !== perTexel) {
+    fail(
+      `${header.channelsPerTexel.toString()} channels per texel do not match ${dtype} codes ` +
+        `(${perTexel.toString()} per 16-byte texel)`,
+    );
+  }
+  if (header.slices !== Math.ceil(header.channels / perTexel)) {
+    fail(
+      `${header.slices.toString()} texel slices of ${perTexel.toString()} cannot hold ` +
+        `${header.channels.toString()} channels`,
+    );
   }
   if (
     header.width !== Math.ceil(header.imageWidth / header.stride) ||
@@ -216,7 +242,7 @@ export function parseFeatureFile(buffer: ArrayBuffer, source: string): FeatureFi
   const scalesOffset = read.integer(scales, "offset", 0);
   const scalesBytes = read.integer(scales, "nbytes", 0);
   const cells = header.width * header.height;
-  const codeCount = header.groups * cells * 4;
+  const codeCount = header.slices * cells * perTexel;
   if (codesBytes !== codeCount * expected.bytes || scalesBytes !== cells * 4) {
     fail("the section sizes do not match the shape");
   }
@@ -260,6 +286,16 @@ export function checkAnnounced(file: FeatureFile, announced: AnnouncedLayer, sou
   }
 }
 
+/**
+ * Where channel `channel` of cell `cell` (row-major index) sits in `file.codes`, for a header
+ * of any layout: slice channel / T, position channel % T (T channels per texel).
+ */
+export function codeIndex(header: FeatureHeader, cell: number, channel: number): number {
+  const perTexel = header.channelsPerTexel;
+  const slice = Math.floor(channel / perTexel);
+  return (slice * header.width * header.height + cell) * perTexel + (channel - slice * perTexel);
+}
+
 /** The feature vector of one cell as values (code * scale), for the bar chart. */
 export function cellValues(
   file: FeatureFile,
@@ -267,29 +303,26 @@ export function cellValues(
   cellY: number,
   out?: Float32Array,
 ): Float32Array {
-  const { width, height, channels } = file.header;
-  const values = out ?? new Float32Array(channels);
-  const cell = cellY * width + cellX;
+  const { header } = file;
+  const values = out ?? new Float32Array(header.channels);
+  const cell = cellY * header.width + cellX;
   const scale = file.scales[cell] ?? 0;
-  const sliceSize = width * height * 4;
-  for (let channel = 0; channel < channels; channel++) {
-    const index = (channel >> 2) * sliceSize + cell * 4 + (channel & 3);
-    values[channel] = (file.codes[index] ?? 0) * scale;
+  for (let channel = 0; channel < header.channels; channel++) {
+    values[channel] = (file.codes[codeIndex(header, cell, channel)] ?? 0) * scale;
   }
   return values;
 }
 
-/** The codes of one cell as float64 (the reference vector before normalisation). */
+/**
+ * The codes of one cell as float64 (the reference vector before normalisation), padded with
+ * zeros to a whole number of texels: the length the shaders' reference block expects.
+ */
 export function cellCodes(file: FeatureFile, cellX: number, cellY: number): Float64Array {
-  const { width, height, groups } = file.header;
-  const codes = new Float64Array(groups * 4);
-  const cell = cellY * width + cellX;
-  const sliceSize = width * height * 4;
-  for (let group = 0; group < groups; group++) {
-    const base = group * sliceSize + cell * 4;
-    for (let component = 0; component < 4; component++) {
-      codes[group * 4 + component] = file.codes[base + component] ?? 0;
-    }
+  const { header } = file;
+  const codes = new Float64Array(header.slices * header.channelsPerTexel);
+  const cell = cellY * header.width + cellX;
+  for (let channel = 0; channel < header.channels; channel++) {
+    codes[channel] = file.codes[codeIndex(header, cell, channel)] ?? 0;
   }
   return codes;
 }

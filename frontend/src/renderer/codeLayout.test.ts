@@ -4,9 +4,8 @@ import { parsedFixture as file } from "../fixtures/featureFixtures";
 import { LayoutKind, codeLayout, planChunks, samplerType, texelData } from "./codeLayout";
 import { RendererError } from "./errors";
 
-/** What shaders/codes.glsl's groupOf() computes, in JavaScript. */
-function unpack(words: Uint32Array, kind: LayoutKind, slice: number, cell: number, cells: number, k: number) {
-  const texel = words.subarray((slice * cells + cell) * 4, (slice * cells + cell) * 4 + 4);
+/** What shaders/codes.glsl's groupOf() gives for group k of a texel, in JavaScript. */
+function unpack(texel: Uint32Array, kind: LayoutKind, k: number): number[] {
   if (kind === LayoutKind.PackedUint8 || kind === LayoutKind.PackedInt8) {
     const word = texel[k] ?? 0;
     return [0, 8, 16, 24].map((shift) => {
@@ -20,61 +19,77 @@ function unpack(words: Uint32Array, kind: LayoutKind, slice: number, cell: numbe
   );
 }
 
-describe("packing codes", () => {
-  it.each(["uint8", "int16"])("gives back every %s code where the shader looks for it", (name) => {
-    // The fixtures have two groups: at 8 bit the texel's last two groups must be zero padding.
+describe("integer codes as RGBA32UI texels", () => {
+  it.each(["uint8", "int16"])("gives every %s channel where the shader looks for it", (name) => {
     const { fixture, file: parsed } = file(name);
-    const layout = codeLayout(parsed.header.dtype, parsed.header.groups);
+    const layout = codeLayout(parsed.header);
     const cells = fixture.width * fixture.height;
-    const words = texelData(parsed, layout, 0, layout.slices) as Uint32Array;
+    const words = texelData(parsed, layout, 0, layout.slices);
     expect(words).toBeInstanceOf(Uint32Array);
-    for (let channel = 0; channel < layout.slices * layout.groupsPerTexel * 4; channel++) {
+    expect(layout.slices * layout.channelsPerTexel).toBeGreaterThan(fixture.channels); // some padding
+    for (let channel = 0; channel < layout.slices * layout.channelsPerTexel; channel++) {
       const group = channel >> 2;
       const slice = Math.floor(group / layout.groupsPerTexel);
       for (let cell = 0; cell < cells; cell++) {
-        const got = unpack(words, layout.kind, slice, cell, cells, group % layout.groupsPerTexel)[
-          channel & 3
-        ];
-        const expected =
-          group < fixture.groups ? fixture.codes[group * cells * 4 + cell * 4 + (channel & 3)] : 0;
+        const texel = (words as Uint32Array).subarray(
+          (slice * cells + cell) * 4,
+          (slice * cells + cell) * 4 + 4,
+        );
+        const got = unpack(texel, layout.kind, group % layout.groupsPerTexel)[channel & 3];
+        const expected = channel < fixture.channels ? fixture.vectors[cell * fixture.channels + channel] : 0;
         expect(got).toBe(expected);
       }
     }
   });
 
-  it("packs a window of slices, reusing the scratch buffer", () => {
-    const { file: parsed } = file("uint8");
-    const scratch = new Uint32Array(1000);
-    const data = texelData(parsed, codeLayout("uint8", parsed.header.groups), 0, 1, scratch);
-    expect((data as Uint32Array).buffer).toBe(scratch.buffer);
-  });
-
-  it("uploads float codes and the plain layout straight from the file's bytes", () => {
-    const { file: parsed } = file("float32");
-    const layout = codeLayout("float32", parsed.header.groups);
-    expect(layout.kind).toBe(LayoutKind.Plain);
-    const data = texelData(parsed, layout, 1, 1);
-    expect(data.buffer).toBe(parsed.codes.buffer);
-    const { file: bytes } = file("uint8");
-    const plain = codeLayout("uint8", bytes.header.groups, false);
-    expect(plain).toMatchObject({ kind: LayoutKind.Plain, groupsPerTexel: 1, slices: 2 });
-    expect(texelData(bytes, plain, 0, 2).buffer).toBe(bytes.codes.buffer);
-  });
+  it.each(["uint8", "int16", "float32"])(
+    "uploads %s codes as views of the file's bytes, slice by slice",
+    (name) => {
+      const { file: parsed } = file(name);
+      const layout = codeLayout(parsed.header);
+      const sliceBytes = parsed.header.width * parsed.header.height * 16;
+      const whole = texelData(parsed, layout, 0, layout.slices);
+      expect(whole.buffer).toBe(parsed.codes.buffer);
+      expect(whole.byteOffset).toBe(parsed.codes.byteOffset);
+      expect(whole.byteLength).toBe(parsed.codes.byteLength);
+      const last = texelData(parsed, layout, layout.slices - 1, 1);
+      expect(last.buffer).toBe(parsed.codes.buffer);
+      expect(last.byteOffset).toBe(parsed.codes.byteOffset + (layout.slices - 1) * sliceBytes);
+      expect(last.byteLength).toBe(sliceBytes);
+    },
+  );
 
   it("chooses formats and samplers to match", () => {
-    expect(codeLayout("uint8", 64)).toMatchObject({ groupsPerTexel: 4, slices: 16, internalFormat: 0x8d70 });
-    expect(codeLayout("int16", 5)).toMatchObject({
-      groupsPerTexel: 2,
-      slices: 3,
-      kind: LayoutKind.PackedInt16,
+    expect(codeLayout({ dtype: "uint8", channelsPerTexel: 16, slices: 16 })).toMatchObject({
+      kind: LayoutKind.PackedUint8,
+      groupsPerTexel: 4,
+      internalFormat: 0x8d70,
+      sampler: "unsigned",
     });
-    expect(samplerType(codeLayout("float32", 3).sampler)).toBe("sampler2DArray");
-    expect(samplerType(codeLayout("int8", 3, false).sampler)).toBe("isampler2DArray");
+    expect(codeLayout({ dtype: "int16", channelsPerTexel: 8, slices: 3 })).toMatchObject({
+      kind: LayoutKind.PackedInt16,
+      groupsPerTexel: 2,
+      internalFormat: 0x8d70,
+      sampler: "unsigned",
+    });
+    const floats = codeLayout({ dtype: "float32", channelsPerTexel: 4, slices: 3 });
+    expect(floats).toMatchObject({ kind: LayoutKind.Plain, groupsPerTexel: 1, internalFormat: 0x8814 });
+    expect(samplerType(floats.sampler)).toBe("sampler2DArray");
+    const plain = codeLayout({ dtype: "int8", channelsPerTexel: 4, slices: 3 });
+    expect(plain).toMatchObject({ kind: LayoutKind.Plain, internalFormat: 0x8d8e });
+    expect(samplerType(plain.sampler)).toBe("isampler2DArray");
+  });
+
+  it("refuses a number of channels per texel no shader reads", () => {
+    expect(() => codeLayout({ dtype: "uint8", channelsPerTexel: 8, slices: 2 })).toThrow(RendererError);
+    expect(() => codeLayout({ dtype: "float32", channelsPerTexel: 8, slices: 2 })).toThrow(
+      /float32 codes with 8 channels per texel/,
+    );
   });
 });
 
 describe("planChunks", () => {
-  const floats = (groups: number) => codeLayout("float32", groups);
+  const floats = (slices: number) => codeLayout({ dtype: "float32", channelsPerTexel: 4, slices });
 
   it("keeps a layer in one array when it fits", () => {
     expect(planChunks(floats(256), 1024, 256, "conv4_x")).toEqual([{ first: 0, slices: 256, firstGroup: 0 }]);
@@ -91,8 +106,9 @@ describe("planChunks", () => {
     expect(odd.every((chunk) => chunk.slices <= 50)).toBe(true);
   });
 
-  it("counts texel slices, not groups, for packed layers", () => {
-    expect(planChunks(codeLayout("uint8", 512), 2048, 64, "conv5_x")).toEqual([
+  it("counts texel slices, and reference groups from them, for 16-channel texels", () => {
+    const bytes = codeLayout({ dtype: "uint8", channelsPerTexel: 16, slices: 128 });
+    expect(planChunks(bytes, 2048, 64, "conv5_x")).toEqual([
       { first: 0, slices: 64, firstGroup: 0 },
       { first: 64, slices: 64, firstGroup: 256 },
     ]);

@@ -1,18 +1,20 @@
 /**
  * How a layer's codes sit in texture arrays.
  *
- * The file stores codes as (G, H, W, 4): one slice per group of four channels, the layout of
- * an RGBA8UI / RGBA16UI / RGBA32F texture array. The similarity pass costs one texel fetch per
- * texel slice and cell, so integer codes are *packed* at upload: four 8-bit groups (16
- * channels) or two 16-bit groups (8 channels) per RGBA32UI texel. That divides the fetches
- * per cell by 4 (8 bit) or 2 (16 bit); the shaders unpack with shifts. Float codes already
- * fill 16 bytes per texel and are uploaded as they are. The "plain" layout (one group per
- * texel, the file's own) is kept for the benchmark's naive shader, as the original tool did.
+ * The file stores codes as the GPU samples them (docs/feature-format.md): (S, H, W, T) with
+ * T channels per 16-byte texel, one texture-array layer per slice. Integer codes are uploaded
+ * as RGBA32UI, 16 channels (8 bit) or 8 channels (16 bit) per texel, which the shaders
+ * unpack with shifts: a quarter (half) of the texel fetches of four channels per texel.
+ * Float codes are RGBA32F, four channels per texel. Either way the upload is a view of the
+ * file's bytes: nothing is re-arranged or copied in JavaScript.
+ *
+ * The "plain" layout, four integer channels per RGBA8UI / RGBA16UI texel, is what the
+ * original tool sampled; only the benchmark builds such codes (src/bench/plainCopy.ts).
  *
  * When a layer has more texel slices than one texture array may hold, they are split into
- * consecutive runs ("chunks"), each its own array.
+ * consecutive runs ("chunks"), each its own array and a contiguous byte range of the codes.
  */
-import type { CodeDtype, FeatureFile } from "../data/featureFile";
+import { type CodeDtype, type FeatureFile, type FeatureHeader, bytesPerValue } from "../data/featureFile";
 import { RendererError } from "./errors";
 
 export type SamplerKind = "unsigned" | "signed" | "float";
@@ -29,13 +31,15 @@ export type LayoutKind = (typeof LayoutKind)[keyof typeof LayoutKind];
 
 export interface CodeLayout {
   readonly kind: LayoutKind;
-  /** Groups of four channels per texel: 1 (plain, float), 2 (16 bit) or 4 (8 bit). */
+  /** Channels per texel, as in the codes: 16 (8 bit), 8 (16 bit) or 4 (float, plain). */
+  readonly channelsPerTexel: number;
+  /** Groups of four channels (one vec4 of the reference each) per texel: channelsPerTexel / 4. */
   readonly groupsPerTexel: 1 | 2 | 4;
   readonly internalFormat: number;
   readonly format: number;
   readonly type: number;
   readonly sampler: SamplerKind;
-  /** Texel slices of the whole layer: ceil(groups / groupsPerTexel). */
+  /** Texel slices of the whole layer. */
   readonly slices: number;
 }
 
@@ -57,7 +61,9 @@ const GL = {
   FLOAT: 0x1406,
 } as const;
 
-const PLAIN: Record<CodeDtype, Omit<CodeLayout, "slices" | "kind" | "groupsPerTexel">> = {
+type Formats = Pick<CodeLayout, "internalFormat" | "format" | "type" | "sampler">;
+
+const PLAIN: Record<CodeDtype, Formats> = {
   uint8: { internalFormat: GL.RGBA8UI, format: GL.RGBA_INTEGER, type: GL.UNSIGNED_BYTE, sampler: "unsigned" },
   int8: { internalFormat: GL.RGBA8I, format: GL.RGBA_INTEGER, type: GL.BYTE, sampler: "signed" },
   uint16: {
@@ -70,28 +76,38 @@ const PLAIN: Record<CodeDtype, Omit<CodeLayout, "slices" | "kind" | "groupsPerTe
   float32: { internalFormat: GL.RGBA32F, format: GL.RGBA, type: GL.FLOAT, sampler: "float" },
 };
 
-const PACKED: Partial<Record<CodeDtype, { kind: LayoutKind; groupsPerTexel: 2 | 4 }>> = {
-  uint8: { kind: LayoutKind.PackedUint8, groupsPerTexel: 4 },
-  int8: { kind: LayoutKind.PackedInt8, groupsPerTexel: 4 },
-  uint16: { kind: LayoutKind.PackedUint16, groupsPerTexel: 2 },
-  int16: { kind: LayoutKind.PackedInt16, groupsPerTexel: 2 },
+const PACKED_WORDS: Formats = {
+  internalFormat: GL.RGBA32UI,
+  format: GL.RGBA_INTEGER,
+  type: GL.UNSIGNED_INT,
+  sampler: "unsigned",
 };
 
-/** The layout of a layer's codes: packed (the default) or as in the file. */
-export function codeLayout(dtype: CodeDtype, groups: number, packed = true): CodeLayout {
-  const packing = packed ? PACKED[dtype] : undefined;
-  if (packing === undefined) {
-    return { ...PLAIN[dtype], kind: LayoutKind.Plain, groupsPerTexel: 1, slices: groups };
+const PACKED_KIND: Partial<Record<CodeDtype, LayoutKind>> = {
+  uint8: LayoutKind.PackedUint8,
+  int8: LayoutKind.PackedInt8,
+  uint16: LayoutKind.PackedUint16,
+  int16: LayoutKind.PackedInt16,
+};
+
+/**
+ * The layout of a layer's codes, from what its header says they hold.
+ *
+ * @throws RendererError for a number of channels per texel the shaders cannot read
+ */
+export function codeLayout(header: Pick<FeatureHeader, "dtype" | "channelsPerTexel" | "slices">): CodeLayout {
+  const { dtype, channelsPerTexel, slices } = header;
+  const packed = PACKED_KIND[dtype];
+  if (channelsPerTexel === 4) {
+    return { ...PLAIN[dtype], kind: LayoutKind.Plain, channelsPerTexel, groupsPerTexel: 1, slices };
   }
-  return {
-    kind: packing.kind,
-    groupsPerTexel: packing.groupsPerTexel,
-    internalFormat: GL.RGBA32UI,
-    format: GL.RGBA_INTEGER,
-    type: GL.UNSIGNED_INT,
-    sampler: "unsigned",
-    slices: Math.ceil(groups / packing.groupsPerTexel),
-  };
+  if (packed !== undefined && channelsPerTexel * bytesPerValue(dtype) === 16) {
+    const groupsPerTexel = channelsPerTexel === 16 ? 4 : 2;
+    return { ...PACKED_WORDS, kind: packed, channelsPerTexel, groupsPerTexel, slices };
+  }
+  throw new RendererError(
+    `${dtype} codes with ${channelsPerTexel.toString()} channels per texel cannot be shown.`,
+  );
 }
 
 /** The GLSL sampler type of a sampler kind. */
@@ -101,50 +117,28 @@ export function samplerType(kind: SamplerKind): string {
 
 /**
  * The texel data of `count` texel slices from `first`, ready for texSubImage3D: a view of the
- * file's bytes for the plain layout (no copy), else packed into `scratch` (reused).
- *
- * Packing moves whole 32-bit words: in the file one cell's group is one word at 8 bit and
- * two words at 16 bit, so texel slice s, cell c holds the words of groups
- * s*k .. s*k+k-1 of cell c (k groups per texel); groups past the last are zero.
+ * codes' own bytes (a contiguous range), never a copy. Packed integer codes are seen as
+ * 32-bit words (RGBA32UI); the file's codes section starts at a multiple of 64 bytes, so the
+ * words are aligned. Typed arrays and WebGL both use the platform's byte order, which is
+ * little-endian wherever WebGL 2 runs, as the file is.
  */
 export function texelData(
   file: FeatureFile,
   layout: CodeLayout,
   first: number,
   count: number,
-  scratch?: Uint32Array,
 ): ArrayBufferView {
-  const { width, height, groups } = file.header;
-  const cells = width * height;
   const codes = file.codes;
-  if (layout.kind === LayoutKind.Plain) {
-    return codes.subarray(first * cells * 4, (first + count) * cells * 4);
+  const perSlice = file.header.width * file.header.height * layout.channelsPerTexel;
+  if (layout.type === GL.UNSIGNED_INT) {
+    const bytesPerSlice = perSlice * codes.BYTES_PER_ELEMENT;
+    return new Uint32Array(
+      codes.buffer,
+      codes.byteOffset + first * bytesPerSlice,
+      (count * bytesPerSlice) / 4,
+    );
   }
-  const wordsPerGroup = codes.BYTES_PER_ELEMENT; // 1 word per cell-group at 8 bit, 2 at 16 bit
-  const words = new Uint32Array(codes.buffer, codes.byteOffset, codes.byteLength / 4);
-  const size = count * cells * 4;
-  const out =
-    scratch !== undefined && scratch.length >= size ? scratch.subarray(0, size) : new Uint32Array(size);
-  const k = layout.groupsPerTexel;
-  for (let slice = 0; slice < count; slice++) {
-    for (let member = 0; member < k; member++) {
-      const group = (first + slice) * k + member;
-      for (let word = 0; word < wordsPerGroup; word++) {
-        const target = slice * cells * 4 + member * wordsPerGroup + word;
-        if (group >= groups) {
-          for (let cell = 0; cell < cells; cell++) {
-            out[target + cell * 4] = 0;
-          }
-          continue;
-        }
-        const source = group * cells * wordsPerGroup + word;
-        for (let cell = 0; cell < cells; cell++) {
-          out[target + cell * 4] = words[source + cell * wordsPerGroup] ?? 0;
-        }
-      }
-    }
-  }
-  return out;
+  return codes.subarray(first * perSlice, (first + count) * perSlice);
 }
 
 /** The reference vector's uniform block holds this many vec4 (16 KiB: the WebGL 2 minimum). */

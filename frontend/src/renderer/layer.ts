@@ -1,21 +1,13 @@
 /**
- * The GPU resources of one layer: its codes as texture arrays (packed, see codeLayout.ts, and
- * uploaded in steps so the page stays responsive), its scales, the per-cell inverse norms
- * (computed once per upload), the reference vector's uniform buffer, and the targets its
- * passes draw into. Value maps hold `cellsPerTexel` cells per RGBA32F texel (four for this
- * renderer's passes, see similarity.frag).
+ * The GPU resources of one layer: its codes as texture arrays (the file's bytes as they are,
+ * see codeLayout.ts, uploaded in steps so the page stays responsive), its scales, the
+ * per-cell inverse norms (computed once per upload), the reference vector's uniform buffer,
+ * and the targets its passes draw into. Value maps hold `cellsPerTexel` cells per RGBA32F
+ * texel (four for this renderer's passes, see similarity.frag).
  */
 import type { FeatureFile } from "../data/featureFile";
 import type { Capabilities } from "./capabilities";
-import {
-  type Chunk,
-  type CodeLayout,
-  LayoutKind,
-  MAX_GROUPS,
-  codeLayout,
-  planChunks,
-  texelData,
-} from "./codeLayout";
+import { type Chunk, type CodeLayout, MAX_GROUPS, codeLayout, planChunks, texelData } from "./codeLayout";
 import { AbortedError, RendererError } from "./errors";
 import { RenderTarget, createTexture } from "./target";
 
@@ -28,8 +20,6 @@ function nextTask(): Promise<void> {
 }
 
 export interface LayerOptions {
-  /** Pack integer codes (see codeLayout.ts); false keeps the file's layout. */
-  readonly packed: boolean;
   /** Cells per texel of the value maps: 4 for this renderer's passes, 1 for the naive one. */
   readonly cellsPerTexel: 1 | 4;
 }
@@ -68,7 +58,7 @@ export class LayerGpu {
           `takes textures of at most ${capabilities.maxTextureSize.toString()} per side. Prepare a smaller image.`,
       );
     }
-    this.layout = codeLayout(header.dtype, header.groups, options.packed);
+    this.layout = codeLayout(header);
     this.chunks = planChunks(this.layout, header.channels, capabilities.maxArrayLayers, name);
     this.cellsPerTexel = options.cellsPerTexel;
     for (const chunk of this.chunks) {
@@ -151,13 +141,9 @@ export class LayerGpu {
   async upload(isCurrent: () => boolean, onProgress: (fraction: number) => void): Promise<void> {
     const gl = this.gl;
     const { header, scales } = this.file;
-    const plain = this.layout.kind === LayoutKind.Plain;
-    const texelBytes = plain ? 4 * this.file.codes.BYTES_PER_ELEMENT : 16;
+    const texelBytes = this.layout.channelsPerTexel * this.file.codes.BYTES_PER_ELEMENT;
     const sliceBytes = header.width * header.height * texelBytes;
     const slicesPerStep = Math.max(1, Math.floor(UPLOAD_STEP_BYTES / sliceBytes));
-    const scratch = plain
-      ? undefined
-      : new Uint32Array((Math.min(slicesPerStep, this.layout.slices) * sliceBytes) / 4);
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
     for (const [index, chunk] of this.chunks.entries()) {
       for (let slice = 0; slice < chunk.slices; slice += slicesPerStep) {
@@ -177,7 +163,7 @@ export class LayerGpu {
           count,
           this.layout.format,
           this.layout.type,
-          texelData(this.file, this.layout, chunk.first + slice, count, scratch),
+          texelData(this.file, this.layout, chunk.first + slice, count),
         );
         onProgress((chunk.first + slice + count) / this.layout.slices);
         await nextTask();

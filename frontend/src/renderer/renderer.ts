@@ -56,8 +56,6 @@ export interface RendererOptions extends RendererCallbacks {
   readonly similarity?: (gl: WebGL2RenderingContext) => SimilarityStrategy;
   /** Lower limits than the device's, to exercise splitting (tests). */
   readonly limits?: Partial<Capabilities>;
-  /** Pack integer codes (default); the benchmark turns it off to measure what packing buys. */
-  readonly packCodes?: boolean;
 }
 
 /** What the last frame drew for one panel (the browser tests read this). */
@@ -407,7 +405,6 @@ export class Renderer {
     try {
       const strategy = this.passes.similarity;
       const gpu = new LayerGpu(this.gl, file, this.capabilities, {
-        packed: strategy.packed,
         cellsPerTexel: strategy.cellsPerTexel,
       });
       slot.gpu = gpu;
@@ -476,7 +473,7 @@ export class Renderer {
     const gl = this.gl;
     return {
       norm: new NormPass(gl),
-      similarity: this.options.similarity?.(gl) ?? new SimilarityPass(gl, this.options.packCodes ?? true),
+      similarity: this.options.similarity?.(gl) ?? new SimilarityPass(gl),
       channel: new ChannelPass(gl),
       reduction: new ReductionPass(gl),
       colour: new ColourPass(gl),
@@ -596,14 +593,14 @@ export class Renderer {
   }
 
   /** How a panel's layer sits on the GPU (tests check that splitting happened). */
-  layerInfo(id: string): { arrays: number; groupsPerTexel: number; cellsPerTexel: number } | null {
+  layerInfo(id: string): { arrays: number; channelsPerTexel: number; cellsPerTexel: number } | null {
     const gpu = this.slots.get(id)?.gpu;
     if (gpu == null) {
       return null;
     }
     return {
       arrays: gpu.chunks.length,
-      groupsPerTexel: gpu.layout.groupsPerTexel,
+      channelsPerTexel: gpu.layout.channelsPerTexel,
       cellsPerTexel: gpu.cellsPerTexel,
     };
   }

@@ -9,8 +9,6 @@ import { CodePrograms, drawOverChunks } from "./codePrograms";
 export interface SimilarityStrategy {
   /** Cells per texel of the value maps it writes. */
   readonly cellsPerTexel: 1 | 4;
-  /** Whether it reads packed codes (see codeLayout.ts). */
-  readonly packed: boolean;
   /** Fill `layer.values` with the similarity to the reference (at `cell`). */
   run(layer: LayerGpu, cell: Point): void;
   dispose(): void;
@@ -22,10 +20,7 @@ export class SimilarityPass implements SimilarityStrategy {
   readonly cellsPerTexel = 4;
   private readonly programs: CodePrograms;
 
-  constructor(
-    private readonly gl: WebGL2RenderingContext,
-    readonly packed = true,
-  ) {
+  constructor(private readonly gl: WebGL2RenderingContext) {
     this.programs = new CodePrograms(gl, "similarity", source, { MAX_GROUPS }, (program) => {
       gl.uniformBlockBinding(
         program.handle,

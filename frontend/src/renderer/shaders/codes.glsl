@@ -1,8 +1,9 @@
 // Reading feature codes from texture arrays (see codeLayout.ts). GLSL has no #include, so the
 // program inserts this after the #version line of the shaders that read codes.
-// Needs CODE_SAMPLER and CODE_LAYOUT: 0 plain (one group of four channels per texel),
-// 1 / 2 packed unsigned / signed bytes (four groups per RGBA32UI texel),
-// 3 / 4 packed unsigned / signed shorts (two groups per RGBA32UI texel).
+// Needs CODE_SAMPLER and CODE_LAYOUT: 0 plain (one group of four channels per texel: float
+// codes, and the benchmark's copy of integer codes), 1 / 2 unsigned / signed bytes (16
+// channels, four groups per RGBA32UI texel), 3 / 4 unsigned / signed shorts (8 channels, two
+// groups per RGBA32UI texel). 1-4 are the file's own layouts (little-endian words).
 precision highp float;
 precision highp int;
 precision highp usampler2DArray;

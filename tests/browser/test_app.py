@@ -1,0 +1,139 @@
+"""`classroom run --untrained` in real Chromium: the first bundled lesson, from start to end.
+
+The app prepares the lesson itself (into a fresh store), so this also covers the progress bar
+giving way to the view. At every step the view must show the step's preset reference pixel in
+every panel, and must have painted again since the previous step.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Frame, Page, expect
+from playwright.sync_api import Error as PlaywrightError
+
+from classroom import images, models
+from classroom.cli import BUNDLED_LESSONS
+from classroom.lessons import Lesson, discover_lessons, load_lesson
+from classroom.similarity import image_to_cell
+from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab
+from tests.browser.harness import classroom_command, free_port, streamlit_server
+
+#: The first visit prepares the step's image with ResNet-101 on the CPU before the view shows.
+PREPARATION_S = 240.0
+
+#: True once every panel of the view in this frame is ready and has drawn the expected
+#: reference cell in a frame computed after the previous step's: a view that stayed mounted
+#: must have repainted, and a view mounted anew painted from scratch.
+_DRAWN = """([reference, cells, previousStep, after]) => {
+    const view = window.__classroomView;
+    if (view === undefined) return false;
+    const state = view.state();
+    const panels = view.panels();
+    const mountedBefore = window.__classroomTestStep === previousStep;
+    return state.reference !== null
+        && state.reference.x === reference[0] && state.reference.y === reference[1]
+        && panels.length === cells.length
+        && panels.every((panel, i) => panel.status?.kind === "ready"
+            && panel.cell !== null
+            && panel.cell.x === cells[i][0] && panel.cell.y === cells[i][1]
+            && panel.computedFrame > (mountedBefore ? after : -1));
+}"""
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``classroom run --untrained`` on the bundled lessons, with an empty store of its own."""
+    caches = tmp_path_factory.mktemp("classroom-run")
+    port = free_port()
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith("CLASSROOM_")
+    }
+    environment |= {
+        "CLASSROOM_CACHE_DIR": str(caches / "store"),
+        "TORCH_HOME": str(caches / "torch"),
+    }
+    with streamlit_server(classroom_command(port), port, environment=environment) as server:
+        yield server.url
+
+
+@pytest.fixture
+def app_page(browser: BrowserContext, app_url: str) -> Iterator[Page]:
+    with open_tab(browser, app_url) as tab:
+        yield tab
+
+
+def _view_frame(page: Page) -> Frame:
+    handle = page.locator(IFRAME).first.element_handle(timeout=PREPARATION_S * 1000)
+    frame = handle.content_frame()
+    assert frame is not None, "the view's iframe has no document"
+    return frame
+
+
+def _wait_until_drawn(page: Page, lesson: Lesson, index: int, after: int) -> list[dict[str, Any]]:
+    """The view's panels once it shows step ``index`` with its preset (see :data:`_DRAWN`).
+
+    While a step's image is still being prepared the page shows a progress bar instead of the
+    view, so the previous step's view may go away and a new one appear: wait on the frame
+    that is there, and start again when it is replaced.
+    """
+    step = lesson.steps[index]
+    assert step.reference is not None, f"{lesson.id}: step {step.id} has no preset reference"
+    original = images.upright_size(lesson.image(step.image).path)
+    size = images.analysis_size(*original, lesson.max_side)
+    # The preset in analysis-image pixels, and the cell it falls in for each panel's stride.
+    reference = images.map_pixel(*step.reference, original, size)
+    strides = [models.layer_stride(panel.layer) for panel in step.panels]
+    cells = [list(image_to_cell(*reference, stride, *size)) for stride in strides]
+    deadline = time.monotonic() + PREPARATION_S
+    while True:
+        frame = _view_frame(page)
+        try:
+            frame.wait_for_function(
+                _DRAWN,
+                arg=[list(reference), cells, index - 1, after],
+                polling=POLL_MS,
+                timeout=10_000,
+            )
+        except PlaywrightError as error:
+            if frame.is_detached() or time.monotonic() < deadline:
+                continue  # replaced by a new view, or still preparing: look again
+            shown = {"state": hook(frame, "state"), "panels": hook(frame, "panels")}
+            raise AssertionError(
+                f"step {index + 1}: expected reference {reference} (cells {cells}); "
+                f"the view shows {shown}"
+            ) from error
+        frame.evaluate("(step) => { window.__classroomTestStep = step; }", index)
+        panels: list[dict[str, Any]] = hook(frame, "panels")
+        return panels
+
+
+def test_a_bundled_lesson_steps_through_its_preset_references(app_page: Page) -> None:
+    lesson = load_lesson(discover_lessons(BUNDLED_LESSONS)[0])
+    page = app_page
+    after = -1
+    for index, step in enumerate(lesson.steps):
+        expect(page.get_by_role("heading", name=step.title, exact=True)).to_be_visible(
+            timeout=PREPARATION_S * 1000
+        )
+        # The address bar is the share link of the step on screen.
+        page.wait_for_function(
+            "([lesson, step]) => { const query = new URLSearchParams(location.search);"
+            " return query.get('lesson') === lesson && query.get('step') === step; }",
+            arg=[lesson.id, step.id],
+            polling=POLL_MS,
+        )
+
+        panels = _wait_until_drawn(page, lesson, index, after)
+
+        assert [panel["layer"] for panel in panels] == [panel.layer for panel in step.panels]
+        after = max(panel["computedFrame"] for panel in panels)
+        if index + 1 < len(lesson.steps):
+            # What a presenter remote sends; the app's Next button listens for it.
+            page.keyboard.press("PageDown")
+
+    expect(page.get_by_role("button", name="Next")).to_be_disabled()

@@ -1,0 +1,724 @@
+"""The page, through Streamlit's AppTest: real lessons, real networks, a real store.
+
+Each test gets its own lesson directory (resnet18, pictures of 64 x 48 pixels, so features
+take a fraction of a second) and its own store. Preparation runs on the app's real background
+worker; ``prepared(at)`` waits for it and reruns, as the page's progress fragment would.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from classroom import shared
+from classroom.component.contract import Pixel, ViewArgs, ViewState
+from classroom.store import FeatureStore
+from tests.conftest import REPO_ROOT, picture
+from tests.lesson_tree import LessonTree
+
+#: The page script; importing it would run it, so tests only ever hand it to AppTest.
+APP = REPO_ROOT / "classroom" / "app.py"
+
+FIRST = """\
+title: First lesson
+summary: Two pictures and three steps.
+model: resnet18
+layers: [conv2_x, conv3_x]
+max_side: 64
+images:
+  one: {path: one.png, caption: The first picture, attribution: "made by the tests, CC0"}
+  two: {path: two.png, caption: The second picture, attribution: "made by the tests, CC0"}
+steps:
+  - id: start
+    title: Start here
+    image: one
+    reference: [10, 20]
+    text: Look at the first picture.
+    question:
+      prompt: What do you see?
+      hint: Look at the corners.
+      answer: A gradient.
+  - id: held
+    title: Held still
+    image: two
+    reference: [30, 5]
+    locked: true
+    text: The pointer is held on the second picture.
+  - id: last
+    title: The end
+    text: That was all.
+"""
+
+SECOND = """\
+title: Second lesson
+model: resnet18
+layers: [conv2_x]
+max_side: 64
+images:
+  one: {path: one.png, attribution: "made by the tests, CC0"}
+steps:
+  - title: Only step
+    text: One step only, trained against untrained.
+    layers: [conv2_x, {layer: conv2_x, weights: untrained}]
+"""
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LessonTree:
+    """Two lessons, as ``classroom run --lessons`` would offer them."""
+    tree = LessonTree(tmp_path)
+    tree.image("one.png", (64, 48))
+    tree.image("two.png", (80, 48))
+    tree.write(FIRST, "a-first.yaml")
+    tree.write(SECOND, "b-second.yaml")
+    monkeypatch.setenv("CLASSROOM_LESSONS_DIR", str(tree.lessons))
+    return tree
+
+
+@pytest.fixture
+def untrained(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ``classroom run --untrained`` sets."""
+    monkeypatch.setenv("CLASSROOM_UNTRAINED", "1")
+
+
+@pytest.fixture(autouse=True)
+def _worker_idle_afterwards() -> Iterator[None]:
+    """Background work of one test must not spill into the next one's store."""
+    yield
+    assert shared.worker().wait_idle(timeout=120)
+
+
+def open_app(**query: str) -> AppTest:
+    """A new browser session on ``?query``."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update(query)
+    return at.run()
+
+
+def prepared(at: AppTest) -> AppTest:
+    """Let the background worker finish, then rerun (what the progress fragment does)."""
+    assert shared.worker().wait_idle(timeout=120)
+    return at.run()
+
+
+def texts(elements: object) -> list[str]:
+    return [str(element.value) for element in elements]  # type: ignore[attr-defined]
+
+
+def literal(markdown: str) -> str:
+    """Markdown as the reader sees it: without the escapes that keep file names literal."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def progress_texts(at: AppTest) -> list[str]:
+    return [bar.proto.text for bar in at.progress]
+
+
+def view(at: AppTest) -> ViewArgs | None:
+    """What the page sent the similarity view on its last run, or None if it drew none."""
+    found = [
+        node
+        for node in at.get("component_instance")
+        if node.proto.component_name.endswith("similarity_view")
+    ]
+    if not found:
+        return None
+    [node] = found
+    return ViewArgs.model_validate(json.loads(node.proto.json_args)["args"])
+
+
+def view_shown(at: AppTest) -> bool:
+    """Whether the similarity view is on the page (not a progress bar or a message)."""
+    return view(at) is not None
+
+
+def panels(at: AppTest) -> list[tuple[str, str]]:
+    """``(layer, weights label)`` of each panel of the view."""
+    args = view(at)
+    assert args is not None, "no view on the page"
+    return [(layer.layer, layer.weights_label) for layer in args.layers]
+
+
+def labelled(widgets: Iterable[Any], label: str) -> Any:
+    """The one widget with this label."""
+    [found] = [candidate for candidate in widgets if candidate.label == label]
+    return found
+
+
+def button(at: AppTest, label: str) -> Any:
+    return labelled(at.button, label)
+
+
+def link(at: AppTest) -> dict[str, str]:
+    return {key: str(value) for key, value in at.query_params.items()}
+
+
+# -- navigation ----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("untrained")
+def test_the_first_lesson_opens_at_its_first_step(tree: LessonTree) -> None:
+    at = open_app()
+
+    assert not at.exception
+    assert texts(at.header) == ["Start here"]
+    assert "Look at the first picture." in texts(at.markdown)
+    assert "*Two pictures and three steps.*" in texts(at.markdown), "the summary, on step 1"
+    assert at.selectbox(key="lesson_pick").value == "a-first"
+    assert "Step 1 of 3" in progress_texts(at)
+    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}
+
+
+@pytest.mark.usefixtures("untrained")
+def test_next_and_previous_move_through_the_steps_and_stop_at_the_ends(
+    tree: LessonTree,
+) -> None:
+    at = open_app()
+    assert at.button(key="previous").disabled
+    assert not at.button(key="next").disabled
+
+    at.button(key="next").click().run()
+    assert texts(at.header) == ["Held still"]
+    assert "Step 2 of 3" in progress_texts(at)
+    assert link(at) == {
+        "lesson": "a-first",
+        "step": "held",
+        "ref": "30,5",
+        "pin": "30,5",
+        "lock": "1",
+    }
+
+    at.button(key="next").click().run()
+    assert texts(at.header) == ["The end"]
+    assert at.button(key="next").disabled
+    assert link(at) == {"lesson": "a-first", "step": "last"}
+
+    at.button(key="previous").click().run()
+    at.button(key="previous").click().run()
+    assert texts(at.header) == ["Start here"]
+    assert at.radio(key="step_pick").value == 0
+
+
+@pytest.mark.usefixtures("untrained")
+def test_the_step_list_and_the_lesson_picker_jump(tree: LessonTree) -> None:
+    at = open_app()
+
+    at.radio(key="step_pick").set_value(2).run()
+    assert texts(at.header) == ["The end"]
+    assert at.button(key="next").disabled
+
+    at.selectbox(key="lesson_pick").set_value("b-second").run()
+    assert texts(at.header) == ["Only step"]
+    assert at.radio(key="step_pick").value == 0
+    assert link(at) == {"lesson": "b-second", "step": "step-1"}
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_question_reveals_hint_and_answer_on_demand_and_resets_per_step(
+    tree: LessonTree,
+) -> None:
+    at = open_app()
+    assert "**Question.** What do you see?" in texts(at.markdown)
+    assert "Look at the corners." not in texts(at.info)
+
+    labelled(at.toggle, "Show hint").set_value(True).run()
+    assert "Look at the corners." in texts(at.info)
+    assert "A gradient." not in texts(at.success)
+    labelled(at.toggle, "Show answer").set_value(True).run()
+    assert "A gradient." in texts(at.success)
+
+    at.button(key="next").click().run()
+    at.button(key="previous").click().run()
+    assert "Look at the corners." not in texts(at.info)
+    assert "A gradient." not in texts(at.success)
+
+
+# -- preparation ---------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_step_shows_progress_until_prepared_and_then_the_view(tree: LessonTree) -> None:
+    at = open_app()
+
+    [step_progress] = [
+        text for text in progress_texts(at) if text.startswith("Preparing this step")
+    ]
+    assert step_progress.startswith("Preparing this step: 0 of 1 image ready: ")
+    assert not view_shown(at)
+
+    prepared(at)
+    assert view_shown(at)
+    assert not any(text.startswith("Preparing") for text in progress_texts(at))
+    args = view(at)
+    assert args is not None
+    assert panels(at) == [("conv2_x", "untrained (seed 0)"), ("conv3_x", "untrained (seed 0)")]
+    assert (args.image.width, args.image.height, args.image.caption) == (
+        64,
+        48,
+        "The first picture",
+    )
+    assert args.preset == ViewState(reference=Pixel(x=10, y=20))
+    assert args.view_id == "a-first/start/0"
+    assert not args.presenter
+
+
+@pytest.mark.usefixtures("untrained")
+def test_the_rest_of_the_lesson_is_prepared_in_the_background(tree: LessonTree) -> None:
+    at = open_app()
+    assert any(text.startswith("Preparing this lesson: ") for text in progress_texts(at))
+
+    prepared(at)
+    at.button(key="next").click().run()
+
+    assert view_shown(at), "the second picture was prepared while the first step was open"
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_prepared_lesson_opens_without_computing_anything(tree: LessonTree) -> None:
+    prepared(open_app())
+    store = FeatureStore()
+    before = {path: path.stat().st_mtime_ns for path in store.root.rglob("*.cfm")}
+    assert len(before) == 4, "two pictures, two layers each"
+
+    at = open_app()
+
+    assert view_shown(at), "shown on the very first render"
+    assert not any(text.startswith("Preparing") for text in progress_texts(at))
+    assert {path: path.stat().st_mtime_ns for path in store.root.rglob("*.cfm")} == before
+
+
+@pytest.mark.usefixtures("untrained")
+def test_an_image_that_fails_to_prepare_is_named_with_the_reason(tree: LessonTree) -> None:
+    # A JPEG cut short: its header reads, so the lesson loads, but it cannot be decoded.
+    broken = tree.datasets / "two.png"
+    buffer = io.BytesIO()
+    Image.fromarray(picture(80, 48)).save(buffer, format="JPEG")
+    broken.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) * 2 // 3])
+    at = prepared(open_app(lesson="a-first", step="held"))
+
+    [error] = [literal(text) for text in texts(at.error)]
+    assert error.startswith("**a-first: two** could not be prepared: ")
+    assert f"{broken}: " in error
+    assert "truncated" in error
+    assert not view_shown(at)
+    assert texts(at.header) == ["Held still"], "the rest of the lesson still works"
+    at.button(key="previous").click().run()
+    assert view_shown(at)
+    at.button(key="next").click().run()
+
+    tree.image("two.png", (80, 48))
+    button(at, "Try again").click().run()
+    assert view_shown(prepared(at))
+
+
+def test_a_broken_lesson_is_listed_and_the_others_keep_working(
+    tree: LessonTree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLASSROOM_UNTRAINED", "1")
+    tree.write(FIRST.replace("reference: [10, 20]", "reference: [100, 20]"), "c-broken.yaml")
+
+    at = open_app()
+
+    assert texts(at.header) == ["Start here"]
+    assert at.selectbox(key="lesson_pick").options == ["First lesson", "Second lesson"]
+    [expander] = [found for found in at.expander if found.label == "1 lesson file did not load"]
+    [problem] = texts(expander.code)
+    assert problem.startswith(f"{tree.lessons / 'c-broken.yaml'}:13: steps[0].reference: ")
+
+
+# -- weights -------------------------------------------------------------------------------------
+
+
+def test_missing_pretrained_weights_are_explained_with_a_way_to_continue(tree: LessonTree) -> None:
+    at = open_app()
+
+    assert "**The pretrained weights this lesson uses are not on this machine.**" in texts(
+        at.warning
+    )
+    [message] = texts(at.main.code)
+    assert "The pretrained resnet18 weights (IMAGENET1K_V1) are not available" in message
+    assert f"Expected file: {os.environ['TORCH_HOME']}" in message
+    assert "https://download.pytorch.org/models/resnet18" in message
+    assert not view_shown(at)
+    assert not at.toggle(key="untrained").value
+    assert "**Weights** imagenet (not on this machine)" in " ".join(texts(at.sidebar.markdown))
+
+    button(at, "Continue with untrained weights").click().run()
+
+    assert at.toggle(key="untrained").value
+    assert ":orange-badge[:material/casino: Untrained weights]" in texts(at.markdown)
+    assert any("Untrained weights: every panel" in text for text in texts(at.sidebar.warning))
+    assert view_shown(prepared(at))
+    assert panels(at)[0] == ("conv2_x", "untrained (seed 0)")
+    assert all(layer.untrained for layer in view(at).layers)  # type: ignore[union-attr]
+
+
+@pytest.mark.usefixtures("untrained")
+def test_classroom_run_untrained_starts_with_untrained_weights(tree: LessonTree) -> None:
+    at = open_app()
+
+    assert at.toggle(key="untrained").value
+    assert not [text for text in texts(at.main.warning) if "not on this machine" in text]
+    assert "**Weights** untrained (seed 0)" in " ".join(texts(at.sidebar.markdown))
+    assert ":orange-badge[:material/casino: Untrained weights]" in texts(at.markdown)
+
+
+def test_switching_weights_in_the_sidebar(tree: LessonTree) -> None:
+    at = open_app()
+    assert not at.toggle(key="untrained").value
+
+    at.toggle(key="untrained").set_value(True).run()
+    assert view_shown(prepared(at))
+
+    at.toggle(key="untrained").set_value(False).run()
+    assert "**The pretrained weights this lesson uses are not on this machine.**" in texts(
+        at.warning
+    )
+
+
+# -- share links ---------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_link_restores_lesson_step_pointer_pin_and_lock(tree: LessonTree) -> None:
+    query = {"lesson": "a-first", "step": "held", "ref": "12,40", "pin": "79,0", "lock": "1"}
+
+    at = open_app(**query)
+
+    assert texts(at.header) == ["Held still"]
+    assert at.radio(key="step_pick").value == 1
+    assert not at.info, "nothing to complain about"
+    assert link(at) == query
+
+    args = view(prepared(at))
+    assert args is not None
+    # two.png is 80 x 48; its features were computed on 64 x 38 (the lesson's max_side).
+    assert (args.image.width, args.image.height) == (64, 38)
+    assert args.preset == ViewState(
+        reference=Pixel(x=10, y=32), pinned=Pixel(x=63, y=0), locked=True
+    )
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_link_can_name_the_step_by_number(tree: LessonTree) -> None:
+    at = open_app(lesson="b-second", step="1")
+    assert texts(at.header) == ["Only step"]
+    assert link(at) == {"lesson": "b-second", "step": "step-1"}
+
+
+@pytest.mark.usefixtures("untrained")
+@pytest.mark.parametrize(
+    ("query", "header", "notice", "after"),
+    [
+        (
+            {"lesson": "gone", "step": "2"},
+            "Start here",
+            "The link asks for the lesson 'gone', which is not here: "
+            'here is the start of "First lesson".',
+            {"lesson": "a-first", "step": "start", "ref": "10,20"},
+        ),
+        (
+            {"lesson": "a-first", "step": "nope", "ref": "1,1"},
+            "Start here",
+            "\"First lesson\" has no step 'nope': showing the start of the lesson.",
+            {"lesson": "a-first", "step": "start", "ref": "10,20"},
+        ),
+        (
+            {"lesson": "a-first", "step": "9"},
+            "The end",
+            '"First lesson" has 3 steps, not a step 9: showing step 3.',
+            {"lesson": "a-first", "step": "last"},
+        ),
+        (
+            {"lesson": "a-first", "step": "held", "ref": "500,7"},
+            "Held still",
+            "ref=500,7 lies outside the 80 x 48 image: using 79,7.",
+            {"lesson": "a-first", "step": "held", "ref": "79,7"},
+        ),
+        (
+            {"lesson": "a-first", "step": "held", "pin": "two,3"},
+            "Held still",
+            "pin='two,3' is not a pixel like pin=120,80, so it was ignored.",
+            {"lesson": "a-first", "step": "held", "ref": "30,5", "pin": "30,5", "lock": "1"},
+        ),
+    ],
+)
+def test_a_bad_link_says_so_gently_and_falls_back(
+    tree: LessonTree, query: dict[str, str], header: str, notice: str, after: dict[str, str]
+) -> None:
+    at = open_app(**query)
+
+    assert not at.exception
+    assert texts(at.header) == [header]
+    assert [literal(text) for text in texts(at.info)] == [notice]
+    assert link(at) == after
+
+    at.button(key="next" if header != "The end" else "previous").click().run()
+    assert not at.info, "the notice goes once the reader moves on"
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_link_is_only_read_when_the_session_starts(tree: LessonTree) -> None:
+    at = open_app(lesson="a-first", step="last")
+    at.query_params["step"] = "start"
+    at.run()
+    assert texts(at.header) == ["The end"]
+
+
+# -- presenter mode ------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("untrained")
+def test_presenter_mode_from_the_link_and_the_toggle(tree: LessonTree) -> None:
+    at = open_app(lesson="a-first", present="1")
+
+    assert at.toggle(key="presenter").value
+    assert link(at)["present"] == "1"
+    assert any("font-size: 1.5rem" in str(html.proto.body) for html in at.html)
+    # The sidebar is collapsed, so step navigation moves into the main area.
+    assert [b.key for b in at.main.button if b.key in {"previous", "next"}] == ["previous", "next"]
+    assert not [b for b in at.sidebar.button if b.key in {"previous", "next"}]
+
+    at.button(key="next").click().run()
+    assert texts(at.header) == ["Held still"]
+
+    at.toggle(key="presenter").set_value(False).run()
+    assert "present" not in link(at)
+    assert not at.html
+    # One per row in the sidebar, the forward step first.
+    assert [b.key for b in at.sidebar.button if b.key in {"previous", "next"}] == [
+        "next",
+        "previous",
+    ]
+
+
+def test_step_buttons_answer_to_presenter_remotes(tree: LessonTree) -> None:
+    at = open_app()
+    shortcuts = {b.key: b.proto.shortcut for b in at.button if b.key in {"previous", "next"}}
+    assert shortcuts == {"previous": "pageup", "next": "pagedown"}
+
+
+# -- lessons change while the app runs ---------------------------------------------------------
+
+
+@pytest.mark.usefixtures("untrained")
+def test_an_edited_lesson_file_is_reloaded_on_the_next_click(tree: LessonTree) -> None:
+    at = open_app()
+    path = tree.lessons / "a-first.yaml"
+    path.write_text(FIRST.replace("title: Start here", "title: Start over here"), "utf-8")
+    status = path.stat()
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 2_000_000_000))
+
+    at.run()
+
+    assert texts(at.header) == ["Start over here"]
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_lesson_that_disappears_sends_its_sessions_to_the_first_lesson(tree: LessonTree) -> None:
+    at = open_app(lesson="b-second")
+    (tree.lessons / "b-second.yaml").unlink()
+
+    at.run()
+
+    assert texts(at.header) == ["Start here"]
+    assert [literal(text) for text in texts(at.info)] == [
+        "The lesson 'b-second' is no longer available: here is the start of \"First lesson\"."
+    ]
+
+
+def test_no_lessons_at_all_says_where_it_looked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLASSROOM_LESSONS_DIR", str(tmp_path))
+    at = open_app()
+
+    assert texts(at.header) == ["No lessons to show"]
+    assert str(tmp_path) in literal(" ".join(texts(at.markdown)))
+
+
+# -- your own image ------------------------------------------------------------------------------
+
+
+def _png(width: int, height: int, seed: int = 5) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(picture(width, height, seed)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.usefixtures("untrained")
+def test_an_uploaded_picture_is_prepared_and_shown_in_this_session_only(
+    tree: LessonTree,
+) -> None:
+    at = open_app()
+    at.radio(key="mode").set_value("Your own image").run()
+    assert texts(at.header) == ["Your own image"]
+    assert not view_shown(at)
+
+    at.file_uploader(key="upload_file").set_value(("mine.png", _png(96, 72), "image/png")).run()
+    assert any(text.startswith("Extracting features of mine.png: ") for text in progress_texts(at))
+
+    prepared(at)
+    assert [layer for layer, _ in panels(at)] == ["conv2_x", "conv3_x", "conv4_x"]
+    args = view(at)
+    assert args is not None
+    assert (args.image.width, args.image.height, args.image.caption) == (64, 48, "mine.png")
+    assert args.model == "resnet18", "the network of the current lesson"
+    [upload] = FeatureStore().uploads_dir.iterdir()
+    assert upload.suffix == ".png"
+    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}, "links stay lessons"
+
+    other = open_app()
+    other.radio(key="mode").set_value("Your own image").run()
+    assert not view_shown(other), "another session does not see it"
+
+    at.radio(key="mode").set_value("Lesson").run()
+    assert texts(at.header) == ["Start here"]
+    at.radio(key="mode").set_value("Your own image").run()
+    assert view_shown(at), "the upload stays for this session"
+
+
+@pytest.mark.usefixtures("untrained")
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("notes.png", b"a shopping list", "notes.png: is not an image file: it holds text"),
+        ("thin.png", _png(300, 20), "thin.png: the image is too small"),
+    ],
+)
+def test_an_unusable_upload_gets_a_clear_message(
+    tree: LessonTree, name: str, data: bytes, message: str
+) -> None:
+    at = open_app()
+    at.radio(key="mode").set_value("Your own image").run()
+
+    at.file_uploader(key="upload_file").set_value((name, data, "image/png")).run()
+
+    [error] = [literal(text) for text in texts(at.error)]
+    assert error.startswith(message)
+    assert not view_shown(at)
+    assert not any(FeatureStore().root.rglob("uploads/*"))
+
+
+def test_the_uploader_states_its_limits(tree: LessonTree) -> None:
+    at = open_app()
+    at.radio(key="mode").set_value("Your own image").run()
+    uploader = at.file_uploader(key="upload_file")
+
+    assert uploader.allowed_type == [
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".tif",
+        ".tiff",
+        ".webp",
+        ".gif",
+        ".bmp",
+    ]
+    assert uploader.proto.max_upload_size_mb == 20
+    assert "at most 20 MB and 40 million pixels" in uploader.help
+
+
+# -- the view's events ---------------------------------------------------------------------------
+
+
+def send(at: AppTest, kind: str, **fields: Any) -> AppTest:
+    """Deliver one event from the component, as the browser does, and rerun."""
+    event_id = f"event-{at.session_state['position'].serial}-{kind}-{len(str(fields))}"
+    state = fields.pop("state", {"reference": None, "pinned": None, "locked": False})
+    at.session_state["view"] = {"id": event_id, "kind": kind, "state": state, **fields}
+    return at.run()
+
+
+@pytest.mark.usefixtures("untrained")
+def test_pin_and_lock_events_go_into_the_link_in_image_pixels(tree: LessonTree) -> None:
+    at = prepared(open_app(lesson="a-first", step="held"))
+    pinned = {"reference": {"x": 10, "y": 32}, "pinned": {"x": 63, "y": 0}, "locked": False}
+
+    send(at, "pin", state=pinned)
+    # Analysis pixels (64 x 38) back to the 80 x 48 picture: the pixel under each centre.
+    assert link(at) == {"lesson": "a-first", "step": "held", "ref": "13,41", "pin": "79,0"}
+
+    send(at, "lock", state={**pinned, "locked": True})
+    assert link(at)["lock"] == "1"
+    args = view(at)
+    assert args is not None
+    assert args.view_id == "a-first/held/0", "the view the component already shows"
+
+    send(at, "release", state={"reference": {"x": 1, "y": 2}, "pinned": None, "locked": False})
+    assert link(at) == {"lesson": "a-first", "step": "held", "ref": "1,3"}
+
+
+@pytest.mark.usefixtures("untrained")
+def test_step_events_from_the_view_move_like_the_buttons(tree: LessonTree) -> None:
+    at = prepared(open_app())
+
+    send(at, "step", delta=1)
+    assert texts(at.header) == ["Held still"]
+    assert at.radio(key="step_pick").value == 1
+    args = view(at)
+    assert args is not None
+    assert args.view_id == "a-first/held/1"
+    assert args.preset.locked
+
+    send(at, "step", delta=-1)
+    assert texts(at.header) == ["Start here"]
+    send(at, "step", delta=-1)
+    assert texts(at.header) == ["Start here"], "the first step stays the first"
+
+
+@pytest.mark.usefixtures("untrained")
+def test_an_event_is_handled_once(tree: LessonTree) -> None:
+    at = prepared(open_app())
+    send(at, "step", delta=1)
+    at.run()
+    at.run()
+    assert texts(at.header) == ["Held still"]
+
+
+@pytest.mark.usefixtures("untrained")
+def test_presenter_mode_reaches_the_view(tree: LessonTree) -> None:
+    at = prepared(open_app(present="1"))
+    args = view(at)
+    assert args is not None
+    assert args.presenter
+
+
+@pytest.mark.usefixtures("untrained")
+def test_panels_made_equal_by_untrained_weights_are_shown_once_and_explained(
+    tree: LessonTree,
+) -> None:
+    at = prepared(open_app(lesson="b-second"))
+
+    assert panels(at) == [("conv2_x", "untrained (seed 0)")]
+    assert any("so those panels are the same" in text for text in texts(at.info))
+
+
+@pytest.mark.usefixtures("untrained")
+def test_events_in_your_own_image_stay_in_the_session(tree: LessonTree) -> None:
+    at = open_app()
+    at.radio(key="mode").set_value("Your own image").run()
+    at.file_uploader(key="upload_file").set_value(("mine.png", _png(128, 96), "image/png")).run()
+    prepared(at)
+
+    pointer = {"reference": {"x": 3, "y": 4}, "pinned": {"x": 3, "y": 4}, "locked": True}
+    send(at, "lock", state=pointer)
+    send(at, "step", delta=1, state=pointer)
+
+    assert texts(at.header) == ["Your own image"], "an image of your own has no steps"
+    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}
+    at.radio(key="mode").set_value("Lesson").run()
+    at.radio(key="mode").set_value("Your own image").run()
+    args = view(at)
+    assert args is not None
+    # Kept in picture pixels (128 x 96, shown at 64 x 48) and handed back to the view.
+    assert args.preset == ViewState(reference=Pixel(x=3, y=4), pinned=Pixel(x=3, y=4), locked=True)

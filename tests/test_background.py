@@ -1,0 +1,300 @@
+"""The background worker and the prepared-image cache, on real networks and a real store."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from classroom import background, models, preparation
+from classroom.background import (
+    Job,
+    LessonJobs,
+    Phase,
+    PreparationWorker,
+    PreparedCache,
+    progress,
+    readiness,
+)
+from classroom.lessons import Lesson
+from classroom.preparation import PrepareRequest
+from classroom.store import FeatureStore
+from tests.lesson_tree import LessonTree
+
+LESSON = """\
+title: Three pictures
+model: resnet18
+weights: untrained
+layers: [conv2_x]
+max_side: 64
+images:
+  one: {path: one.png, attribution: "the tests, CC0"}
+  two: {path: two.png, attribution: "the tests, CC0"}
+  three: {path: three.png, attribution: "the tests, CC0"}
+steps:
+  - {text: One., image: one}
+  - {text: Two., image: two, layers: [conv2_x, {layer: conv3_x, weights: imagenet}]}
+  - {text: Three., image: three}
+"""
+
+
+def _tree(root: Path) -> LessonTree:
+    tree = LessonTree(root)
+    # Different sizes, so that the three pictures differ in content (and store entries).
+    for name, width in (("one.png", 64), ("two.png", 72), ("three.png", 80)):
+        tree.image(name, (width, 48))
+    return tree
+
+
+@pytest.fixture
+def lesson(tmp_path: Path) -> Lesson:
+    return _tree(tmp_path).load(LESSON)
+
+
+@pytest.fixture
+def jobs(lesson: Lesson) -> LessonJobs:
+    return LessonJobs.of(lesson, untrained=True, store_root=FeatureStore().root)
+
+
+@pytest.fixture
+def worker() -> PreparationWorker:
+    return PreparationWorker()
+
+
+def test_lesson_jobs_follow_the_steps_panels(lesson: Lesson, jobs: LessonJobs) -> None:
+    assert [job.name for job in jobs.jobs] == [
+        "lesson: one",
+        "lesson: two",
+        "lesson: two (imagenet)",
+        "lesson: three",
+    ]
+    assert all(job.untrained for job in jobs.jobs)
+    second = jobs.for_step(lesson.steps[1])
+    assert sorted(second) == ["imagenet", "untrained"]
+    assert second["imagenet"].request.layers == ("conv3_x",)
+    assert list(jobs.for_step(lesson.steps[0]).values()) == [jobs.jobs[0]]
+
+
+def test_a_submitted_job_is_prepared_and_then_loads_from_the_cache(
+    jobs: LessonJobs, worker: PreparationWorker
+) -> None:
+    job = jobs.jobs[0]
+    cache = PreparedCache()
+    assert cache.load(job) is None
+    assert worker.status(job) is None
+
+    worker.submit([job], urgent=True)
+    assert worker.wait_idle(timeout=120)
+
+    status = worker.status(job)
+    assert status is not None
+    assert (status.phase, status.finished) == (Phase.DONE, True)
+    prepared = cache.load(job)
+    assert prepared is not None
+    assert list(prepared.layers) == ["conv2_x"]
+    assert prepared.weights.untrained
+    assert cache.load(job) is prepared, "validated once, then shared"
+
+
+def test_the_cache_notices_a_cleared_store_and_a_resubmission_refills_it(
+    jobs: LessonJobs, worker: PreparationWorker
+) -> None:
+    job = jobs.jobs[0]
+    worker.submit([job], urgent=True)
+    assert worker.wait_idle(timeout=120)
+    cache = PreparedCache()
+    prepared = cache.load(job)
+    assert prepared is not None
+
+    prepared.layers["conv2_x"].path.unlink()
+    assert cache.load(job) is None
+
+    worker.submit([job], urgent=True)
+    assert worker.wait_idle(timeout=120)
+    assert cache.load(job) is not None
+
+
+def test_the_cache_notices_an_edited_image(
+    lesson: Lesson, jobs: LessonJobs, worker: PreparationWorker
+) -> None:
+    job = jobs.jobs[0]
+    worker.submit([job], urgent=True)
+    assert worker.wait_idle(timeout=120)
+    cache = PreparedCache()
+    assert cache.load(job) is not None
+
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(lesson.image("one").path)
+
+    assert cache.load(job) is None, "features of the old picture are not shown"
+
+
+class Held:
+    """The worker, held on its first job until released, recording the order jobs start in."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.started: list[str] = []
+        self.release = threading.Event()
+        real_prepare: Callable[..., Any] = preparation.prepare
+
+        def observed(requests: list[PrepareRequest], *args: Any, **kwargs: Any) -> Any:
+            self.started.append(requests[0].name)
+            self.release.wait(timeout=60)
+            return real_prepare(requests, *args, **kwargs)
+
+        monkeypatch.setattr(background, "prepare", observed)
+
+    def wait_for_first(self) -> None:
+        while not self.started:
+            threading.Event().wait(0.01)
+
+
+def test_urgent_jobs_overtake_queued_background_jobs(
+    jobs: LessonJobs, worker: PreparationWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The image someone looks at now goes before the rest of the lesson."""
+    held = Held(monkeypatch)
+    first, second, second_imagenet, third = jobs.jobs
+
+    worker.submit([first], urgent=False)
+    held.wait_for_first()
+    worker.submit([second, second_imagenet, third], urgent=False)
+    assert worker.ahead(third) == 2
+    worker.submit([third], urgent=True)
+    assert worker.ahead(third) == 0
+    assert worker.ahead(second) == 1
+    running = progress(worker, jobs.jobs, jobs.jobs)
+    assert running.text == "0 of 4 images ready: lesson: one: starting"
+    assert running.running_since is not None
+    waiting = progress(worker, jobs.jobs, [second])
+    assert waiting.text == "3 of 4 images ready: waiting for 1 other image to be prepared first"
+    held.release.set()
+
+    assert worker.wait_idle(timeout=120)
+    assert held.started == ["lesson: one", "lesson: three", "lesson: two", "lesson: two (imagenet)"]
+
+
+def test_closing_drops_the_queue_and_lets_the_running_job_finish(
+    jobs: LessonJobs, worker: PreparationWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = Held(monkeypatch)
+    first, *rest = jobs.jobs
+    worker.submit([first, *rest], urgent=True)
+    held.wait_for_first()
+    threading.Timer(0.2, held.release.set).start()
+
+    worker.close(timeout=120)
+
+    assert held.started == ["lesson: one"]
+    assert [worker.status(job) for job in rest] == [None] * len(rest)
+    status = worker.status(first)
+    assert status is not None
+    assert status.phase is Phase.DONE
+
+
+def test_a_failure_names_the_image_and_is_not_retried_until_asked(
+    lesson: Lesson, jobs: LessonJobs, worker: PreparationWorker
+) -> None:
+    job = jobs.jobs[-1]
+    image = lesson.image("three").path
+    good = image.read_bytes()
+    image.write_bytes(good[: len(good) // 3])  # truncated after the lesson was checked
+
+    worker.submit([job], urgent=True)
+    assert worker.wait_idle(timeout=120)
+    status = worker.status(job)
+    assert status is not None
+    assert status.phase is Phase.FAILED
+    assert status.error is not None
+    assert str(image) in status.error
+    assert "truncated or corrupt" in status.error
+
+    worker.submit([job], urgent=True)
+    assert worker.status(job) == status, "a failure stays until retried"
+
+    image.write_bytes(good)
+    worker.retry([job])
+    assert worker.status(job) is None
+    worker.submit([job], urgent=True)
+    assert worker.wait_idle(timeout=120)
+    assert worker.status(job) == background.JobStatus(Phase.DONE, "prepared")
+
+
+def test_readiness_sorts_prepared_pending_and_failed(
+    lesson: Lesson, jobs: LessonJobs, worker: PreparationWorker
+) -> None:
+    first, _, _, third = jobs.jobs
+    lesson.image("three").path.write_bytes(b"not an image")
+    worker.submit([first, third], urgent=True)
+    assert worker.wait_idle(timeout=120)
+    cache = PreparedCache()
+
+    found = readiness([first, third, jobs.jobs[1]], cache, worker)
+
+    assert list(found.prepared) == [first]
+    assert found.pending == (jobs.jobs[1],)
+    [(failed, reason)] = found.failed
+    assert failed == third
+    assert reason.startswith(f"{lesson.image('three').path}: is not an image file")
+    assert not found.ready
+
+
+def test_progress_counts_images_and_says_what_happens(
+    jobs: LessonJobs, worker: PreparationWorker
+) -> None:
+    every = list(jobs.jobs)
+    assert progress(worker, every, []).text == "4 of 4 images ready: done"
+
+    before = progress(worker, every, every[:2])
+    assert (before.completed, before.total, before.finished) == (2, 4, False)
+    assert before.fraction == 0.5
+
+    worker.submit(every[:2], urgent=True)
+    assert worker.wait_idle(timeout=120)
+    after = progress(worker, every, every[:2])
+    assert (after.completed, after.finished, after.text) == (4, True, "4 of 4 images ready: done")
+
+
+def test_pretrained_weights_that_are_missing_are_reported_with_the_models_message(
+    tmp_path: Path,
+) -> None:
+    lesson = _tree(tmp_path / "pretrained").load(
+        LESSON.replace("weights: untrained", "weights: imagenet")
+    )
+    job = LessonJobs.of(lesson, untrained=False, store_root=FeatureStore().root).jobs[0]
+
+    with pytest.raises(models.WeightsUnavailableError, match=r"Expected file: .*resnet18"):
+        PreparedCache().load(job)
+    found = readiness([job], PreparedCache(), PreparationWorker())
+    [(missing, message)] = found.weights_missing
+    assert missing == job
+    assert "The pretrained resnet18 weights (IMAGENET1K_V1) are not available" in message
+    assert not found.ready
+
+
+def test_a_job_remembers_its_store(tmp_path: Path, jobs: LessonJobs) -> None:
+    job = jobs.jobs[0]
+    elsewhere = Job(job.request, job.untrained, tmp_path / "other-store")
+
+    assert elsewhere != job
+    assert elsewhere.name == job.name
+
+
+def test_readiness_of_a_subset_keeps_only_those_jobs(
+    lesson: Lesson, jobs: LessonJobs, worker: PreparationWorker
+) -> None:
+    first, second, second_imagenet, third = jobs.jobs
+    lesson.image("three").path.write_bytes(b"not an image")
+    worker.submit([first, third], urgent=True)
+    assert worker.wait_idle(timeout=120)
+    every = readiness(jobs.jobs, PreparedCache(), worker)
+
+    step = every.only(jobs.for_step(lesson.steps[1]).values())
+    assert (list(step.prepared), step.pending, step.failed) == ([], (second, second_imagenet), ())
+    last = every.only([third])
+    assert (list(last.prepared), last.pending, [job for job, _ in last.failed]) == ([], (), [third])
+    assert list(every.only([first]).prepared) == [first]
+    assert every.only([first]).ready
