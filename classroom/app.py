@@ -618,7 +618,9 @@ def _no_lessons(catalog: Catalog) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="classroom", page_icon=":material/visibility:", layout="wide")
+    # An emoji icon is drawn in the page; a Material icon would be fetched from Google's
+    # servers by every browser, which fails (a console error) in a classroom offline.
+    st.set_page_config(page_title="classroom", page_icon="👁️", layout="wide")
     # The first session of a process loads the lessons (and torchvision): seconds, not a blank.
     with st.spinner("Opening the lessons...", show_time=True):
         shared.maintained_store(str(FeatureStore().root))

@@ -16,9 +16,9 @@ from tempfile import TemporaryDirectory
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Playwright
+    from playwright.sync_api import Browser, BrowserContext, Playwright
 
-__all__ = ["FLAGS", "chromium_executable", "launch"]
+__all__ = ["FLAGS", "chromium_executable", "launch", "launch_browser"]
 
 #: Headless WebGL 2 through SwiftShader, and nothing that reaches the network.
 FLAGS: Final = (
@@ -67,3 +67,18 @@ def launch(
             yield context
         finally:
             context.close()
+
+
+@contextmanager
+def launch_browser(playwright: Playwright, *, executable: str | None = None) -> Iterator[Browser]:
+    """One browser whose contexts (``browser.new_context()``) share nothing: each is a
+    separate user with its own cache, as the students of one class on their own laptops.
+    Playwright gives the browser a fresh profile directory of its own.
+    """
+    browser = playwright.chromium.launch(
+        executable_path=executable or chromium_executable(), args=list(FLAGS), headless=True
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()

@@ -8,38 +8,36 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Frame, Page, Playwright, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 
 from classroom.encoding import Precision
-from classroom.server import streamlit_options
 from classroom.store import FeatureStore, PreparedLayer
 from tests.browser.chromium import launch
+from tests.browser.harness import (
+    IFRAME,
+    POLL_MS,
+    free_port,
+    hook,
+    streamlit_command,
+    streamlit_server,
+    view_frame,
+)
 from tests.conftest import REPO_ROOT
 from tests.synthetic import LayerSpec, prepare_view
 
+# The tests import these from here.
+__all__ = ["IFRAME", "POLL_MS", "PreparedViews", "hook", "open_tab", "view_frame"]
+
 APP = Path(__file__).resolve().parent / "app" / "server.py"
-IFRAME = 'iframe[title="classroom.component.similarity_view"]'
 #: ResNet-18's stage depths on a small image: grids of 64x48, 32x24 and 16x12 cells.
 STAGES = (LayerSpec("conv2_x", 4, 64), LayerSpec("conv3_x", 8, 128), LayerSpec("conv4_x", 16, 256))
 IMAGE = (256, 192)
-STARTUP_SECONDS = 60.0
-#: Polling interval for waits inside a frame. Playwright's default polls on animation frames,
-#: which Chromium stops for frames scrolled out of view.
-POLL_MS = 50
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -92,45 +90,6 @@ def prepared_views(tmp_path_factory: pytest.TempPathFactory) -> PreparedViews:
     return PreparedViews(root, manifest, views)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def serving(command: list[str], environment: dict[str, str], url: str) -> Iterator[str]:
-    """Run a Streamlit server for the block; yields ``url`` once its health check answers."""
-    process = subprocess.Popen(
-        command,
-        cwd=REPO_ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.monotonic() + STARTUP_SECONDS
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                raise RuntimeError(f"{' '.join(command)} did not start:\n{output}")
-            time.sleep(0.2)  # polling a server that is starting, not waiting on the page
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 @pytest.fixture(scope="session")
 def server_url(prepared_views: PreparedViews) -> Iterator[str]:
     """The test page, served by `streamlit run` on a free port."""
@@ -140,16 +99,9 @@ def server_url(prepared_views: PreparedViews) -> Iterator[str]:
         "CLASSROOM_CACHE_DIR": str(prepared_views.store_root),
         "CLASSROOM_TEST_VIEWS": str(prepared_views.manifest),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        *streamlit_options(port, "127.0.0.1"),
-    ]
-    with serving(command, environment, f"http://127.0.0.1:{port}") as url:
-        yield url
+    command = streamlit_command(port, APP)
+    with streamlit_server(command, port, environment=environment, cwd=REPO_ROOT) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -180,29 +132,3 @@ def open_tab(browser: BrowserContext, url: str) -> Iterator[Page]:
 def page(browser: BrowserContext, server_url: str) -> Iterator[Page]:
     with open_tab(browser, server_url) as tab:
         yield tab
-
-
-def view_frame(page: Page, index: int) -> Frame:
-    """The component's frame (in page order), once every panel has its data on the GPU."""
-    element = page.locator(IFRAME).nth(index).element_handle(timeout=60_000)
-    frame = element.content_frame()
-    assert frame is not None, "the component iframe has no document"
-    try:
-        frame.wait_for_function(
-            "() => window.__classroomView !== undefined && "
-            "window.__classroomView.panels().every((panel) => panel.status?.kind === 'ready')",
-            timeout=60_000,
-            polling=POLL_MS,
-        )
-    except PlaywrightError as error:
-        state = frame.evaluate(
-            "() => window.__classroomView === undefined ? document.body.innerText :"
-            " JSON.stringify(window.__classroomView.panels().map((panel) => panel.status))"
-        )
-        raise AssertionError(f"the view did not get ready: {state}") from error
-    return frame
-
-
-def hook(frame: Frame, call: str, *args: Any) -> Any:
-    """Call `window.__classroomView.<call>(...args)` in the component's frame."""
-    return frame.evaluate(f"(args) => window.__classroomView.{call}(...args)", list(args))

@@ -8,7 +8,6 @@ every panel, and must have painted again since the previous step.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,8 @@ from classroom.catalog import LessonCatalog
 from classroom.cli import BUNDLED_LESSONS
 from classroom.lessons import Lesson
 from classroom.similarity import image_to_cell
-from tests.browser.conftest import IFRAME, POLL_MS, free_port, hook, open_tab, serving
+from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab
+from tests.browser.harness import classroom_command, free_port, streamlit_server
 
 #: The first visit prepares the step's image with ResNet-101 on the CPU before the view shows.
 PREPARATION_S = 240.0
@@ -69,19 +69,8 @@ def app_url(app_caches: Path) -> Iterator[str]:
         "CLASSROOM_CACHE_DIR": str(caches / "store"),
         "TORCH_HOME": str(caches / "torch"),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "classroom",
-        "run",
-        "--untrained",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    with serving(command, environment, f"http://127.0.0.1:{port}") as url:
-        yield url
+    with streamlit_server(classroom_command(port), port, environment=environment) as server:
+        yield server.url
 
 
 @pytest.fixture

@@ -1,0 +1,151 @@
+"""The figure families ``python -m benchmarks`` runs, in order, and how each is called.
+
+A family that cannot run here (no Chromium, say) still reports every one of its keys, as
+``None`` with the reason, so the JSON never silently lacks a figure.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from benchmarks import load_check, open_lesson, prepare, serving, store_size
+from benchmarks.figures import Figure, Goal, Spec
+
+__all__ = ["FAMILIES", "Family", "Options", "run_family", "select"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How much to measure.
+
+    Attributes:
+        quick: a smoke run: few repetitions and sessions; the figures are not comparable.
+        sessions: students for the serving figures and the load check.
+        load_minutes: how long the load check runs.
+    """
+
+    quick: bool = False
+    sessions: int = 20
+    load_minutes: float = 3.0
+
+
+@dataclass(frozen=True)
+class Family:
+    """Figures measured together.
+
+    Attributes:
+        name: what ``--only`` takes.
+        specs: every figure it reports, in table order.
+        run: measures them.
+        default: part of a plain ``python -m benchmarks`` run.
+    """
+
+    name: str
+    title: str
+    specs: tuple[Spec, ...]
+    run: Callable[[Options], list[Figure]]
+    default: bool = True
+
+
+# -- repaint (benchmarks/repaint.py measures; this only names its figures) ---------------------
+
+REPAINT_OURS: Final = Spec("repaint_ms_median", "repaint per pointer move, ours", "ms")
+REPAINT_NAIVE: Final = Spec(
+    "repaint_naive_ms_median", "repaint per pointer move, naive shader", "ms"
+)
+REPAINT_RATIO: Final = Spec("repaint_ratio_vs_naive", "repaint ours / naive", "x", Goal("<=", 0.5))
+
+
+def _repaint(options: Options) -> list[Figure]:
+    from benchmarks.repaint import measure_repaint
+
+    if options.quick:
+        result = measure_repaint(moves=8, rounds=2, warmup=2)
+    else:
+        result = measure_repaint(rounds=5)
+    moves = int(result["moves"])
+    how = (
+        "three layers of a 1024x768 image at ResNet-101 sizes (256x192x256, 128x96x512, "
+        f"64x48x1024; synthetic ReLU-like maps), 8 bit, headless Chromium on {result['gpu']}; "
+        "every move changes every "
+        "layer's reference cell; ours and naive interleaved move by move, each frame closed "
+        "by a one-pixel read-back"
+    )
+    per_round = [1 / speedup for speedup in result["round_speedups"]]
+    return [
+        REPAINT_OURS.measured(
+            result["repaint_ms_median"], spread=result["repaint_ms_iqr"], n=moves, note=how
+        ),
+        REPAINT_NAIVE.measured(
+            result["repaint_naive_ms_median"], spread=result["repaint_naive_ms_iqr"], n=moves
+        ),
+        REPAINT_RATIO.measured(
+            result["repaint_ratio_vs_naive"],
+            spread=max(per_round) - min(per_round),
+            n=len(per_round),
+            note=f"ratio of the medians over {moves} moves; spread: min-max of the "
+            f"{len(per_round)} rounds' ratios; the two maps agree within "
+            f"{result['max_abs_difference']:.1e}",
+            samples=per_round,
+        ),
+    ]
+
+
+def _prepare(options: Options) -> list[Figure]:
+    return prepare.measure(repeats=2 if options.quick else 9)
+
+
+def _store(options: Options) -> list[Figure]:
+    references = 64 if options.quick else store_size.SAMPLED_REFERENCES
+    return store_size.measure(sampled_references=references)
+
+
+def _open(options: Options) -> list[Figure]:
+    return open_lesson.measure(repeats=2 if options.quick else 5)
+
+
+def _serving(options: Options) -> list[Figure]:
+    return serving.measure(sessions=min(options.sessions, 3) if options.quick else options.sessions)
+
+
+def _load(options: Options) -> list[Figure]:
+    if options.quick:
+        return load_check.measure(sessions=min(options.sessions, 3), minutes=0.5)
+    return load_check.measure(sessions=options.sessions, minutes=options.load_minutes)
+
+
+FAMILIES: Final[tuple[Family, ...]] = (
+    Family("repaint", "Repaint", (REPAINT_OURS, REPAINT_NAIVE, REPAINT_RATIO), _repaint),
+    Family("prepare", "Preparation", prepare.SPECS, _prepare),
+    Family("store", "Store size and similarity error", store_size.SPECS, _store),
+    Family("open", "Opening a lesson", open_lesson.SPECS, _open),
+    Family("serving", "Serving a class", serving.SPECS, _serving),
+    Family("load", "Load check", load_check.SPECS, _load, default=False),
+)
+
+
+def run_family(family: Family, options: Options) -> list[Figure]:
+    """The family's figures in its order; each one it did not measure, as ``None`` with why."""
+    try:
+        measured = {figure.spec.key: figure for figure in family.run(options)}
+    except Exception as error:  # a family that cannot run must not cost the others
+        traceback.print_exc()
+        reason = f"not measured: {type(error).__name__}: {error}"
+        return [spec.unmeasured(reason) for spec in family.specs]
+    missing = "not reported by the benchmark"
+    figures = [measured.pop(spec.key, spec.unmeasured(missing)) for spec in family.specs]
+    return figures + list(measured.values())
+
+
+def select(names: Sequence[str]) -> list[Family]:
+    """The families named (all default ones when none are)."""
+    if not names:
+        return [family for family in FAMILIES if family.default]
+    known = {family.name: family for family in FAMILIES}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise ValueError(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(known)}")
+    return [known[name] for name in names]
