@@ -64,7 +64,8 @@ _MARKDOWN_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>#|~$])")
 
 _PRESENTER_CSS: Final = """
 <style>
-  [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
+  /* Clear of Streamlit's header (3.75rem, opaque): less hides the Back/Next row under it. */
+  [data-testid="stMainBlockContainer"] { padding-top: 4rem; max-width: 100%; }
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
     font-size: 1.5rem; line-height: 1.45;
   }

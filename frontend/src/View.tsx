@@ -14,6 +14,7 @@ import { featureCache } from "./data/featureCache";
 import type { FeatureFile } from "./data/featureFile";
 import { type Point, type Size, panBy, pixelAt, screenToImage } from "./geometry";
 import { type InteractionState, ViewController, onlyReferenceChanged } from "./interaction";
+import { useHostWindowHeight } from "./hostWindow";
 import { layoutStage } from "./layout";
 import { Panel, type PanelPhase } from "./Panel";
 import { RendererError } from "./renderer/errors";
@@ -49,7 +50,10 @@ async function loadImage(url: string): Promise<ImageBitmap> {
 
 export function View({ args, theme }: ViewProps): React.JSX.Element {
   const root = useRef<HTMLDivElement>(null);
+  const controlsBox = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
+  const [controlsHeight, setControlsHeight] = useState(0);
+  const windowHeight = useHostWindowHeight();
   const [renderer, setRenderer] = useState<Renderer | null>(null);
   const [unavailable, setUnavailable] = useState<string | null>(null);
   const [phases, setPhases] = useState<Record<string, PanelPhase>>({});
@@ -73,25 +77,35 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   // Created once; later arguments reach it through configure() and applyPreset().
   const [controller] = useState(() => new ViewController(image, finestStride, sendEvent));
   const [interaction, setInteraction] = useState<InteractionState>(controller.state);
+  // Labels, panels and controls fit in the window (the bar chart may go below it).
   const layout = useMemo(
-    () => layoutStage(Math.max(width, 1), args.layers.length, image, { presenter: args.presenter }),
-    [width, args.layers.length, image, args.presenter],
+    () =>
+      layoutStage(Math.max(width, 1), args.layers.length, image, {
+        presenter: args.presenter,
+        fit: { windowHeight, belowHeight: controlsHeight },
+      }),
+    [width, args.layers.length, image, args.presenter, windowHeight, controlsHeight],
   );
   const setPhase = useCallback((id: string, phase: PanelPhase) => {
     setPhases((all) => (all[id] === phase ? all : { ...all, [id]: phase }));
   }, []);
 
-  // The width Streamlit gives us.
+  // The width Streamlit gives us, and the height of the controls (they wrap when narrow; their
+  // width is the frame's, not the panels', so fitting the panels does not feed back into it).
   useLayoutEffect(() => {
     const element = root.current;
-    if (element === null) {
+    const controls = controlsBox.current;
+    if (element === null || controls === null) {
       return;
     }
-    const observer = new ResizeObserver(() => {
+    const measure = (): void => {
       setWidth(Math.floor(element.getBoundingClientRect().width));
-    });
+      setControlsHeight(Math.ceil(controls.getBoundingClientRect().height));
+    };
+    const observer = new ResizeObserver(measure);
     observer.observe(element);
-    setWidth(Math.floor(element.getBoundingClientRect().width));
+    observer.observe(controls);
+    measure();
     return () => {
       observer.disconnect();
     };
@@ -384,17 +398,19 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           );
         })}
       </div>
-      <Controls
-        controller={controller}
-        state={interaction}
-        layers={args.layers.map((layer) => layer.layer)}
-        chartLayer={chartSource?.layer ?? ""}
-        onChartLayer={(layer) => {
-          setChart({ viewId: args.viewId, layer });
-        }}
-        caption={args.image.caption}
-        panel={panelSize}
-      />
+      <div ref={controlsBox}>
+        <Controls
+          controller={controller}
+          state={interaction}
+          layers={args.layers.map((layer) => layer.layer)}
+          chartLayer={chartSource?.layer ?? ""}
+          onChartLayer={(layer) => {
+            setChart({ viewId: args.viewId, layer });
+          }}
+          caption={args.image.caption}
+          panel={panelSize}
+        />
+      </div>
       {chartSource !== undefined && (
         <BarChart
           controller={controller}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { layoutStage } from "./layout";
+import { HEADER_ALLOWANCE, MIN_FIT_HEIGHT, layoutStage } from "./layout";
 
 const image = { width: 1024, height: 768 };
 
@@ -50,5 +50,40 @@ describe("layoutStage", () => {
     const presenter = layoutStage(1200, 3, image, { presenter: true });
     expect(presenter.labelHeight).toBeGreaterThan(normal.labelHeight);
     expect(presenter.scaleWidth).toBeGreaterThan(normal.scaleWidth);
+  });
+
+  it("fits one wide panel with its label and controls in the window", () => {
+    const fit = { windowHeight: 1000, belowHeight: 110 };
+    const free = layoutStage(1600, 1, image, { presenter: true });
+    const fitted = layoutStage(1600, 1, image, { presenter: true, fit });
+    expect(free.height).toBeGreaterThan(1000 - HEADER_ALLOWANCE - fit.belowHeight);
+    expect(fitted.height + fit.belowHeight + HEADER_ALLOWANCE).toBeLessThanOrEqual(1000);
+    const panel = fitted.panels[0];
+    expect(panel?.width).toBe(Math.round(((panel?.height ?? 0) * 1024) / 768));
+  });
+
+  it("refits when the window changes and never shrinks a panel to nothing", () => {
+    const tall = layoutStage(1280, 2, image, {
+      presenter: false,
+      fit: { windowHeight: 1000, belowHeight: 90 },
+    });
+    const short = layoutStage(1280, 2, image, {
+      presenter: false,
+      fit: { windowHeight: 600, belowHeight: 90 },
+    });
+    expect(short.panels[0]?.height).toBeLessThan(tall.panels[0]?.height ?? 0);
+    expect(short.height + 90 + HEADER_ALLOWANCE).toBeLessThanOrEqual(600);
+    const tiny = layoutStage(1280, 2, image, {
+      presenter: false,
+      fit: { windowHeight: 200, belowHeight: 90 },
+    });
+    expect(tiny.panels[0]?.height).toBe(MIN_FIT_HEIGHT);
+  });
+
+  it("leaves panels that already fit as they are", () => {
+    const fit = { windowHeight: 1000, belowHeight: 110 };
+    expect(layoutStage(1200, 3, image, { presenter: true, fit })).toEqual(
+      layoutStage(1200, 3, image, { presenter: true }),
+    );
   });
 });

@@ -28,10 +28,31 @@ export interface LayoutOptions {
   readonly presenter: boolean;
   /** The tallest a panel may be (keeps portrait images from pushing everything off screen). */
   readonly maxPanelHeight?: number;
+  /**
+   * The height of the browser window showing the view, and of what the view puts below the
+   * panels (its controls). Given both, a row of panels with its labels and controls fits in
+   * the window: one or two panels on a wide screen would otherwise be taller than it.
+   */
+  readonly fit?: { readonly windowHeight: number; readonly belowHeight: number };
 }
 
 const GAP = 16;
 const MIN_PANEL_WIDTH = 160;
+/** Never shrink a panel below this height to fit a window: a tiny heat map shows nothing. */
+export const MIN_FIT_HEIGHT = 160;
+/** Kept free above the view: Streamlit's header (3.75 rem) and a margin. */
+export const HEADER_ALLOWANCE = 76;
+
+/** The tallest panel with which labels, panels and controls fit in the window. */
+export function fittingPanelHeight(
+  fit: { readonly windowHeight: number; readonly belowHeight: number },
+  labelHeight: number,
+): number {
+  return Math.max(
+    MIN_FIT_HEIGHT,
+    Math.floor(fit.windowHeight - HEADER_ALLOWANCE - labelHeight - fit.belowHeight),
+  );
+}
 
 export function layoutStage(
   containerWidth: number,
@@ -47,7 +68,9 @@ export function layoutStage(
     columns -= 1;
   }
   const aspect = image.height / image.width;
-  const maxHeight = options.maxPanelHeight ?? (options.presenter ? 900 : 640);
+  const cap = options.maxPanelHeight ?? (options.presenter ? 900 : 640);
+  const maxHeight =
+    options.fit === undefined ? cap : Math.min(cap, fittingPanelHeight(options.fit, labelHeight));
   let width = Math.max(1, Math.floor(slot(columns)));
   let height = Math.max(1, Math.round(width * aspect));
   if (height > maxHeight) {

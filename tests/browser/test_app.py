@@ -157,3 +157,62 @@ def test_the_app_removes_older_store_formats_when_it_starts(
     expect(app_page.get_by_role("button", name="Next")).to_be_visible(timeout=60_000)
     assert not (app_caches / "store" / "features" / "v1").exists()
     assert (app_caches / "store" / "features").is_dir(), "only the old version's folder goes"
+
+
+#: Where the view's labels, panels and controls are, in the page's window (CSS pixels).
+_VIEW_EXTENT = """() => {
+    const frame = window.frameElement.getBoundingClientRect();
+    const stage = document.querySelector(".stage").getBoundingClientRect();
+    const controls = document.querySelector(".controls").getBoundingClientRect();
+    const panels = window.__classroomView.panels();
+    return {
+        top: frame.top + stage.top,
+        bottom: frame.top + controls.bottom,
+        panelHeight: panels[0].box.height,
+        ready: panels.every((panel) => panel.status?.kind === "ready"),
+        windowHeight: window.parent.innerHeight,
+    };
+}"""
+
+
+def _uncovered(page: Page, name: str) -> bool:
+    """Whether the button ``name`` is the element at its own centre (nothing lies over it)."""
+    box = page.get_by_role("button", name=name).bounding_box()
+    assert box is not None, f"no {name} button"
+    return bool(
+        page.evaluate(
+            "([x, y, name]) => document.elementFromPoint(x, y)?.closest('button')"
+            "?.textContent.includes(name) ?? false",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, name],
+        )
+    )
+
+
+def test_presenter_mode_fits_the_view_in_the_window_and_refits_on_resize(
+    browser: BrowserContext, app_url: str
+) -> None:
+    # Short enough that three panels side by side, at full width, would not fit with their
+    # labels and controls; Streamlit's header (about 60 px) stays over the top of the page.
+    with open_tab(browser, f"{app_url}/?present=1") as page:
+        page.set_viewport_size({"width": 1600, "height": 440})
+        expect(page.get_by_role("button", name="Next")).to_be_visible(timeout=60_000)
+        assert _uncovered(page, "Next"), "the step row must not be under Streamlit's header"
+
+        frame = _view_frame(page)
+        frame.wait_for_function(
+            f"() => window.__classroomView !== undefined && ({_VIEW_EXTENT})().ready",
+            polling=POLL_MS,
+            timeout=PREPARATION_S * 1000,
+        )
+        short: dict[str, Any] = frame.evaluate(_VIEW_EXTENT)
+        assert short["windowHeight"] == 440
+        assert short["bottom"] - short["top"] <= 440 - 60, short
+
+        page.set_viewport_size({"width": 1600, "height": 1000})
+        frame.wait_for_function(
+            f"(before) => ({_VIEW_EXTENT})().panelHeight > before",
+            arg=short["panelHeight"],
+            polling=POLL_MS,
+        )
+        tall: dict[str, Any] = frame.evaluate(_VIEW_EXTENT)
+        assert tall["bottom"] - tall["top"] <= 1000 - 60, tall
