@@ -114,7 +114,9 @@ class AnalysisImage:
     def png_bytes(self) -> bytes:
         """The analysis image encoded as PNG (how the store keeps it)."""
         buffer = io.BytesIO()
-        self.image.save(buffer, format="PNG")
+        # Level 1, not Pillow's 6: a 1024x768 photograph takes 0.06 s instead of 0.24 s (a
+        # quarter of a forward pass) for a file 12 % larger, fetched once per browser.
+        self.image.save(buffer, format="PNG", compress_level=1)
         return buffer.getvalue()
 
 

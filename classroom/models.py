@@ -21,6 +21,7 @@ why the download failed; this module never falls back to untrained weights on it
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import re
 import threading
 import urllib.error
@@ -155,7 +156,9 @@ class WeightsIdentity:
     """Which weights produced a feature map, as recorded in every store entry.
 
     Attributes:
-        weights_id: ``sha256:<hex>`` of the state-dict file, or ``untrained:seed=<n>``.
+        weights_id: ``sha256:<hex>`` of the state-dict file, or
+            ``untrained:seed=<n>:torch=<version>:torchvision=<version>`` (see
+            :func:`untrained_weights`).
         label: for people: ``ImageNet (IMAGENET1K_V2)``, the file name, ``untrained (seed 0)``.
         untrained: True for seeded random weights; the app labels those features visibly.
     """
@@ -242,9 +245,24 @@ def untrained_weights(architecture: str, seed: int = DEFAULT_SEED) -> ResolvedWe
     validate_architecture(architecture)
     return ResolvedWeights(
         architecture=architecture,
-        identity=WeightsIdentity(f"untrained:seed={seed}", f"untrained (seed {seed})", True),
+        identity=WeightsIdentity(
+            f"untrained:seed={seed}:{_initialisation_versions()}", f"untrained (seed {seed})", True
+        ),
         seed=seed,
     )
+
+
+@cache
+def _initialisation_versions() -> str:
+    """The versions that decide what seeded random weights are.
+
+    The same seed need not give the same weights under another torch (its random generators)
+    or torchvision (its initialisation code), so features prepared under one must not be
+    served under another: the versions are part of the weights' identity, hence of every
+    store key.
+    """
+    versions = (f"{name}={importlib.metadata.version(name)}" for name in ("torch", "torchvision"))
+    return ":".join(versions)
 
 
 def _file_identity(path: Path, label: str) -> WeightsIdentity:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import re
 import shutil
@@ -155,8 +156,12 @@ def test_untrained_weights_are_named_as_such_even_with_a_weights_file(
 ) -> None:
     resolved = models.resolve_weights("resnet18", "untrained", weights_file=resnet18_weights_file)
     assert resolved.file is None
+    torch_version = importlib.metadata.version("torch")
+    vision_version = importlib.metadata.version("torchvision")
     assert resolved.identity == models.WeightsIdentity(
-        "untrained:seed=0", "untrained (seed 0)", untrained=True
+        f"untrained:seed=0:torch={torch_version}:torchvision={vision_version}",
+        "untrained (seed 0)",
+        untrained=True,
     )
 
 

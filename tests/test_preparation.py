@@ -35,7 +35,11 @@ def _request(image: Path, **changes: object) -> PrepareRequest:
     return PrepareRequest(**fields)  # type: ignore[arg-type]
 
 
-def _key(request: PrepareRequest, layer: str, weights_id: str = "untrained:seed=0") -> EntryKey:
+#: What seed 0 of this torch and torchvision is recorded as (see models.untrained_weights).
+UNTRAINED_ID = models.untrained_weights("resnet18").identity.weights_id
+
+
+def _key(request: PrepareRequest, layer: str, weights_id: str = UNTRAINED_ID) -> EntryKey:
     return EntryKey(
         image_sha256=images.content_sha256(request.image),
         max_side=request.max_side,
@@ -147,7 +151,7 @@ def test_untrained_overrides_every_request_and_is_recorded(
     assert result.weights.untrained
     entry = feature_store.read(_key(request, "conv2_x"))
     assert entry is not None
-    assert entry.header.key.weights_id == "untrained:seed=0"
+    assert entry.header.key.weights_id == UNTRAINED_ID
     assert entry.header.info.untrained
 
 
@@ -223,7 +227,7 @@ def test_models_are_built_once_per_run(
     monkeypatch.setattr(models, "build_model", counting_build)
     requests = [_request(make_image(f"{n}.png", 64, 48 + n)) for n in range(3)]
     assert prepare(requests, feature_store).ok
-    assert built == ["untrained:seed=0"]
+    assert built == [UNTRAINED_ID]
 
 
 def test_progress_reports_every_request(feature_store: FeatureStore, make_image: MakeImage) -> None:
