@@ -581,8 +581,14 @@ export class Renderer {
   }
 
   get gpuInfo(): { renderer: string; maxArrayLayers: number } {
+    // RENDERER alone says "WebKit WebGL" in Chromium; the debug extension names the real
+    // renderer (for example SwiftShader), which a benchmark figure must state.
+    const debug = this.gl.getExtension("WEBGL_debug_renderer_info");
+    const name: unknown = this.gl.getParameter(
+      debug === null ? this.gl.RENDERER : debug.UNMASKED_RENDERER_WEBGL,
+    );
     return {
-      renderer: String(this.gl.getParameter(this.gl.RENDERER)),
+      renderer: String(name),
       maxArrayLayers: this.capabilities.maxArrayLayers,
     };
   }
