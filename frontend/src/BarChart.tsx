@@ -4,17 +4,17 @@
  * colour-blind-safe colour. Hovering a bar (or moving along with the arrow keys when the
  * chart has focus) switches that layer's panel to the single-channel view.
  *
- * Redrawn imperatively when the reference moves, so pointing never re-renders React.
+ * Redrawn imperatively when the reference moves to another cell, so pointing never re-renders
+ * React.
  */
 import { useCallback, useEffect, useMemo, useRef } from "react";
 
 import { chartMaximum } from "./chartScale";
 import { type FeatureFile, cellValues } from "./data/featureFile";
-import { type Point, cellOf } from "./geometry";
+import { type Point, cellInGrid } from "./geometry";
 import type { InteractionState, ViewController } from "./interaction";
+import { CURRENT_COLOUR, PINNED_COLOUR } from "./palette";
 
-export const CURRENT_COLOUR = "#0072B2"; // Okabe-Ito blue
-export const PINNED_COLOUR = "#E69F00"; // Okabe-Ito orange, as the pinned marker
 const IDLE_READOUT = "Point at a bar to show that channel alone in its panel.";
 
 export interface BarChartProps {
@@ -27,13 +27,22 @@ export interface BarChartProps {
   readonly textColour: string;
 }
 
-function vectorAt(file: FeatureFile, pixel: Point | null, stride: number): Float32Array | null {
-  if (pixel === null) {
-    return null;
-  }
-  const cell = cellOf(pixel, stride);
-  const { width, height } = file.header;
-  return cellValues(file, Math.min(cell.x, width - 1), Math.min(cell.y, height - 1));
+/** The cell of the file's grid holding `pixel`, or null. */
+function cellAt(file: FeatureFile, pixel: Point | null, stride: number): Point | null {
+  return pixel === null ? null : cellInGrid(pixel, stride, file.header);
+}
+
+function sameCell(a: Point | null, b: Point | null): boolean {
+  return a === b || (a !== null && b !== null && a.x === b.x && a.y === b.y);
+}
+
+/** What the chart shows: it is redrawn only when one of these changes. */
+interface Drawn {
+  readonly reference: Point | null;
+  readonly pinned: Point | null;
+  /** The channel shown alone in this chart's layer. */
+  readonly selected: number | null;
+  readonly pinnedVector: Float32Array | null;
 }
 
 export function BarChart({
@@ -57,16 +66,14 @@ export function BarChart({
     }
   };
   const draw = useCallback(
-    (state: InteractionState) => {
+    (current: Float32Array | null, pinned: Float32Array | null, selected: number | null) => {
       const context = canvas.current?.getContext("2d");
-      if (!context || file === null) {
+      if (!context) {
         return;
       }
       const ratio = window.devicePixelRatio || 1;
       context.setTransform(ratio, 0, 0, ratio, 0, 0);
       context.clearRect(0, 0, width, height);
-      const current = vectorAt(file, state.reference, stride);
-      const pinned = vectorAt(file, state.pinned, stride);
       const base = signed ? height / 2 : height - 1;
       const scale = (signed ? height / 2 - 2 : height - 4) / maximum;
       const barWidth = width / channels;
@@ -77,15 +84,16 @@ export function BarChart({
       // Bars taller than the chart are cut at its edge and marked with a cap.
       const clip = (value: number): number => Math.min(Math.max(value, -maximum), maximum);
       if (current !== null) {
+        const w = Math.max(barWidth - 0.25, 0.5);
+        context.fillStyle = CURRENT_COLOUR;
         current.forEach((value, channel) => {
           const top = base - clip(value) * scale;
-          const x = channel * barWidth;
-          const w = Math.max(barWidth - 0.25, 0.5);
-          context.fillStyle = CURRENT_COLOUR;
-          context.fillRect(x, Math.min(top, base), w, Math.abs(base - top));
+          context.fillRect(channel * barWidth, Math.min(top, base), w, Math.abs(base - top));
+        });
+        context.fillStyle = textColour;
+        current.forEach((value, channel) => {
           if (Math.abs(value) > maximum) {
-            context.fillStyle = textColour;
-            context.fillRect(x, value > 0 ? 0 : height - 2, w, 2);
+            context.fillRect(channel * barWidth, value > 0 ? 0 : height - 2, w, 2);
           }
         });
       }
@@ -111,7 +119,6 @@ export function BarChart({
       context.textAlign = "right";
       context.fillText(`${channels.toString()} channels`, width - 4, 2);
       context.textAlign = "left";
-      const selected = state.channel?.layer === layer ? state.channel.index : null;
       if (selected !== null) {
         context.fillStyle = textColour;
         context.globalAlpha = 0.25;
@@ -129,21 +136,40 @@ export function BarChart({
         show(IDLE_READOUT);
       }
     },
-    [file, layer, stride, width, height, maximum, channels, signed, textColour],
+    [width, height, maximum, channels, signed, textColour],
   );
 
+  // Redrawn when the reference or pinned cell or the selected channel changes, not on every
+  // pixel the pointer crosses; the pinned vector is kept until the pinned cell changes.
   useEffect(() => {
-    draw(controller.state);
-    return controller.subscribe((state, previous) => {
+    if (file === null) {
+      return;
+    }
+    let drawn: Drawn | null = null;
+    const update = (state: InteractionState): void => {
+      const reference = cellAt(file, state.reference, stride);
+      const pinned = cellAt(file, state.pinned, stride);
+      const selected = state.channel?.layer === layer ? state.channel.index : null;
       if (
-        state.reference !== previous.reference ||
-        state.pinned !== previous.pinned ||
-        state.channel !== previous.channel
+        drawn !== null &&
+        sameCell(reference, drawn.reference) &&
+        sameCell(pinned, drawn.pinned) &&
+        selected === drawn.selected
       ) {
-        draw(state);
+        return;
       }
-    });
-  }, [controller, draw]);
+      const pinnedVector =
+        drawn !== null && sameCell(pinned, drawn.pinned)
+          ? drawn.pinnedVector
+          : pinned === null
+            ? null
+            : cellValues(file, pinned.x, pinned.y);
+      drawn = { reference, pinned, selected, pinnedVector };
+      draw(reference === null ? null : cellValues(file, reference.x, reference.y), pinnedVector, selected);
+    };
+    update(controller.state);
+    return controller.subscribe(update);
+  }, [controller, draw, file, layer, stride]);
 
   const channelAt = (clientX: number): number | null => {
     const box = canvas.current?.getBoundingClientRect();

@@ -2,6 +2,8 @@
  * The colour scale beside a panel: the whole range the map could take, with the colour table
  * stretched over the part it takes now, and numbers (the original tool had none).
  */
+import { useMemo } from "react";
+
 import {
   type ScaleAxis,
   channelAxis,
@@ -10,10 +12,14 @@ import {
   formatValue,
   similarityAxis,
 } from "./colourScale";
-import type { Range } from "./renderer/renderer";
+import { type RangeStore, useRange } from "./rangeStore";
 
 export interface ColourScaleProps {
-  readonly range: Range | null;
+  /** Where the panel's current (min, max) arrives; only this scale re-renders for it. */
+  readonly ranges: RangeStore;
+  readonly entryId: string;
+  /** Whether the panel shows its map (no numbers before). */
+  readonly ready: boolean;
   /** Channel index for the single-channel view, or null for similarity. */
   readonly channel: number | null;
   readonly signed: boolean;
@@ -26,13 +32,18 @@ export interface ColourScaleProps {
 const EXTREME_CLEARANCE = 12;
 
 export function ColourScale({
-  range,
+  ranges,
+  entryId,
+  ready,
   channel,
   signed,
   colours,
   height,
   layer,
 }: ColourScaleProps): React.JSX.Element {
+  const stored = useRange(ranges, entryId);
+  const range = ready ? stored : null;
+  const gradient = useMemo(() => cssGradient(colours), [colours]);
   const axis: ScaleAxis | null =
     range === null
       ? null
@@ -53,7 +64,7 @@ export function ColourScale({
             style={{
               top: at(axis.bandTo),
               height: Math.max(1, at(axis.bandFrom) - at(axis.bandTo)),
-              background: cssGradient(colours),
+              background: gradient,
             }}
           />
         )}

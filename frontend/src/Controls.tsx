@@ -115,7 +115,7 @@ export function Controls({
             type="button"
             aria-label="Zoom out"
             onClick={() => {
-              controller.zoom(0.8, panel);
+              controller.zoomStep(-1, panel);
             }}
           >
             −
@@ -125,7 +125,7 @@ export function Controls({
             type="button"
             aria-label="Zoom in"
             onClick={() => {
-              controller.zoom(1.25, panel);
+              controller.zoomStep(1, panel);
             }}
           >
             +

@@ -9,7 +9,8 @@ import { ColourScale } from "./ColourScale";
 import type { LayerSource } from "./contract";
 import type { Point, Size } from "./geometry";
 import type { PanelBox } from "./layout";
-import type { PanelStatus, Range } from "./renderer/renderer";
+import type { RangeStore } from "./rangeStore";
+import type { PanelStatus } from "./renderer/renderer";
 
 /** Downloading comes before the renderer's own states. */
 export type PanelPhase = { readonly kind: "downloading"; readonly fraction: number } | PanelStatus;
@@ -21,7 +22,8 @@ export interface PanelProps {
   readonly phase: PanelPhase;
   /** Why nothing can be drawn at all (no WebGL 2), shown instead of the heat map. */
   readonly unavailable: string | null;
-  readonly range: Range | null;
+  /** The panels' current (min, max), read by the colour scale alone. */
+  readonly ranges: RangeStore;
   readonly channel: number | null;
   readonly signed: boolean;
   readonly colours: readonly (readonly number[])[];
@@ -52,7 +54,7 @@ function statusText(phase: PanelPhase, layer: string): string | null {
 }
 
 export function Panel(props: PanelProps): React.JSX.Element {
-  const { source, box, labelHeight, phase, unavailable, range, channel, signed, colours } = props;
+  const { source, box, labelHeight, phase, unavailable, ranges, channel, signed, colours } = props;
   const surface = useRef<HTMLDivElement>(null);
   const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
   const panel = { width: box.width, height: box.height };
@@ -167,7 +169,9 @@ export function Panel(props: PanelProps): React.JSX.Element {
       </div>
       <div className="panel-scale" style={{ left: box.x + box.width + 6, top: box.y }}>
         <ColourScale
-          range={phase.kind === "ready" ? range : null}
+          ranges={ranges}
+          entryId={source.entryId}
+          ready={phase.kind === "ready"}
           channel={channel}
           signed={signed}
           colours={colours}

@@ -4,6 +4,7 @@
  */
 import { useState } from "react";
 
+import { PINNED_COLOUR } from "./palette";
 import { useFrameHeight, useStreamlitRender } from "./streamlit";
 import { View } from "./View";
 
@@ -18,6 +19,7 @@ export function SimilarityView(): React.JSX.Element {
     "--surface": theme?.secondaryBackgroundColor ?? "#f0f2f6",
     "--primary": theme?.primaryColor ?? "#ff4b4b",
     "--font": theme?.font ?? "sans-serif",
+    "--pinned": PINNED_COLOUR,
   } as React.CSSProperties;
   return (
     <div ref={setElement} className={`root${theme?.base === "dark" ? " dark" : ""}`} style={style}>

@@ -1,8 +1,10 @@
 /**
  * The synchronized multi-layer view: React composes the panels, controls and chart around
  * ONE canvas the renderer draws every panel into. React state holds what changes rarely
- * (loading, ranges, toggles); the reference pixel flows from the pointer to the renderer and
- * the chart through the ViewController without a React render.
+ * (loading, toggles, zoom); the reference pixel and the pan flow from the pointer to the
+ * renderer and the chart through the ViewController without a React render, and each
+ * panel's min/max (new on nearly every reference-cell change) goes from the renderer through
+ * a RangeStore to that panel's colour scale alone.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Theme } from "streamlit-component-lib";
@@ -13,26 +15,20 @@ import type { ViewArgs } from "./contract";
 import { featureCache } from "./data/featureCache";
 import type { FeatureFile } from "./data/featureFile";
 import { type Point, type Size, panBy, pixelAt, screenToImage } from "./geometry";
-import { type InteractionState, ViewController, onlyReferenceChanged } from "./interaction";
+import { type InteractionState, ViewController, reactNeedsRender } from "./interaction";
 import { useHostWindowHeight } from "./hostWindow";
 import { layoutStage } from "./layout";
+import { hexToRgb } from "./palette";
 import { Panel, type PanelPhase } from "./Panel";
 import { RendererError } from "./renderer/errors";
-import { type PanelStatus, type Range, Renderer } from "./renderer/renderer";
+import { type PanelStatus, Renderer } from "./renderer/renderer";
+import { RangeStore } from "./rangeStore";
 import { sendEvent } from "./streamlit";
 import { installTestHook } from "./testHook";
 
 export interface ViewProps {
   readonly args: ViewArgs;
   readonly theme: Theme | undefined;
-}
-
-function hexToRgb(colour: string | undefined, fallback: [number, number, number]): [number, number, number] {
-  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour ?? "");
-  if (match === null) {
-    return fallback;
-  }
-  return [1, 2, 3].map((index) => parseInt(match[index] ?? "0", 16) / 255) as [number, number, number];
 }
 
 async function loadImage(url: string): Promise<ImageBitmap> {
@@ -57,7 +53,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   const [renderer, setRenderer] = useState<Renderer | null>(null);
   const [unavailable, setUnavailable] = useState<string | null>(null);
   const [phases, setPhases] = useState<Record<string, PanelPhase>>({});
-  const [ranges, setRanges] = useState<Record<string, Range>>({});
+  const [ranges] = useState(() => new RangeStore());
   const [files, setFiles] = useState<Record<string, FeatureFile>>({});
   const [imageError, setImageError] = useState<string | null>(null);
   const [contextLost, setContextLost] = useState(false);
@@ -125,10 +121,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
             setPhase(id, status);
           },
           onRange: (id, range) => {
-            setRanges((all) => {
-              const now = all[id];
-              return now?.min === range.min && now.max === range.max ? all : { ...all, [id]: range };
-            });
+            ranges.set(id, range);
           },
           onContextLost: setContextLost,
         });
@@ -144,7 +137,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
         setRenderer(null);
       };
     },
-    [setPhase],
+    [setPhase, ranges],
   );
 
   // A new view applies Python's preset; a rerun of the same view keeps the user's state.
@@ -181,8 +174,8 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
     apply(controller.state, null);
     return controller.subscribe((state, previous) => {
       apply(state, previous);
-      // React re-renders for everything but pointer moves.
-      if (!onlyReferenceChanged(state, previous)) {
+      // React re-renders for everything but pointer moves and pans.
+      if (reactNeedsRender(state, previous)) {
         setInteraction(state);
       }
     });
@@ -261,7 +254,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   }, [renderer, args.presenter]);
 
   useEffect(() => {
-    renderer?.setBackground(hexToRgb(theme?.secondaryBackgroundColor, [0.94, 0.95, 0.96]));
+    renderer?.setBackground(hexToRgb(theme?.secondaryBackgroundColor) ?? [0.94, 0.95, 0.96]);
   }, [renderer, theme?.secondaryBackgroundColor]);
 
   useEffect(() => {
@@ -310,9 +303,9 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
       }
       controller.step(event.key === "PageUp" ? -1 : 1);
     } else if (event.key === "+" || event.key === "=") {
-      controller.zoom(1.25, panelSize);
+      controller.zoomStep(1, panelSize);
     } else if (event.key === "-") {
-      controller.zoom(0.8, panelSize);
+      controller.zoomStep(-1, panelSize);
     } else if (event.key === "0") {
       controller.resetView();
     } else {
@@ -370,7 +363,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
               labelHeight={layout.labelHeight}
               phase={phases[source.entryId] ?? { kind: "downloading", fraction: 0 }}
               unavailable={unavailable}
-              range={ranges[source.entryId] ?? null}
+              ranges={ranges}
               channel={channel}
               signed={files[source.entryId]?.header.signed ?? false}
               colours={args.colormap.colours}

@@ -5,34 +5,10 @@ import {
   cssGradient,
   formatTick,
   formatValue,
-  lutIndex,
   niceStep,
   similarityAxis,
-  stretchValue,
   ticks,
 } from "./colourScale";
-
-describe("colour-table index", () => {
-  it("is floor(v * 256), clamped to 0..255 (as classroom.similarity.lut_index)", () => {
-    expect(lutIndex(0)).toBe(0);
-    expect(lutIndex(1 / 256 - 1e-9)).toBe(0);
-    expect(lutIndex(1 / 256)).toBe(1);
-    expect(lutIndex(0.5)).toBe(128);
-    expect(lutIndex(255 / 256 - 1e-9)).toBe(254);
-    expect(lutIndex(0.999999)).toBe(255);
-    expect(lutIndex(1)).toBe(255);
-    expect(lutIndex(1.5)).toBe(255);
-    expect(lutIndex(-0.2)).toBe(0);
-    expect(lutIndex(Number.NaN)).toBe(0);
-  });
-
-  it("stretches min..max to 0..1 and a flat map to 0", () => {
-    expect(stretchValue(0.2, 0.2, 0.6)).toBe(0);
-    expect(stretchValue(0.6, 0.2, 0.6)).toBe(1);
-    expect(stretchValue(0.4, 0.2, 0.6)).toBeCloseTo(0.5, 12);
-    expect(stretchValue(0.4, 0.4, 0.4)).toBe(0);
-  });
-});
 
 describe("ticks", () => {
   it("uses round steps", () => {

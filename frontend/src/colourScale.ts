@@ -1,23 +1,15 @@
 /**
- * The colour scale: the stretch, the colour-table index and the axis beside each panel.
+ * The colour scale: the axis beside each panel.
  *
- * The stretch and the index are the same formulas the shader and classroom/similarity.py use:
- * t = (v - min) / (max - min) (0 for a flat map) and index = clamp(floor(t * 256), 0, 255).
+ * The stretch itself happens in the shader (colour.frag), with the same formulas as
+ * classroom/similarity.py: t = (v - min) / (max - min) (0 for a flat map) and colour-table
+ * index clamp(floor(t * 256), 0, 255); the browser tests check the painted colours.
  * The axis shows the whole possible range (similarity 0..1, or -1..1 for signed data) with the
  * coloured band covering only [min, max], so the user sees how much the stretch magnifies;
  * unlike the original tool, it carries numbers.
  */
 
 export const LUT_SIZE = 256;
-
-export function stretchValue(value: number, min: number, max: number): number {
-  return max > min ? (value - min) / (max - min) : 0;
-}
-
-export function lutIndex(stretched: number): number {
-  const index = Math.floor(stretched * LUT_SIZE);
-  return Math.min(Math.max(Number.isNaN(index) ? 0 : index, 0), LUT_SIZE - 1);
-}
 
 /** A round step (1, 2 or 5 times a power of ten) giving at most `maxTicks` ticks over `span`. */
 export function niceStep(span: number, maxTicks: number): number {

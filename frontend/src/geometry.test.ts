@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 
 import {
   MAX_ZOOM,
+  cellInGrid,
   cellOf,
   cellRect,
+  clampPixel,
   clampView,
   fullView,
   gridSize,
@@ -30,6 +32,17 @@ describe("grid and cells", () => {
     expect(cellOf({ x: 0, y: 0 }, 8)).toEqual({ x: 0, y: 0 });
     expect(cellOf({ x: 7, y: 8 }, 8)).toEqual({ x: 0, y: 1 });
     expect(cellOf({ x: 1022, y: 766 }, 16)).toEqual({ x: 63, y: 47 });
+  });
+
+  it("clamps a pixel's cell to the layer's grid", () => {
+    expect(cellInGrid({ x: 1022, y: 766 }, 16, { width: 64, height: 48 })).toEqual({ x: 63, y: 47 });
+    // A grid one cell smaller than the image covers (an edge pixel beyond it).
+    expect(cellInGrid({ x: 1022, y: 766 }, 16, { width: 63, height: 47 })).toEqual({ x: 62, y: 46 });
+  });
+
+  it("keeps a pixel inside the image", () => {
+    expect(clampPixel({ x: -3, y: 800 }, image)).toEqual({ x: 0, y: 766 });
+    expect(clampPixel({ x: 5, y: 6 }, image)).toEqual({ x: 5, y: 6 });
   });
 
   it("cuts the last row and column of cells at the image edge", () => {

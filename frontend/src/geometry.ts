@@ -82,6 +82,12 @@ export function cellOf(pixel: Point, stride: number): Point {
   return { x: Math.floor(pixel.x / stride), y: Math.floor(pixel.y / stride) };
 }
 
+/** The cell of a layer with `stride` that holds `pixel`, clamped to the layer's `grid` (cells). */
+export function cellInGrid(pixel: Point, stride: number, grid: Size): Point {
+  const cell = cellOf(pixel, stride);
+  return { x: Math.min(cell.x, grid.width - 1), y: Math.min(cell.y, grid.height - 1) };
+}
+
 /** Image pixels a cell covers, cut at the image edge. */
 export function cellRect(cell: Point, stride: number, image: Size): Rect {
   const x0 = cell.x * stride;
@@ -142,10 +148,12 @@ export function panBy(view: ViewTransform, dx: number, dy: number, panel: Size, 
   );
 }
 
+/** The nearest pixel inside the image. */
+export function clampPixel(pixel: Point, image: Size): Point {
+  return { x: clamp(pixel.x, 0, image.width - 1), y: clamp(pixel.y, 0, image.height - 1) };
+}
+
 /** Move a pixel by whole cells of `stride` (arrow keys), staying inside the image. */
 export function stepPixel(pixel: Point, cellsX: number, cellsY: number, stride: number, image: Size): Point {
-  return {
-    x: clamp(pixel.x + cellsX * stride, 0, image.width - 1),
-    y: clamp(pixel.y + cellsY * stride, 0, image.height - 1),
-  };
+  return clampPixel({ x: pixel.x + cellsX * stride, y: pixel.y + cellsY * stride }, image);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { ViewEvent } from "./contract";
-import { ViewController } from "./interaction";
+import { ViewController, ZOOM_STEP, reactNeedsRender } from "./interaction";
 
 const image = { width: 100, height: 80 };
 
@@ -122,5 +122,28 @@ describe("ViewController", () => {
     expect(view.state.pinned).toEqual({ x: 42, y: 42 });
     view.configure({ width: 40, height: 40 }, 8);
     expect(view.state.pinned).toEqual({ x: 39, y: 39 });
+  });
+
+  it("zooms by one step in and out about the centre", () => {
+    const { view } = controller();
+    const panel = { width: 200, height: 160 };
+    view.zoomStep(1, panel);
+    view.zoomStep(1, panel);
+    expect(view.state.view.zoom).toBeCloseTo(ZOOM_STEP ** 2, 12);
+    view.zoomStep(-1, panel);
+    expect(view.state.view.zoom).toBeCloseTo(ZOOM_STEP, 12);
+  });
+
+  it("asks React to re-render for everything but pointer moves and pans", () => {
+    const { view } = controller();
+    const panel = { width: 200, height: 160 };
+    const needs: boolean[] = [];
+    view.subscribe((state, previous) => needs.push(reactNeedsRender(state, previous)));
+    view.hover({ x: 3, y: 3 });
+    view.zoom(4, panel);
+    view.setView({ ...view.state.view, centerX: view.state.view.centerX + 5 }, panel);
+    view.pin({ x: 3, y: 3 });
+    view.setOpacityShift(0.5);
+    expect(needs).toEqual([false, true, false, true, true]);
   });
 });

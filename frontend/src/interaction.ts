@@ -7,7 +7,15 @@
  * own id; pointing never does, so hovering never reruns the Streamlit script.
  */
 import { type Pixel, type ViewEvent, type ViewState, makeEvent } from "./contract";
-import { type Size, type ViewTransform, clampView, fullView, stepPixel, zoomAt } from "./geometry";
+import {
+  type Size,
+  type ViewTransform,
+  clampPixel,
+  clampView,
+  fullView,
+  stepPixel,
+  zoomAt,
+} from "./geometry";
 
 export interface ChannelView {
   readonly layer: string;
@@ -35,17 +43,30 @@ function samePixel(a: Pixel | null, b: Pixel | null): boolean {
   return a === b || (a !== null && b !== null && a.x === b.x && a.y === b.y);
 }
 
-/** Whether only the reference pixel differs (a pointer move: nothing for React to re-render). */
-export function onlyReferenceChanged(a: InteractionState, b: InteractionState): boolean {
+/**
+ * Whether every field but the reference and pinned pixels is the same, the view compared by
+ * its zoom (all React shows of it). A field added to InteractionState belongs here.
+ */
+function sameSettings(a: InteractionState, b: InteractionState): boolean {
   return (
-    a.pinned === b.pinned &&
     a.locked === b.locked &&
-    a.view === b.view &&
+    a.view.zoom === b.view.zoom &&
     a.opacityShift === b.opacityShift &&
     a.colourImage === b.colourImage &&
     a.channel === b.channel
   );
 }
+
+/**
+ * Whether React must re-render for this change: not for a pointer move (the reference) nor a
+ * pan (the view's centre), which reach the renderer and the chart without React.
+ */
+export function reactNeedsRender(state: InteractionState, previous: InteractionState): boolean {
+  return !(samePixel(state.pinned, previous.pinned) && sameSettings(state, previous));
+}
+
+/** The zoom factor of one step of the zoom buttons and the + / − keys. */
+export const ZOOM_STEP = 1.25;
 
 export class ViewController {
   private current: InteractionState;
@@ -193,6 +214,11 @@ export class ViewController {
     this.update({ view: zoomAt(this.current.view, at, factor, panel, this.image) });
   }
 
+  /** One step in (+1) or out (−1) about the panel's centre: the zoom buttons and keys. */
+  zoomStep(direction: 1 | -1, panel: Size): void {
+    this.zoom(direction > 0 ? ZOOM_STEP : 1 / ZOOM_STEP, panel);
+  }
+
   resetView(): void {
     this.update({ view: fullView(this.image) });
   }
@@ -214,13 +240,7 @@ export class ViewController {
   }
 
   private inside(pixel: Pixel | null): Pixel | null {
-    if (pixel === null) {
-      return null;
-    }
-    return {
-      x: Math.min(Math.max(pixel.x, 0), this.image.width - 1),
-      y: Math.min(Math.max(pixel.y, 0), this.image.height - 1),
-    };
+    return pixel === null ? null : clampPixel(pixel, this.image);
   }
 
   private update(change: Partial<InteractionState>): void {
@@ -229,11 +249,8 @@ export class ViewController {
     if (
       samePixel(next.reference, previous.reference) &&
       samePixel(next.pinned, previous.pinned) &&
-      next.locked === previous.locked &&
       next.view === previous.view &&
-      next.opacityShift === previous.opacityShift &&
-      next.colourImage === previous.colourImage &&
-      next.channel === previous.channel
+      sameSettings(next, previous)
     ) {
       return;
     }

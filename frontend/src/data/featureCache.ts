@@ -72,11 +72,6 @@ export class FeatureCache {
     return entry.promise;
   }
 
-  /** The file if it is already in memory (no fetch). */
-  peek(entryId: string): FeatureFile | null {
-    return this.entries.get(entryId)?.file ?? null;
-  }
-
   /** Drop least recently used files that are not in use until the rest fits the budget. */
   trim(inUse: ReadonlySet<string>): void {
     let total = 0;

@@ -5,6 +5,7 @@
  * what it relies on: magic, version, header fields, and that the sections fit the shape. The
  * typed arrays returned are views into the fetched buffer, ready for texSubImage3D.
  */
+import { gridSize } from "../geometry";
 
 export const MAGIC = "CLSFEAT\0";
 export const FORMAT_VERSION = 2;
@@ -229,10 +230,8 @@ export function parseFeatureFile(buffer: ArrayBuffer, source: string): FeatureFi
         `${header.channels.toString()} channels`,
     );
   }
-  if (
-    header.width !== Math.ceil(header.imageWidth / header.stride) ||
-    header.height !== Math.ceil(header.imageHeight / header.stride)
-  ) {
+  const grid = gridSize({ width: header.imageWidth, height: header.imageHeight }, header.stride);
+  if (header.width !== grid.width || header.height !== grid.height) {
     fail("the grid size does not match the image size and stride");
   }
   const codes = read.object(json.codes, 'header field "codes"');

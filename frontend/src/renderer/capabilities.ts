@@ -7,7 +7,6 @@ import { RendererError } from "./errors";
 export interface Capabilities {
   readonly maxTextureSize: number;
   readonly maxArrayLayers: number;
-  readonly maxUniformBlockSize: number;
 }
 
 export const CONTEXT_ATTRIBUTES: WebGLContextAttributes = {
@@ -57,7 +56,5 @@ export function readCapabilities(
   return {
     maxTextureSize: overrides.maxTextureSize ?? (gl.getParameter(gl.MAX_TEXTURE_SIZE) as number),
     maxArrayLayers: overrides.maxArrayLayers ?? (gl.getParameter(gl.MAX_ARRAY_TEXTURE_LAYERS) as number),
-    maxUniformBlockSize:
-      overrides.maxUniformBlockSize ?? (gl.getParameter(gl.MAX_UNIFORM_BLOCK_SIZE) as number),
   };
 }

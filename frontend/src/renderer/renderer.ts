@@ -9,7 +9,8 @@
  * A lost context is restored from the feature files still in memory; no byte is fetched again.
  */
 import { type FeatureFile, cellCodes } from "../data/featureFile";
-import { type Point, type Size, type ViewTransform, cellOf, fullView } from "../geometry";
+import { type Point, type Size, type ViewTransform, cellInGrid, cellOf, fullView } from "../geometry";
+import { PINNED_RGB } from "../palette";
 import { type Capabilities, createContext, enableExtensions, readCapabilities } from "./capabilities";
 import { AbortedError, RendererError } from "./errors";
 import { LayerGpu, unitVector } from "./layer";
@@ -90,8 +91,6 @@ interface Passes {
   readonly colour: ColourPass;
   readonly composite: CompositePass;
 }
-
-const PINNED_COLOUR: readonly [number, number, number] = [0.902, 0.624, 0]; // Okabe-Ito orange
 
 export class Renderer {
   private readonly gl: WebGL2RenderingContext;
@@ -385,7 +384,7 @@ export class Renderer {
       reference: markers ? placed.reference : null,
       referenceCell: markers ? placed.referenceCell : null,
       pinned: markers ? placed.pinned : null,
-      pinnedColour: PINNED_COLOUR,
+      pinnedColour: PINNED_RGB,
     });
     return { ...result, marker: placed.marker };
   }
@@ -438,9 +437,7 @@ export class Renderer {
     if (gpu === null || reference === null) {
       return;
     }
-    const cell = cellOf(reference, slot.spec.stride);
-    const { width, height } = gpu.file.header;
-    const clamped = { x: Math.min(cell.x, width - 1), y: Math.min(cell.y, height - 1) };
+    const clamped = cellInGrid(reference, slot.spec.stride, gpu.file.header);
     if (slot.referenceCell?.x === clamped.x && slot.referenceCell.y === clamped.y) {
       return;
     }
@@ -633,11 +630,7 @@ export class Renderer {
       return null;
     }
     this.render();
-    const gl = this.gl;
-    const pixel = new Float32Array(4);
-    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, gpu.minMax.framebuffer);
-    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, pixel);
-    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
+    const pixel = gpu.minMax.readFloats();
     return { min: pixel[0] ?? 0, max: pixel[1] ?? 0 };
   }
 
