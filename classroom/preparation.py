@@ -16,10 +16,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, TypeVar, cast
+from typing import TYPE_CHECKING, Final, cast
 
 from classroom import images, models
 from classroom.encoding import PRECISIONS, EncodedLayer, Precision, encode
@@ -36,8 +38,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_LAYERS",
+    "LOADED_NETWORKS",
     "Cause",
     "Failure",
+    "LoadedNetworks",
     "PrepareReport",
     "PrepareRequest",
     "PreparedImage",
@@ -219,55 +223,96 @@ class PrepareReport:
         return sum(len(result.present) for result in self.results)
 
 
+class LoadedNetworks:
+    """Networks and their feature extractors, kept loaded for the life of the process.
+
+    The app's worker calls :func:`prepare` once per image, and loading ResNet-101 (a 170 MB
+    file checked parameter by parameter, then traced) takes longer than its forward pass.
+    Keyed by the weights' identity (a content hash, or seed and versions), so a changed file is
+    a new network; the ``capacity`` most recently used are kept (ResNet-101 holds 170 MB).
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._entries: OrderedDict[
+            tuple[str, str], tuple[nn.Module, dict[tuple[str, ...], FeatureExtractor]]
+        ] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def extractor(
+        self,
+        weights: models.ResolvedWeights,
+        layers: tuple[str, ...],
+        *,
+        on_load: Callable[[], None],
+    ) -> FeatureExtractor:
+        """The extractor of ``layers``, building the network first if it is not loaded.
+
+        Raises:
+            WeightsFileError: if the weights cannot be loaded into the network.
+        """
+        from classroom.extraction import FeatureExtractor
+
+        key = (weights.architecture, weights.identity.weights_id)
+        with self._lock:
+            entry = self._entries.pop(key, None)
+            if entry is None:
+                on_load()
+                entry = (models.build_model(weights), {})
+            self._entries[key] = entry  # the most recently used last
+            while len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+            model, extractors = entry
+            if layers not in extractors:
+                extractors[layers] = FeatureExtractor(model, layers)
+            return extractors[layers]
+
+    def clear(self) -> None:
+        """Unload every network (tests start from nothing)."""
+        with self._lock:
+            self._entries.clear()
+
+
+#: The networks :func:`prepare` uses, shared by every call in this process.
+LOADED_NETWORKS: Final = LoadedNetworks(capacity=2)
+
+
 @dataclass
 class _Pipeline:
-    """One :func:`prepare` run: remembers resolved weights, models and extractors across images."""
+    """One :func:`prepare` run: remembers weights that cannot be loaded, so that each image
+    of the run does not try again."""
 
     store: FeatureStore
     weights_file: Path | None
     untrained: bool
     notify: Callable[[str], None]
-    _weights: dict[tuple[str, str], models.ResolvedWeights | Exception] = field(
-        default_factory=dict
-    )
-    _models: dict[tuple[str, str], nn.Module | Exception] = field(default_factory=dict)
-    _extractors: dict[tuple[str, str, tuple[str, ...]], FeatureExtractor] = field(
-        default_factory=dict
-    )
+    _unloadable: dict[tuple[str, str], models.WeightsFileError] = field(default_factory=dict)
 
     def weights(self, request: PrepareRequest) -> models.ResolvedWeights:
-        """The request's weights, resolved once per run (a failure is remembered, not retried)."""
-        name = _weights_name(request, self.untrained)
-        cache_key = (request.architecture, name)
-        if cache_key not in self._weights:
-            try:
-                self._weights[cache_key] = models.resolve_weights(
-                    request.architecture,
-                    name,
-                    weights_file=self.weights_file,
-                    on_download=self.notify,
-                )
-            except _EXPECTED_ERRORS as error:
-                self._weights[cache_key] = error
-        return _raise_or_return(self._weights[cache_key])
+        """The request's weights (models remembers failed downloads and file hashes)."""
+        return models.resolve_weights(
+            request.architecture,
+            _weights_name(request, self.untrained),
+            weights_file=self.weights_file,
+            on_download=self.notify,
+        )
 
     def extractor(
         self, weights: models.ResolvedWeights, layers: tuple[str, ...]
     ) -> FeatureExtractor:
-        from classroom.extraction import FeatureExtractor
+        key = (weights.architecture, weights.identity.weights_id)
+        known = self._unloadable.get(key)
+        if known is not None:
+            raise known
 
-        model_key = (weights.architecture, weights.identity.weights_id)
-        if model_key not in self._models:
+        def announce() -> None:
             self.notify(f"loading {weights.architecture} with {weights.identity.label} weights")
-            try:
-                self._models[model_key] = models.build_model(weights)
-            except models.WeightsFileError as error:
-                self._models[model_key] = error
-        model = _raise_or_return(self._models[model_key])
-        extractor_key = (*model_key, layers)
-        if extractor_key not in self._extractors:
-            self._extractors[extractor_key] = FeatureExtractor(model, layers)
-        return self._extractors[extractor_key]
+
+        try:
+            return LOADED_NETWORKS.extractor(weights, layers, on_load=announce)
+        except models.WeightsFileError as error:
+            self._unloadable[key] = error
+            raise
 
     def run(self, request: PrepareRequest) -> RequestResult:
         weights = self.weights(request)
@@ -354,15 +399,6 @@ def _entry_keys(
         )
         for layer in dict.fromkeys(request.layers)
     }
-
-
-_T = TypeVar("_T")
-
-
-def _raise_or_return(outcome: _T | Exception) -> _T:
-    if isinstance(outcome, Exception):
-        raise outcome
-    return outcome
 
 
 def _lock_name(

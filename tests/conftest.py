@@ -79,14 +79,30 @@ def refused_hosts(_no_network: list[str]) -> list[str]:
     return _no_network
 
 
+#: Settings a developer may have exported; a test that needs one sets it itself.
+_USER_SETTINGS = (
+    "CLASSROOM_DATASETS_DIR",
+    "CLASSROOM_LESSONS_DIR",
+    "CLASSROOM_UNTRAINED",
+    "CLASSROOM_WEIGHTS_FILE",
+    "CLASSROOM_COMPONENT_DEV_URL",
+)
+
+
 @pytest.fixture(autouse=True)
 def _private_caches(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A fresh, empty TORCH_HOME and feature store for every test."""
+    """A fresh, empty TORCH_HOME and feature store for every test, no network loaded, and
+    none of the developer's own CLASSROOM_* settings."""
+    from classroom.preparation import LOADED_NETWORKS
+
+    for name in _USER_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
     base = tmp_path_factory.mktemp("caches")
     monkeypatch.setenv("TORCH_HOME", str(base / "torch"))
     monkeypatch.setenv("CLASSROOM_CACHE_DIR", str(base / "store"))
+    LOADED_NETWORKS.clear()
 
 
 # -- pictures -----------------------------------------------------------------------------------

@@ -214,9 +214,10 @@ def test_a_weights_file_for_another_architecture_fails_clearly(
         )
 
 
-def test_models_are_built_once_per_run(
+def test_models_are_built_once_per_process(
     feature_store: FeatureStore, make_image: MakeImage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The app's worker prepares one image per call: the network must stay loaded between.
     built: list[str] = []
     real_build = models.build_model
 
@@ -225,8 +226,10 @@ def test_models_are_built_once_per_run(
         return real_build(weights)
 
     monkeypatch.setattr(models, "build_model", counting_build)
-    requests = [_request(make_image(f"{n}.png", 64, 48 + n)) for n in range(3)]
-    assert prepare(requests, feature_store).ok
+    requests = [_request(make_image(f"{n}.png", 64, 48 + n)) for n in range(4)]
+    assert prepare(requests[:2], feature_store).ok
+    assert prepare(requests[2:3], feature_store).ok
+    assert prepare(requests[3:], feature_store).ok
     assert built == [UNTRAINED_ID]
 
 
