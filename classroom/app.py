@@ -24,6 +24,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from classroom import images, models, session, shared
 from classroom.background import Job, LessonJobs, Progress, Readiness, progress, readiness
 from classroom.catalog import Catalog
+from classroom.cli import lessons_dir_default
 from classroom.component import similarity_view, view_args
 from classroom.component.contract import ViewEvent
 from classroom.lessons import Lesson, Question, Step
@@ -349,14 +350,6 @@ def _preparing(jobs: Sequence[Job], pending: Sequence[Job], prefix: str) -> None
     st.progress(state.fraction, text=_progress_text(prefix, state))
 
 
-@st.fragment(run_every=PROGRESS_INTERVAL)
-def _preparing_rest(jobs: Sequence[Job], pending: Sequence[Job]) -> None:
-    state = progress(shared.worker(), jobs, pending)
-    if state.finished:
-        st.rerun(scope="app")
-    st.progress(state.fraction, text=_progress_text("Preparing this lesson", state))
-
-
 def _retry(jobs: Sequence[Job]) -> None:
     shared.worker().retry(jobs)
 
@@ -416,7 +409,7 @@ def _prepare_rest(ready: Readiness, step_jobs: Collection[Job], slot: DeltaGener
     shared.worker().submit(rest, urgent=False)
     with slot:
         if rest:  # while the step itself is pending, the main area already shows progress
-            _preparing_rest([*ready.prepared, *ready.pending], ready.pending)
+            _preparing([*ready.prepared, *ready.pending], ready.pending, "Preparing this lesson")
         for job, failure in ready.failed:
             if not failure.weights:  # the step itself explains weights problems, once
                 st.caption(f":material/error: {plain(job.name)}: {plain(failure.message)}")
@@ -625,7 +618,7 @@ def main() -> None:
     # The first session of a process loads the lessons (and torchvision): seconds, not a blank.
     with st.spinner("Opening the lessons...", show_time=True):
         shared.maintained_store(str(FeatureStore().root))
-        catalog = shared.lesson_catalog(str(shared.lessons_dir())).snapshot()
+        catalog = shared.lesson_catalog(str(lessons_dir_default())).snapshot()
     if POSITION not in st.session_state:
         _start_session(catalog)
     current = _current(catalog)
@@ -644,8 +637,8 @@ def main() -> None:
             key=PRESENTER,
             help="Larger type and the sidebar collapsed; PageDown and PageUp change steps.",
         )
-        if current is not None:
-            _share(*current, presenter)
+        # Filled after the page: a pin, lock or release from the view moves the position.
+        share_slot = st.container()
 
     lesson = current[0] if current else None
     if st.session_state.get(MODE) == UPLOAD_MODE:
@@ -656,6 +649,12 @@ def main() -> None:
         _lesson_page(current[0], current[1], presenter, rest_slot)
     if lesson is not None:
         _sync_link(lesson, presenter)
+    if current is not None:
+        position = _position()
+        if position is None or position.lesson_id != current[0].id:
+            position = current[1]
+        with share_slot:
+            _share(current[0], position, presenter)
 
 
 main()

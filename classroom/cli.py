@@ -13,13 +13,14 @@ import click
 
 from classroom import __version__
 
-__all__ = ["main"]
+__all__ = ["BUNDLED_LESSONS", "lessons_dir_default", "main"]
 
 BUNDLED_LESSONS = Path(__file__).resolve().parent.parent / "lessons"
 
 
-def _lesson_dir_default() -> Path:
-    return Path(os.environ.get("CLASSROOM_LESSONS_DIR", BUNDLED_LESSONS))
+def lessons_dir_default() -> Path:
+    """``$CLASSROOM_LESSONS_DIR`` (``classroom run --lessons`` sets it), else the bundled ones."""
+    return Path(os.environ.get("CLASSROOM_LESSONS_DIR") or BUNDLED_LESSONS)
 
 
 _weights_file_option = click.option(
@@ -77,7 +78,7 @@ def main() -> None:
     "--lessons",
     "lessons_dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=_lesson_dir_default,
+    default=lessons_dir_default,
     show_default="the bundled lessons",
     help="Directory of lesson YAML files to offer.",
 )
@@ -125,7 +126,7 @@ def prepare(
     _exclusive(untrained, weights_file)
     from classroom import preparation
 
-    paths = list(lessons) or [_lesson_dir_default()]
+    paths = list(lessons) or [lessons_dir_default()]
     ok = preparation.prepare_from_cli(
         paths,
         untrained=untrained,
@@ -145,5 +146,5 @@ def check(paths: tuple[Path, ...]) -> None:
     """
     from classroom import lessons
 
-    targets = list(paths) or [_lesson_dir_default()]
+    targets = list(paths) or [lessons_dir_default()]
     sys.exit(0 if lessons.check_from_cli(targets) else 1)

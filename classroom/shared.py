@@ -8,22 +8,15 @@ Everything else belongs to a session.
 from __future__ import annotations
 
 import atexit
-import os
 from pathlib import Path
 
 import streamlit as st
 
 from classroom.background import PreparationWorker, PreparedCache
 from classroom.catalog import LessonCatalog
-from classroom.cli import BUNDLED_LESSONS
 from classroom.store import FeatureStore, MaintenanceReport
 
-__all__ = ["lesson_catalog", "lessons_dir", "maintained_store", "prepared_cache", "worker"]
-
-
-def lessons_dir() -> Path:
-    """``$CLASSROOM_LESSONS_DIR`` (``classroom run --lessons`` sets it), else the bundled ones."""
-    return Path(os.environ.get("CLASSROOM_LESSONS_DIR") or BUNDLED_LESSONS)
+__all__ = ["lesson_catalog", "maintained_store", "prepared_cache", "worker"]
 
 
 @st.cache_resource(show_spinner=False)

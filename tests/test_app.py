@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from PIL import Image
@@ -161,6 +162,13 @@ def button(at: AppTest, label: str) -> Any:
 
 def link(at: AppTest) -> dict[str, str]:
     return {key: str(value) for key, value in at.query_params.items()}
+
+
+def shared_link(at: AppTest) -> dict[str, str]:
+    """The query of the link in the sidebar's "Share this view" box."""
+    [expander] = [found for found in at.sidebar.expander if found.label == "Share this view"]
+    [code] = texts(expander.code)
+    return dict(parse_qsl(urlsplit(code).query))
 
 
 # -- navigation ----------------------------------------------------------------------------------
@@ -736,9 +744,11 @@ def test_pin_and_lock_events_go_into_the_link_in_image_pixels(tree: LessonTree) 
     send(at, "pin", state=pinned)
     # Analysis pixels (64 x 38) back to the 80 x 48 picture: the pixel under each centre.
     assert link(at) == {"lesson": "a-first", "step": "held", "ref": "13,41", "pin": "79,0"}
+    assert shared_link(at) == link(at), "the share box shows the view on screen, not the last"
 
     send(at, "lock", state={**pinned, "locked": True})
     assert link(at)["lock"] == "1"
+    assert shared_link(at) == link(at)
     args = view(at)
     assert args is not None
     assert args.view_id == "a-first/held/0", "the view the component already shows"
