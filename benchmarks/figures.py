@@ -78,13 +78,7 @@ class Spec:
         if len(numerators) != len(denominators) or not numerators:
             raise ValueError(f"{self.key}: needs equally many paired samples")
         pairs = [top / bottom for top, bottom in zip(numerators, denominators, strict=True)]
-        return self.measured(
-            statistics.median(pairs),
-            spread=iqr(pairs),
-            n=len(pairs),
-            note=note,
-            samples=pairs,
-        )
+        return self.from_samples(pairs, note=note)
 
     def unmeasured(self, reason: str) -> Figure:
         return Figure(self, None, note=reason)

@@ -8,34 +8,44 @@ straightforward similarity shader of the original tool (which re-reads the refer
 and both norms inside its loop). Both run in one page, interleaved move by move, each frame
 closed with a one-pixel read-back so the times are real GPU times.
 
-Run: ``.venv/bin/python -m benchmarks.repaint`` (prints a table; ``--json`` for the dict).
+Run alone: ``.venv/bin/python -m benchmarks --only repaint``.
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 import http.server
-import json
 import random
 import statistics
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+from benchmarks.figures import Figure, Goal, Spec
 from classroom.component import BUILD_DIR, layer_source
 from classroom.store import FeatureStore
-from tests.browser.chromium import chromium_executable, launch
+from tests.browser.chromium import launch
 from tests.synthetic import RESNET101_STAGES, prepare_view
 
-__all__ = ["measure_repaint", "serve_directory"]
+__all__ = ["SPECS", "measure"]
+
+OURS: Final = Spec("repaint_ms_median", "repaint per pointer move, ours", "ms")
+NAIVE: Final = Spec("repaint_naive_ms_median", "repaint per pointer move, naive shader", "ms")
+RATIO: Final = Spec("repaint_ratio_vs_naive", "repaint ours / naive", "x", Goal("<=", 0.5))
+UNPACKED: Final = Spec(
+    "repaint_unpacked_ms_median", "  ours without packed codes (4 channels per fetch)", "ms"
+)
+STILL: Final = Spec("composite_only_ms_median", "  a frame without a reference change", "ms")
+SPECS: Final[tuple[Spec, ...]] = (OURS, NAIVE, RATIO, UNPACKED, STILL)
 
 
 @contextmanager
-def serve_directory(root: Path) -> Iterator[str]:
+def _serve_directory(root: Path) -> Iterator[str]:
     """Serve ``root`` over HTTP on a free loopback port; yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -69,35 +79,33 @@ def _moves(count: int, width: int, height: int, coarsest: int, seed: int) -> lis
     return moves
 
 
-def _spread(values: list[float]) -> float:
-    """Interquartile range."""
-    quartiles = statistics.quantiles(values, n=4)
-    return quartiles[2] - quartiles[0]
+@dataclass(frozen=True)
+class _Run:
+    """Frame times in milliseconds per variant, and what the page reported."""
+
+    ours: list[float]
+    plain: list[float]
+    naive: list[float]
+    still: list[float]
+    round_ratios: list[float]  # ours / naive, the medians of each round
+    gpu: str
+    max_abs_difference: float
 
 
-def measure_repaint(
-    chromium_path: str | None = None,
+def _measure_frames(
     *,
-    moves: int = 40,
-    rounds: int = 3,
-    warmup: int = 4,
+    moves: int,
+    rounds: int,
+    warmup: int,
     image_size: tuple[int, int] = (1024, 768),
     panel_size: tuple[int, int] = (384, 288),
     seed: int = 0,
-) -> dict[str, Any]:
-    """Median and spread of the repaint time, ours and naive, measured side by side.
+) -> _Run:
+    """``rounds`` rounds of ``moves`` pointer moves each, every variant timed on every move.
 
-    ``rounds`` rounds of ``moves`` pointer moves each; within a round the variants take turns
-    on every move, so a slow spell of the machine (other processes) hits all of them alike.
-
-    Returns:
-        ``repaint_ms_median`` / ``repaint_ms_iqr`` (this renderer),
-        ``repaint_naive_ms_median`` / ``repaint_naive_ms_iqr`` (the naive shader),
-        ``repaint_ratio_vs_naive`` (ours / naive; the goal is at most 0.5),
-        ``speedup`` (naive / ours), ``repaint_unpacked_ms_*`` (our shader without packed
-        codes, to separate the two improvements), ``composite_only_ms_median`` (a frame
-        without a reference change), ``moves``, ``gpu`` and ``max_abs_difference`` (the
-        variants' similarity maps must agree).
+    Within a round the variants take turns on every move, so a slow spell of the machine
+    (other processes) hits all of them alike. "plain" is our shader without packed codes (to
+    separate the two improvements); "still" a frame without a reference change.
     """
     if not (BUILD_DIR / "bench.html").is_file():
         raise FileNotFoundError(f"{BUILD_DIR / 'bench.html'} is missing: run python3 dev.py setup")
@@ -125,9 +133,9 @@ def measure_repaint(
         ]
         coarsest = max(spec.stride for spec in RESNET101_STAGES)
         with (
-            serve_directory(site) as base,
+            _serve_directory(site) as base,
             sync_playwright() as playwright,
-            launch(playwright, executable=chromium_path or chromium_executable()) as context,
+            launch(playwright) as context,
         ):
             page = context.new_page()
             page.goto(f"{base}/bundle/bench.html")
@@ -141,7 +149,7 @@ def measure_repaint(
                 },
             )
             times: dict[str, list[float]] = {"ours": [], "plain": [], "naive": []}
-            round_speedups: list[float] = []
+            round_ratios: list[float] = []
             for round_index in range(rounds):
                 path = _moves(moves + warmup, width, height, coarsest, seed + round_index)
                 measured = page.evaluate(
@@ -149,62 +157,46 @@ def measure_repaint(
                 )
                 for name, values in times.items():
                     values.extend(measured[name])
-                round_speedups.append(
-                    statistics.median(measured["naive"]) / statistics.median(measured["ours"])
+                round_ratios.append(
+                    statistics.median(measured["ours"]) / statistics.median(measured["naive"])
                 )
             still = page.evaluate("(count) => window.__bench.measureStill(count)", 10)
             difference = page.evaluate("() => window.__bench.compare()")
-    ours, plain, naive = times["ours"], times["plain"], times["naive"]
-    ours_median, naive_median = statistics.median(ours), statistics.median(naive)
-    return {
-        "repaint_ms_median": ours_median,
-        "repaint_ms_iqr": _spread(ours),
-        "repaint_naive_ms_median": naive_median,
-        "repaint_naive_ms_iqr": _spread(naive),
-        "repaint_ratio_vs_naive": ours_median / naive_median,
-        "speedup": naive_median / ours_median,
-        "repaint_unpacked_ms_median": statistics.median(plain),
-        "repaint_unpacked_ms_iqr": _spread(plain),
-        "composite_only_ms_median": statistics.median(still),
-        "repaint_ms_min": min(ours),
-        "repaint_naive_ms_min": min(naive),
-        "round_speedups": round_speedups,
-        "moves": len(ours),
-        "gpu": gpu,
-        "max_abs_difference": difference,
-    }
+    return _Run(times["ours"], times["plain"], times["naive"], still, round_ratios, gpu, difference)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--moves", type=int, default=40, help="pointer moves per round")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    arguments = parser.parse_args()
-    result = measure_repaint(moves=arguments.moves, rounds=arguments.rounds)
-    if arguments.json:
-        print(json.dumps(result, indent=2))
-        return
-    print(f"repaint of conv2_x + conv3_x + conv4_x (1024x768, 8 bit) on {result['gpu']}")
-    print(f"{'similarity shader':<44}{'median ms':>10}{'IQR ms':>8}")
-    rows = (
-        ("this renderer", "repaint_ms"),
-        ("  same, codes not packed (4 channels/fetch)", "repaint_unpacked_ms"),
-        ("naive: original tool's approach", "repaint_naive_ms"),
+def measure(*, quick: bool = False) -> list[Figure]:
+    """The repaint figures: medians over every move, the ratio of ours to naive per round."""
+    if quick:
+        run = _measure_frames(moves=8, rounds=2, warmup=2)
+    else:
+        run = _measure_frames(moves=40, rounds=5, warmup=4)
+    how = (
+        "three layers of a 1024x768 image at ResNet-101 sizes (256x192x256, 128x96x512, "
+        f"64x48x1024; synthetic ReLU-like maps), 8 bit, headless Chromium on {run.gpu}; every "
+        "move changes every layer's reference cell; ours and naive interleaved move by move, "
+        "each frame closed by a one-pixel read-back"
     )
-    for label, key in rows:
-        print(f"{label:<44}{result[key + '_median']:>10.2f}{result[key + '_iqr']:>8.2f}")
-    still = result["composite_only_ms_median"]
-    print(f"{'(composite alone, no reference change)':<44}{still:>10.2f}")
-    print(
-        f"ours / naive = {result['repaint_ratio_vs_naive']:.3f}  "
-        f"(naive / ours = {result['speedup']:.2f}x, goal >= 2x), over {result['moves']} moves; "
-        f"maps agree within {result['max_abs_difference']:.2e}"
-    )
-    rounds = ", ".join(f"{speedup:.2f}x" for speedup in result["round_speedups"])
-    best = result["repaint_naive_ms_min"] / result["repaint_ms_min"]
-    print(f"per round naive / ours: {rounds}; fastest frames: {best:.2f}x")
+    ours, naive = statistics.median(run.ours), statistics.median(run.naive)
+    rounds = run.round_ratios
+    return [
+        OURS.from_samples(run.ours, note=how),
+        NAIVE.from_samples(run.naive),
+        RATIO.measured(
+            ours / naive,
+            spread=max(rounds) - min(rounds),
+            n=len(rounds),
+            note=f"ratio of the medians over {len(run.ours)} moves; spread: min-max of the "
+            f"{len(rounds)} rounds' ratios; the two maps agree within "
+            f"{run.max_abs_difference:.1e}",
+            samples=rounds,
+        ),
+        UNPACKED.from_samples(run.plain),
+        STILL.from_samples(run.still),
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    from benchmarks.__main__ import main
+
+    sys.exit(main(["--only", "repaint", *sys.argv[1:]]))

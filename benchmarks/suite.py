@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from benchmarks import load_check, open_lesson, prepare, serving, store_size
-from benchmarks.figures import Figure, Goal, Spec
+from benchmarks import load_check, open_lesson, prepare, repaint, serving, store_size
+from benchmarks.figures import Figure, Spec
 
 __all__ = ["FAMILIES", "Family", "Options", "run_family", "select"]
 
@@ -50,48 +50,8 @@ class Family:
     default: bool = True
 
 
-# -- repaint (benchmarks/repaint.py measures; this only names its figures) ---------------------
-
-REPAINT_OURS: Final = Spec("repaint_ms_median", "repaint per pointer move, ours", "ms")
-REPAINT_NAIVE: Final = Spec(
-    "repaint_naive_ms_median", "repaint per pointer move, naive shader", "ms"
-)
-REPAINT_RATIO: Final = Spec("repaint_ratio_vs_naive", "repaint ours / naive", "x", Goal("<=", 0.5))
-
-
 def _repaint(options: Options) -> list[Figure]:
-    from benchmarks.repaint import measure_repaint
-
-    if options.quick:
-        result = measure_repaint(moves=8, rounds=2, warmup=2)
-    else:
-        result = measure_repaint(rounds=5)
-    moves = int(result["moves"])
-    how = (
-        "three layers of a 1024x768 image at ResNet-101 sizes (256x192x256, 128x96x512, "
-        f"64x48x1024; synthetic ReLU-like maps), 8 bit, headless Chromium on {result['gpu']}; "
-        "every move changes every "
-        "layer's reference cell; ours and naive interleaved move by move, each frame closed "
-        "by a one-pixel read-back"
-    )
-    per_round = [1 / speedup for speedup in result["round_speedups"]]
-    return [
-        REPAINT_OURS.measured(
-            result["repaint_ms_median"], spread=result["repaint_ms_iqr"], n=moves, note=how
-        ),
-        REPAINT_NAIVE.measured(
-            result["repaint_naive_ms_median"], spread=result["repaint_naive_ms_iqr"], n=moves
-        ),
-        REPAINT_RATIO.measured(
-            result["repaint_ratio_vs_naive"],
-            spread=max(per_round) - min(per_round),
-            n=len(per_round),
-            note=f"ratio of the medians over {moves} moves; spread: min-max of the "
-            f"{len(per_round)} rounds' ratios; the two maps agree within "
-            f"{result['max_abs_difference']:.1e}",
-            samples=per_round,
-        ),
-    ]
+    return repaint.measure(quick=options.quick)
 
 
 def _prepare(options: Options) -> list[Figure]:
@@ -118,7 +78,7 @@ def _load(options: Options) -> list[Figure]:
 
 
 FAMILIES: Final[tuple[Family, ...]] = (
-    Family("repaint", "Repaint", (REPAINT_OURS, REPAINT_NAIVE, REPAINT_RATIO), _repaint),
+    Family("repaint", "Repaint", repaint.SPECS, _repaint),
     Family("prepare", "Preparation", prepare.SPECS, _prepare),
     Family("store", "Store size and similarity error", store_size.SPECS, _store),
     Family("open", "Opening a lesson", open_lesson.SPECS, _open),

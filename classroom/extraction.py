@@ -18,15 +18,28 @@ from classroom.models import layer_node, layer_stride
 from classroom.similarity import grid_size
 
 if TYPE_CHECKING:
+    import torch
     from PIL import Image
     from torch import nn
 
-__all__ = ["IMAGENET_MEAN", "IMAGENET_STD", "FeatureExtractor"]
+__all__ = ["IMAGENET_MEAN", "IMAGENET_STD", "FeatureExtractor", "input_batch"]
 
 #: The normalisation of every torchvision ImageNet weights preset (``weights.transforms()``);
 #: untrained networks get it too, so that they see the same input.
 IMAGENET_MEAN: Final = (0.485, 0.456, 0.406)
 IMAGENET_STD: Final = (0.229, 0.224, 0.225)
+
+
+def input_batch(image: Image.Image) -> torch.Tensor:
+    """An RGB picture as the network takes it: a ``(1, 3, H, W)`` float batch, normalised."""
+    import torch
+    from torchvision.transforms.v2 import functional as tf
+
+    if image.mode != "RGB":
+        raise ValueError(f"the extractor needs an RGB picture, not mode {image.mode}")
+    pixels = tf.to_dtype(tf.to_image(image), torch.float32, scale=True)
+    batch: torch.Tensor = tf.normalize(pixels, list(IMAGENET_MEAN), list(IMAGENET_STD))
+    return batch.unsqueeze(0)
 
 
 class FeatureExtractor:
@@ -66,13 +79,8 @@ class FeatureExtractor:
         checked, because the browser's coordinate mapping relies on it.
         """
         import torch
-        from torchvision.transforms.v2 import functional as tf
 
-        if image.mode != "RGB":
-            raise ValueError(f"the extractor needs an RGB picture, not mode {image.mode}")
-        pixels = tf.to_dtype(tf.to_image(image), torch.float32, scale=True)
-        batch = tf.normalize(pixels, list(IMAGENET_MEAN), list(IMAGENET_STD)).unsqueeze(0)
-        batch = batch.contiguous(memory_format=torch.channels_last)
+        batch = input_batch(image).contiguous(memory_format=torch.channels_last)
         with torch.inference_mode():
             outputs: Mapping[str, torch.Tensor] = self._graph(batch)
 
