@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -149,8 +150,17 @@ class Held:
         monkeypatch.setattr(background, "prepare", observed)
 
     def wait_for_first(self) -> None:
-        while not self.started:
-            threading.Event().wait(0.01)
+        assert _eventually(lambda: bool(self.started)), "the worker never started a job"
+
+
+def _eventually(condition: Callable[[], bool], timeout: float = 60) -> bool:
+    """Whether ``condition`` became true within ``timeout`` seconds (polled)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        threading.Event().wait(0.01)
+    return True
 
 
 def test_urgent_jobs_overtake_queued_background_jobs(
@@ -185,8 +195,13 @@ def test_closing_drops_the_queue_and_lets_the_running_job_finish(
     first, *rest = jobs.jobs
     worker.submit([first, *rest], urgent=True)
     held.wait_for_first()
-    threading.Timer(0.2, held.release.set).start()
 
+    def release_once_the_queue_is_dropped() -> None:
+        # close() forgets the queued jobs before it waits for the running one.
+        _eventually(lambda: all(worker.status(job) is None for job in rest))
+        held.release.set()
+
+    threading.Thread(target=release_once_the_queue_is_dropped, daemon=True).start()
     worker.close(timeout=120)
 
     assert held.started == ["lesson: one"]

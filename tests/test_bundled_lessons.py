@@ -24,11 +24,6 @@ DATASETS = REPO_ROOT / "datasets"
 SCHEMA_FILE = BUNDLED / "lesson.schema.json"
 
 
-@pytest.fixture(autouse=True)
-def _datasets_beside_lessons(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CLASSROOM_DATASETS_DIR", raising=False)
-
-
 def bundled_lessons() -> list[Path]:
     return discover_lessons(BUNDLED)
 

@@ -12,8 +12,7 @@ from tests.lesson_tree import VALID, LessonTree
 
 
 @pytest.fixture
-def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LessonTree:
-    monkeypatch.delenv("CLASSROOM_DATASETS_DIR", raising=False)
+def tree(tmp_path: Path) -> LessonTree:
     return LessonTree(tmp_path)
 
 

@@ -266,11 +266,8 @@ def test_a_lesson_with_a_corrupt_picture_fails_alone(tmp_path: Path) -> None:
     assert entry.header.key.image_sha256 == images.content_sha256(good)
 
 
-def test_every_broken_lesson_is_named_and_the_good_one_still_prepares(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_every_broken_lesson_is_named_and_the_good_one_still_prepares(tmp_path: Path) -> None:
     """All the broken lessons of test_lessons.py, and whole-file damage, beside a valid lesson."""
-    monkeypatch.delenv("CLASSROOM_DATASETS_DIR", raising=False)
     tree = LessonTree(tmp_path)
     expected: dict[Path, str] = {}
     for number, (text, (line, field, message)) in enumerate(BROKEN.values()):
@@ -302,10 +299,7 @@ def test_every_broken_lesson_is_named_and_the_good_one_still_prepares(
     assert preparation.load_prepared(request, untrained=True) is not None
 
 
-def test_an_unreadable_lesson_directory_is_named_and_the_others_still_work(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("CLASSROOM_DATASETS_DIR", raising=False)
+def test_an_unreadable_lesson_directory_is_named_and_the_others_still_work(tmp_path: Path) -> None:
     tree = LessonTree(tmp_path)
     good = tree.write(VALID + "model: resnet18\n", "good.yaml")
     locked = tmp_path / "locked"

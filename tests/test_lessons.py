@@ -31,11 +31,6 @@ from classroom.lessons.safe_yaml import parse_yaml
 from tests.lesson_tree import VALID, LessonTree
 
 
-@pytest.fixture(autouse=True)
-def _datasets_beside_lessons(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CLASSROOM_DATASETS_DIR", raising=False)
-
-
 @pytest.fixture
 def tree(tmp_path: Path) -> LessonTree:
     return LessonTree(tmp_path)

@@ -70,7 +70,6 @@ def test_painted_colours_match_the_numpy_colouring(
     frame = frame_of(page, prepared_views, key)
     # Full opacity through the control itself, as a user would set it.
     page.frame_locator(IFRAME).nth(index_of_view).get_by_test_id("opacity").fill("1")
-    frame.wait_for_function("() => window.__classroomView.state() !== undefined", polling=POLL_MS)
     pixel = (140, 100)
     hook(frame, "setReference", *pixel)
     for index, layer in enumerate(prepared_views.views[key]):

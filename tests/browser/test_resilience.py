@@ -8,13 +8,13 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import POLL_MS, PreparedViews, hook, view_frame
-from tests.browser.test_fidelity import TOLERANCE, expected_similarity, gpu_values
+from tests.browser.test_fidelity import TOLERANCE, expected_similarity, frame_of, gpu_values
 
 PIXEL = (180, 40)
 
 
 def assert_matches_numpy(page: Page, prepared_views: PreparedViews, key: str) -> None:
-    frame = view_frame(page, list(prepared_views.views).index(key))
+    frame = frame_of(page, prepared_views, key)
     hook(frame, "setReference", *PIXEL)
     for index, layer in enumerate(prepared_views.views[key]):
         difference = np.abs(gpu_values(frame, index, layer) - expected_similarity(layer, PIXEL))
@@ -41,7 +41,7 @@ def test_a_lost_context_is_restored_without_fetching_again(
 def test_layers_split_across_texture_arrays_match_numpy(
     page: Page, prepared_views: PreparedViews, key: str
 ) -> None:
-    frame = view_frame(page, list(prepared_views.views).index(key))
+    frame = frame_of(page, prepared_views, key)
     frame.evaluate("() => window.__classroomView.setLimits({ maxArrayLayers: 4 })")
     arrays = [hook(frame, "layerInfo", index)["arrays"] for index in range(3)]
     # conv4_x (256 channels) needs 16 (8 bit) or 32 (16 bit) texel slices: 4 or 8 arrays.
