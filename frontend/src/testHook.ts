@@ -9,7 +9,7 @@ import { type Point, type Size, cellRect, imageToScreen } from "./geometry";
 import type { ViewController } from "./interaction";
 import type { StageLayout } from "./layout";
 import type { Capabilities } from "./renderer/capabilities";
-import type { PanelStatus, Renderer } from "./renderer/renderer";
+import type { PanelStatus, PassCounts, Renderer } from "./renderer/renderer";
 
 export interface TestHookSources {
   readonly renderer: Renderer;
@@ -47,6 +47,8 @@ export interface ClassroomViewHook {
   /** Point at an image pixel, as the pointer would. */
   setReference(x: number, y: number): void;
   setOpacityShift(shift: number): void;
+  /** How often each GPU pass ran, and how many frames were drawn, since the view started. */
+  passCounts(): PassCounts;
   /** A panel's similarity (or channel) values, one per cell, rows from the top. */
   values(index: number): { width: number; height: number; values: number[] } | null;
   /** The panel's (min, max), read synchronously. */
@@ -102,14 +104,17 @@ export function installTestHook(sources: TestHookSources): () => void {
     setOpacityShift(shift) {
       controller.setOpacityShift(shift);
     },
+    passCounts() {
+      return renderer.passCounts();
+    },
     values(index) {
-      const read = renderer.readValues(idOf(index));
+      const read = renderer.readBack.values(idOf(index));
       return read === null
         ? null
         : { width: read.width, height: read.height, values: Array.from(read.values) };
     },
     range(index) {
-      return renderer.readRange(idOf(index));
+      return renderer.readBack.range(idOf(index));
     },
     painted(index) {
       const layer = layers[index];
@@ -118,7 +123,7 @@ export function installTestHook(sources: TestHookSources): () => void {
         return null;
       }
       renderer.setMarkersVisible(false);
-      const canvas = renderer.readCanvas();
+      const canvas = renderer.readBack.canvasPixels();
       renderer.setMarkersVisible(true);
       const ratio = canvas.width / Math.max(1, layout.width);
       const rgb: number[] = [];
