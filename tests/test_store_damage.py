@@ -26,9 +26,10 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from classroom import images
-from classroom.store import files as store_files
 from classroom.preparation import PrepareRequest, prepare
 from classroom.store import FeatureStore, PreparedLayer
+from classroom.store import files as store_files
+from classroom.store import format as store_format
 from tests.conftest import picture
 from tests.damage import damaged
 from tests.privileges import file_modes_enforced
@@ -280,7 +281,7 @@ def test_a_reader_never_removes_an_entry_a_writer_has_just_published(
     """The reader finds damage in the file it opened; meanwhile a writer renames a good one in."""
     path = copy.entries["conv3_x"]
     _flip(lambda d: len(d) - 1)(path)
-    real_parse = store_files.parse
+    real_parse = store_format.parse
 
     def parse_while_a_writer_publishes(examined: Path, buffer: bytes | mmap.mmap) -> PreparedLayer:
         replacement = copy.store.tmp_dir / "replacement.part"
