@@ -28,7 +28,7 @@ from tests.conftest import REPO_ROOT, picture
 from tests.lesson_tree import LessonTree
 
 #: The page script; importing it would run it, so tests only ever hand it to AppTest.
-APP = REPO_ROOT / "classroom" / "app.py"
+APP = REPO_ROOT / "classroom" / "app" / "main.py"
 
 FIRST = """\
 title: First lesson

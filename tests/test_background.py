@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from classroom import background, models, preparation
+from classroom import models, preparation
 from classroom.background import (
     Job,
+    JobStatus,
     LessonJobs,
     Phase,
     PreparationWorker,
@@ -22,6 +23,7 @@ from classroom.background import (
     progress,
     readiness,
 )
+from classroom.background import worker as background_worker
 from classroom.lessons import Lesson
 from classroom.preparation import Cause, PrepareRequest
 from classroom.store import FeatureStore
@@ -147,7 +149,7 @@ class Held:
             self.release.wait(timeout=60)
             return real_prepare(requests, *args, **kwargs)
 
-        monkeypatch.setattr(background, "prepare", observed)
+        monkeypatch.setattr(background_worker, "prepare", observed)
 
     def wait_for_first(self) -> None:
         assert _eventually(lambda: bool(self.started)), "the worker never started a job"
@@ -237,7 +239,7 @@ def test_a_failure_names_the_image_and_is_not_retried_until_asked(
     assert worker.status(job) is None
     worker.submit([job], urgent=True)
     assert worker.wait_idle(timeout=120)
-    assert worker.status(job) == background.JobStatus(Phase.DONE, "prepared")
+    assert worker.status(job) == JobStatus(Phase.DONE, "prepared")
 
 
 def test_readiness_sorts_prepared_pending_and_failed(
@@ -344,7 +346,7 @@ def test_a_weights_file_replaces_pretrained_weights_and_a_wrong_one_is_blamed(
     assert failure.cause is Cause.WEIGHTS_UNUSABLE
     assert failure.message.startswith(f"{resnet18_weights_file}: is not a resnet34 state dict")
     worker.submit([wrong], urgent=True)
-    assert worker.status(wrong) == background.JobStatus(Phase.FAILED, failure=failure), (
+    assert worker.status(wrong) == JobStatus(Phase.FAILED, failure=failure), (
         "the same file fails the same way: not tried again until asked"
     )
     untrained = LessonJobs.of(

@@ -1,0 +1,179 @@
+"""What of a set of jobs can be shown now, and how far their preparation has come.
+
+:class:`PreparedCache` is the app's read side: :func:`classroom.preparation.load_prepared`
+validates every file it maps, so each prepared image is loaded once per process and then
+shared by all sessions (one memory-mapped copy).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from classroom.background.jobs import Job, Phase
+from classroom.background.worker import PreparationWorker, sticky
+from classroom.images import ImageError, content_sha256
+from classroom.models import WeightsFileError, WeightsUnavailableError
+from classroom.preparation import (
+    Failure,
+    PreparedImage,
+    load_prepared,
+)
+from classroom.store import FeatureStore
+
+__all__ = ["PreparedCache", "Progress", "Readiness", "progress", "readiness"]
+
+
+class PreparedCache:
+    """Prepared images, validated once per process and shared by every session."""
+
+    def __init__(self, capacity: int = 256) -> None:
+        self._capacity = capacity
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Job, PreparedImage] = OrderedDict()
+
+    def load(self, job: Job) -> PreparedImage | None:
+        """The job's prepared image, or None while anything of it is missing.
+
+        Raises:
+            classroom.models.WeightsUnavailableError: pretrained weights are not on this machine.
+            classroom.models.WeightsFileError: the job's weights file cannot be read.
+            classroom.images.ImageError: the image file cannot be read.
+        """
+        with self._lock:
+            known = self._entries.get(job)
+            if known is not None and _still_valid(job, known):
+                self._entries.move_to_end(job)
+                return known
+        prepared = load_prepared(
+            job.request,
+            FeatureStore(job.store_root),
+            untrained=job.untrained,
+            weights_file=job.weights_file,
+        )
+        if prepared is not None:
+            with self._lock:
+                self._entries[job] = prepared
+                while len(self._entries) > self._capacity:
+                    self._entries.popitem(last=False)
+        return prepared
+
+
+def _still_valid(job: Job, prepared: PreparedImage) -> bool:
+    """Cheap checks that the image is unchanged and nobody cleared the store since loading."""
+    try:
+        image_sha256 = content_sha256(job.request.image)  # remembered while size and mtime hold
+    except ImageError:
+        return False
+    layers = prepared.layers.values()
+    return all(layer.header.key.image_sha256 == image_sha256 for layer in layers) and all(
+        path.is_file() for path in [prepared.image_path, *(layer.path for layer in layers)]
+    )
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What of some jobs can be shown now.
+
+    Attributes:
+        prepared: the jobs whose features are all in the store.
+        pending: jobs still to prepare (submit them), including jobs whose pretrained weights
+            the worker is still to download.
+        failed: jobs that cannot be prepared, with the failure (its message names the file;
+            its cause tells weights problems from image problems).
+    """
+
+    prepared: dict[Job, PreparedImage]
+    pending: tuple[Job, ...] = ()
+    failed: tuple[tuple[Job, Failure], ...] = ()
+
+    @property
+    def ready(self) -> bool:
+        return not (self.pending or self.failed)
+
+    def only(self, jobs: Collection[Job]) -> Readiness:
+        """The same answer for a subset of the jobs (one step's, out of the lesson's)."""
+        return Readiness(
+            {job: image for job, image in self.prepared.items() if job in jobs},
+            tuple(job for job in self.pending if job in jobs),
+            tuple(item for item in self.failed if item[0] in jobs),
+        )
+
+
+def readiness(jobs: Iterable[Job], cache: PreparedCache, worker: PreparationWorker) -> Readiness:
+    """Sort ``jobs`` by what can be shown now; reads the store, never computes or downloads."""
+    prepared: dict[Job, PreparedImage] = {}
+    pending: list[Job] = []
+    failed: list[tuple[Job, Failure]] = []
+    for job in jobs:
+        status = worker.status(job)
+        if status is not None and status.failure is not None and sticky(status):
+            failed.append((job, status.failure))
+            continue
+        try:
+            loaded = cache.load(job)
+        except WeightsUnavailableError as error:
+            if error.download_failed:
+                failed.append((job, Failure.of(error)))
+            else:
+                pending.append(job)  # the worker will try to download them
+        except (WeightsFileError, ImageError) as error:
+            failed.append((job, Failure.of(error)))
+        else:
+            if loaded is None:
+                pending.append(job)
+            else:
+                prepared[job] = loaded
+    return Readiness(prepared, tuple(pending), tuple(failed))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the preparation of a set of jobs has come, in words for a progress bar.
+
+    ``running_since`` (``time.monotonic()``) lets the page show for how long the current image
+    has been computing, so a slow forward pass does not look like a frozen page.
+    """
+
+    completed: int
+    total: int
+    text: str
+    running_since: float | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.completed >= self.total
+
+    @property
+    def fraction(self) -> float:
+        return self.completed / self.total if self.total else 1.0
+
+
+def progress(worker: PreparationWorker, jobs: Sequence[Job], pending: Sequence[Job]) -> Progress:
+    """Progress over ``jobs`` of which ``pending`` were missing when the page was drawn."""
+    statuses = {job: worker.status(job) for job in pending}
+    waiting = [job for job, status in statuses.items() if status is None or not status.finished]
+    completed = len(jobs) - len(waiting)
+    running = [
+        status
+        for job in waiting
+        if (status := statuses[job]) is not None and status.phase is Phase.RUNNING
+    ]
+    since = None
+    if running:
+        detail, since = running[0].message, running[0].since
+    elif waiting:
+        ahead = min(worker.ahead(job) for job in waiting)
+        detail = (
+            f"waiting for {ahead} other image{'s' if ahead != 1 else ''} to be prepared first"
+            if ahead
+            else "starting"
+        )
+    else:
+        detail = "done"
+    noun = "image" if len(jobs) == 1 else "images"
+    return Progress(
+        completed, len(jobs), f"{completed} of {len(jobs)} {noun} ready: {detail}", since
+    )
