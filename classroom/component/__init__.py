@@ -65,6 +65,10 @@ def _component() -> CustomComponent:
     return components.declare_component("similarity_view", path=BUILD_DIR)
 
 
+def _file_urls(args: ViewArgs) -> list[str]:
+    return [args.image.url, *(layer.url for layer in args.layers)]
+
+
 def similarity_view(args: ViewArgs, *, key: str) -> ViewEvent | None:
     """Draw the synchronized multi-layer similarity view.
 
@@ -79,7 +83,16 @@ def similarity_view(args: ViewArgs, *, key: str) -> ViewEvent | None:
     """
     import streamlit as st
 
-    raw = _component()(args=args.model_dump(by_alias=True, mode="json"), key=key, default=None)
+    from classroom.file_cache import FileCache
+    from classroom.store import FeatureStore
+
+    # The browser asks for these files next: check and compress them meanwhile.
+    FileCache.shared().warm(
+        FeatureStore(), [url.split("?")[0].rsplit("/", 1)[-1] for url in _file_urls(args)]
+    )
+    # As a JSON string: Streamlit checks a dict argument for being a data frame, which imports
+    # pandas (over a second in a fresh process); a string it passes as it is.
+    raw = _component()(args=args.model_dump_json(by_alias=True), key=key, default=None)
     event = parse_event(raw)
     if event is None:
         return None
@@ -100,12 +113,12 @@ def colormap(name: ColormapName = "viridis") -> Colormap:
 
 def layer_source(prepared: PreparedLayer) -> LayerSource:
     """Describe one prepared entry for the browser (it fetches the bytes by ``url``)."""
-    from classroom.server import file_url
+    from classroom.file_route import file_url
 
     header = prepared.header
     return LayerSource(
         layer=header.key.layer,
-        url=file_url(prepared.path),
+        url=file_url(prepared.path, prepared.digest),
         entry_id=prepared.entry_id,
         nbytes=prepared.nbytes,
         width=header.width,
@@ -142,7 +155,7 @@ def view_args(
     Raises:
         ValueError: if ``layers`` is empty or mixes images or models, naming the offender.
     """
-    from classroom.server import file_url
+    from classroom.file_route import file_url
     from classroom.store import FeatureStore
 
     if not layers:
@@ -163,11 +176,13 @@ def view_args(
     names = [prepared.header.key.layer for prepared in layers]
     if chart_layer is not None and chart_layer not in names:
         raise ValueError(f"chart layer {chart_layer!r} is not among the view's layers {names}")
-    image_path = (store or FeatureStore()).image_path(first.key.image_sha256, first.key.max_side)
+    image_store = store or FeatureStore()
+    image_path = image_store.image_path(first.key.image_sha256, first.key.max_side)
+    image_version = image_store.image_version(first.key.image_sha256, first.key.max_side)
     return ViewArgs(
         view_id=view_id,
         image=ViewImage(
-            url=file_url(image_path),
+            url=file_url(image_path, image_version),
             width=first.info.image_width,
             height=first.info.image_height,
             caption=caption,

@@ -19,7 +19,10 @@ export function useStreamlitRender(): Render {
     const onRender = (event: Event): void => {
       const detail = (event as CustomEvent<RenderData<{ args?: unknown }>>).detail;
       try {
-        setRender({ kind: "ready", args: parseViewArgs(detail.args.args), theme: detail.theme });
+        // Python sends the arguments as one JSON string (see classroom/component/__init__.py).
+        const raw = detail.args.args;
+        const args: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
+        setRender({ kind: "ready", args: parseViewArgs(args), theme: detail.theme });
       } catch (error) {
         const message = error instanceof ContractError ? error.message : String(error);
         setRender({ kind: "invalid", message });
