@@ -104,19 +104,17 @@ def stretch(values: npt.ArrayLike) -> tuple[FloatArray, float, float]:
 
 @cache
 def colour_lut(name: Colormap = "viridis") -> npt.NDArray[np.uint8]:
-    """A ``(256, 3)`` uint8 colour table from matplotlib's perceptually uniform colour maps.
+    """A ``(256, 3)`` uint8 colour table from matplotlib's perceptually uniform colour maps
+    (kept in :mod:`classroom.colour_tables`).
 
     The same table is sent to the browser, so both sides colour identically.
     """
     if name == "gray":
         ramp = np.arange(256, dtype=np.uint8)
         return np.repeat(ramp[:, None], 3, axis=1)
-    from matplotlib import colormaps
+    from classroom.colour_tables import TABLES
 
-    rgba = colormaps[name](np.linspace(0.0, 1.0, 256))
-    table: npt.NDArray[np.uint8] = np.rint(rgba[:, :3] * 255).astype(np.uint8)
-    table.flags.writeable = False
-    return table
+    return np.frombuffer(bytes.fromhex(TABLES[name]), dtype=np.uint8).reshape(256, 3)
 
 
 def lut_index(stretched: npt.ArrayLike) -> npt.NDArray[np.intp]:

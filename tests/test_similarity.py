@@ -104,6 +104,15 @@ def test_colour_tables_have_256_rgb_entries_from_dark_to_light(name: similarity.
     assert np.array_equal(similarity.colourise([0.0, 1.0], name), table[[0, 255]])
 
 
+@pytest.mark.parametrize("name", [name for name in similarity.COLORMAPS if name != "gray"])
+def test_colour_tables_are_matplotlibs(name: similarity.Colormap) -> None:
+    from matplotlib import colormaps
+
+    rgba = colormaps[name](np.linspace(0.0, 1.0, 256))
+    assert np.array_equal(similarity.colour_lut(name), np.rint(rgba[:, :3] * 255).astype(np.uint8))
+    assert not similarity.colour_lut(name).flags.writeable
+
+
 def test_viridis_ends_are_the_published_colours() -> None:
     table = similarity.colour_lut("viridis")
     assert tuple(table[0]) == (68, 1, 84)
