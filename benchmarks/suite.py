@@ -68,7 +68,9 @@ def _open(options: Options) -> list[Figure]:
 
 
 def _serving(options: Options) -> list[Figure]:
-    return serving.measure(sessions=min(options.sessions, 3) if options.quick else options.sessions)
+    if options.quick:
+        return serving.measure(sessions=min(options.sessions, 3), repeats=1)
+    return serving.measure(sessions=options.sessions)
 
 
 def _load(options: Options) -> list[Figure]:

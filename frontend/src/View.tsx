@@ -25,6 +25,7 @@ import { type PanelStatus, Renderer } from "./renderer/renderer";
 import { RangeStore } from "./rangeStore";
 import { sendEvent } from "./streamlit";
 import { installTestHook } from "./testHook";
+import { mark } from "./timeline";
 
 export interface ViewProps {
   readonly args: ViewArgs;
@@ -45,6 +46,7 @@ async function loadImage(url: string): Promise<ImageBitmap> {
 }
 
 export function View({ args, theme }: ViewProps): React.JSX.Element {
+  mark("args");
   const root = useRef<HTMLDivElement>(null);
   const controlsBox = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -131,6 +133,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
         );
         return;
       }
+      mark("renderer");
       setRenderer(created);
       return () => {
         created.dispose();
@@ -230,6 +233,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
     loadImage(args.image.url).then(
       (bitmap) => {
         if (current) {
+          mark("image");
           renderer.setImage(bitmap, image);
           setImageError(null);
         }

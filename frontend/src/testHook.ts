@@ -10,6 +10,7 @@ import type { ViewController } from "./interaction";
 import type { StageLayout } from "./layout";
 import type { Capabilities } from "./renderer/capabilities";
 import type { PanelStatus, PassCounts, Renderer } from "./renderer/renderer";
+import { timeline } from "./timeline";
 
 export interface TestHookSources {
   readonly renderer: Renderer;
@@ -49,6 +50,8 @@ export interface ClassroomViewHook {
   setOpacityShift(shift: number): void;
   /** How often each GPU pass ran, and how many frames were drawn, since the view started. */
   passCounts(): PassCounts;
+  /** When the view reached each stage of opening (timeline.ts). */
+  timeline(): Record<string, number>;
   /** A panel's similarity (or channel) values, one per cell, rows from the top. */
   values(index: number): { width: number; height: number; values: number[] } | null;
   /** The panel's (min, max), read synchronously. */
@@ -107,6 +110,7 @@ export function installTestHook(sources: TestHookSources): () => void {
     passCounts() {
       return renderer.passCounts();
     },
+    timeline,
     values(index) {
       const read = renderer.readBack.values(idOf(index));
       return read === null

@@ -7,6 +7,7 @@
  * announced size (no copy after arrival) and progress is reported for the loading state.
  */
 import type { LayerSource } from "../contract";
+import { mark } from "../timeline";
 import { type FeatureFile, FeatureFormatError, checkAnnounced, parseFeatureFile } from "./featureFile";
 
 export interface LoadProgress {
@@ -29,6 +30,9 @@ interface Entry {
 }
 
 type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** How often a download reports its progress (each report redraws the panel's bar). */
+const PROGRESS_INTERVAL_MS = 100;
 
 /** Bytes kept for entries no longer on screen before the least recently used ones are dropped. */
 export const DEFAULT_BUDGET_BYTES = 1024 * 1024 * 1024;
@@ -110,6 +114,7 @@ export class FeatureCache {
     this.transfers.set(source.entryId, transfer);
     transfer.fetches += 1;
     const name = `${source.layer} (${source.url})`;
+    mark("fetch-start");
     const response = await this.fetchImpl(source.url, { credentials: "same-origin" });
     if (!response.ok) {
       const detail = (await response.text().catch(() => "")).trim();
@@ -121,7 +126,14 @@ export class FeatureCache {
     const buffer = new ArrayBuffer(source.nbytes);
     const target = new Uint8Array(buffer);
     let received = 0;
+    let reported = 0;
+    // Progress redraws the page: a few times a second is enough, not once per network chunk.
     const report = (): void => {
+      const now = performance.now();
+      if (now - reported < PROGRESS_INTERVAL_MS && received < source.nbytes) {
+        return;
+      }
+      reported = now;
       for (const listener of listeners) {
         listener({ received, total: source.nbytes });
       }
@@ -152,8 +164,10 @@ export class FeatureCache {
         `${name}: received ${received.toString()} of ${source.nbytes.toString()} bytes (the download was cut short)`,
       );
     }
+    mark(`fetched:${source.entryId}`);
     const file = parseFeatureFile(buffer, name);
     checkAnnounced(file, source, name);
+    mark(`parsed:${source.entryId}`);
     return file;
   }
 }

@@ -12,6 +12,7 @@ import type { Capabilities } from "./capabilities";
 import { AbortedError, RendererError } from "./errors";
 import { LayerGpu, unitVector } from "./layer";
 import { type PanelKinds, type PanelMode, sameMode } from "./panelKinds";
+import { mark } from "../timeline";
 import type { PassClass, PassLibrary } from "./pass";
 
 /** One panel: a layer (by entry id) and its stride over the image. */
@@ -178,6 +179,7 @@ export class Panels {
     const isCurrent = (): boolean =>
       this.host.usable() && slot.generation === generation && this.slots.get(slot.spec.id) === slot;
     this.setStatus(slot, { kind: "uploading", fraction: 0 });
+    mark(`upload-start:${slot.spec.id}`);
     try {
       const gpu = new LayerGpu(this.host.gl, file, this.host.capabilities(), {
         cellsPerTexel: this.host.cellsPerTexel,
@@ -189,6 +191,7 @@ export class Panels {
       if (!isCurrent()) {
         return;
       }
+      mark(`uploaded:${slot.spec.id}`);
       this.host.passes().run(this.onUpload, {
         layer: gpu,
         cell: { x: 0, y: 0 },

@@ -23,7 +23,7 @@ import {
   rendererName,
 } from "./capabilities";
 import { Compositor, type DrawnPanel, type Scene, initialScene } from "./compositor";
-import { FrameLoop } from "./frameLoop";
+import { FrameLoop, whenFinished } from "./frameLoop";
 import type { LayerGpu } from "./layer";
 import { MinMaxReader, type Range } from "./minMaxReader";
 import { DEFAULT_KINDS, type PanelKinds, type PanelMode } from "./panelKinds";
@@ -32,6 +32,7 @@ import { PassLibrary } from "./pass";
 import { NormPass } from "./passes/normPass";
 import type { PanelBox } from "./placement";
 import { ReadBack } from "./readBack";
+import { mark } from "../timeline";
 
 export type { DrawnPanel } from "./compositor";
 export type { Range } from "./minMaxReader";
@@ -80,6 +81,7 @@ export class Renderer {
   private frame = 0;
   private drawn: DrawnPanel[] = [];
   private lost = false;
+  private shown = false;
   private disposed = false;
   private loseContext: WEBGL_lose_context | null = null;
 
@@ -271,8 +273,18 @@ export class Renderer {
         this.reader.request(slot.spec.id, slot.gpu.minMaxBytes);
       }
     }
-    this.drawn = this.compositor.draw(this.scene, this.panels.ordered(), this.canvas, this.frame);
+    const slots = this.panels.ordered();
+    this.drawn = this.compositor.draw(this.scene, slots, this.canvas, this.frame);
     this.reader.flush();
+    if (!this.shown && slots.length > 0 && slots.every((slot) => slot.computedFrame >= 0)) {
+      // The first frame with every heat map: "painted" when drawn, "shown" when the GPU is
+      // done with it (shaders compiled, passes run), which is when a user sees it.
+      this.shown = true;
+      mark("painted");
+      whenFinished(this.gl, () => {
+        mark("shown");
+      });
+    }
   }
 
   // -- context loss ------------------------------------------------------------------------------
