@@ -1,10 +1,13 @@
-"""The ``classroom`` command: ``run``, ``prepare`` and ``check``.
+"""The ``classroom`` command: ``run``, ``prepare``, ``check`` and ``models``.
 
-Heavy modules (torch, Streamlit) are imported inside the commands, so ``--help`` is instant.
+Every subcommand is a click command here (``python -m classroom.lessons`` runs ``check``).
+Heavy modules (torch, Streamlit) are imported inside the commands, so ``--help`` is instant,
+and ``check`` and ``models`` never import torch.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -45,6 +48,7 @@ def main() -> None:
       classroom run --weights-file W  the same, with the weights in W (a saved state dict)
       classroom prepare --untrained   prepare every bundled lesson ahead of class
       classroom check lessons/        validate lesson files after editing them
+      classroom models                the networks, their layers and weights
     """
 
 
@@ -131,13 +135,38 @@ def prepare(
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def check(paths: tuple[Path, ...]) -> None:
+@click.option(
+    "--schema",
+    is_flag=True,
+    help="Print the JSON Schema of lesson files (lessons/lesson.schema.json) and exit.",
+)
+def check(paths: tuple[Path, ...], schema: bool) -> None:
     """Validate lesson files (default: the bundled lessons) and exit non-zero on any error.
 
-    Reports the file, line and field of every problem, including images that are missing and
-    reference pixels outside their image.
+    Reports the file, line and field of every problem, including images that are missing,
+    reference pixels outside their image and layers or weights the lesson's model lacks.
     """
     from classroom import lessons
 
+    if schema:
+        click.echo(json.dumps(lessons.lesson_schema(), indent=2, ensure_ascii=False))
+        return
     targets = list(paths) or [lessons_dir_default()]
-    sys.exit(0 if lessons.check_from_cli(targets) else 1)
+    sys.exit(0 if lessons.check_from_cli(targets, echo=click.echo) else 1)
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+def models(names: tuple[str, ...]) -> None:
+    """List the networks lessons can use: each family, architecture, weights and layer.
+
+    NAMES narrow the list to some architectures (vgg16) or families (vgg). Says which
+    pretrained weights files are on this machine.
+    """
+    from classroom.networks.listing import describe_models
+
+    try:
+        lines = describe_models(names)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo("\n".join(lines))

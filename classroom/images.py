@@ -19,7 +19,6 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Final
 
-import numpy as np
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from classroom.hashing import file_sha256
@@ -142,6 +141,8 @@ def to_rgb(image: Image.Image) -> Image.Image:
     if image.mode == "RGB":
         return image
     if image.mode in _HIGH_DEPTH_MODES:
+        import numpy as np  # here, not at the top: checking a lesson needs no numpy
+
         values = np.asarray(image, dtype=np.float64)
         finite = values[np.isfinite(values)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)

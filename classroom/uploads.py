@@ -16,7 +16,7 @@ from typing import Final
 
 from PIL import Image, UnidentifiedImageError
 
-from classroom import images, models
+from classroom import images
 from classroom.lessons import Lesson
 from classroom.preparation import DEFAULT_LAYERS, PrepareRequest
 from classroom.store import FeatureStore
@@ -115,17 +115,26 @@ def _suffix(data: bytes) -> str:
 
 
 def upload_request(upload: Upload, lesson: Lesson | None) -> PrepareRequest:
-    """What to prepare for an upload: the default layers of the current lesson's network.
+    """What to prepare for an upload: the current lesson's network and weights, at its
+    family's early, middle and late layers.
 
-    Using the lesson's model and weights lets the class compare their own picture with the
-    lesson's; without a lesson, the defaults.
+    Using the lesson's network (its own weights or model file too) lets the class compare
+    their own picture with the lesson's; without a lesson, the defaults.
     """
+    if lesson is None:
+        return PrepareRequest(
+            image=upload.path,
+            layers=DEFAULT_LAYERS,
+            source=f"your image {upload.name}",
+        )
     return PrepareRequest(
         image=upload.path,
-        architecture=lesson.model if lesson else models.DEFAULT_ARCHITECTURE,
-        weights=lesson.weights if lesson else models.IMAGENET,
-        layers=DEFAULT_LAYERS,
-        precision=lesson.precision if lesson else 8,
-        max_side=lesson.max_side if lesson else images.DEFAULT_MAX_SIDE,
+        architecture=lesson.model,
+        weights=lesson.weights,
+        layers=lesson.network.default_layers,
+        precision=lesson.precision,
+        max_side=lesson.max_side,
         source=f"your image {upload.name}",
+        num_classes=lesson.num_classes,
+        model_file=lesson.model_file,
     )

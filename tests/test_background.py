@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from classroom import models, preparation
+from classroom import networks, preparation
 from classroom.background import (
     Job,
     JobStatus,
@@ -309,7 +309,7 @@ def test_missing_pretrained_weights_are_downloaded_by_the_worker_once(
     assert refused_hosts == ["download.pytorch.org"]
 
     # Someone puts the file in place: the failed jobs become pending again and prepare.
-    cached = models.hub_checkpoint_path("resnet18")
+    cached = networks.hub_checkpoint_path("resnet18")
     cached.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(resnet18_weights_file, cached)
     again = readiness([first], cache, worker)

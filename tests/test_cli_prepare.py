@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
 
-from classroom import models
+from classroom import networks
 from classroom.cli import main
 from classroom.store import FeatureStore, PreparedLayer
 from tests.conftest import picture
@@ -97,7 +97,7 @@ def test_missing_pretrained_weights_exit_non_zero_with_the_message(lesson_dir: P
 
     assert result.exit_code == 1
     assert "The pretrained resnet18 weights (IMAGENET1K_V1) are not available" in result.output
-    assert f"Expected file: {models.hub_checkpoint_path('resnet18')}" in result.output
+    assert f"Expected file: {networks.hub_checkpoint_path('resnet18')}" in result.output
     assert "--untrained" in result.output
     assert "Traceback" not in result.output
     assert isinstance(result.exception, SystemExit)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from classroom import models
+from classroom import networks
 from classroom.store import FeatureStore
 from classroom.uploads import MAX_UPLOAD_MB, UploadError, accept_upload, upload_request
 from tests.conftest import picture
@@ -111,4 +111,4 @@ def test_an_upload_is_prepared_with_the_lessons_network(
     assert request.name == "your image mine.png"
 
     fallback = upload_request(upload, None)
-    assert (fallback.architecture, fallback.weights) == (models.DEFAULT_ARCHITECTURE, "imagenet")
+    assert (fallback.architecture, fallback.weights) == (networks.DEFAULT_ARCHITECTURE, "imagenet")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from classroom import images, models, session, shared
+from classroom import images, networks, session, shared
 from classroom.app.lesson_page import draw_view
 from classroom.app.progress import preparing, show_problems
 from classroom.app.state import (
@@ -54,10 +54,11 @@ def accept(file: UploadedFile, lesson: Lesson | None) -> None:
 
 
 def own_image_page(lesson: Lesson | None, presenter: bool) -> None:
-    model = lesson.model if lesson else models.DEFAULT_ARCHITECTURE
+    network = lesson.network if lesson else networks.NetworkChoice()
     st.header("Your own image", anchor=False)
     st.markdown(
-        f"Explore a picture of your own with the network of the current lesson ({model}). "
+        f"Explore a picture of your own with the network of the current lesson "
+        f"({plain(network.title)}). "
         "It stays in this browser session: nobody else sees it."
     )
     file = st.file_uploader(

@@ -12,7 +12,7 @@ shared by all sessions (one memory-mapped copy).
 
 Pretrained weights missing from this machine are downloaded by the worker, never by a page:
 :func:`readiness` counts such a job as pending until the worker has tried (once per process
-and weights, see :func:`classroom.models.resolve_weights`), and as failed, with the reason and
+and weights, see :func:`classroom.networks.resolve_weights`), and as failed, with the reason and
 :attr:`~classroom.preparation.Cause.WEIGHTS_UNAVAILABLE`, after the download failed.
 """
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from classroom.background.jobs import Job, Phase
 from classroom.background.worker import PreparationWorker, sticky
 from classroom.images import ImageError, content_sha256
-from classroom.models import WeightsFileError, WeightsUnavailableError
+from classroom.networks import WeightsFileError, WeightsUnavailableError
 from classroom.preparation import (
     Failure,
     PreparedImage,
@@ -38,8 +38,8 @@ class PreparedCache:
         """The job's prepared image, or None while anything of it is missing.
 
         Raises:
-            classroom.models.WeightsUnavailableError: pretrained weights are not on this machine.
-            classroom.models.WeightsFileError: the job's weights file cannot be read.
+            classroom.networks.WeightsUnavailableError: pretrained weights are not on this machine.
+            classroom.networks.WeightsFileError: the job's weights file cannot be read.
             classroom.images.ImageError: the image file cannot be read.
         """
         with self._lock:

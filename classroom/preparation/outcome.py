@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from classroom import models
+from classroom import networks
 
 if TYPE_CHECKING:
     from classroom.preparation.requests import PrepareRequest
@@ -50,9 +50,9 @@ class Cause(enum.Enum):
 
     @classmethod
     def of(cls, error: Exception) -> Cause:
-        if isinstance(error, models.WeightsUnavailableError):
+        if isinstance(error, networks.WeightsUnavailableError):
             return cls.WEIGHTS_UNAVAILABLE
-        if isinstance(error, models.WeightsFileError):
+        if isinstance(error, networks.WeightsFileError):
             return cls.WEIGHTS_UNUSABLE
         return cls.OTHER
 
@@ -91,7 +91,7 @@ class RequestResult:
     prepared: tuple[str, ...] = ()
     present: tuple[str, ...] = ()
     failure: Failure | None = None
-    weights: models.WeightsIdentity | None = None
+    weights: networks.WeightsIdentity | None = None
 
     @property
     def failed(self) -> bool:

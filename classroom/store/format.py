@@ -133,10 +133,8 @@ class FeatureFileHeader(_Strict):
             raise ValueError(
                 f"{self.slices} texel slices of {per_texel} cannot hold {self.channels} channels"
             )
-        if self.width != -(-self.info.image_width // self.info.stride) or self.height != -(
-            -self.info.image_height // self.info.stride
-        ):
-            raise ValueError("the grid size does not match the image size and stride")
+        # The grid (width, height) is authoritative: it is what the network produced, and no
+        # formula of image size and stride holds for every network (docs/feature-format.md).
         if self.codes.nbytes != self.slices * self.height * self.width * TEXEL_BYTES:
             raise ValueError("the code section size does not match the shape")
         if self.scales.nbytes != self.height * self.width * 4:
