@@ -121,7 +121,9 @@ class _Graph:
         caught: dict[str, Any] = {}
         handles = []
         submodules = dict(self.model.named_modules())
-        hooked = [node for node in self.nodes if node in submodules]
+        # TorchScript modules take no hooks: their maps come only from the dict they return.
+        can_hook = self.model_file.kind == "torch.export"
+        hooked = [node for node in self.nodes if can_hook and node in submodules]
         for node in hooked:
 
             def keep(_module: object, _inputs: object, output: object, node: str = node) -> None:
