@@ -345,11 +345,17 @@ export class Renderer {
   private composite(spec: PanelSpec, box: PanelBox | undefined): DrawnPanel {
     const slot = this.slots.get(spec.id);
     const reference = this.reference;
+    const grid = slot?.gpu?.file.header ?? null;
     const result: DrawnPanel = {
       id: spec.id,
       frame: this.frame,
       reference,
-      cell: reference === null ? null : cellOf(reference, spec.stride),
+      cell:
+        reference === null
+          ? null
+          : grid === null
+            ? cellOf(reference, spec.stride)
+            : cellInGrid(reference, spec.stride, grid),
       marker: null,
       computedFrame: slot?.computedFrame ?? -1,
     };
@@ -363,6 +369,7 @@ export class Renderer {
       image: this.imageSize,
       view: this.view,
       stride: spec.stride,
+      grid,
       reference,
       pinned: this.pinned,
     });

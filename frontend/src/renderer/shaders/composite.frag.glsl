@@ -1,7 +1,8 @@
 #version 300 es
 // One panel on screen: the input image (greyscale by default) beneath the coloured cells,
 // plus the markers. Cells are sampled nearest (the view shows cells, not a blur) and the
-// heat map ends at the image edge, so a partial last cell is clipped, never stretched.
+// heat map ends at the image edge, so a partial last cell is clipped, never stretched; pixels
+// past the last cell (a floor-rounding network such as VGG) show the image alone.
 // Opacity follows the stretched similarity t, shifted by the control (IFeaLiD, section 2.3).
 precision highp float;
 precision highp int;
@@ -72,8 +73,11 @@ void main() {
     vec3 photo = texelFetch(u_image, texel, u_imageLevel).rgb;
     float grey = dot(photo, vec3(0.2126, 0.7152, 0.0722));
     colour = mix(vec3(grey), photo, u_colourImage);
-    vec4 heat = texelFetch(u_colour, ivec2(at * u_cellsPerPixel), 0);
-    colour = mix(colour, heat.rgb, u_showHeat * clamp(heat.a + u_opacityShift, 0.0, 1.0));
+    ivec2 cell = ivec2(at * u_cellsPerPixel);
+    if (all(lessThan(cell, textureSize(u_colour, 0)))) {
+      vec4 heat = texelFetch(u_colour, cell, 0);
+      colour = mix(colour, heat.rgb, u_showHeat * clamp(heat.a + u_opacityShift, 0.0, 1.0));
+    }
   }
   if (u_reference.z > 0.0) {
     colour = outline(colour, local, u_referenceCell);
