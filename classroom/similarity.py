@@ -26,8 +26,10 @@ last few pixels at the right and bottom belong to no cell and take the nearest o
 
 from __future__ import annotations
 
+import json
 import math
 from functools import cache
+from pathlib import Path
 from typing import Final, Literal
 
 import numpy as np
@@ -102,19 +104,22 @@ def stretch(values: npt.ArrayLike) -> tuple[FloatArray, float, float]:
     return (array - low) / (high - low), low, high
 
 
+#: matplotlib's perceptually uniform colour maps as 256-entry tables, shipped as data (see
+#: the file's provenance and ``tools/colour_tables.py``, which regenerates it).
+COLOUR_TABLES: Final = Path(__file__).resolve().parent / "colour_tables.json"
+
+
 @cache
 def colour_lut(name: Colormap = "viridis") -> npt.NDArray[np.uint8]:
-    """A ``(256, 3)`` uint8 colour table from matplotlib's perceptually uniform colour maps.
+    """A ``(256, 3)`` uint8 colour table: a ramp for ``gray``, else matplotlib's colour map.
 
     The same table is sent to the browser, so both sides colour identically.
     """
     if name == "gray":
         ramp = np.arange(256, dtype=np.uint8)
-        return np.repeat(ramp[:, None], 3, axis=1)
-    from matplotlib import colormaps
-
-    rgba = colormaps[name](np.linspace(0.0, 1.0, 256))
-    table: npt.NDArray[np.uint8] = np.rint(rgba[:, :3] * 255).astype(np.uint8)
+        table = np.repeat(ramp[:, None], 3, axis=1)
+    else:
+        table = np.asarray(json.loads(COLOUR_TABLES.read_text("utf-8"))[name], dtype=np.uint8)
     table.flags.writeable = False
     return table
 

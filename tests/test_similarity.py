@@ -101,10 +101,21 @@ def test_colour_tables_have_256_rgb_entries_from_dark_to_light(name: similarity.
     assert np.array_equal(similarity.colourise([0.0, 1.0], name), table[[0, 255]])
 
 
-def test_viridis_ends_are_the_published_colours() -> None:
-    table = similarity.colour_lut("viridis")
-    assert tuple(table[0]) == (68, 1, 84)
-    assert tuple(table[255]) == (253, 231, 37)
+@pytest.mark.parametrize(
+    ("name", "first", "last"),
+    [
+        ("viridis", (68, 1, 84), (253, 231, 37)),
+        ("magma", (0, 0, 4), (252, 253, 191)),
+        ("cividis", (0, 34, 78), (254, 232, 56)),
+    ],
+)
+def test_colour_tables_end_in_the_published_colours(
+    name: similarity.Colormap, first: tuple[int, int, int], last: tuple[int, int, int]
+) -> None:
+    """The shipped tables (classroom/colour_tables.json) are matplotlib's maps."""
+    table = similarity.colour_lut(name)
+    assert (tuple(table[0]), tuple(table[255])) == (first, last)
+    assert not table.flags.writeable
 
 
 def test_channel_values_are_codes_times_scales() -> None:
