@@ -157,14 +157,22 @@ def check(paths: tuple[Path, ...], schema: bool) -> None:
 
 @main.command()
 @click.argument("names", nargs=-1)
-def models(names: tuple[str, ...]) -> None:
+@click.option(
+    "--markdown",
+    is_flag=True,
+    help="Print the reference page docs/networks.md (every network, no machine state).",
+)
+def models(names: tuple[str, ...], markdown: bool) -> None:
     """List the networks lessons can use: each family, architecture, weights and layer.
 
     NAMES narrow the list to some architectures (vgg16) or families (vgg). Says which
     pretrained weights files are on this machine.
     """
-    from classroom.networks.listing import describe_models
+    from classroom.networks.listing import describe_models, models_markdown
 
+    if markdown:
+        click.echo(models_markdown(), nl=False)
+        return
     try:
         lines = describe_models(names)
     except ValueError as error:

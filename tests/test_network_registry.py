@@ -166,3 +166,13 @@ def test_classroom_models_refuses_an_unknown_name() -> None:
     result = CliRunner().invoke(main, ["models", "resnet5O"])
     assert result.exit_code == 2
     assert "unknown model 'resnet5O' — did you mean 'resnet50'?" in result.output
+
+
+def test_the_networks_reference_page_is_current() -> None:
+    from classroom.networks.listing import models_markdown
+    from tests.conftest import REPO_ROOT
+
+    page = REPO_ROOT / "docs" / "networks.md"
+    assert page.read_text(encoding="utf-8") == models_markdown(), (
+        "docs/networks.md is stale: run `classroom models --markdown > docs/networks.md`"
+    )
