@@ -45,7 +45,8 @@ def main() -> None:
     # An emoji icon is drawn in the page; a Material icon would be fetched from Google's
     # servers by every browser, which fails (a console error) in a classroom offline.
     st.set_page_config(page_title="classroom", page_icon="👁️", layout="wide")
-    # The first session of a process loads the lessons (and torchvision): seconds, not a blank.
+    # The first session of a process loads the lessons (no torch: the network registry is
+    # plain data) and maintains the store: a moment, not a blank.
     with st.spinner("Opening the lessons...", show_time=True):
         shared.maintained_store(str(FeatureStore().root))
         catalog = shared.lesson_catalog(str(lessons_dir_default())).snapshot()
