@@ -89,9 +89,11 @@ def describe_models(names: Sequence[str] = ()) -> list[str]:
 def _markdown_family(family: NetworkFamily) -> Iterator[str]:
     yield f"## {family.title}"
     yield ""
-    yield f"{family.source}. Default layers (early, middle, late): " + ", ".join(
-        f"`{name}`" for name in family.default_layers
-    ) + "."
+    yield (
+        f"{family.source}. Default layers (early, middle, late): "
+        + ", ".join(f"`{name}`" for name in family.default_layers)
+        + "."
+    )
     yield ""
     for architecture in family.architectures:
         weights = ", ".join(f"`{name}`" for name in architecture.weights_names())
