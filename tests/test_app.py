@@ -669,7 +669,7 @@ def test_an_uploaded_picture_is_prepared_and_shown_in_this_session_only(
     args = view(at)
     assert args is not None
     assert (args.image.width, args.image.height, args.image.caption) == (64, 48, "mine.png")
-    assert args.model == "resnet18", "the network of the current lesson"
+    assert args.model == "ResNet-18", "the network of the current lesson"
     [upload] = FeatureStore().uploads_dir.iterdir()
     assert upload.suffix == ".png"
     assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}, "links stay lessons"
