@@ -233,12 +233,17 @@ def _opened(path: Path, source: IO[bytes], max_pixels: int) -> Iterator[Image.Im
         raise _error(path, f"the image is truncated or corrupt ({error})") from error
 
 
-def upright_size(path: Path, *, max_pixels: int = MAX_PIXELS) -> tuple[int, int]:
+def upright_size(
+    path: Path, *, max_pixels: int = MAX_PIXELS, verify: bool = False
+) -> tuple[int, int]:
     """``(width, height)`` of the picture after EXIF orientation, read from its header only.
+
+    With ``verify``, the file's own checks are run too, without decoding the picture (a
+    PNG's checksums: a cut or altered PNG is found; other formats have none to run).
 
     Raises:
         ImageError: if the file cannot be read, is not an image in one of :data:`FORMATS`,
-            or has more than ``max_pixels`` pixels.
+            has more than ``max_pixels`` pixels, or fails its checks.
     """
     try:
         handle = path.open("rb")
@@ -247,6 +252,8 @@ def upright_size(path: Path, *, max_pixels: int = MAX_PIXELS) -> tuple[int, int]
     with handle, _opened(path, handle, max_pixels) as opened:
         width, height = opened.size
         orientation = _orientation(opened, handle)
+        if verify:
+            opened.verify()
     # Orientations 5 to 8 turn the picture by a quarter: width and height swap.
     return (height, width) if orientation in {5, 6, 7, 8} else (width, height)
 
