@@ -307,3 +307,58 @@ def test_a_bug_in_the_page_shows_a_message_not_a_traceback(
     assert "a bug" not in error
     assert "Traceback" not in error
     assert at.button(key="next") is not None, "the rest of the page works"
+
+
+# -- what held: keep it so -----------------------------------------------------------------------
+
+HOSTILE_VALUES = (
+    "../../../../etc/passwd",
+    "..%2F..%2Fetc%2Fpasswd",
+    "%00",
+    "a\x00b",
+    "9" * 400,
+    "-99999999999",
+    "1e309",
+    "NaN,NaN",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "**bold** [link](http://e) ![i](http://e/i.png) :red[r] :material/warning:",
+    "$\\int$ www.e.com",
+    "\u202eevil\u202c",
+    " ",
+)
+
+
+@pytest.mark.usefixtures("untrained")
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+@pytest.mark.parametrize("key", ["lesson", "step", "ref", "pin", "lock", "present"])
+def test_a_hostile_share_link_restores_a_valid_view(tree: LessonTree, key: str, value: str) -> None:
+    """What held in issue 17: every hostile link opened a valid view with a clear note."""
+    at = open_app(**{"lesson": "a-first", "step": "held", key: value})
+
+    assert not at.exception
+    assert texts(at.header) in (["Start here"], ["Held still"], ["The end"])
+    for notice in texts(at.info):
+        assert "\x00" not in notice
+        if value.strip() and value[:20] in literal(notice):
+            assert plain(value[:20]) in notice, f"{notice!r} would render {value!r}"
+    address = {name: str(found) for name, found in at.query_params.items()}
+    assert address["lesson"] == "a-first", "the address bar holds a valid link again"
+
+
+@pytest.mark.usefixtures("untrained")
+def test_html_and_script_in_a_lesson_are_shown_as_text(tree: LessonTree) -> None:
+    """Lesson text is Markdown, never HTML: Streamlit escapes it unless told otherwise."""
+    tree.write(
+        FIRST.replace(
+            "text: Look at the first picture.",
+            "text: '<script>alert(1)</script><img src=x onerror=alert(2)> <b>bold</b>'",
+        ),
+        "a-first.yaml",
+    )
+    at = open_app()
+
+    [text] = [node for node in at.markdown if "<script>" in str(node.value)]
+    assert not text.proto.allow_html
+    assert all(not node.proto.allow_html for node in at.markdown if "<" in str(node.value))
+    assert not at.get("html"), "no element that renders HTML"

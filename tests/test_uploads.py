@@ -159,3 +159,16 @@ def test_pictures_that_take_too_much_memory_to_decode_are_refused(store: Feature
     jpeg = io.BytesIO()
     Image.new("RGB", (6000, 6000)).save(jpeg, format="JPEG")
     assert accept_upload("poster.jpg", jpeg.getvalue(), store).original_size == (6000, 6000)
+
+
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd.png", "/etc/passwd", "a\x00b.png", "<script>.png", "CON", "x" * 300]
+)
+def test_a_hostile_file_name_stays_a_name(store: FeatureStore, name: str) -> None:
+    """What held in issue 17: the name is a caption; the stored file is named by content."""
+    upload = accept_upload(name, _encoded(64, 64), store)
+
+    assert upload.name == name
+    assert upload.path.parent == store.uploads_dir
+    assert upload.path.name == f"{upload.path.stem}.png"
+    assert len(upload.path.stem) == 64
