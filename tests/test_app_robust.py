@@ -50,7 +50,7 @@ HOSTILE = (
 def markdown_texts(at: AppTest) -> list[str]:
     """The Markdown source of every element that renders Markdown, progress texts included."""
     kinds = ("markdown", "error", "info", "warning", "success", "caption")
-    found = [str(element.value) for kind in kinds for element in at.get(kind)]
+    found = [str(getattr(element, "value", "")) for kind in kinds for element in at.get(kind)]
     return found + progress_texts(at)
 
 

@@ -80,8 +80,8 @@ class Readiness:
 
     Attributes:
         prepared: the jobs whose features are all in the store.
-        pending: jobs still to prepare (want them from the worker), including jobs whose pretrained weights
-            the worker is still to download.
+        pending: jobs still to prepare (want them from the worker), including jobs whose
+            pretrained weights the worker is still to download.
         failed: jobs that cannot be prepared, with the failure (its message names the file;
             its cause tells weights problems from image problems).
     """
