@@ -362,3 +362,35 @@ def test_html_and_script_in_a_lesson_are_shown_as_text(tree: LessonTree) -> None
     assert not text.proto.allow_html
     assert all(not node.proto.allow_html for node in at.markdown if "<" in str(node.value))
     assert not at.get("html"), "no element that renders HTML"
+
+
+@pytest.mark.usefixtures("untrained")
+def test_an_upload_removed_from_the_store_asks_to_upload_it_again(tree: LessonTree) -> None:
+    at = prepared(drop_file(upload_page(open_app()), "mine.png", _png(96, 72)))
+    [stored] = FeatureStore().uploads_dir.iterdir()
+
+    stored.unlink()  # store maintenance, a month later, or someone tidying up
+    at.run()
+
+    assert [literal(text) for text in texts(at.info)] == [
+        "Your picture **mine.png** is no longer kept on the server; upload it again to explore it."
+    ]
+    assert not at.error
+    assert not view_shown(at)
+
+
+@pytest.mark.usefixtures("untrained")
+def test_try_again_retries_every_picture_of_the_lesson(tree: LessonTree) -> None:
+    """It used to clear the failure of the step on screen only."""
+    locks = _break_the_store_locks()
+    at = prepared(open_app())
+    assert any("could not be prepared" in text for text in texts(at.sidebar.caption)), (
+        "the rest of the lesson failed too"
+    )
+
+    locks.unlink()
+    labelled(at.button, "Try again").click().run()
+
+    assert view_shown(prepared(at))
+    at.button(key="next").click().run()
+    assert view_shown(at), "the next picture was tried again too, and is ready"

@@ -86,6 +86,15 @@ def own_image_page(lesson: Lesson | None, presenter: bool) -> None:
     if upload is None:
         want(STEP, [])
         return
+    if not upload.path.is_file():
+        # Removed from the store meanwhile (a month unused, or by hand): not this person's doing.
+        st.session_state[UPLOAD] = None
+        want(STEP, [])
+        st.info(
+            f"Your picture **{plain(upload.name)}** is no longer kept on the server; "
+            "upload it again to explore it."
+        )
+        return
     if refusal is not None:
         st.info(f"Still showing your previous picture, **{plain(upload.name)}**.")
     _upload_view(upload, lesson, presenter)
