@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from classroom.encoding import EncodedLayer
 from classroom.store.format import (
@@ -158,7 +158,7 @@ class FeatureStore:
         """Turn a failed write into a message that names the store and the cause."""
         try:
             yield
-        except StoreWriteError:
+        except (StoreWriteError, Timeout):  # a lock held elsewhere is no failure to write
             raise
         except OSError as error:
             hint = _WRITE_HINTS.get(error.errno or 0, "")
