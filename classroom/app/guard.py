@@ -10,23 +10,33 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import streamlit as st
 
-__all__ = ["guarded"]
+__all__ = ["Outcome", "guarded"]
 
 _LOGGER = logging.getLogger(__name__)
 
 
+@dataclass
+class Outcome:
+    """Whether a guarded part failed (and so showed its message instead)."""
+
+    failed: bool = False
+
+
 @contextlib.contextmanager
-def guarded(part: str) -> Iterator[None]:
+def guarded(part: str) -> Iterator[Outcome]:
     """Run one part of the page (``part`` names it for people); a failure becomes a message.
 
     Streamlit's own control flow (``st.rerun``, ``st.stop``) is not an Exception and passes.
     """
+    outcome = Outcome()
     try:
-        yield
+        yield outcome
     except Exception:
+        outcome.failed = True
         _LOGGER.exception("drawing %s failed", part)
         st.error(
             f"**Something went wrong while showing {part}.** This is a fault in classroom, "

@@ -47,9 +47,11 @@ def main() -> None:
     # servers by every browser, which fails (a console error) in a classroom offline.
     st.set_page_config(page_title="classroom", page_icon="👁️", layout="wide")
     # The first session of a process loads the lessons (and torchvision): seconds, not a blank.
-    with st.spinner("Opening the lessons...", show_time=True):
+    with st.spinner("Opening the lessons...", show_time=True), guarded("the lessons") as opening:
         shared.maintained_store(str(FeatureStore().root))
         catalog = shared.lesson_catalog(str(lessons_dir_default())).snapshot()
+    if opening.failed:
+        st.stop()
     if POSITION not in st.session_state:
         start_session(catalog)
     current = current_lesson(catalog)
