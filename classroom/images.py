@@ -12,17 +12,17 @@ import contextlib
 import hashlib
 import io
 import os
-import struct
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final
 
-from PIL import ExifTags, Image, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from classroom.formats import FORMATS, readable_formats, unidentified
 from classroom.hashing import file_sha256
+from classroom.orientation import TRANSPOSE, exif_orientation
 from classroom.pixels import decoded_bytes, reduced_rgb, to_rgb
 
 __all__ = [
@@ -56,16 +56,6 @@ MIN_SIDE: Final = 32
 #: Pictures whose decoding takes more memory are refused before decoding: 100 million pixels
 #: of four bytes (RGB, RGBA, 32-bit grey) fit, as lessons may have them.
 MAX_DECODED_BYTES: Final = 512 << 20
-#: How a picture is turned upright, by EXIF orientation (1, upright, needs nothing).
-_TRANSPOSE: Final = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
 
 
 class ImageError(ValueError):
@@ -251,7 +241,7 @@ def upright_size(
         raise _unreadable(path, error) from None
     with handle, _opened(path, handle, max_pixels) as opened:
         width, height = opened.size
-        orientation = _orientation(opened, handle)
+        orientation = exif_orientation(opened, handle)
         if verify:
             opened.verify()
     # Orientations 5 to 8 turn the picture by a quarter: width and height swap.
@@ -278,40 +268,6 @@ def map_pixel(
     )
 
 
-def _trailing_png_exif(source: IO[bytes]) -> bytes | None:
-    """The EXIF chunk a PNG keeps after its pixel data, found by skipping chunks, not decoding."""
-    position = source.tell()
-    try:
-        source.seek(8)
-        while len(head := source.read(8)) == 8:
-            length, kind = struct.unpack(">I4s", head)
-            if kind == b"eXIf":
-                return source.read(length)
-            if kind == b"IEND":
-                return None
-            source.seek(length + 4, io.SEEK_CUR)
-        return None
-    finally:
-        source.seek(position)
-
-
-def _orientation(opened: Image.Image, source: IO[bytes]) -> int:
-    """The EXIF orientation (1 to 8; 1 when absent or invalid), from the header alone.
-
-    Pillow's PNG plugin decodes the whole picture to find an EXIF chunk behind the pixel data;
-    here that chunk is looked up by skipping chunks, so that a check costs a header's read.
-    """
-    if opened.format == "PNG" and "exif" not in opened.info:
-        trailing = _trailing_png_exif(source)
-        if trailing is not None:
-            opened.info["exif"] = (
-                trailing if trailing.startswith(b"Exif") else b"Exif\0\0" + trailing
-            )
-    # The base class's method: the same tags, without the PNG plugin's full decode.
-    orientation = Image.Image.getexif(opened).get(ExifTags.Base.Orientation, 1)
-    return orientation if orientation in _TRANSPOSE else 1
-
-
 def _plan(
     path: Path,
     opened: Image.Image,
@@ -332,7 +288,7 @@ def _plan(
             would take more than ``max_decoded_bytes`` of memory.
     """
     width, height = opened.size
-    orientation = _orientation(opened, source)
+    orientation = exif_orientation(opened, source)
     turned = orientation in {5, 6, 7, 8}
     upright = (height, width) if turned else (width, height)
     check_size(path, *upright, max_side, max_pixels=max_pixels)
@@ -434,7 +390,7 @@ def load_analysis_image(
         factor = max(1, min(opened.width // (2 * width), opened.height // (2 * height)))
         rgb = reduced_rgb(opened, factor)
     if orientation != 1:
-        rgb = rgb.transpose(_TRANSPOSE[orientation])
+        rgb = rgb.transpose(TRANSPOSE[orientation])
     target = analysis_size(*original_size, max_side)
     if target != rgb.size:
         rgb = rgb.resize(target, Image.Resampling.LANCZOS)
