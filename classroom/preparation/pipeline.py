@@ -118,8 +118,10 @@ class _Pipeline:
                         weights_label=identity.label,
                         untrained=identity.untrained,
                     )
-                    encoded = _encode(maps[layer], request, layer, weights)
+                    # Each map is let go once stored: a server keeps less in memory at once.
+                    encoded = _encode(maps.pop(layer), request, layer, weights)
                     self.store.write(keys[layer], info, encoded)
+                    del encoded
         return RequestResult(request, prepared=missing, present=present, weights=identity)
 
 
