@@ -53,7 +53,7 @@ class _Pipeline:
     store: FeatureStore
     weights_file: Path | None
     untrained: bool
-    notify: Callable[[str], None]
+    notify: Callable[[str, PrepareRequest | None], None]
     _unloadable: dict[tuple[str, str], networks.WeightsFileError] = field(default_factory=dict)
 
     def weights(self, request: PrepareRequest) -> networks.ResolvedWeights:
@@ -62,7 +62,7 @@ class _Pipeline:
             request.network,
             weights_name(request, self.untrained),
             weights_file=self.weights_file,
-            on_download=self.notify,
+            on_download=lambda message: self.notify(message, None),
         )
 
     def extractor(
@@ -74,7 +74,9 @@ class _Pipeline:
             raise known
 
         def announce() -> None:
-            self.notify(f"loading {weights.network.title} with {weights.identity.label} weights")
+            self.notify(
+                f"loading {weights.network.title} with {weights.identity.label} weights", None
+            )
 
         try:
             return LOADED_NETWORKS.extractor(weights, layers, on_load=announce)
@@ -105,7 +107,7 @@ class _Pipeline:
                 self.store.write_image(image_sha256, request.max_side, analysis.png_bytes())
             if missing:
                 extractor = self.extractor(weights, missing)
-                self.notify(f"{request.name}: computing {', '.join(missing)}")
+                self.notify(f"computing {', '.join(missing)}", request)
                 maps = extractor(analysis.image)
                 width, height = analysis.size
                 for layer in missing:
@@ -116,8 +118,10 @@ class _Pipeline:
                         weights_label=identity.label,
                         untrained=identity.untrained,
                     )
-                    encoded = _encode(maps[layer], request, layer, weights)
+                    # Each map is let go once stored: a server keeps less in memory at once.
+                    encoded = _encode(maps.pop(layer), request, layer, weights)
                     self.store.write(keys[layer], info, encoded)
+                    del encoded
         return RequestResult(request, prepared=missing, present=present, weights=identity)
 
 
@@ -198,14 +202,15 @@ def prepare(
     total = len(requests)
     completed = 0
 
-    def notify(message: str) -> None:
+    def notify(stage: str, request: PrepareRequest | None = None) -> None:
         if progress is not None:
-            progress(ProgressEvent(completed, total, message))
+            message = f"{request.name}: {stage}" if request is not None else stage
+            progress(ProgressEvent(completed, total, message, stage))
 
     pipeline = _Pipeline(store, weights_file, untrained, notify)
     results: list[RequestResult] = []
     for request in requests:
-        notify(f"{request.name}: checking")
+        notify("checking", request)
         try:
             results.append(pipeline.run(request))
         except _EXPECTED_ERRORS as error:
