@@ -124,6 +124,7 @@ class Architecture:
         num_classes: the classifier's classes with the pretrained weights.
         head: the classifier's last module path; its ``weight`` has one row per class (a
             fine-tuned checkpoint with other classes differs there).
+        default_layers: early, middle and late, where they differ from the family's.
     """
 
     name: str
@@ -132,6 +133,7 @@ class Architecture:
     pretrained: tuple[Pretrained, ...] = ()
     num_classes: int = 1000
     head: str = "fc"
+    default_layers: tuple[str, ...] = ()
     _by_name: Mapping[str, Layer] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -200,7 +202,8 @@ class NetworkFamily:
         title: for people (``ResNet``).
         source: the paper, for the docs and ``classroom models``.
         architectures: its architectures; the lesson format's ``model:`` names them.
-        default_layers: early, middle and late: what a lesson that names no layers shows.
+        default_layers: early, middle and late: what a lesson that names no layers shows
+            (an architecture may name its own).
         default_weights: what a lesson that names no weights uses.
         channels_last: run in channels-last memory order (see
             :class:`~classroom.extraction.FeatureExtractor`); off where a network must compute
@@ -214,6 +217,10 @@ class NetworkFamily:
     default_layers: tuple[str, str, str] = ("", "", "")
     default_weights: str = IMAGENET
     channels_last: bool = True
+
+    def defaults(self, architecture: Architecture) -> tuple[str, ...]:
+        """The layers a lesson of ``architecture`` shows when it names none."""
+        return architecture.default_layers or self.default_layers
 
     def architecture(self, name: str) -> Architecture:
         for architecture in self.architectures:

@@ -102,11 +102,11 @@ class NetworkChoice:
 
     @property
     def default_layers(self) -> tuple[str, ...]:
-        """What a lesson that names no layers shows: the family's early, middle and late
+        """What a lesson that names no layers shows: the architecture's early, middle and late
         layers, or every layer a model file declares."""
         if self.model_file is not None:
             return self.model_file.layer_names
-        return registry.family_of(self.architecture).default_layers
+        return registry.default_layers(self.architecture)
 
     @property
     def title(self) -> str:

@@ -36,7 +36,7 @@ def _weights_lines(architecture: Architecture) -> Iterator[str]:
 def _layer_lines(architecture: Architecture, family: NetworkFamily) -> Iterator[str]:
     width = max(len(layer.name) for layer in architecture.layers)
     for layer in architecture.layers:
-        default = "*" if layer.name in family.default_layers else " "
+        default = "*" if layer.name in family.defaults(architecture) else " "
         field = f"{layer.receptive_field:>5} px" if layer.receptive_field else "      ?"
         yield (
             f"   {default}{layer.name:<{width}}  stride {layer.stride:>2}  "
@@ -89,19 +89,17 @@ def describe_models(names: Sequence[str] = ()) -> list[str]:
 def _markdown_family(family: NetworkFamily) -> Iterator[str]:
     yield f"## {family.title}"
     yield ""
-    yield (
-        f"{family.source}. Default layers (early, middle, late): "
-        + ", ".join(f"`{name}`" for name in family.default_layers)
-        + "."
-    )
+    yield f"{family.source}."
     yield ""
     for architecture in family.architectures:
         weights = ", ".join(f"`{name}`" for name in architecture.weights_names())
+        defaults = ", ".join(f"`{name}`" for name in family.defaults(architecture))
         yield f"### `{architecture.name}`: {architecture.title}"
         yield ""
         yield (
             f"Weights: {weights}. Classifier: `{architecture.head}`, "
-            f"{architecture.num_classes} classes."
+            f"{architecture.num_classes} classes. Default layers (early, middle, late): "
+            f"{defaults}."
         )
         yield ""
         yield "| layer | node | stride | channels | receptive field | grid | shows |"

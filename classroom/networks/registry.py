@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_ARCHITECTURE",
     "FAMILIES",
     "architecture",
+    "default_layers",
     "family_of",
     "layer",
     "validate_architecture",
@@ -76,6 +77,12 @@ def architecture(name: str) -> Architecture:
     """The architecture called ``name``; ``ValueError`` naming the models otherwise."""
     validate_architecture(name)
     return _BY_NAME[name][1]
+
+
+def default_layers(name: str) -> tuple[str, ...]:
+    """What a lesson of architecture ``name`` shows when it names no layers (early, middle,
+    late)."""
+    return family_of(name).defaults(architecture(name))
 
 
 def layer(architecture_name: str, name: str) -> Layer:

@@ -47,7 +47,7 @@ def family_views(
     Image.fromarray(picture(WIDTH, HEIGHT, seed=5)).save(image)
     views: dict[str, list[PreparedLayer]] = {}
     for architecture in FAMILIES:
-        layers = networks.family_of(architecture).default_layers
+        layers = networks.registry.default_layers(architecture)
         request = PrepareRequest(image, architecture, networks.UNTRAINED, layers, max_side=256)
         (result,) = prepare([request], store).results
         assert result.weights is not None, result.error
