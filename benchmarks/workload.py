@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from classroom import models
-from classroom.cli import BUNDLED_LESSONS
 from classroom.preparation import DEFAULT_LAYERS, PrepareRequest
+from classroom.settings import BUNDLED_LESSONS
 
 if TYPE_CHECKING:
     from PIL import Image

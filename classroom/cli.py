@@ -5,22 +5,15 @@ Heavy modules (torch, Streamlit) are imported inside the commands, so ``--help``
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from classroom import __version__
+from classroom.settings import lessons_dir_default
 
-__all__ = ["BUNDLED_LESSONS", "lessons_dir_default", "main"]
-
-BUNDLED_LESSONS = Path(__file__).resolve().parent.parent / "lessons"
-
-
-def lessons_dir_default() -> Path:
-    """``$CLASSROOM_LESSONS_DIR`` (``classroom run --lessons`` sets it), else the bundled ones."""
-    return Path(os.environ.get("CLASSROOM_LESSONS_DIR") or BUNDLED_LESSONS)
+__all__ = ["main"]
 
 
 _weights_file_option = click.option(

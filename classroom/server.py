@@ -1,4 +1,4 @@
-"""The ASGI application: Streamlit's page (``classroom/app.py``) plus one file route.
+"""The ASGI application: Streamlit's page (``classroom/app/main.py``) plus one file route.
 
 The route serves prepared feature files and analysis images straight from the store, so the
 bytes travel once per browser session over plain HTTP (streamed from disk, cached by the
@@ -32,7 +32,7 @@ __all__ = [
     "streamlit_options",
 ]
 
-PAGE: Final = Path(__file__).resolve().with_name("app.py")
+PAGE: Final = Path(__file__).resolve().parent / "app" / "main.py"
 FILES_PREFIX: Final = "/classroom/files/"
 _FEATURE_NAME: Final = re.compile(r"^[0-9a-f]{32}" + re.escape(FEATURE_SUFFIX) + "$")
 _IMAGE_NAME: Final = re.compile(r"^[0-9a-f]{64}-[0-9]{1,6}\.png$")

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from classroom import background, models, preparation
+from classroom import models, preparation
 from classroom.background import (
     Job,
+    JobStatus,
     LessonJobs,
     Phase,
     PreparationWorker,
@@ -22,6 +23,7 @@ from classroom.background import (
     progress,
     readiness,
 )
+from classroom.background import worker as background_worker
 from classroom.lessons import Lesson
 from classroom.preparation import Cause, PrepareRequest
 from classroom.store import FeatureStore
@@ -147,7 +149,7 @@ class Held:
             self.release.wait(timeout=60)
             return real_prepare(requests, *args, **kwargs)
 
-        monkeypatch.setattr(background, "prepare", observed)
+        monkeypatch.setattr(background_worker, "prepare", observed)
 
     def wait_for_first(self) -> None:
         assert _eventually(lambda: bool(self.started)), "the worker never started a job"
@@ -173,15 +175,15 @@ def test_urgent_jobs_overtake_queued_background_jobs(
     worker.submit([first], urgent=False)
     held.wait_for_first()
     worker.submit([second, second_imagenet, third], urgent=False)
-    assert worker.ahead(third) == 2
+    assert worker.ahead(third) == 3, "two queued and the running one"
     worker.submit([third], urgent=True)
-    assert worker.ahead(third) == 0
-    assert worker.ahead(second) == 1
+    assert worker.ahead(third) == 1
+    assert worker.ahead(second) == 2
     running = progress(worker, jobs.jobs, jobs.jobs)
-    assert running.text == "0 of 4 images ready: lesson: one: starting"
-    assert running.running_since is not None
+    assert (running.completed, running.stage, running.current) == (0, "starting", first)
     waiting = progress(worker, jobs.jobs, [second])
-    assert waiting.text == "3 of 4 images ready: waiting for 1 other image to be prepared first"
+    assert (waiting.completed, waiting.ahead) == (3, 2)
+    assert waiting.stage == "waiting for 2 other pictures to be prepared first"
     held.release.set()
 
     assert worker.wait_idle(timeout=120)
@@ -237,7 +239,7 @@ def test_a_failure_names_the_image_and_is_not_retried_until_asked(
     assert worker.status(job) is None
     worker.submit([job], urgent=True)
     assert worker.wait_idle(timeout=120)
-    assert worker.status(job) == background.JobStatus(Phase.DONE, "prepared")
+    assert worker.status(job) == JobStatus(Phase.DONE, "prepared")
 
 
 def test_readiness_sorts_prepared_pending_and_failed(
@@ -264,16 +266,19 @@ def test_progress_counts_images_and_says_what_happens(
     jobs: LessonJobs, worker: PreparationWorker
 ) -> None:
     every = list(jobs.jobs)
-    assert progress(worker, every, []).text == "4 of 4 images ready: done"
+    done = progress(worker, every, [])
+    assert (done.completed, done.total, done.stage, done.fraction) == (4, 4, "done", 1.0)
 
     before = progress(worker, every, every[:2])
     assert (before.completed, before.total, before.finished) == (2, 4, False)
     assert before.fraction == 0.5
+    assert before.seconds_left == 2 * worker.estimate(every[0]) > 0
 
     worker.submit(every[:2], urgent=True)
     assert worker.wait_idle(timeout=120)
     after = progress(worker, every, every[:2])
-    assert (after.completed, after.finished, after.text) == (4, True, "4 of 4 images ready: done")
+    assert (after.completed, after.finished, after.stage) == (4, True, "done")
+    assert after.seconds_left == 0
 
 
 def test_missing_pretrained_weights_are_downloaded_by_the_worker_once(
@@ -344,7 +349,7 @@ def test_a_weights_file_replaces_pretrained_weights_and_a_wrong_one_is_blamed(
     assert failure.cause is Cause.WEIGHTS_UNUSABLE
     assert failure.message.startswith(f"{resnet18_weights_file}: is not a resnet34 state dict")
     worker.submit([wrong], urgent=True)
-    assert worker.status(wrong) == background.JobStatus(Phase.FAILED, failure=failure), (
+    assert worker.status(wrong) == JobStatus(Phase.FAILED, failure=failure), (
         "the same file fails the same way: not tried again until asked"
     )
     untrained = LessonJobs.of(

@@ -496,13 +496,14 @@ def test_files_that_are_not_images_are_reported(tree: LessonTree) -> None:
     assert tree.only_problem(VALID.replace("photo.png", "notes.png")) == (
         4,
         "images.photo.path",
-        "is not an image file: it holds text",
+        f"{tree.datasets / 'notes.png'}: is not an image file: it holds text",
     )
     whole = (tree.datasets / "photo.png").read_bytes()
     (tree.datasets / "cut.png").write_bytes(whole[: len(whole) // 2])
     line, field, message = tree.only_problem(VALID.replace("photo.png", "cut.png"))
     assert (line, field) == (4, "images.photo.path")
-    assert message.startswith("the image is truncated or corrupt (")
+    # Issue 17: the picture's own file is named too, since that is what has to be replaced.
+    assert message.startswith(f"{tree.datasets / 'cut.png'}: the image is truncated or corrupt (")
 
 
 def test_pictures_preparation_would_refuse_are_reported_by_the_check(tree: LessonTree) -> None:
@@ -511,16 +512,19 @@ def test_pictures_preparation_would_refuse_are_reported_by_the_check(tree: Lesso
     assert tree.only_problem(VALID.replace("photo.png", "figure.eps")) == (
         4,
         "images.photo.path",
-        "is a PostScript (EPS) file, which is not read here; export it as PNG or JPEG",
+        f"{tree.datasets / 'figure.eps'}: is a PostScript (EPS) file, which is not read here; "
+        "export it as PNG or JPEG",
     )
     tree.image("strip.png", size=(640, 30))
     line, field, message = tree.only_problem(VALID.replace("photo.png", "strip.png"))
     assert (line, field) == (4, "images.photo.path")
-    assert message.startswith("the image is too small: 640 x 30 pixels after capping")
+    assert message.startswith(
+        f"{tree.datasets / 'strip.png'}: the image is too small: 640 x 30 pixels after capping"
+    )
     tree.image("wide.png", size=(400, 40))
     narrow = VALID.replace("photo.png", "wide.png") + "max_side: 200\n"
     line, field, message = tree.only_problem(narrow)
-    assert message.startswith("the image is too narrow: 400 x 40 pixels become 200 x 20")
+    assert "wide.png: the image is too narrow: 400 x 40 pixels become 200 x 20" in message
     assert tree.load(narrow.replace("max_side: 200", "max_side: 400")).max_side == 400
 
 
@@ -529,7 +533,8 @@ def test_decompression_bombs_are_refused(tree: LessonTree, monkeypatch: pytest.M
     line, field, message = tree.only_problem(VALID)
     assert (line, field) == (4, "images.photo.path")
     assert message == (
-        "has too many pixels to be opened safely (over 2,000); scale the image down first"
+        f"{tree.datasets / 'photo.png'}: has too many pixels to be opened safely (over 2,000); "
+        "scale the image down first"
     )
 
 

@@ -25,9 +25,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from classroom import images, store
+from classroom import images
 from classroom.preparation import PrepareRequest, prepare
 from classroom.store import FeatureStore, PreparedLayer
+from classroom.store import files as store_files
+from classroom.store import format as store_format
 from tests.conftest import picture
 from tests.damage import damaged
 from tests.privileges import file_modes_enforced
@@ -78,7 +80,7 @@ def copy(pristine: Prepared, tmp_path: Path) -> Prepared:
 
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "classroom.store"]
+    return [r.getMessage() for r in caplog.records if r.name.startswith("classroom.store")]
 
 
 def _assert_rebuilt(copy: Prepared, pristine: Prepared) -> None:
@@ -279,7 +281,7 @@ def test_a_reader_never_removes_an_entry_a_writer_has_just_published(
     """The reader finds damage in the file it opened; meanwhile a writer renames a good one in."""
     path = copy.entries["conv3_x"]
     _flip(lambda d: len(d) - 1)(path)
-    real_parse = store.parse
+    real_parse = store_format.parse
 
     def parse_while_a_writer_publishes(examined: Path, buffer: bytes | mmap.mmap) -> PreparedLayer:
         replacement = copy.store.tmp_dir / "replacement.part"
@@ -287,7 +289,7 @@ def test_a_reader_never_removes_an_entry_a_writer_has_just_published(
         replacement.replace(examined)
         return real_parse(examined, buffer)  # still the damaged bytes the reader mapped
 
-    monkeypatch.setattr(store, "parse", parse_while_a_writer_publishes)
+    monkeypatch.setattr(store_files, "parse", parse_while_a_writer_publishes)
     assert copy.read("conv3_x") is None
     monkeypatch.undo()
 

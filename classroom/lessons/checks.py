@@ -81,15 +81,17 @@ def image_size(path: Path, max_side: int = DEFAULT_MAX_SIDE) -> tuple[int, int]:
 
     Raises:
         ValueError: if the file is not an image in a supported format, is damaged, has too
-            many pixels, or is too small or narrow to prepare at ``max_side``.
+            many pixels, or is too small or narrow to prepare at ``max_side``; the message
+            names the file.
     """
     from classroom import images
 
     try:
-        width, height = images.upright_size(path)
+        width, height = images.upright_size(path, verify=True)
         images.check_size(path, width, height, max_side)
     except images.ImageError as error:
-        raise ValueError(error.problem) from None
+        # The picture's own file, not only the lesson's line: it is what has to be replaced.
+        raise ValueError(str(error)) from None
     return width, height
 
 

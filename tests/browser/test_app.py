@@ -19,8 +19,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from classroom import images, models
 from classroom.catalog import LessonCatalog
-from classroom.cli import BUNDLED_LESSONS
 from classroom.lessons import Lesson
+from classroom.settings import BUNDLED_LESSONS
 from classroom.similarity import image_to_cell
 from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab
 from tests.browser.harness import classroom_command, free_port, streamlit_server

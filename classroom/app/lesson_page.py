@@ -1,0 +1,161 @@
+"""A lesson step: its text, the multi-layer view, its question."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from classroom import session, shared
+from classroom.app.progress import STEP, prepare_rest, preparing, show_problems, want
+from classroom.app.sidebar import step_buttons
+from classroom.app.state import (
+    NOTICES,
+    navigate,
+    plain,
+    session_weights_file,
+    set_session_position,
+    uses_untrained,
+)
+from classroom.background import Job, LessonJobs, Readiness, readiness
+from classroom.catalog import Catalog
+from classroom.component import similarity_view, view_args
+from classroom.component.contract import ViewEvent
+from classroom.lessons import Lesson, Question
+from classroom.preparation import PreparedImage
+from classroom.session import Pointer, Position
+from classroom.store import FeatureStore, PreparedLayer
+
+__all__ = ["draw_view", "lesson_page", "lesson_view", "no_lessons", "question_box"]
+
+
+# -- the view ---------------------------------------------------------------------------------
+
+
+def draw_view(
+    view_id: str,
+    layers: Sequence[PreparedLayer],
+    image: PreparedImage,
+    pointer: Pointer,
+    *,
+    presenter: bool,
+    caption: str,
+) -> ViewEvent | None:
+    """The multi-layer similarity view; returns the user's latest deliberate action, once.
+
+    One key for every view of the session: while the view stays on the page, the browser
+    keeps the feature data it fetched across steps, lessons and uploads. (A step still being
+    prepared shows a progress bar instead; the view that follows fetches again, from the
+    browser's cache, since the files are served as immutable.)
+    """
+    # Panels that resolve to the same entry (two weights made equal by untrained mode) once.
+    unique = list({layer.entry_id: layer for layer in layers}.values())
+    args = view_args(
+        view_id,
+        unique,
+        preset=session.view_state(pointer, image.original_size, image.size),
+        presenter=presenter,
+        caption=caption,
+    )
+    return similarity_view(args, key="view")
+
+
+def lesson_view(
+    lesson: Lesson,
+    position: Position,
+    step_jobs: dict[str, Job],
+    ready: Readiness,
+    *,
+    presenter: bool,
+) -> None:
+    step = lesson.steps[position.step]
+    prepared = {weights: ready.prepared[job] for weights, job in step_jobs.items()}
+    layers = [prepared[panel.weights].layers[panel.layer] for panel in step.panels]
+    image = prepared[step.panels[0].weights]
+    if uses_untrained() and len({panel.weights for panel in step.panels}) > 1:
+        st.info(
+            "This step compares weights, but this session uses untrained weights for every "
+            "panel, so those panels are the same."
+        )
+    lesson_image = lesson.image(step.image)
+    event = draw_view(
+        position.view_id(lesson),
+        layers,
+        image,
+        position.pointer,
+        presenter=presenter,
+        caption=lesson_image.caption,
+    )
+    if event is not None:
+        moved = session.apply_event(position, lesson, event, image.original_size, image.size)
+        if event.kind == "step":
+            navigate(moved)
+            st.rerun()
+        set_session_position(moved)
+    st.caption(f"Image: {plain(lesson_image.attribution)}")
+
+
+def question_box(question: Question, key: str) -> None:
+    """The prompt stays visible; hint and answer are revealed on demand, per step visit."""
+    with st.container(border=True):
+        st.markdown(f"**Question.** {question.prompt}")
+        hint = question.hint is not None and st.toggle("Show hint", key=f"hint/{key}")
+        answer = question.answer is not None and st.toggle("Show answer", key=f"answer/{key}")
+        if hint and question.hint is not None:
+            st.info(question.hint, icon=":material/lightbulb:")
+        if answer and question.answer is not None:
+            st.success(question.answer, icon=":material/check_circle:")
+
+
+# -- the pages --------------------------------------------------------------------------------
+
+
+def lesson_page(
+    lesson: Lesson,
+    position: Position,
+    presenter: bool,
+    rest_slot: DeltaGenerator,
+) -> None:
+    step = lesson.steps[position.step]
+    count = len(lesson.steps)
+    for notice in st.session_state.get(NOTICES, []):
+        st.info(plain(notice), icon=":material/link_off:")
+    if presenter:
+        step_buttons(lesson, position, presenter=True)
+    else:
+        st.caption(f"{plain(lesson.title)} · step {position.step + 1} of {count}")
+    st.header(step.title, anchor=False)
+    if uses_untrained():
+        st.badge("Untrained weights", icon=":material/casino:", color="orange")
+    if position.step == 0 and lesson.summary:
+        st.markdown(f"*{lesson.summary.strip()}*")
+    st.markdown(step.text)
+
+    jobs = LessonJobs.of(
+        lesson,
+        untrained=uses_untrained(),
+        store_root=FeatureStore().root,
+        weights_file=session_weights_file(),
+    )
+    step_jobs = jobs.for_step(step)
+    ready = readiness(jobs.jobs, shared.prepared_cache(), shared.worker())
+    step_ready = ready.only(step_jobs.values())
+    want(STEP, step_ready.pending)
+    if not show_problems(step_ready, also_retry=[job for job, _ in ready.failed]):
+        if step_ready.pending:
+            preparing(list(step_jobs.values()), step_ready.pending, "Preparing this step", STEP)
+        else:
+            lesson_view(lesson, position, step_jobs, step_ready, presenter=presenter)
+    if step.question is not None:
+        question_box(step.question, position.view_id(lesson))
+    prepare_rest(ready, step_jobs.values(), rest_slot)
+
+
+def no_lessons(catalog: Catalog) -> None:
+    st.header("No lessons to show", anchor=False)
+    st.markdown(
+        f"classroom looks for lesson files (`*.yaml`) in `{plain(str(catalog.directory))}`. "
+        "Start it with `classroom run --lessons DIR` to use another directory; "
+        "`docs/lessons.md` explains how to write one."
+    )

@@ -1,0 +1,182 @@
+"""The sidebar: lesson picker, steps, the network and its weights, the share link."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from classroom import models, session
+from classroom.app.state import (
+    LESSON_MODE,
+    LESSON_PICK,
+    MODE,
+    STEP_PICK,
+    UNTRAINED,
+    UPLOAD_MODE,
+    move_step,
+    pick_lesson,
+    pick_step,
+    plain,
+    session_position,
+    session_weights_file,
+    uses_untrained,
+    weights_changed,
+)
+from classroom.catalog import Catalog
+from classroom.lessons import Lesson
+from classroom.session import Position
+
+__all__ = [
+    "broken_lessons",
+    "network_panel",
+    "pretrained_label",
+    "share_box",
+    "sidebar",
+    "step_buttons",
+    "step_list",
+    "sync_link",
+]
+
+
+# -- the sidebar ------------------------------------------------------------------------------
+
+
+def sidebar(catalog: Catalog, current: tuple[Lesson, Position] | None, presenter: bool) -> None:
+    st.markdown("## classroom")
+    st.caption("How a convolutional network sees an image, layer by layer.")
+    st.radio("Show", [LESSON_MODE, UPLOAD_MODE], key=MODE, horizontal=True)
+    if current is not None:
+        lesson, position = current
+        titles = {item.id: item.title for item in catalog.lessons}
+        st.session_state[LESSON_PICK] = lesson.id
+        st.selectbox(
+            "Lesson",
+            list(titles),
+            format_func=titles.__getitem__,
+            key=LESSON_PICK,
+            on_change=pick_lesson,
+            args=(catalog,),
+        )
+        if st.session_state.get(MODE) == LESSON_MODE:
+            if not presenter:
+                step_buttons(lesson, position, presenter=False)
+            step_list(lesson, position)
+    broken_lessons(catalog)
+
+
+def step_buttons(lesson: Lesson, position: Position, *, presenter: bool) -> None:
+    """Back and Next with the step count; PageUp/PageDown are what presenter remotes send.
+
+    In the sidebar under a progress bar, one button per row (with its keyboard hint, a label
+    needs the sidebar's whole width); in presenter mode (sidebar collapsed) as one row above
+    the step.
+    """
+    count = len(lesson.steps)
+    where = f"Step {position.step + 1} of {count}"
+    if presenter:
+        back, middle, forward = st.columns([1, 3, 1], vertical_alignment="center")
+        middle.caption(f"{plain(lesson.title)} · {where.lower()}", text_alignment="center")
+    else:
+        st.progress((position.step + 1) / count, text=where)
+        forward = back = st.container()
+    forward.button(
+        "Next",
+        icon=":material/arrow_forward:",
+        key="next",
+        type="primary",
+        on_click=move_step,
+        args=(lesson, 1),
+        disabled=position.step == count - 1,
+        shortcut="PageDown",
+        width="stretch",
+    )
+    back.button(
+        "Back",
+        icon=":material/arrow_back:",
+        key="previous",
+        on_click=move_step,
+        args=(lesson, -1),
+        disabled=position.step == 0,
+        shortcut="PageUp",
+        width="stretch",
+    )
+
+
+def step_list(lesson: Lesson, position: Position) -> None:
+    st.session_state[STEP_PICK] = position.step
+    st.radio(
+        "Steps",
+        range(len(lesson.steps)),
+        format_func=lambda index: f"{index + 1}. {lesson.steps[index].title}",
+        key=STEP_PICK,
+        on_change=pick_step,
+        args=(lesson,),
+    )
+
+
+def broken_lessons(catalog: Catalog) -> None:
+    if catalog.problem:
+        st.error(f"No lessons: {plain(catalog.problem)}")
+    if not catalog.broken:
+        return
+    count = len(catalog.broken)
+    label = "1 lesson file did not load" if count == 1 else f"{count} lesson files did not load"
+    with st.expander(label, icon=":material/warning:"):
+        st.caption("Fix the file and the lesson appears here; `classroom check` says the same.")
+        for broken in catalog.broken:
+            st.markdown(f"**{plain(broken.path.name)}**")
+            st.code(broken.problem, language=None, wrap_lines=True)
+
+
+def network_panel(lesson: Lesson | None) -> None:
+    """The model and weights in use, with untrained weights labelled so nobody misses it."""
+    model = lesson.model if lesson else models.DEFAULT_ARCHITECTURE
+    if uses_untrained():
+        weights = models.untrained_weights(model).identity.label
+    else:
+        weights = pretrained_label(model, lesson.weights if lesson else models.IMAGENET)
+    st.markdown(f"**Network** {model}  \n**Weights** {plain(weights)}")
+    st.toggle(
+        "Untrained weights",
+        key=UNTRAINED,
+        on_change=weights_changed,
+        help="Seeded random weights (seed 0): what the architecture alone does, before training.",
+    )
+    if uses_untrained():
+        st.warning(
+            "Untrained weights: every panel shows a network with random weights, not one "
+            "that learned from images.",
+            icon=":material/casino:",
+        )
+
+
+def pretrained_label(model: str, weights: str) -> str:
+    if weights == models.UNTRAINED:
+        return models.untrained_weights(model).identity.label
+    file = session_weights_file()
+    try:
+        resolved = models.resolve_weights(model, weights, weights_file=file, download=False)
+    except models.WeightsUnavailableError:
+        return f"{weights} (not on this machine)"
+    except models.WeightsFileError:
+        return f"{file.name if file else weights} (cannot be read)"
+    label = resolved.identity.label
+    return f"{label} (from --weights-file)" if file is not None else label
+
+
+def share_box(lesson: Lesson, position: Position, presenter: bool) -> None:
+    query = urlencode(session.link_params(lesson, position, present=presenter))
+    with st.expander("Share this view", icon=":material/link:"):
+        st.caption("Opens this lesson and step with the same pointer, pin and lock.")
+        st.code(f"{st.context.url or ''}?{query}", language=None, wrap_lines=True)
+
+
+def sync_link(lesson: Lesson, presenter: bool) -> None:
+    """Keep the address bar a share link of what is on screen."""
+    position = session_position()
+    if position is None or position.lesson_id != lesson.id:
+        return
+    wanted = session.link_params(lesson, position, present=presenter)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)

@@ -1,0 +1,137 @@
+"""Jobs: one request prepared with a session's weights choice, and a lesson's jobs by step."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from classroom.lessons import Lesson, Step
+from classroom.preparation import (
+    Failure,
+    PrepareRequest,
+    requests_for_lesson,
+)
+
+__all__ = ["Job", "JobStatus", "LessonJobs", "Phase"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One request, prepared with the session's weights choice, into one store.
+
+    The store root and the weights file are part of the job because they are read from the
+    environment when the job is made, not when the worker gets to it.
+
+    Attributes:
+        request: what to prepare.
+        untrained: seeded random weights instead of pretrained ones.
+        store_root: the store to prepare into.
+        weights_file: a state dict replacing every pretrained source (``--weights-file``).
+        title: what people call the picture, e.g. ``the picture for “Held still”`` (a job's
+            :attr:`name` holds ids and belongs in logs). Not part of the job's identity: two
+            sessions may call the same work differently.
+    """
+
+    request: PrepareRequest
+    untrained: bool
+    store_root: Path
+    weights_file: Path | None = None
+    title: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.untrained and self.weights_file is not None:
+            raise ValueError("a job uses untrained weights or a weights file, not both")
+
+    @property
+    def name(self) -> str:
+        """The request's name for logs (lesson and image ids, or the file)."""
+        return self.request.name
+
+    @property
+    def shown(self) -> str:
+        """How the page names the job: its title, else its name."""
+        return self.title or self.name
+
+
+class Phase(enum.Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """Where a job stands.
+
+    Attributes:
+        phase: queued, running, done or failed.
+        message: what the worker is doing, for people: ``computing conv2_x`` (no ids).
+        failure: why it failed (the message names the file) and what is to blame.
+        since: ``time.monotonic()`` when the job started running.
+        ended: ``time.monotonic()`` when it finished (a failure is forgotten some time later).
+    """
+
+    phase: Phase
+    message: str = ""
+    failure: Failure | None = None
+    since: float | None = None
+    ended: float | None = field(default=None, compare=False)
+
+    @property
+    def finished(self) -> bool:
+        return self.phase in {Phase.DONE, Phase.FAILED}
+
+
+@dataclass(frozen=True)
+class LessonJobs:
+    """A lesson's jobs, and which of them each step needs.
+
+    Attributes:
+        lesson: the lesson.
+        jobs: one per (image, weights) the lesson shows, in order of first use.
+    """
+
+    lesson: Lesson
+    jobs: tuple[Job, ...]
+
+    @classmethod
+    def of(
+        cls,
+        lesson: Lesson,
+        *,
+        untrained: bool,
+        store_root: Path,
+        weights_file: Path | None = None,
+    ) -> LessonJobs:
+        """The lesson's jobs; ``weights_file`` is ignored with ``untrained``."""
+        file = None if untrained else weights_file
+        requests = requests_for_lesson(lesson)
+        return cls(
+            lesson,
+            tuple(
+                Job(request, untrained, store_root, file, _title(lesson, request))
+                for request in requests
+            ),
+        )
+
+    def for_step(self, step: Step) -> dict[str, Job]:
+        """The jobs behind a step's panels, by weights name."""
+        path = self.lesson.image(step.image).path
+        wanted = {panel.weights for panel in step.panels}
+        return {
+            job.request.weights: job
+            for job in self.jobs
+            if job.request.image == path and job.request.weights in wanted
+        }
+
+
+def _title(lesson: Lesson, request: PrepareRequest) -> str:
+    """The picture as people know it: by the first step that shows it (with these weights)."""
+    for step in lesson.steps:
+        shown = {panel.weights for panel in step.panels}
+        if lesson.image(step.image).path == request.image and request.weights in shown:
+            weights = "" if request.weights == lesson.weights else f" ({request.weights} weights)"
+            return f"the picture for “{step.title}”{weights}"
+    return f"a picture in “{lesson.title}”"

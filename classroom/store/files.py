@@ -1,0 +1,354 @@
+"""The store's directory: atomic writes, validated reads, locks and damage reports.
+
+Writes are atomic (a temporary file in the same directory tree, flushed, then renamed into
+place); reads memory-map the file and validate it (:func:`classroom.store.format.parse`), so a
+damaged entry is reported once, deleted and then treated as missing, never as data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import logging
+import mmap
+import os
+import shutil
+import stat
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from filelock import FileLock, Timeout
+
+from classroom.encoding import EncodedLayer
+from classroom.store.format import (
+    FEATURE_SUFFIX,
+    FORMAT_VERSION,
+    DamagedEntryError,
+    EntryKey,
+    LayerInfo,
+    PreparedLayer,
+    parse,
+    serialize,
+)
+
+if TYPE_CHECKING:
+    from classroom.store.maintenance import MaintenanceReport
+
+__all__ = ["FILE_MODE", "FeatureStore", "StoreWriteError", "default_store_root"]
+
+_LOGGER = logging.getLogger(__name__)
+
+STALE_TEMPORARY_SECONDS: Final = 3600.0
+#: Published files are readable by all, like files made under the usual umask of 022.
+FILE_MODE: Final = 0o644
+_WRITE_HINTS: Final = {
+    errno.ENOSPC: "Free some disk space. ",
+    errno.EDQUOT: "Free some disk space. ",
+    errno.EACCES: "Make the directory writable for this user. ",
+    errno.EPERM: "Make the directory writable for this user. ",
+    errno.EROFS: "The disk is read-only. ",
+}
+
+
+def default_store_root() -> Path:
+    """``$CLASSROOM_CACHE_DIR`` if set, else the per-user cache directory."""
+    configured = os.environ.get("CLASSROOM_CACHE_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("classroom", appauthor=False))
+
+
+class StoreWriteError(OSError):
+    """The store cannot be written (no space, no permission); the message names the file."""
+
+
+class FeatureStore:
+    """A directory of prepared feature maps and the analysis images they were computed from.
+
+    Layout::
+
+        <root>/features/v2/<entry_id>.cfm    feature files (v<FORMAT_VERSION>)
+        <root>/images/<sha256>-<max_side>.png analysis images (resized, upright RGB)
+        <root>/uploads/<sha256><suffix>      images people uploaded in the app, as uploaded
+        <root>/locks/                        cross-process locks used during preparation
+        <root>/tmp/                          files being written (renamed into place when complete)
+    """
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = (root if root is not None else default_store_root()).resolve()
+        self.features_dir = self.root / "features" / f"v{FORMAT_VERSION}"
+        self.images_dir = self.root / "images"
+        self.uploads_dir = self.root / "uploads"
+        self.locks_dir = self.root / "locks"
+        self.tmp_dir = self.root / "tmp"
+
+    def __repr__(self) -> str:
+        return f"FeatureStore({str(self.root)!r})"
+
+    # -- paths -------------------------------------------------------------------------------
+
+    def feature_path(self, key: EntryKey) -> Path:
+        return self.features_dir / f"{key.entry_id}{FEATURE_SUFFIX}"
+
+    def image_path(self, image_sha256: str, max_side: int) -> Path:
+        return self.images_dir / f"{image_sha256}-{max_side}.png"
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def write(self, key: EntryKey, info: LayerInfo, layer: EncodedLayer) -> Path:
+        """Write one entry atomically and return its path."""
+        destination = self.feature_path(key)
+        self._publish(destination, serialize(key, info, layer))
+        return destination
+
+    def write_image(self, image_sha256: str, max_side: int, png_bytes: bytes) -> Path:
+        """Store the analysis image (PNG bytes) atomically and return its path."""
+        if not png_bytes.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise ValueError("the analysis image must be PNG bytes")
+        destination = self.image_path(image_sha256, max_side)
+        self._publish(destination, [png_bytes])
+        return destination
+
+    def write_upload(self, data: bytes, suffix: str) -> Path:
+        """Keep an uploaded file under its SHA-256 (atomically; the same bytes, the same file)."""
+        if not suffix.startswith(".") or not suffix[1:].isalnum():
+            raise ValueError(f"an upload suffix looks like '.png', not {suffix!r}")
+        destination = self.uploads_dir / f"{hashlib.sha256(data).hexdigest()}{suffix.lower()}"
+        try:
+            # Uploaded again: it is in use, so :meth:`maintain` counts its age from now.
+            os.utime(destination)
+        except FileNotFoundError:
+            self._publish(destination, [data])
+        except OSError:
+            pass  # a read-only store still serves the upload; it just ages from its first use
+        return destination
+
+    def _publish(self, destination: Path, chunks: list[bytes | memoryview]) -> None:
+        with self._writing(destination):
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp_dir.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary_name = tempfile.mkstemp(
+                prefix=destination.name + ".", suffix=".part", dir=self.tmp_dir
+            )
+            temporary = Path(temporary_name)
+            try:
+                # mkstemp makes the file private (0600); a store may be prepared by one user
+                # and served by another, so published files get an ordinary file's mode.
+                os.fchmod(descriptor, FILE_MODE)
+                with os.fdopen(descriptor, "wb") as handle:
+                    for chunk in chunks:
+                        handle.write(chunk)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                temporary.replace(destination)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
+            _fsync_directory(destination.parent)
+
+    @contextlib.contextmanager
+    def _writing(self, target: Path) -> Iterator[None]:
+        """Turn a failed write into a message that names the store and the cause."""
+        try:
+            yield
+        except (StoreWriteError, Timeout):  # a lock held elsewhere is no failure to write
+            raise
+        except OSError as error:
+            hint = _WRITE_HINTS.get(error.errno or 0, "")
+            raise StoreWriteError(
+                f"cannot write {target}: {error.strerror or error}. {hint}To keep prepared "
+                f"features somewhere else than {self.root}, set CLASSROOM_CACHE_DIR."
+            ) from error
+
+    @contextlib.contextmanager
+    def lock(self, name: str, timeout: float = -1) -> Iterator[None]:
+        """Hold a cross-process lock (used so that two processes never prepare the same work).
+
+        Raises:
+            StoreWriteError: the lock file cannot be made (a read-only store), with the
+                message every failed write has.
+        """
+        lock_file = self.locks_dir / f"{name}.lock"
+        lock = FileLock(lock_file, timeout=timeout)
+        with self._writing(lock_file):
+            self.locks_dir.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def read(self, key: EntryKey) -> PreparedLayer | None:
+        """The validated entry for ``key``, or ``None`` if it is missing or was damaged."""
+        return self.read_path(self.feature_path(key))
+
+    def read_entry(self, entry_id: str) -> PreparedLayer | None:
+        """Like :meth:`read`, by entry id (as the browser asks for it)."""
+        if len(entry_id) != 32 or any(c not in "0123456789abcdef" for c in entry_id):
+            return None
+        return self.read_path(self.features_dir / f"{entry_id}{FEATURE_SUFFIX}")
+
+    def read_path(self, path: Path) -> PreparedLayer | None:
+        """The validated entry at ``path``, or ``None`` if it is missing or was damaged."""
+        try:
+            # O_NONBLOCK: a FIFO left where an entry belongs must not hang the reader.
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            self._discard(path, f"cannot be opened ({error.strerror or error})")
+            return None
+        status: os.stat_result | None = None
+        try:
+            status = os.fstat(descriptor)
+            if not stat.S_ISREG(status.st_mode):
+                kind = "a directory" if stat.S_ISDIR(status.st_mode) else "a special file"
+                raise DamagedEntryError(f"is {kind}, not a file")
+            if status.st_size == 0:
+                raise DamagedEntryError("the file is empty")
+            buffer = mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ)
+        except DamagedEntryError as error:
+            self._discard(path, str(error), status)
+            return None
+        except OSError as error:
+            self._discard(path, f"cannot be read ({error.strerror or error})", status)
+            return None
+        finally:
+            os.close(descriptor)  # the memory map keeps its own reference to the file
+        try:
+            return parse(path, buffer)
+        except DamagedEntryError as error:
+            buffer.close()
+            self._discard(path, str(error), status)
+            return None
+
+    def read_image(self, image_sha256: str, max_side: int) -> Path | None:
+        """The stored analysis image, or ``None`` if it is missing or was damaged.
+
+        PNG keeps a CRC over every chunk; checking them (no decoding) catches truncation and
+        altered bytes, so a damaged picture is prepared again instead of reaching a browser.
+        """
+        from PIL import Image
+
+        path = self.image_path(image_sha256, max_side)
+        try:
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):
+                raise DamagedEntryError("is not a file")
+            with Image.open(path, formats=["PNG"]) as image:
+                image.verify()
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # Pillow reports damage through many exception types
+            damaged = isinstance(error, DamagedEntryError)
+            self._discard(path, str(error) if damaged else f"not a valid PNG ({error})")
+            return None
+        return path
+
+    def _discard(self, path: Path, reason: str, status: os.stat_result | None = None) -> None:
+        """Report a damaged entry once and remove it, so that it is rebuilt rather than read.
+
+        The report is once per process and per file version (device, inode, modification
+        time), so an entry that cannot be removed, or many sessions reading it, log it once.
+        ``status`` is of the file that was examined: if the name has meanwhile been given to a
+        new, complete entry (a writer renamed it into place), that entry is left alone.
+        """
+        try:
+            current = path.lstat()
+        except FileNotFoundError:
+            return  # another reader got there first
+        except OSError:
+            current = None
+        if current is not None and status is not None and not _same_file(current, status):
+            return  # a writer has replaced the damaged file since it was examined
+        if not _first_report(path, status or current, reason):
+            return
+        _LOGGER.warning(
+            "Discarding damaged store file %s: %s. It will be prepared again.", path, reason
+        )
+        try:
+            if current is not None and stat.S_ISDIR(current.st_mode):
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            _LOGGER.warning(
+                "Could not remove %s (%s); it is ignored until it is removed or replaced.",
+                path,
+                error.strerror or error,
+            )
+
+    def maintain(self) -> MaintenanceReport:
+        """Remove what nobody will read again (:func:`classroom.store.maintenance.maintain`)."""
+        from classroom.store.maintenance import maintain
+
+        return maintain(self)
+
+    def remove_stale_temporaries(self, older_than: float = STALE_TEMPORARY_SECONDS) -> int:
+        """Delete leftovers of interrupted writes; returns how many were removed."""
+        removed = 0
+        cutoff = time.time() - older_than
+        try:
+            for leftover in self.tmp_dir.glob("*.part"):
+                with contextlib.suppress(FileNotFoundError):
+                    if leftover.stat().st_mtime < cutoff:
+                        leftover.unlink()
+                        removed += 1
+        except OSError as error:
+            # Tidying up is no reason to stop: a store that cannot be written says so when
+            # something is written to it.
+            _LOGGER.warning(
+                "Could not remove leftovers in %s (%s)", self.tmp_dir, error.strerror or error
+            )
+        return removed
+
+    # -- maintenance -------------------------------------------------------------------------
+
+
+#: (path, device, inode, mtime, reason) of damage already reported by this process. Process-wide
+#: because every request and rerun makes its own FeatureStore; bounded so it cannot grow forever.
+_REPORTED: dict[tuple[object, ...], None] = {}
+_REPORTED_LOCK = threading.Lock()
+_MAX_REPORTED: Final = 4096
+
+
+def _first_report(path: Path, status: os.stat_result | None, reason: str) -> bool:
+    """True the first time this version of ``path`` is reported damaged for ``reason``."""
+    version = (status.st_dev, status.st_ino, status.st_mtime_ns) if status else None
+    token = (str(path), version, reason)
+    with _REPORTED_LOCK:
+        if token in _REPORTED:
+            return False
+        if len(_REPORTED) >= _MAX_REPORTED:
+            del _REPORTED[next(iter(_REPORTED))]
+        _REPORTED[token] = None
+        return True
+
+
+def _same_file(first: os.stat_result, second: os.stat_result) -> bool:
+    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

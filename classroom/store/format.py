@@ -1,0 +1,280 @@
+"""The feature-file format (``docs/feature-format.md``): keys, headers, bytes in and out.
+
+An entry is addressed by everything that determines its bytes (:class:`EntryKey`): the image
+content hash and size cap, the model, the weights identity, the layer and the precision. A
+changed image or model therefore never serves stale features. :func:`serialize` writes the
+chunks of a file; :func:`parse` validates a whole file (magic, version, header, sizes and a
+checksum over everything after the fixed prefix) and returns read-only views into it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mmap
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from classroom.encoding import (
+    CODE_DTYPES,
+    TEXEL_BYTES,
+    EncodedLayer,
+    Precision,
+    channels_per_texel,
+    code_dtype,
+)
+
+__all__ = [
+    "ALIGNMENT",
+    "FEATURE_SUFFIX",
+    "FORMAT_VERSION",
+    "MAGIC",
+    "MAX_HEADER_BYTES",
+    "PREFIX",
+    "DamagedEntryError",
+    "EntryKey",
+    "FeatureFileHeader",
+    "LayerInfo",
+    "PreparedLayer",
+    "parse",
+    "serialize",
+]
+
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Positive = Annotated[int, Field(gt=0)]
+
+MAGIC: Final = b"CLSFEAT\x00"
+FORMAT_VERSION: Final = 2
+#: magic (8) + version (uint32) + header length (uint32) + blake2b-128 digest (16)
+PREFIX: Final = struct.Struct("<8sII16s")
+ALIGNMENT: Final = 64
+#: A header is a few hundred bytes; anything larger is damage, not data.
+MAX_HEADER_BYTES: Final = 64 * 1024
+FEATURE_SUFFIX: Final = ".cfm"
+
+
+def _align(offset: int) -> int:
+    return -(-offset // ALIGNMENT) * ALIGNMENT
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class EntryKey(_Strict):
+    """Everything that determines the bytes of one entry."""
+
+    image_sha256: Sha256Hex
+    max_side: Positive
+    model: str
+    weights_id: str
+    layer: str
+    precision: Precision
+
+    @property
+    def entry_id(self) -> str:
+        """A stable 32-hex-digit name derived from the key and the format version."""
+        canonical = json.dumps(
+            {"format_version": FORMAT_VERSION, **self.model_dump()}, sort_keys=True
+        )
+        return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
+
+
+class LayerInfo(_Strict):
+    """What a reader needs to know about an entry besides its key and shape."""
+
+    stride: Positive
+    image_width: Positive
+    image_height: Positive
+    weights_label: str
+    untrained: bool
+
+
+class _Section(_Strict):
+    offset: Annotated[int, Field(ge=0)]
+    nbytes: Annotated[int, Field(ge=0)]
+
+
+class FeatureFileHeader(_Strict):
+    """The JSON header of a feature file (``docs/feature-format.md``)."""
+
+    format: Literal["classroom-feature-map"]
+    version: Literal[2]
+    key: EntryKey
+    info: LayerInfo
+    width: Positive
+    height: Positive
+    channels: Positive
+    slices: Positive
+    channels_per_texel: Positive
+    dtype: Literal["uint8", "int8", "uint16", "int16", "float32"]
+    signed: bool
+    transform: Literal["per-pixel-scale"]
+    codes: _Section
+    scales: _Section
+
+    def check_consistency(self) -> None:
+        """Raise ``ValueError`` if the header contradicts itself."""
+        if self.dtype != CODE_DTYPES[(self.key.precision, self.signed)]:
+            raise ValueError(f"dtype {self.dtype} does not match {self.key.precision}-bit codes")
+        per_texel = channels_per_texel(self.key.precision)
+        if self.channels_per_texel != per_texel:
+            raise ValueError(
+                f"{self.channels_per_texel} channels per texel do not match "
+                f"{self.key.precision}-bit codes ({per_texel} per 16-byte texel)"
+            )
+        if self.slices != -(-self.channels // per_texel):
+            raise ValueError(
+                f"{self.slices} texel slices of {per_texel} cannot hold {self.channels} channels"
+            )
+        if self.width != -(-self.info.image_width // self.info.stride) or self.height != -(
+            -self.info.image_height // self.info.stride
+        ):
+            raise ValueError("the grid size does not match the image size and stride")
+        if self.codes.nbytes != self.slices * self.height * self.width * TEXEL_BYTES:
+            raise ValueError("the code section size does not match the shape")
+        if self.scales.nbytes != self.height * self.width * 4:
+            raise ValueError("the scale section size does not match the shape")
+        if self.codes.offset % ALIGNMENT or self.scales.offset % ALIGNMENT:
+            raise ValueError("a data section is not aligned")
+        if self.scales.offset < self.codes.offset + self.codes.nbytes:
+            raise ValueError("the data sections overlap")
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedLayer:
+    """A validated, memory-mapped entry. The arrays are read-only views of the file."""
+
+    path: Path
+    header: FeatureFileHeader
+    codes: npt.NDArray[np.generic]
+    scales: npt.NDArray[np.float32]
+
+    @property
+    def entry_id(self) -> str:
+        return self.path.stem
+
+    @property
+    def nbytes(self) -> int:
+        return self.header.scales.offset + self.header.scales.nbytes
+
+    def encoded(self) -> EncodedLayer:
+        return EncodedLayer(
+            codes=self.codes,
+            scales=self.scales,
+            channels=self.header.channels,
+            precision=self.header.key.precision,
+            signed=self.header.signed,
+        )
+
+
+class DamagedEntryError(ValueError):
+    """An entry file exists but cannot be trusted."""
+
+
+def serialize(key: EntryKey, info: LayerInfo, layer: EncodedLayer) -> list[bytes | memoryview]:
+    """The chunks of a feature file, in order (see ``docs/feature-format.md``)."""
+    if layer.precision != key.precision:
+        raise ValueError(f"the layer is {layer.precision}-bit but the key says {key.precision}-bit")
+    codes = np.ascontiguousarray(layer.codes, dtype=code_dtype(layer.precision, layer.signed))
+    scales = np.ascontiguousarray(layer.scales, dtype=np.dtype("<f4"))
+
+    def header_bytes(codes_offset: int) -> bytes:
+        scales_offset = _align(codes_offset + codes.nbytes)
+        header = FeatureFileHeader(
+            format="classroom-feature-map",
+            version=FORMAT_VERSION,
+            key=key,
+            info=info,
+            width=layer.width,
+            height=layer.height,
+            channels=layer.channels,
+            slices=layer.slices,
+            channels_per_texel=layer.channels_per_texel,
+            dtype=CODE_DTYPES[(layer.precision, layer.signed)],  # type: ignore[arg-type]
+            signed=layer.signed,
+            transform="per-pixel-scale",
+            codes=_Section(offset=codes_offset, nbytes=codes.nbytes),
+            scales=_Section(offset=scales_offset, nbytes=scales.nbytes),
+        )
+        header.check_consistency()
+        return header.model_dump_json().encode()
+
+    # The header states the data offset, which depends on the header length: settle it.
+    codes_offset = _align(PREFIX.size + len(header_bytes(0)) + 32)
+    encoded_header = header_bytes(codes_offset)
+    if PREFIX.size + len(encoded_header) > codes_offset:
+        raise AssertionError("header outgrew its reserved space")  # pragma: no cover
+
+    gap_after_header = codes_offset - PREFIX.size - len(encoded_header)
+    scales_offset = _align(codes_offset + codes.nbytes)
+    body: list[bytes | memoryview] = [
+        encoded_header,
+        bytes(gap_after_header),
+        codes.data.cast("B"),
+        bytes(scales_offset - codes_offset - codes.nbytes),
+        scales.data.cast("B"),
+    ]
+    digest = hashlib.blake2b(digest_size=16)
+    for chunk in body:
+        digest.update(chunk)
+    prefix = PREFIX.pack(MAGIC, FORMAT_VERSION, len(encoded_header), digest.digest())
+    return [prefix, *body]
+
+
+def parse(path: Path, buffer: mmap.mmap | bytes) -> PreparedLayer:
+    """Validate a whole feature file and return views into ``buffer``.
+
+    Raises:
+        DamagedEntryError: naming what is wrong.
+    """
+    size = len(buffer)
+    if size < PREFIX.size:
+        raise DamagedEntryError(f"{size} bytes is shorter than the {PREFIX.size}-byte prefix")
+    magic, version, header_length, digest = PREFIX.unpack_from(buffer, 0)
+    if magic != MAGIC:
+        raise DamagedEntryError("not a classroom feature file (wrong magic bytes)")
+    if version != FORMAT_VERSION:
+        age = "an older" if version < FORMAT_VERSION else "a newer"
+        raise DamagedEntryError(
+            f"written by {age} format version ({version}); this is version {FORMAT_VERSION}"
+        )
+    if header_length > min(MAX_HEADER_BYTES, size - PREFIX.size):
+        raise DamagedEntryError(f"header length {header_length} does not fit the file")
+    if hashlib.blake2b(memoryview(buffer)[PREFIX.size :], digest_size=16).digest() != digest:
+        raise DamagedEntryError("checksum mismatch: the file was truncated or altered")
+    try:
+        header = FeatureFileHeader.model_validate_json(
+            bytes(buffer[PREFIX.size : PREFIX.size + header_length])
+        )
+        header.check_consistency()
+    except (ValidationError, ValueError) as error:
+        raise DamagedEntryError(f"invalid header: {error}") from error
+    if header.key.entry_id != path.stem:
+        raise DamagedEntryError("the header describes a different entry than the file name")
+    if header.codes.offset < PREFIX.size + header_length:
+        raise DamagedEntryError("the code section overlaps the header")
+    if header.scales.offset + header.scales.nbytes != size:
+        raise DamagedEntryError(
+            f"the file has {size} bytes but its header describes "
+            f"{header.scales.offset + header.scales.nbytes}"
+        )
+    codes = np.frombuffer(
+        buffer,
+        dtype=code_dtype(header.key.precision, header.signed),
+        count=header.codes.nbytes // np.dtype(header.dtype).itemsize,
+        offset=header.codes.offset,
+    ).reshape(header.slices, header.height, header.width, header.channels_per_texel)
+    scales = np.frombuffer(
+        buffer,
+        dtype=np.dtype("<f4"),
+        count=header.height * header.width,
+        offset=header.scales.offset,
+    ).reshape(header.height, header.width)
+    return PreparedLayer(path=path, header=header, codes=codes, scales=scales)
