@@ -8,6 +8,7 @@ machine, and ``refused_hosts`` shows that it was tried.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pytest
+from hypothesis import settings
 from PIL import Image
 
 if TYPE_CHECKING:
@@ -24,6 +26,12 @@ if TYPE_CHECKING:
     from classroom.networks import LoadedNetwork
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Property tests are derandomized: the suite (and CI) runs the same examples every time, so a
+# failure is reproducible and never a coin toss. HYPOTHESIS_PROFILE=explore searches afresh.
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 class NetworkAccessError(RuntimeError):

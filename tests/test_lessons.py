@@ -6,6 +6,7 @@ problem an instructor would read: line, field and message.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -869,6 +870,9 @@ def damaged(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
+#: Line breaks as YAML 1.1 reads them (PyYAML's scanner).
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
 DAMAGE = ":-[]{}&*!|>'\"#,?%@`~ \n\t0123456789aenxyz_.é\x00\x07"
 
 
@@ -895,7 +899,8 @@ def test_damage_gives_a_sound_lesson_or_located_problems(
     fuzz_tree: LessonTree, content: bytes
 ) -> None:
     path = fuzz_tree.write(content)
-    line_count = content.count(b"\n") + 1
+    # Lines as YAML (and editors) count them: a lone carriage return breaks a line too.
+    line_count = len(_LINE_BREAK.split(content.decode("utf-8", errors="replace")))
     try:
         lesson = load_lesson(path)
     except LessonError as error:
