@@ -363,8 +363,8 @@ BROKEN: dict[str, tuple[str, tuple[int, str, str]]] = {
             "model",
             "unknown model 'resnet100' — did you mean 'resnet101'? (the models: resnet18, "
             "resnet34, resnet50, resnet101, resnet152, vgg16, vgg16_bn, vgg19, vgg19_bn, "
-            "alexnet, densenet121, convnext_tiny, mobilenet_v3_large, efficientnet_b0; or a "
-            "model file: {file: ..., layers: [...]})",
+            "alexnet, densenet121, convnext_tiny, mobilenet_v3_large, efficientnet_b0, shapes, "
+            "digits; or a model file: {file: ..., layers: [...]})",
         ),
     ),
     "unknown layer": (

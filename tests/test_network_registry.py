@@ -31,7 +31,7 @@ def _id(entry: tuple[NetworkFamily, Architecture]) -> str:
     return entry[1].name
 
 
-def test_the_families_and_their_torchvision_names() -> None:
+def test_the_families_and_their_architectures() -> None:
     assert registry.ARCHITECTURES == (
         "resnet18",
         "resnet34",
@@ -47,6 +47,8 @@ def test_the_families_and_their_torchvision_names() -> None:
         "convnext_tiny",
         "mobilenet_v3_large",
         "efficientnet_b0",
+        "shapes",
+        "digits",
     )
     assert registry.DEFAULT_ARCHITECTURE == "resnet101"
 

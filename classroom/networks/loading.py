@@ -95,6 +95,10 @@ def build_model(weights: ResolvedWeights) -> nn.Module:
             raise WeightsFileError(
                 f"{weights.file}: cannot be loaded into {name}: {error}"
             ) from error
+        # The file's tensors keep the memory order they were saved in (channels-last, for a
+        # network trained so); a network built the usual way has contiguous ones, and only
+        # then computes bit for bit what its own forward pass does.
+        model = model.to(memory_format=torch.contiguous_format)
     return model.float().eval()
 
 

@@ -21,6 +21,7 @@ from classroom.networks.families.densenet import DENSENET
 from classroom.networks.families.efficientnet import EFFICIENTNET
 from classroom.networks.families.mobilenet import MOBILENET
 from classroom.networks.families.resnet import RESNET
+from classroom.networks.families.trained import TRAINED
 from classroom.networks.families.vgg import VGG
 from classroom.networks.layers import Layer
 from classroom.wording import suggest
@@ -31,6 +32,7 @@ __all__ = [
     "FAMILIES",
     "architecture",
     "default_layers",
+    "default_weights",
     "family_of",
     "layer",
     "validate_architecture",
@@ -45,6 +47,7 @@ FAMILIES: Final[tuple[NetworkFamily, ...]] = (
     CONVNEXT,
     MOBILENET,
     EFFICIENTNET,
+    TRAINED,
 )
 
 _BY_NAME: Final[Mapping[str, tuple[NetworkFamily, Architecture]]] = {
@@ -83,6 +86,11 @@ def default_layers(name: str) -> tuple[str, ...]:
     """What a lesson of architecture ``name`` shows when it names no layers (early, middle,
     late)."""
     return family_of(name).defaults(architecture(name))
+
+
+def default_weights(name: str) -> str:
+    """What a lesson of architecture ``name`` uses when it names no weights (``imagenet``)."""
+    return family_of(name).default_weights
 
 
 def layer(architecture_name: str, name: str) -> Layer:

@@ -229,13 +229,14 @@ def _file_identity(path: Path, label: str) -> WeightsIdentity:
 
 def resolve_weights(
     network: str | NetworkChoice,
-    name: str = IMAGENET,
+    name: str | None = None,
     *,
     weights_file: Path | None = None,
     download: bool = True,
     on_download: Callable[[str], None] | None = None,
 ) -> ResolvedWeights:
-    """Locate and identify the weights ``name`` of ``network``.
+    """Locate and identify the weights ``name`` of ``network`` (default: its family's default,
+    ``imagenet`` for torchvision's networks).
 
     ``"untrained"`` always means seeded random weights, and a file name the lesson's own file.
     Any other name is pretrained and is looked for in this order: ``weights_file`` (it replaces
@@ -253,6 +254,13 @@ def resolve_weights(
             expected, where to put it, the URL it comes from and why the download failed.
     """
     choice = _choice(network)
+    if name is None:
+        model_file = choice.model_file
+        name = (
+            registry.default_weights(choice.architecture)
+            if model_file is None
+            else (str(model_file.path))
+        )
     if choice.model_file is not None:
         validate_weights_name(choice, name)
         model_file = choice.model_file
