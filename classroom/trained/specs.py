@@ -10,9 +10,10 @@ the docs read these tables without loading a network.
 Each block is an optional 2 x 2 max pool (stride 2, ``ceil_mode``) followed by 3 x 3
 convolutions (padding 1, stride 1), each with batch norm and ReLU. A block's output, after its
 last ReLU, is the layer a lesson shows. So a layer of stride ``s`` over an image of ``n``
-pixels has ``ceil(n / s)`` cells, like torchvision's ResNets and the browser's coordinate
-mapping (``classroom.similarity.grid_size``): no pixel at the right or bottom edge is dropped,
-and a cell's receptive field is centred on the ``s`` x ``s`` pixels it covers.
+pixels has ``ceil(n / s)`` cells, like torchvision's ResNets (the network registry,
+``classroom.networks.families.trained``, takes these tables as they are): no pixel at the right
+or bottom edge is dropped, and a cell's receptive field is centred on the ``s`` x ``s`` pixels
+it covers.
 """
 
 from __future__ import annotations
