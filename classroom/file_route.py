@@ -12,7 +12,6 @@ even on this machine's loopback).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Final
 
 from starlette.concurrency import run_in_threadpool
@@ -22,20 +21,15 @@ from starlette.routing import Route
 
 from classroom.file_cache import CachedFile, FileCache
 from classroom.store import FeatureStore
+from classroom.urls import FILES_PREFIX
 
-__all__ = ["FILES_PREFIX", "file_route", "file_url"]
+__all__ = ["file_route"]
 
-FILES_PREFIX: Final = "/classroom/files/"
 #: A URL whose version matches the content never changes meaning: keep it for a year.
 _IMMUTABLE: Final = "public, max-age=31536000, immutable"
 #: Anything else may be kept, but must be checked again (a cheap 304 with the ETag).
 _REVALIDATE: Final = "no-cache"
 _CHUNK: Final = 1 << 20
-
-
-def file_url(path: Path, version: str | None = None) -> str:
-    """The URL under which the browser fetches a store file, with its checksum as version."""
-    return FILES_PREFIX + path.name + ("" if version is None else f"?v={version}")
 
 
 async def _chunks(data: bytes) -> AsyncIterator[bytes]:

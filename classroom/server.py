@@ -16,7 +16,8 @@ from typing import Final
 
 import streamlit as st
 
-from classroom.file_route import FILES_PREFIX, file_route, file_url
+from classroom.file_route import file_route
+from classroom.urls import FILES_PREFIX, file_url
 
 __all__ = [
     "FILES_PREFIX",

@@ -22,6 +22,8 @@ from classroom.component.contract import (
     ViewState,
     parse_event,
 )
+from classroom.networks.labels import layer_about, model_title
+from classroom.urls import file_url
 
 if TYPE_CHECKING:
     from streamlit.components.v1.custom_component import CustomComponent
@@ -113,11 +115,10 @@ def colormap(name: ColormapName = "viridis") -> Colormap:
 
 def layer_source(prepared: PreparedLayer) -> LayerSource:
     """Describe one prepared entry for the browser (it fetches the bytes by ``url``)."""
-    from classroom.file_route import file_url
-
     header = prepared.header
     return LayerSource(
         layer=header.key.layer,
+        about=layer_about(header.key.model, header.key.layer, header.info.stride),
         url=file_url(prepared.path, prepared.digest),
         entry_id=prepared.entry_id,
         nbytes=prepared.nbytes,
@@ -155,7 +156,6 @@ def view_args(
     Raises:
         ValueError: if ``layers`` is empty or mixes images or models, naming the offender.
     """
-    from classroom.file_route import file_url
     from classroom.store import FeatureStore
 
     if not layers:
@@ -191,6 +191,6 @@ def view_args(
         preset=preset or ViewState(),
         chart_layer=chart_layer,
         colormap=colormap(colormap_name),
-        model=first.key.model,
+        model=model_title(first.key.model),
         presenter=presenter,
     )

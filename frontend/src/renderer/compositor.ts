@@ -6,7 +6,7 @@
  * Its cost follows the displayed pixels only: one composite per panel box, markers in their
  * own small boxes. It never reads a layer's codes or runs a value pass.
  */
-import { type Point, type Size, type ViewTransform, cellOf, fullView } from "../geometry";
+import { type Point, type Size, type ViewTransform, cellInGrid, cellOf, fullView } from "../geometry";
 import { PINNED_RGB } from "../palette";
 import type { Slot } from "./panels";
 import { CompositePass } from "./passes/compositePass";
@@ -132,11 +132,19 @@ export class Compositor {
   ): DrawnPanel {
     const { spec } = slot;
     const reference = scene.reference;
+    // The grid comes from the stored file's header (a floor-rounding network has fewer cells
+    // than ceil(image / stride)); before the file arrives the stride is all there is.
+    const grid = slot.gpu?.file.header ?? null;
     const result: DrawnPanel = {
       id: spec.id,
       frame,
       reference,
-      cell: reference === null ? null : cellOf(reference, spec.stride),
+      cell:
+        reference === null
+          ? null
+          : grid === null
+            ? cellOf(reference, spec.stride)
+            : cellInGrid(reference, spec.stride, grid),
       marker: null,
       computedFrame: slot.computedFrame,
     };
@@ -150,6 +158,7 @@ export class Compositor {
       image: scene.imageSize,
       view: scene.view,
       stride: spec.stride,
+      grid,
       reference,
       pinned: scene.pinned,
     });

@@ -39,6 +39,12 @@ void main() {
   // out, crisp image pixels when zoomed in, and far cheaper than trilinear filtering.
   vec3 photo = texelFetch(u_image, min(ivec2(at) >> u_imageLevel, u_levelLast), u_imageLevel).rgb;
   vec3 colour = mix(vec3(dot(photo, LUMA)), photo, u_colourImage);
-  vec4 heat = texelFetch(u_colour, ivec2(at * u_cellsPerPixel), 0);
+  // Pixels past the last cell (a floor-rounding network such as VGG) show the image alone.
+  ivec2 cell = ivec2(at * u_cellsPerPixel);
+  if (any(greaterThanEqual(cell, textureSize(u_colour, 0)))) {
+    o_colour = vec4(colour, 1.0);
+    return;
+  }
+  vec4 heat = texelFetch(u_colour, cell, 0);
   o_colour = vec4(mix(colour, heat.rgb, u_showHeat * clamp(heat.a + u_opacityShift, 0.0, 1.0)), 1.0);
 }
