@@ -28,13 +28,12 @@ import http.server
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 from benchmarks.figures import Figure, Goal, Spec
+from benchmarks.repaint import serve_directory
 from benchmarks.sessions import Session, classroom, describe_problems, open_session
 from benchmarks.workload import prepared_lesson
 from classroom.store import FeatureStore
@@ -96,24 +95,6 @@ def _first_paint(room: Any, problems: list[str]) -> float:
 # -- throughput ----------------------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def _static_server(directory: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def _fetch_loop(url: str, size: int, until: float, received: list[int]) -> None:
     """GET ``url`` over and over until ``until``, reading into one buffer; adds the bytes."""
     parts = urlsplit(url)
@@ -168,7 +149,7 @@ def _throughputs(route_base: str, rounds: int) -> tuple[list[float], list[float]
     route_url = f"{route_base}/classroom/files/{largest.name}"
     route: list[float] = []
     static: list[float] = []
-    with _static_server(store.features_dir) as static_base:
+    with serve_directory(store.features_dir) as static_base:
         static_url = f"{static_base}/{largest.name}"
         _throughput(route_url, size)  # the route has read and checked the file once
         _throughput(static_url, size)  # and the file is in the page cache for both
