@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from classroom.store import FeatureStore, PreparedLayer
+from classroom.store import DamagedEntryError, FeatureStore, PreparedLayer
 from tests.route_server import RouteServer, route_server
 from tests.synthetic import LayerSpec, prepare_view, synthetic_image
 
@@ -175,6 +175,22 @@ def test_the_apps_reads_of_an_entry_changing_underneath_never_crash(tmp_path: Pa
     output = reader.stdout.read().decode() if reader.stdout is not None else ""
     assert reader.returncode == 0, f"the reader died ({reader.returncode}): {output[-2000:]}"
     assert "valid" in output
+
+
+def test_an_entry_replaced_by_a_link_after_it_was_checked_is_not_followed(
+    small: tuple[FeatureStore, list[PreparedLayer]], tmp_path: Path
+) -> None:
+    """A validated entry reads its arrays later: a link put in its place meanwhile (even to
+    the same bytes) is refused, never followed."""
+    store, layers = small
+    entry = store.read_path(layers[0].path)
+    assert entry is not None
+    copy = tmp_path / "copy.cfm"
+    shutil.copyfile(entry.path, copy)
+    entry.path.unlink()
+    entry.path.symlink_to(copy)
+    with pytest.raises(DamagedEntryError, match="symbolic link"):
+        entry.codes.sum()
 
 
 #: Reads the entry (and its arrays) over and over for three seconds.

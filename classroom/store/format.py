@@ -218,8 +218,11 @@ class PreparedLayer:
 
     def _load(self) -> dict[str, npt.NDArray[np.generic]]:
         if not self._arrays:
+            # Imported here: opening.py builds on this module's DamagedEntryError.
+            from classroom.store.opening import read_regular
+
             try:
-                data = self.path.read_bytes()
+                data = read_regular(self.path)  # a link or FIFO put here since is refused
             except OSError as error:
                 raise DamagedEntryError(f"cannot be read ({error.strerror or error})") from error
             fresh = parse(self.path, data)

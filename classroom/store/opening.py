@@ -20,7 +20,7 @@ from typing import Final
 
 from classroom.store.format import DamagedEntryError
 
-__all__ = ["OutsideStoreError", "file_identity", "opened", "read_all"]
+__all__ = ["OutsideStoreError", "file_identity", "opened", "read_all", "read_regular"]
 
 #: Never follow a link, never block on a FIFO.
 OPEN_FLAGS: Final = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
@@ -42,11 +42,37 @@ def opened(path: Path, root: Path) -> Iterator[tuple[int, os.stat_result] | None
     """
     if not path.parent.resolve().is_relative_to(root):
         raise OutsideStoreError(f"{path.parent} leads outside the store {root}")
-    try:
-        descriptor = os.open(path, OPEN_FLAGS)
-    except FileNotFoundError:
+    descriptor = _open_regular(path)
+    if descriptor is None:
         yield None
         return
+    try:
+        yield descriptor, _regular_status(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def read_regular(path: Path) -> bytes:
+    """The whole regular file at ``path``, read the same careful way (no link, no FIFO, no map).
+
+    Raises:
+        DamagedEntryError: if it is gone, is not a regular file, or changes while it is read.
+    """
+    descriptor = _open_regular(path)
+    if descriptor is None:
+        raise DamagedEntryError("the file is gone")
+    try:
+        return read_all(descriptor, _regular_status(descriptor).st_size)
+    finally:
+        os.close(descriptor)
+
+
+def _open_regular(path: Path) -> int | None:
+    """A descriptor of what is at ``path``, never through a link; None when nothing is."""
+    try:
+        return os.open(path, OPEN_FLAGS)
+    except FileNotFoundError:
+        return None
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise DamagedEntryError(
@@ -55,14 +81,15 @@ def opened(path: Path, root: Path) -> Iterator[tuple[int, os.stat_result] | None
         if error.errno == errno.EISDIR:
             raise DamagedEntryError("is a directory, not a file") from error
         raise DamagedEntryError(f"cannot be opened ({error.strerror or error})") from error
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            kind = "a directory" if stat.S_ISDIR(status.st_mode) else "a special file"
-            raise DamagedEntryError(f"is {kind}, not a file")
-        yield descriptor, status
-    finally:
-        os.close(descriptor)
+
+
+def _regular_status(descriptor: int) -> os.stat_result:
+    """The status of an open file, once it is a regular file."""
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        kind = "a directory" if stat.S_ISDIR(status.st_mode) else "a special file"
+        raise DamagedEntryError(f"is {kind}, not a file")
+    return status
 
 
 def read_all(descriptor: int, size: int) -> bytes:
