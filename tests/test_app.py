@@ -136,7 +136,8 @@ def view(at: AppTest) -> ViewArgs | None:
     if not found:
         return None
     [node] = found
-    return ViewArgs.model_validate(json.loads(node.proto.json_args)["args"])
+    # The page sends the arguments as one JSON string (classroom/component/__init__.py).
+    return ViewArgs.model_validate_json(json.loads(node.proto.json_args)["args"])
 
 
 def view_shown(at: AppTest) -> bool:
