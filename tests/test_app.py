@@ -424,6 +424,40 @@ def test_missing_pretrained_weights_offer_to_continue_untrained(tree: LessonTree
     assert all(layer.untrained for layer in view(at).layers)  # type: ignore[union-attr]
 
 
+SHAPES_LESSON = """\
+title: Shapes offline
+model: shapes
+max_side: 96
+images:
+  shapes: {path: shapes.png, attribution: "made by the tests, CC0"}
+steps:
+  - title: Shapes first
+    text: Shapes, with weights that ship with classroom.
+"""
+
+
+def test_missing_pretrained_weights_offer_the_lessons_that_need_no_download(
+    tree: LessonTree,
+) -> None:
+    tree.image("shapes.png", (96, 96))
+    tree.write(SHAPES_LESSON, "c-shapes.yaml")
+    at = prepared(open_app())
+    assert any("trained itself and ships with it" in text for text in texts(at.main.markdown))
+    offers = [str(b.label) for b in at.button if str(b.label).startswith("Open ")]
+    assert offers == ["Open “Shapes offline”"], "only lessons whose weights ship with classroom"
+    offer = button(at, "Open “Shapes offline”")
+    assert "Shapes network" in offer.help
+    assert "held-out accuracy" in offer.help
+
+    offer.click().run()
+
+    assert at.selectbox(key="lesson_pick").value == "c-shapes"
+    assert view_shown(prepared(at)), "the shapes network's weights are on every machine"
+    assert panels(at)[0][0] == "block1"
+    assert not at.warning
+    assert not at.toggle(key="untrained").value
+
+
 def test_classroom_run_weights_file_serves_every_lesson_and_a_mismatch_stays_in_its_lesson(
     tree: LessonTree, monkeypatch: pytest.MonkeyPatch, resnet18_weights_file: Path
 ) -> None:
