@@ -1,8 +1,8 @@
-# ruff: noqa: F811 (test_app's fixtures are parameters by the names they are imported under)
+# ruff: noqa: F811 (app_page's fixtures are parameters by the names they are imported under)
 """The page under a hostile or careless user (issue 17, findings 4 to 8; issue 11, items 9, 10).
 
-Through Streamlit's AppTest with the real worker and store, like ``test_app.py``, whose
-lessons, fixtures and helpers these tests share.
+Through Streamlit's AppTest with the real worker and store, like ``test_app.py``; the
+lessons, fixtures and helpers are ``tests/app_page.py``'s.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from classroom.app.state import plain
 from classroom.background import worker as background_worker
 from classroom.preparation import PrepareRequest, prepare, requests_for_lesson
 from classroom.store import FeatureStore
-from tests.lesson_tree import LessonTree
-from tests.test_app import (  # noqa: F401 (fixtures, which pytest finds by their names)
+from tests.app_page import (  # noqa: F401 (fixtures, which pytest finds by their names)
     FIRST,
     _png,
     _worker_idle_afterwards,
@@ -39,6 +38,7 @@ from tests.test_app import (  # noqa: F401 (fixtures, which pytest finds by thei
     view,
     view_shown,
 )
+from tests.lesson_tree import LessonTree
 
 #: Every kind of Markdown Streamlit renders, in a file name and a share link (finding 6).
 HOSTILE = (

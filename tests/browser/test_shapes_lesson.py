@@ -24,8 +24,9 @@ from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab
 from tests.browser.harness import classroom_command, free_port, streamlit_server
 from tests.shapes_claims import Maps, check_step, lesson
 
-#: The first visit prepares the step's picture (a small network: about a second) first.
-PREPARATION_MS = 120_000
+#: The first visit starts the app and prepares the step's picture (a small network, but a
+#: loaded machine) before the view shows.
+PREPARATION_MS = 240_000
 
 #: True once every panel is ready and has drawn the reference cell of the preset pixel.
 _DRAWN = """([reference, layers]) => {
