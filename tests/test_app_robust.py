@@ -1,8 +1,8 @@
-# ruff: noqa: F811 (app_page's fixtures are parameters by the names they are imported under)
+# ruff: noqa: F811 (tests/app's fixtures are parameters by the names they are imported under)
 """The page under a hostile or careless user (issue 17, findings 4 to 8; issue 11, items 9, 10).
 
-Through Streamlit's AppTest with the real worker and store, like ``test_app.py``; the
-lessons, fixtures and helpers are ``tests/app_page.py``'s.
+Through Streamlit's AppTest with the real worker and store, like ``tests/app/``, whose
+lessons, fixtures and helpers these tests share.
 """
 
 from __future__ import annotations
@@ -22,10 +22,14 @@ from classroom.app.state import plain
 from classroom.background import worker as background_worker
 from classroom.preparation import PrepareRequest, prepare, requests_for_lesson
 from classroom.store import FeatureStore
-from tests.app_page import (  # noqa: F401 (fixtures, which pytest finds by their names)
+from tests.app.conftest import (  # noqa: F401 (fixtures, which pytest finds by their names)
+    _worker_idle_afterwards,
+    tree,
+    untrained,
+)
+from tests.app.page import (
     FIRST,
     _png,
-    _worker_idle_afterwards,
     drop_file,
     labelled,
     literal,
@@ -33,8 +37,6 @@ from tests.app_page import (  # noqa: F401 (fixtures, which pytest finds by thei
     prepared,
     progress_texts,
     texts,
-    tree,
-    untrained,
     view,
     view_shown,
 )

@@ -10,7 +10,6 @@ the GPU computed are read back from the view and the step's claims
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,9 @@ import pytest
 from playwright.sync_api import BrowserContext, Frame, Page
 
 from classroom.lessons import Step
+from classroom.settings import BUNDLED_LESSONS
 from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab
-from tests.browser.harness import classroom_command, free_port, streamlit_server
+from tests.browser.harness import classroom_app
 from tests.shapes_claims import Maps, check_step, lesson
 
 #: The first visit starts the app and prepares the step's picture (a small network, but a
@@ -50,16 +50,10 @@ def caches(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def app_url(caches: Path) -> Iterator[str]:
     """``classroom run`` with trained weights, an empty store and an empty torch hub cache."""
-    port = free_port()
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith("CLASSROOM_")
-    }
-    environment |= {
-        "CLASSROOM_CACHE_DIR": str(caches / "store"),
-        "TORCH_HOME": str(caches / "torch"),
-    }
-    command = classroom_command(port, untrained=False)
-    with streamlit_server(command, port, environment=environment) as server:
+    torch_home = {"TORCH_HOME": str(caches / "torch")}
+    with classroom_app(
+        BUNDLED_LESSONS, caches / "store", untrained=False, environment=torch_home
+    ) as server:
         yield server.url
 
 

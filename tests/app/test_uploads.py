@@ -1,8 +1,7 @@
-# ruff: noqa: F811 (fixtures are parameters by the names they are imported under)
 """ "Your own image": an uploaded picture prepared and shown in its session only, and uploads
 refused with a clear message.
 
-Through Streamlit's AppTest (``tests/app_page.py``): real lessons, networks and store.
+Through Streamlit's AppTest (``page.py``, ``conftest.py``): real lessons, networks and store.
 """
 
 from __future__ import annotations
@@ -10,9 +9,8 @@ from __future__ import annotations
 import pytest
 
 from classroom.store import FeatureStore
-from tests.app_page import (  # noqa: F401 (fixtures, which pytest finds by their names)
+from tests.app.page import (
     _png,
-    _worker_idle_afterwards,
     drop_file,
     labelled,
     link,
@@ -22,8 +20,6 @@ from tests.app_page import (  # noqa: F401 (fixtures, which pytest finds by thei
     prepared,
     progress_texts,
     texts,
-    tree,
-    untrained,
     view,
     view_shown,
 )

@@ -1,8 +1,7 @@
-# ruff: noqa: F811 (fixtures are parameters by the names they are imported under)
 """The page when weights are missing or switched: the background download, untrained weights, a
 weights file, and the lessons that need no download.
 
-Through Streamlit's AppTest (``tests/app_page.py``): real lessons, networks and store.
+Through Streamlit's AppTest (``page.py``, ``conftest.py``): real lessons, networks and store.
 """
 
 from __future__ import annotations
@@ -12,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_page import (  # noqa: F401 (fixtures, which pytest finds by their names)
+from tests.app.page import (
     SECOND,
-    _worker_idle_afterwards,
     button,
     literal,
     open_app,
@@ -22,8 +20,6 @@ from tests.app_page import (  # noqa: F401 (fixtures, which pytest finds by thei
     prepared,
     progress_texts,
     texts,
-    tree,
-    untrained,
     view,
     view_shown,
 )

@@ -1,8 +1,7 @@
-# ruff: noqa: F811 (fixtures are parameters by the names they are imported under)
 """Share links and the view's events: what a link restores, and how pins, locks and steps from the
 view move the session.
 
-Through Streamlit's AppTest (``tests/app_page.py``): real lessons, networks and store.
+Through Streamlit's AppTest (``page.py``, ``conftest.py``): real lessons, networks and store.
 """
 
 from __future__ import annotations
@@ -10,9 +9,8 @@ from __future__ import annotations
 import pytest
 
 from classroom.component.contract import Pixel, ViewState
-from tests.app_page import (  # noqa: F401 (fixtures, which pytest finds by their names)
+from tests.app.page import (
     _png,
-    _worker_idle_afterwards,
     drop_file,
     link,
     literal,
@@ -22,8 +20,6 @@ from tests.app_page import (  # noqa: F401 (fixtures, which pytest finds by thei
     send,
     shared_link,
     texts,
-    tree,
-    untrained,
     view,
 )
 from tests.lesson_tree import LessonTree

@@ -1,11 +1,9 @@
 """The page through Streamlit's AppTest: the small lessons, fixtures and helpers that the
-``test_app*.py`` modules share.
+modules in ``tests/app/`` share (their fixtures are in ``conftest.py``).
 
 Each test gets its own lesson directory (resnet18, pictures of 64 x 48 pixels, so features
 take a fraction of a second) and its own store. Preparation runs on the app's real background
-worker; ``prepared(at)`` waits for it and reruns, as the page's progress fragment would. A
-module imports the fixtures it uses by name (``tree``, ``untrained``) and, always, the autouse
-``_worker_idle_afterwards``.
+worker; ``prepared(at)`` waits for it and reruns, as the page's progress fragment would.
 """
 
 from __future__ import annotations
@@ -13,26 +11,22 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from classroom import shared
 from classroom.component.contract import ViewArgs
 from tests.conftest import REPO_ROOT, picture
-from tests.lesson_tree import LessonTree
 
 __all__ = [
     "APP",
     "FIRST",
     "SECOND",
     "_png",
-    "_worker_idle_afterwards",
     "button",
     "drop_file",
     "labelled",
@@ -45,8 +39,6 @@ __all__ = [
     "send",
     "shared_link",
     "texts",
-    "tree",
-    "untrained",
     "view",
     "view_shown",
 ]
@@ -96,31 +88,6 @@ steps:
     text: One step only, trained against untrained.
     layers: [conv2_x, {layer: conv2_x, weights: untrained}]
 """
-
-
-@pytest.fixture
-def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LessonTree:
-    """Two lessons, as ``classroom run --lessons`` would offer them."""
-    tree = LessonTree(tmp_path)
-    tree.image("one.png", (64, 48))
-    tree.image("two.png", (80, 48))
-    tree.write(FIRST, "a-first.yaml")
-    tree.write(SECOND, "b-second.yaml")
-    monkeypatch.setenv("CLASSROOM_LESSONS_DIR", str(tree.lessons))
-    return tree
-
-
-@pytest.fixture
-def untrained(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What ``classroom run --untrained`` sets."""
-    monkeypatch.setenv("CLASSROOM_UNTRAINED", "1")
-
-
-@pytest.fixture(autouse=True)
-def _worker_idle_afterwards() -> Iterator[None]:
-    """Background work of one test must not spill into the next one's store."""
-    yield
-    assert shared.worker().wait_idle(timeout=120)
 
 
 def open_app(**query: str) -> AppTest:

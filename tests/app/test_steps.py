@@ -1,8 +1,7 @@
-# ruff: noqa: F811 (fixtures are parameters by the names they are imported under)
 """The page's lessons and steps: navigation, questions, preparation, presenter mode, and lesson
 files that change while the app runs.
 
-Through Streamlit's AppTest (``tests/app_page.py``): real lessons, networks and store.
+Through Streamlit's AppTest (``page.py``, ``conftest.py``): real lessons, networks and store.
 """
 
 from __future__ import annotations
@@ -18,11 +17,10 @@ from PIL import Image
 
 from classroom.component.contract import Pixel, ViewState
 from classroom.store import UPLOAD_MAX_AGE_DAYS, FeatureStore
-from tests.app_page import (  # noqa: F401 (fixtures, which pytest finds by their names)
+from tests.app.page import (
     FIRST,
     SECOND,
     _png,
-    _worker_idle_afterwards,
     button,
     labelled,
     link,
@@ -32,8 +30,6 @@ from tests.app_page import (  # noqa: F401 (fixtures, which pytest finds by thei
     prepared,
     progress_texts,
     texts,
-    tree,
-    untrained,
     view,
     view_shown,
 )
