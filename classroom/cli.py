@@ -328,19 +328,12 @@ def open_command(bundle_file: Path, port: int, host: str, check: bool) -> None:
                     f"{manifest.classroom_version}: all checks passed"
                 )
                 return
-            import os
+            from classroom.bundle.serving import serve_bundle
 
-            from classroom import server
-
-            os.environ.update(opened.environment())
-            server.serve(
-                port=port,
-                host=host,
-                untrained=opened.manifest.untrained,
-                lessons_dir=opened.lessons_dir,
-            )
+            status = serve_bundle(opened, port=port, host=host)
     except BundleError as error:
         raise click.ClickException(str(error)) from None
+    sys.exit(status)
 
 
 @main.command()
