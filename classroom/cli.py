@@ -100,14 +100,34 @@ def main() -> None:
     help="Directory of lesson YAML files to offer.",
 )
 @_weights_file_option
+@click.option(
+    "--bundle",
+    "bundle_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Show this lesson bundle instead (the same as `classroom open FILE`).",
+)
 def run(
-    port: int, host: str, untrained: bool, lessons_dir: Path, weights_file: Path | None
+    *,
+    port: int,
+    host: str,
+    untrained: bool,
+    lessons_dir: Path,
+    weights_file: Path | None,
+    bundle_file: Path | None,
 ) -> None:
     """Start the classroom app and print the address to open.
 
     The app never waits for terminal input; stop it with Ctrl+C.
     """
     _exclusive(untrained, weights_file)
+    if bundle_file is not None:
+        if untrained or weights_file is not None or lessons_dir != lessons_dir_default():
+            raise click.UsageError(
+                "--bundle shows the bundle as it was prepared: no --untrained, --weights-file "
+                "or --lessons with it"
+            )
+        _serve_bundle(bundle_file, port=port, host=host, check=False)
     from classroom import server
 
     server.serve(
@@ -316,6 +336,10 @@ def open_command(bundle_file: Path, port: int, host: str, check: bool) -> None:
     Needs neither torch nor weights. The bundle is verified member by member first (sizes,
     checksums, paths); a damaged or tampered one is refused, and nothing is left behind.
     """
+    _serve_bundle(bundle_file, port=port, host=host, check=check)
+
+
+def _serve_bundle(bundle_file: Path, *, port: int, host: str, check: bool) -> None:
     from classroom.bundle import BundleError, open_bundle
 
     try:
