@@ -224,3 +224,24 @@ def test_the_figure_is_refused_for_a_missing_step(bundle: Path, tmp_path: Path) 
     )
     assert result.exit_code == 1
     assert "no step 'nope' (the steps are cat, trained-or-not)" in result.output
+
+
+def test_computing_without_torch_says_what_to_install(
+    prepared: PreparedLesson, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A viewer asked for maps nobody prepared says so, instead of failing on an import."""
+    import importlib.util
+
+    from classroom.preparation import prepare
+
+    real = importlib.util.find_spec
+
+    def without_torch(name: str, package: str | None = None) -> object:
+        return None if name in {"torch", "torchvision"} else real(name, package)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_torch)
+    (request, *_) = requests_for_lesson(prepared.lesson())
+    (result,) = prepare([request], FeatureStore(tmp_path)).results
+    assert result.failure is not None
+    assert "needs torch, which this install (the viewer) lacks" in result.failure.message
+    assert "classroom[prepare]" in result.failure.message
