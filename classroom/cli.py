@@ -383,6 +383,13 @@ def _serve_bundle(bundle_file: Path, *, port: int, host: str, check: bool) -> No
     default="viridis",
     show_default=True,
 )
+@click.option(
+    "--layout",
+    type=click.Choice(["slide", "column"]),
+    default="slide",
+    show_default=True,
+    help="slide: panels side by side on a 16:9 page; column: panels stacked, for a paper.",
+)
 def figure(
     source: Path,
     *,
@@ -391,6 +398,7 @@ def figure(
     output: Path,
     untrained: bool,
     colormap: str,
+    layout: str,
 ) -> None:
     """Draw a step's panels (labels, marker, colour scales, credit) into a picture for slides.
 
@@ -398,7 +406,7 @@ def figure(
     classroom's numpy reference of the browser's maths: the figure shows what the view shows.
     """
     from classroom.bundle import BUNDLE_SUFFIX, BundleError, open_bundle
-    from classroom.bundle.figure import FigureError, write_figure
+    from classroom.bundle.figure import FigureError, Layout, write_figure
     from classroom.similarity import Colormap
 
     try:
@@ -413,6 +421,7 @@ def figure(
                     untrained=opened.manifest.untrained,
                     reference=reference,
                     colormap=cast("Colormap", colormap),
+                    layout=cast("Layout", layout),
                 )
         else:
             write_figure(
@@ -422,6 +431,7 @@ def figure(
                 untrained=untrained,
                 reference=reference,
                 colormap=cast("Colormap", colormap),
+                layout=cast("Layout", layout),
             )
     except (BundleError, FigureError) as error:
         raise click.ClickException(str(error)) from None

@@ -26,6 +26,7 @@ from classroom.store import FeatureStore, PreparedLayer
 __all__ = [
     "Figure",
     "FigureError",
+    "Layout",
     "PanelPlacement",
     "panel_colours",
     "render_step",
@@ -154,7 +155,10 @@ def render_step(
     figure = Image.new("RGB", (canvas_w, canvas_h), "white")
     draw = ImageDraw.Draw(figure)
     draw.text(
-        (_MARGIN + shift_x, _MARGIN + shift_y), f"{lesson.title}: {step.title}", "black", font
+        (_MARGIN + shift_x, _MARGIN + shift_y),
+        _fit(draw, f"{lesson.title}: {step.title}", font, body_w, lines=1)[0],
+        "black",
+        font,
     )
     lut = colour_lut(colormap)
     placements: list[PanelPlacement] = []
@@ -196,7 +200,10 @@ def render_step(
     image = lesson.image(step.image)
     credit = f"Image: {image.caption}. {image.attribution}"
     draw.text(
-        (_MARGIN + shift_x, shift_y + natural[1] - _MARGIN - _LINE + 4), credit, "dimgray", small
+        (_MARGIN + shift_x, shift_y + natural[1] - _MARGIN - _LINE + 4),
+        _fit(draw, credit, small, body_w, lines=1)[0],
+        "dimgray",
+        small,
     )
     return Figure(figure, tuple(placements))
 
