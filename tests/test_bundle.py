@@ -245,3 +245,18 @@ def test_computing_without_torch_says_what_to_install(
     assert result.failure is not None
     assert "needs torch, which this install (the viewer) lacks" in result.failure.message
     assert "classroom[prepare]" in result.failure.message
+
+
+def test_run_with_a_bundle_takes_no_weights_or_lessons(bundle: Path) -> None:
+    result = CliRunner().invoke(main, ["run", "--bundle", str(bundle), "--untrained"])
+    assert result.exit_code == 2
+    assert "--bundle shows the bundle as it was prepared" in result.output
+
+
+def test_a_figure_is_png_or_pdf(bundle: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["figure", str(bundle), "--step", "cat", "-o", str(tmp_path / "f.jpg")]
+    )
+    assert result.exit_code == 1
+    assert "a figure is written as .png or .pdf" in result.output
+    assert list(tmp_path.iterdir()) == []
