@@ -113,6 +113,31 @@ def _larger_than_declared(path: Path, target: Path) -> Path:
     return write_members(target, manifest, members)
 
 
+def _lying_sizes(path: Path, target: Path) -> Path:
+    """64 MB of zeros whose archive headers and manifest both say 1,000 bytes."""
+    import hashlib
+    import struct
+
+    manifest, members = read_members(path)
+    zeros = bytes(64 * 1024 * 1024)
+    name, claimed = "datasets/zeros.bin", 1000
+    members[name] = zeros
+    manifest["members"].append(  # type: ignore[attr-defined]
+        {"name": name, "size": claimed, "sha256": hashlib.sha256(zeros[:claimed]).hexdigest()}
+    )
+    write_members(target, manifest, members)
+    data = bytearray(target.read_bytes())
+    with zipfile.ZipFile(target) as archive:
+        info = archive.getinfo(name)
+        central = data.find(b"PK\x01\x02", archive.start_dir)
+        while data[central + 46 : central + 46 + len(name)] != name.encode():
+            central = data.find(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, info.header_offset + 22, claimed)  # the local header
+    struct.pack_into("<I", data, central + 24, claimed)  # the central directory
+    target.write_bytes(bytes(data))
+    return target
+
+
 def _zip_bomb(path: Path, target: Path) -> Path:
     """Honest declarations, but 64 MB of zeros in a few kilobytes: over the total limit."""
     import hashlib
@@ -150,6 +175,7 @@ TAMPERED: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "path escaping": (_escaping, r"escapes its folder"),
     "larger than declared": (_larger_than_declared, r"10000000 bytes in the archive but"),
     "zip bomb": (_zip_bomb, r"zip bomb"),
+    "sizes that lie": (_lying_sizes, r"damaged or truncated .*zeros\.bin"),
     "undeclared member": (_undeclared, r"not in the manifest"),
     "no manifest": (_no_manifest, r"no manifest\.json"),
 }
