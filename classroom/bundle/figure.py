@@ -10,6 +10,7 @@ panel's colour scale with its numbers, and the picture's credit. Drawn with Pill
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
@@ -127,14 +128,14 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
 def render_step(
     lesson: Lesson,
     step: Step,
-    prepared: dict[str, PreparedLayer],
+    prepared: Sequence[PreparedLayer],
     analysis_size: tuple[int, int],
     pixel: tuple[int, int],
     *,
     colormap: Colormap = "viridis",
     layout: Layout = "slide",
 ) -> Figure:
-    """Draw ``step``'s panels (``prepared``: panel index as str → its map) around ``pixel``."""
+    """Draw ``step``'s panels (``prepared``: each panel's map, in order) around ``pixel``."""
     width, height = analysis_size
     font, small = _font(16), _font(13)
     count = len(step.panels)
@@ -162,8 +163,7 @@ def render_step(
     )
     lut = colour_lut(colormap)
     placements: list[PanelPlacement] = []
-    for index, panel in enumerate(step.panels):
-        layer = prepared[str(index)]
+    for index, (panel, layer) in enumerate(zip(step.panels, prepared, strict=True)):
         x0 = _MARGIN + shift_x + (0 if column else index * (cell_w + _GAP))
         y0 = top + shift_y + (index * (cell_h + _GAP) if column else 0)
         info = layer.header.info
@@ -254,9 +254,9 @@ def write_figure(
         request.weights: request for request in requests_for_lesson(lesson) if request.image == path
     }
     store = FeatureStore(store_root)
-    prepared: dict[str, PreparedLayer] = {}
+    prepared: list[PreparedLayer] = []
     analysis = None
-    for index, panel in enumerate(step.panels):
+    for panel in step.panels:
         try:
             loaded = load_prepared(requests[panel.weights], store, untrained=untrained)
         except (networks.WeightsUnavailableError, networks.WeightsFileError) as error:
@@ -267,7 +267,7 @@ def write_figure(
                 f"{lesson_path}: step {step.id!r} is not prepared; run "
                 f"`classroom prepare {lesson_path}{flag}` first"
             )
-        prepared[str(index)] = loaded.layers[panel.layer]
+        prepared.append(loaded.layers[panel.layer])
         analysis = analysis or loaded
     assert analysis is not None  # a step has at least one panel
     original = (
