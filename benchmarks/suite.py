@@ -11,7 +11,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from benchmarks import load_check, open_lesson, prepare, repaint, serving, store_size, uploads
+from benchmarks import (
+    bundle,
+    load_check,
+    open_lesson,
+    prepare,
+    repaint,
+    serving,
+    store_size,
+    uploads,
+)
 from benchmarks.figures import Figure, Spec
 
 __all__ = ["FAMILIES", "Family", "Options", "run_family", "select"]
@@ -79,6 +88,10 @@ def _load(options: Options) -> list[Figure]:
     return load_check.measure(sessions=options.sessions, minutes=options.load_minutes)
 
 
+def _bundle(options: Options) -> list[Figure]:
+    return bundle.measure(repeats=2 if options.quick else 5)
+
+
 def _uploads(_: Options) -> list[Figure]:
     return uploads.measure()
 
@@ -89,6 +102,7 @@ FAMILIES: Final[tuple[Family, ...]] = (
     Family("store", "Store size and similarity error", store_size.SPECS, _store),
     Family("open", "Opening a lesson", open_lesson.SPECS, _open),
     Family("serving", "Serving a class", serving.SPECS, _serving),
+    Family("bundle", "Lesson bundles", bundle.SPECS, _bundle),
     Family("load", "Load check", load_check.SPECS, _load, default=False),
     Family("uploads", "Worst-case uploads", uploads.SPECS, _uploads, default=False),
 )
