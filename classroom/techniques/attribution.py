@@ -9,6 +9,7 @@ is 0), which is how Springenberg et al. 2015 and Zeiler and Fergus 2014 show the
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,10 @@ def gradient_maps(
         logits = model(inputs.batch)
     target = target_class(inputs, logits)
     batch = inputs.batch.clone().requires_grad_(True)
-    values = attribute(model, batch, target)[0].detach()  # (3, H, W)
+    with warnings.catch_warnings():
+        # Captum announces that it hooks the ReLUs (and removes the hooks again) on every call.
+        warnings.filterwarnings("ignore", message="Setting backward hooks on ReLU")
+        values = attribute(model, batch, target)[0].detach()  # (3, H, W)
     magnitude = image_values(values.abs().amax(dim=0))
     name = inputs.class_name(target)
     high = float(magnitude.max())
