@@ -236,3 +236,25 @@ def test_compute_refuses_bad_input_with_a_message(
     )
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_prepare_computes_a_lessons_techniques_so_the_app_only_reads(tmp_path: Path) -> None:
+    from classroom.preparation.techniques import jobs_for_lesson, prepare_techniques
+    from tests.lesson_tree import LessonTree
+
+    tree = LessonTree(tmp_path)
+    tree.image("one.png", (64, 48))
+    path = tree.write(
+        "title: t\nmodel: shapes\nimages:\n  one: {path: one.png, attribution: CC0}\n"
+        "steps:\n  - text: x\n    reference: [10, 20]\n"
+        "    techniques: [saliency, {technique: receptive_field, layer: block2}]\n",
+        "lesson.yaml",
+    )
+    lesson = load_lesson(path, datasets_dir=tree.datasets)
+    store = FeatureStore(tmp_path / "store")
+    reported: list[str] = []
+    assert prepare_techniques(lesson, store, report=reported.append) == []
+    assert len(reported) == 2
+    for job in jobs_for_lesson(lesson):
+        assert read_technique(job, store) is not None
+    assert jobs_for_lesson(lesson)[1].request.reference == (10, 20)
