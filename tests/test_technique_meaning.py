@@ -9,6 +9,8 @@ holds untrained too), and deconvnet's indifference to the class is the method's.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -239,3 +241,16 @@ def test_occlusion_maps_the_strongest_channels_at_the_reference_pixel(
     assert progress[-1][0] == progress[-1][1]
     channel = result.maps[1].values
     assert _ratio(channel, masks["circle"], masks["far"]) > 1.0
+
+
+def test_the_lessons_claims_about_its_scenes_hold() -> None:
+    """ "Four ways to ask a network why" says what the network answers on its two scenes."""
+    network = networks.build_network(networks.resolve_weights("shapes", "trained"))
+    scenes = Path(__file__).resolve().parent.parent / "datasets" / "scenes"
+    ranked = {}
+    for name in ("circle-and-square", "star-and-cross"):
+        analysis = images.load_analysis_image(scenes / f"{name}.png")
+        result = compute(TechniqueRequest("predict"), network, analysis)
+        ranked[name] = [prediction.label for prediction in result.predictions]
+    assert ranked["circle-and-square"][:3] == ["square", "triangle", "circle"]
+    assert ranked["star-and-cross"][0] == "star"
