@@ -29,6 +29,7 @@ from classroom.techniques import (
     register,
     technique,
     technique_names,
+    techniques,
 )
 from classroom.techniques.figure import diverging_lut, figure_png, map_rgb
 from classroom.techniques.result import Prediction
@@ -258,3 +259,11 @@ def test_prepare_computes_a_lessons_techniques_so_the_app_only_reads(tmp_path: P
     for job in jobs_for_lesson(lesson):
         assert read_technique(job, store) is not None
     assert jobs_for_lesson(lesson)[1].request.reference == (10, 20)
+
+
+def test_the_docs_name_every_technique_with_its_library() -> None:
+    text = (ROOT / "docs" / "techniques.md").read_text(encoding="utf-8")
+    for entry in techniques():
+        if entry.name == "constant_for_test":
+            continue
+        assert f"| `{entry.name}` |" in text, f"docs/techniques.md lacks {entry.name}"
