@@ -204,6 +204,11 @@ def test_activations_are_sorted_by_strength_and_count_dead_channels(
     assert len(item.tile_names) == 8
     assert np.all(np.diff(means) <= 1e-6)
     assert "dead on this image" in item.title
+    second = _run(
+        shapes, scene, "trained", "activations", layer="block2", options={"channels": 8, "page": 1}
+    ).maps[0]
+    assert second.values.mean(axis=(1, 2)).max() <= means.min() + 1e-6
+    assert second.tile_names[0] not in item.tile_names
 
 
 def test_first_layer_filters_are_colour_pictures_and_deeper_ones_grey_channels(
