@@ -38,7 +38,6 @@ from classroom.techniques import (
     Technique,
     TechniqueRequest,
     technique,
-    technique_names,
     techniques,
 )
 from classroom.wording import suggest
@@ -105,22 +104,26 @@ def _branch(value: object) -> str | None:
 
 
 class _NameOrEntry:
-    """The JSON Schema of one entry: a technique's name alone, or its mapping."""
+    """The JSON Schema of one entry: a technique's name alone, or its mapping.
 
-    @classmethod
+    ``names`` are those the union was built from, so schema and validation agree.
+    """
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+
     def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {"anyOf": [{"enum": list(technique_names())}, handler(core_schema)]}
+        return {"anyOf": [{"enum": list(self.names)}, handler(core_schema)]}
 
 
 def _entries_type() -> Any:
-    branches = tuple(
-        Annotated[model, Tag(_tag(name))] for name, model in technique_entry_models().items()
-    )
+    models = technique_entry_models()
+    branches = tuple(Annotated[model, Tag(_tag(name))] for name, model in models.items())
     union = Annotated[_union(branches), Discriminator(_branch)]  # type: ignore[valid-type]
     return Annotated[
-        list[Annotated[union, BeforeValidator(_as_entry), _NameOrEntry()]],  # type: ignore[valid-type]
+        list[Annotated[union, BeforeValidator(_as_entry), _NameOrEntry(tuple(models))]],  # type: ignore[valid-type]
         Field(min_length=1, max_length=MAX_TECHNIQUES),
     ]
 
