@@ -19,6 +19,7 @@ from benchmarks import (
     repaint,
     serving,
     store_size,
+    techniques,
     uploads,
 )
 from benchmarks.figures import Figure, Spec
@@ -90,6 +91,8 @@ def _load(options: Options) -> list[Figure]:
 
 def _bundle(options: Options) -> list[Figure]:
     return bundle.measure(repeats=2 if options.quick else 5)
+def _techniques(options: Options) -> list[Figure]:
+    return techniques.measure(repeats=1 if options.quick else 3)
 
 
 def _uploads(_: Options) -> list[Figure]:
@@ -105,6 +108,7 @@ FAMILIES: Final[tuple[Family, ...]] = (
     Family("bundle", "Lesson bundles", bundle.SPECS, _bundle),
     Family("load", "Load check", load_check.SPECS, _load, default=False),
     Family("uploads", "Worst-case uploads", uploads.SPECS, _uploads, default=False),
+    Family("techniques", "Techniques", techniques.SPECS, _techniques, default=False),
 )
 
 

@@ -32,6 +32,7 @@ from classroom.store.maintenance import (
     Removal,
     Removed,
 )
+from classroom.store.results import ResultKey
 
 __all__ = [
     "FEATURE_SUFFIX",
@@ -48,6 +49,7 @@ __all__ = [
     "PreparedLayer",
     "Removal",
     "Removed",
+    "ResultKey",
     "StoreFile",
     "StoreWriteError",
     "default_store_root",

@@ -40,10 +40,13 @@ from classroom.store.format import (
     verify_stream,
 )
 from classroom.store.opening import OutsideStoreError, file_identity, opened, read_all
+from classroom.store.results import RESULT_SUFFIX, ResultKey, parse_result, serialize_result
+from classroom.store.results import VERSION as RESULT_VERSION
 from classroom.store.sealed_png import SEAL_END, DamagedImageError, seal, sealed_digest, verify
 
 if TYPE_CHECKING:
     from classroom.store.maintenance import MaintenanceReport
+    from classroom.techniques.result import TechniqueResult
 
 __all__ = ["FILE_MODE", "FeatureStore", "StoreFile", "StoreWriteError", "default_store_root"]
 
@@ -115,6 +118,7 @@ class FeatureStore:
         self.uploads_dir = self.root / "uploads"
         self.locks_dir = self.root / "locks"
         self.tmp_dir = self.root / "tmp"
+        self.results_dir = self.root / "results" / f"v{RESULT_VERSION}"
 
     def __repr__(self) -> str:
         return f"FeatureStore({str(self.root)!r})"
@@ -212,7 +216,23 @@ class FeatureStore:
         finally:
             lock.release()
 
+    def write_result(self, key: ResultKey, result: TechniqueResult) -> Path:
+        """Cache a technique's result atomically and return its path."""
+        destination = self.results_dir / f"{key.entry_id}{RESULT_SUFFIX}"
+        self._publish(destination, [serialize_result(key, result)])
+        return destination
+
     # -- reading -----------------------------------------------------------------------------
+
+    def read_result(self, key: ResultKey) -> TechniqueResult | None:
+        """The validated cached result, or ``None`` if it is missing or was damaged.
+
+        Read like every store file: a regular file inside the store, never a link."""
+        path = self.results_dir / f"{key.entry_id}{RESULT_SUFFIX}"
+        return self._checked(
+            path,
+            lambda descriptor, status: parse_result(path, read_all(descriptor, status.st_size)),
+        )
 
     def read(self, key: EntryKey) -> PreparedLayer | None:
         """The validated entry for ``key``, or ``None`` if it is missing or was damaged."""
