@@ -60,5 +60,6 @@ def orientation_spread(image: Image, radius: int = 3, strongest: float = 0.2) ->
     cos2 = _box(dx**2 - dy**2, radius)
     sin2 = _box(2 * dx * dy, radius)
     coherence = np.hypot(cos2, sin2) / (_box(energy, radius) + 1e-12)
-    edges = energy >= np.quantile(energy, 1 - strongest)
+    # The strongest share, but never flat pixels (a clean drawing has few edge pixels).
+    edges = energy >= max(float(np.quantile(energy, 1 - strongest)), 0.1 * float(energy.max()))
     return float(1 - coherence[edges].mean())
