@@ -46,7 +46,11 @@ def _circle_probability(judge: LoadedNetwork, image: npt.NDArray[np.float32]) ->
 
 
 def _generated(network: LoadedNetwork, spec: str, steps: int = STEPS) -> npt.NDArray[np.float32]:
-    return generate(network, target_of(network, spec), _settings(steps)).images[0]
+    images: npt.NDArray[np.float32] = generate(
+        network, target_of(network, spec), _settings(steps)
+    ).images
+    first: npt.NDArray[np.float32] = images[0]
+    return first
 
 
 def test_the_circle_image_is_a_circle_to_the_trained_network(
@@ -123,7 +127,8 @@ def test_every_preset_raises_the_class_score(trained: LoadedNetwork, preset: str
     settings = Settings(steps=12, seed=0, regularizers=PRESETS[preset])
     generated = generate(trained, target_of(trained, "class:triangle"), settings)
     assert generated.values[0] > generated.start_values[0] + 1
-    assert generated.images.min() >= 0 and generated.images.max() <= 1
+    assert generated.images.min() >= 0
+    assert generated.images.max() <= 1
 
 
 def test_a_neuron_is_one_cell(trained: LoadedNetwork) -> None:

@@ -64,7 +64,7 @@ def test_class_targets_need_class_names() -> None:
     ],
 )
 def test_bad_regularizers_are_refused(changes: dict[str, object]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"must|share|pixels"):
         Regularizers(**changes)  # type: ignore[arg-type]
 
 
@@ -72,7 +72,7 @@ def test_bad_regularizers_are_refused(changes: dict[str, object]) -> None:
     "changes", [{"steps": -1}, {"facets": 0}, {"size": 8}, {"learning_rate": 0.0}]
 )
 def test_bad_settings_are_refused(changes: dict[str, object]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must"):
         Settings(**changes)  # type: ignore[arg-type]
 
 
@@ -88,7 +88,8 @@ def test_the_cache_key_holds_everything_that_changes_the_pixels() -> None:
         cache_key("shapes", "sha256:x", target, Settings(steps=7)),
         cache_key("shapes", "sha256:x", target, Settings().with_regularizers(jitter=1)),
     ]
-    assert base not in changed and len(set(changed)) == len(changed)
+    assert base not in changed
+    assert len(set(changed)) == len(changed)
 
 
 @pytest.mark.parametrize("space", [PixelImage, FourierImage])
@@ -112,15 +113,16 @@ def test_clipping_removes_the_smallest_share() -> None:
     pixels[0, :, :5] = 0.9
     pixels[0, :, 5:, :2] = 0.52
     clip_small_pixels(pixels, 0.5)  # the 40 grey and 10 nearly grey pixels
-    assert (pixels[0, :, 5:, :2] == 0.5).all() and (pixels[0, :, :5] == 0.9).all()
+    assert (pixels[0, :, 5:, :2] == 0.5).all()
+    assert (pixels[0, :, :5] == 0.9).all()
     gradient = torch.arange(10.0).view(1, 10)
     clip_small_gradients(gradient, 0.4)
     assert gradient.tolist() == [[0, 0, 0, 0, 4, 5, 6, 7, 8, 9]]
 
 
 def test_orientation_spread_tells_curves_from_straight_edges() -> None:
-    from classroom.trained.scenes import compose_scene
     from classroom.trained.backgrounds import BackgroundSpec
+    from classroom.trained.scenes import compose_scene
     from classroom.trained.shapes import ShapeSpec
 
     def drawn(kind: str) -> np.ndarray:
@@ -139,23 +141,37 @@ def test_results_are_cached_and_damage_is_recomputed(tmp_path: Path) -> None:
     settings = Settings(steps=3, facets=2)
     steps_run: list[int] = []
     first = maximize(
-        network, target, settings, store=store, on_progress=lambda s, n, p: steps_run.append(s)
+        network,
+        target,
+        settings,
+        store=store,
+        on_progress=lambda step, _steps, _preview: steps_run.append(step),
     )
     assert steps_run == [1, 2, 3]
     again = maximize(
-        network, target, settings, store=store, on_progress=lambda s, n, p: steps_run.append(s)
+        network,
+        target,
+        settings,
+        store=store,
+        on_progress=lambda step, _steps, _preview: steps_run.append(step),
     )
     assert steps_run == [1, 2, 3]  # read from the store, not computed
     np.testing.assert_allclose(again.images, first.images, atol=1 / 255)
-    assert again.starts == first.starts and again.predictions == first.predictions
+    assert again.starts == first.starts
+    assert again.predictions == first.predictions
     path = store.generated_dir / f"{first.key}.npz"
     path.write_bytes(path.read_bytes()[:100])
     assert read_cached(store, first.key, target) is None
     assert not path.exists()  # the damaged file is gone, so it is computed again
     maximize(
-        network, target, settings, store=store, on_progress=lambda s, n, p: steps_run.append(s)
+        network,
+        target,
+        settings,
+        store=store,
+        on_progress=lambda step, _steps, _preview: steps_run.append(step),
     )
-    assert steps_run == [1, 2, 3, 1, 2, 3] and path.exists()
+    assert steps_run == [1, 2, 3, 1, 2, 3]
+    assert path.exists()
 
 
 def test_the_result_is_a_picture_map_with_the_top_5(tmp_path: Path) -> None:
@@ -163,7 +179,8 @@ def test_the_result_is_a_picture_map_with_the_top_5(tmp_path: Path) -> None:
     maximized = maximize(network, Target("class", "cross", 4), Settings(steps=2, facets=2))
     result = to_result(maximized)
     (picture,) = result.maps
-    assert picture.scale == "picture" and picture.values.shape == (2, 96, 96, 3)
+    assert picture.scale == "picture"
+    assert picture.values.shape == (2, 96, 96, 3)
     assert picture.tile_names[0].startswith("noise: ")
     assert len(result.predictions) == 5
     assert {p.label for p in result.predictions} == set(CLASSES)
