@@ -50,6 +50,7 @@ def main() -> None:
       classroom check lessons/        validate lesson files after editing them
       classroom models                the networks, their layers and weights
       classroom train shapes          retrain the shapes network (minutes, 2 cores)
+      classroom compute grad_cam IMG --model shapes --target circle -o cam.png
     """
 
 
@@ -247,3 +248,74 @@ def train(
     except ValueError as error:  # a recipe that cannot train, refused before any work
         raise click.UsageError(str(error)) from None
     sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.argument("technique")
+@click.argument("image", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--model", default=None, help="A network of the registry (default: resnet101).")
+@click.option("--weights", default=None, help="Its weights (default: the family's default).")
+@click.option("--layer", default=None, help="The layer to explain (default: the technique's).")
+@click.option("--target", default=None, help="The class to explain, by name or number.")
+@click.option(
+    "--reference",
+    type=(click.IntRange(0), click.IntRange(0)),
+    default=None,
+    metavar="X Y",
+    help="The reference pixel, in pixels of IMAGE from its top left.",
+)
+@click.option(
+    "-p",
+    "--parameter",
+    "parameters",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of the technique, e.g. -p patch=16 -p fill=grey (repeatable).",
+)
+@click.option("--max-side", type=click.IntRange(32, 4096), default=1024, show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="OUT.npy (raw float32 values) or OUT.png (the coloured figure); more maps go to "
+    "OUT-2, OUT-3, ...",
+)
+def compute(
+    technique: str,
+    image: Path,
+    *,
+    model: str | None,
+    weights: str | None,
+    layer: str | None,
+    target: str | None,
+    reference: tuple[int, int] | None,
+    parameters: tuple[str, ...],
+    max_side: int,
+    output: Path | None,
+) -> None:
+    """Run one technique on IMAGE and print it, or write it with -o.
+
+    \b
+    TECHNIQUE is a registered technique (docs/techniques.md; a wrong name lists them):
+    predict (prints the top-5 as `class probability` lines), filters, activations,
+    occlusion, saliency, guided_backprop, deconvnet, grad_cam, guided_grad_cam,
+    receptive_field, similarity, and those other modules register.
+    """
+    from classroom import images, networks
+    from classroom.techniques import TechniqueRequest
+    from classroom.techniques.terminal import compute_from_cli, parse_options
+
+    try:
+        request = TechniqueRequest(technique, layer, target, reference, parse_options(parameters))
+        compute_from_cli(
+            request,
+            image,
+            model=model or networks.DEFAULT_ARCHITECTURE,
+            weights=weights,
+            max_side=max_side,
+            output=output,
+            echo=click.echo,
+        )
+    except (ValueError, images.ImageError, networks.WeightsUnavailableError) as error:
+        raise click.UsageError(str(error)) from None
