@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from classroom.lessons.schema import Precision, Question
+from classroom.lessons.techniques import TechniqueUse
 from classroom.networks import registry
 from classroom.networks.choice import ModelFile, NetworkChoice
 
@@ -49,6 +50,9 @@ class Step(_Resolved):
     locked: bool
     panels: list[Panel] = Field(description="The step's own layers, else the lesson's layers.")
     question: Question | None
+    techniques: list[TechniqueUse] = Field(
+        default_factory=list, description="The techniques shown beside the view."
+    )
 
 
 class Lesson(_Resolved):

@@ -28,6 +28,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from classroom.lessons.problems import describe
+from classroom.lessons.techniques import TechniqueEntries
 from classroom.networks import registry
 
 __all__ = [
@@ -240,6 +241,11 @@ class StepEntry(_FileModel):
         None, description="Panels of this step; default: the lesson's layers."
     )
     question: Question | None = None
+    techniques: TechniqueEntries | None = Field(
+        None,
+        description="The lecture's toolbox beside the view, on this step's image and reference "
+        "pixel: technique names, or {technique: ..., layer: ..., target: ..., parameters}.",
+    )
 
 
 class LessonFile(_FileModel):

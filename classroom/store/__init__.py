@@ -25,6 +25,7 @@ from classroom.store.maintenance import (
     Removal,
     Removed,
 )
+from classroom.store.results import ResultKey
 
 __all__ = [
     "FEATURE_SUFFIX",
@@ -41,6 +42,7 @@ __all__ = [
     "PreparedLayer",
     "Removal",
     "Removed",
+    "ResultKey",
     "StoreWriteError",
     "default_store_root",
 ]

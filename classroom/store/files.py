@@ -35,9 +35,12 @@ from classroom.store.format import (
     parse,
     serialize,
 )
+from classroom.store.results import RESULT_SUFFIX, ResultKey, parse_result, serialize_result
+from classroom.store.results import VERSION as RESULT_VERSION
 
 if TYPE_CHECKING:
     from classroom.store.maintenance import MaintenanceReport
+    from classroom.techniques.result import TechniqueResult
 
 __all__ = ["FILE_MODE", "FeatureStore", "StoreWriteError", "default_store_root"]
 
@@ -90,6 +93,7 @@ class FeatureStore:
         self.generated_dir = self.root / "generated"
         self.locks_dir = self.root / "locks"
         self.tmp_dir = self.root / "tmp"
+        self.results_dir = self.root / "results" / f"v{RESULT_VERSION}"
 
     def __repr__(self) -> str:
         return f"FeatureStore({str(self.root)!r})"
@@ -199,7 +203,29 @@ class FeatureStore:
         finally:
             lock.release()
 
+    def write_result(self, key: ResultKey, result: TechniqueResult) -> Path:
+        """Cache a technique's result atomically and return its path."""
+        destination = self.results_dir / f"{key.entry_id}{RESULT_SUFFIX}"
+        self._publish(destination, [serialize_result(key, result)])
+        return destination
+
     # -- reading -----------------------------------------------------------------------------
+
+    def read_result(self, key: ResultKey) -> TechniqueResult | None:
+        """The validated cached result, or ``None`` if it is missing or was damaged."""
+        path = self.results_dir / f"{key.entry_id}{RESULT_SUFFIX}"
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            self._discard(path, f"cannot be read ({error.strerror or error})")
+            return None
+        try:
+            return parse_result(path, data)
+        except DamagedEntryError as error:
+            self._discard(path, str(error))
+            return None
 
     def read(self, key: EntryKey) -> PreparedLayer | None:
         """The validated entry for ``key``, or ``None`` if it is missing or was damaged."""
