@@ -178,7 +178,10 @@ def test_the_result_is_a_picture_map_with_the_top_5(tmp_path: Path) -> None:
     network = build_network(resolve_weights("shapes"))
     maximized = maximize(network, Target("class", "cross", 4), Settings(steps=2, facets=2))
     result = to_result(maximized)
-    (picture,) = result.maps
+    picture, top = result.maps
+    assert top.scale == "picture"
+    assert top.values.shape == (6, 96, 96, 3)
+    assert top.tile_names[0].startswith("held-out ")
     assert picture.scale == "picture"
     assert picture.values.shape == (2, 96, 96, 3)
     assert picture.tile_names[0].startswith("noise: ")

@@ -48,7 +48,8 @@ class Generated:
         values: the target's value on each (as the network sees it, untransformed).
         starts: where each facet started (``noise``, or a collection image's name).
         start_values: the target's value on each starting image.
-        top: the collection's images that activate the target most (empty without one).
+        top: the collection's images, those that activate the target most first (empty for
+            a network without a collection).
     """
 
     target: Target
@@ -57,7 +58,7 @@ class Generated:
     values: npt.NDArray[np.float32]
     starts: tuple[str, ...]
     start_values: npt.NDArray[np.float32]
-    top: TopImages | None = None
+    top: TopImages
 
 
 def preview_pixels(images: torch.Tensor) -> npt.NDArray[np.uint8]:
@@ -67,14 +68,14 @@ def preview_pixels(images: torch.Tensor) -> npt.NDArray[np.uint8]:
 
 
 def _starts(
-    settings: Settings, top: TopImages | None, generator: torch.Generator
+    settings: Settings, top: TopImages, generator: torch.Generator
 ) -> tuple[torch.Tensor, tuple[str, ...]]:
     """Facet 0 from noise around grey, the others from the collection's top images (or from
     noise of their own when the collection has too few)."""
     size, count = settings.size, settings.facets
     noise = 0.5 + _NOISE * torch.randn((count, 3, size, size), generator=generator)
     names = ["noise"] * count
-    if top is not None:
+    if len(top):
         for facet in range(1, min(count, len(top) + 1)):
             noise[facet] = torch.from_numpy(top.images[facet - 1]).permute(2, 0, 1).float() / 255
             names[facet] = f"from {top.names[facet - 1]}"
@@ -94,9 +95,8 @@ def generate(
     """
     generator = torch.Generator().manual_seed(settings.seed)
     value_of = objective(network, target, settings.size)
-    top = None
-    if settings.facets > 1:
-        top = top_images(network.weights.architecture, settings.size, value_of)
+    # The collection's best images: starting points of facets, and shown beside the result.
+    top = top_images(network.weights.architecture, settings.size, value_of)
     start, starts = _starts(settings, top, generator)
     regularizers = settings.regularizers
     space: ImageSpace = FourierImage(start) if regularizers.fourier else PixelImage(start)

@@ -86,6 +86,7 @@ class Regularizers:
 #: Named regularizer sets a lesson or the command line can use.
 PRESETS: Final[dict[str, Regularizers]] = {
     "none": Regularizers(),
+    "blur": Regularizers(blur_every=4, blur_sigma=1.0),
     "lecture": Regularizers(l2=0.01, blur_every=4, blur_sigma=0.5, clip_gradients=0.1),
     "robust": Regularizers(l2=0.01, blur_every=4, blur_sigma=0.5, jitter=4, transforms=True),
     "fourier": Regularizers(jitter=4, transforms=True, fourier=True),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,7 +26,10 @@ from classroom.techniques import Prediction, TechniqueMap, TechniqueResult
 if TYPE_CHECKING:
     from classroom.maximization.ascent import Progress
 
-__all__ = ["Maximized", "maximize", "read_cached", "to_result"]
+__all__ = ["TOP_SHOWN", "Maximized", "maximize", "read_cached", "to_result"]
+
+#: How many of the collection's best images a result keeps to show beside the generated ones.
+TOP_SHOWN = 6
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,13 @@ class Maximized:
     values: npt.NDArray[np.float32]
     starts: tuple[str, ...]
     predictions: tuple[Prediction, ...] = ()
+    #: The collection's images that activate the target most (``(K, H, W, 3)`` 0..1), with
+    #: their names and values: the real images the result sits next to.
+    top_images: npt.NDArray[np.float32] = field(
+        default_factory=lambda: np.zeros((0, 1, 1, 3), np.float32)
+    )
+    top_names: tuple[str, ...] = ()
+    top_values: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, np.float32))
 
 
 def _encode(result: Maximized) -> bytes:
@@ -47,12 +57,15 @@ def _encode(result: Maximized) -> bytes:
         "target": result.target.spec,
         "starts": list(result.starts),
         "predictions": [[p.label, p.probability] for p in result.predictions],
+        "top_names": list(result.top_names),
     }
     buffer = io.BytesIO()
     np.savez(
         buffer,
         images=(result.images * 255).round().astype(np.uint8),
         values=result.values.astype(np.float32),
+        top_images=(result.top_images * 255).round().astype(np.uint8),
+        top_values=result.top_values.astype(np.float32),
         about=np.frombuffer(json.dumps(about).encode("utf-8"), dtype=np.uint8),
     )
     return buffer.getvalue()
@@ -62,6 +75,7 @@ def _decode(data: bytes, key: str, target: Target) -> Maximized:
     """The cached result, or ``ValueError`` saying what is wrong with the file."""
     with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
         images, values, about_bytes = arrays["images"], arrays["values"], arrays["about"]
+        top_images, top_values = arrays["top_images"], arrays["top_values"]
     about = json.loads(about_bytes.tobytes().decode("utf-8"))
     if about.get("key") != key or about.get("target") != target.spec:
         raise ValueError("it belongs to another key or target")
@@ -70,9 +84,21 @@ def _decode(data: bytes, key: str, target: Target) -> Maximized:
         raise ValueError(f"its images are {images.shape} {images.dtype}, not (N, H, W, 3) uint8")
     if values.shape != (len(images),) or len(starts) != len(images):
         raise ValueError("it has not one value and one start per image")
+    top_names = tuple(str(name) for name in about["top_names"])
+    if top_images.dtype != np.uint8 or not len(top_images) == len(top_names) == len(top_values):
+        raise ValueError("its top images do not match their names and values")
     predictions = tuple(Prediction(str(label), float(p)) for label, p in about["predictions"])
-    pixels = images.astype(np.float32) / 255
-    return Maximized(key, target, pixels, values.astype(np.float32), starts, predictions)
+    return Maximized(
+        key,
+        target,
+        images.astype(np.float32) / 255,
+        values.astype(np.float32),
+        starts,
+        predictions,
+        top_images.astype(np.float32) / 255,
+        top_names,
+        top_values.astype(np.float32),
+    )
 
 
 def read_cached(store: FeatureStore, key: str, target: Target) -> Maximized | None:
@@ -121,6 +147,9 @@ def maximize(
         generated.values,
         generated.starts,
         _top5(network, generated.images[:1], class_names(network)),
+        generated.top.images[:TOP_SHOWN].astype(np.float32) / 255,
+        generated.top.names[:TOP_SHOWN],
+        generated.top.values[:TOP_SHOWN],
     )
     if store is not None:
         store.write_generated(key, _encode(result))
@@ -164,4 +193,18 @@ def to_result(result: Maximized) -> TechniqueResult:
         scale="picture",
         tile_names=tiles,
     )
-    return TechniqueResult((picture,), result.predictions)
+    if not result.top_names:
+        return TechniqueResult((picture,), result.predictions)
+    top = TechniqueMap(
+        technique="maximize",
+        title=f"The collection's images that activate {result.target.shown} most",
+        meaning="Real images, for comparison: the generated image beside what really excites it.",
+        values=np.ascontiguousarray(result.top_images, dtype=np.float32),
+        value_range=(0.0, 1.0),
+        scale="picture",
+        tile_names=tuple(
+            f"{name}: {value:.2f}"
+            for name, value in zip(result.top_names, result.top_values, strict=True)
+        ),
+    )
+    return TechniqueResult((picture, top), result.predictions)

@@ -1,7 +1,8 @@
 """``classroom compute maximize``: generate and write the image(s) a target wants to see.
 
 ``--target class:NAME | channel:LAYER:INDEX | neuron:LAYER:INDEX:ROW:COLUMN``; the facets are
-written side by side in one PNG (or their float32 values to ``.npy``). Results are cached in
+written side by side in one PNG (or their float32 values to ``.npy``), the collection's images
+that activate the target most beside it (``OUT-top.png``). Results are cached in
 the store, so asking again is instant.
 """
 
@@ -69,9 +70,14 @@ def maximize_from_cli(
         echo(f"  {start}: {value:.3f}")
     if output is None:
         return
-    (picture,) = result.maps
-    if output.suffix == ".npy":
-        np.save(output, picture.values)
-    else:
-        output.write_bytes(figure_png(picture))
-    echo(f"wrote {output}: {picture.title}")
+    for picture, path in zip(result.maps, (output, _beside(output, "top")), strict=False):
+        if path.suffix == ".npy":
+            np.save(path, picture.values)
+        else:
+            path.write_bytes(figure_png(picture))
+        echo(f"wrote {path}: {picture.title}")
+
+
+def _beside(output: Path, what: str) -> Path:
+    """``OUT-top.png`` beside ``OUT.png``: the collection's top images."""
+    return output.with_name(f"{output.stem}-{what}{output.suffix}")

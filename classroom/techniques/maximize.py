@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Maximize", "MaximizeParameters", "default_size"]
 
-Preset = Literal["none", "lecture", "robust", "fourier"]
+Preset = Literal["none", "blur", "lecture", "robust", "fourier"]
 
 
 def default_size(architecture: str) -> int:
@@ -38,7 +38,8 @@ class MaximizeParameters(TechniqueParameters):
     facets: int = Field(1, ge=1, le=16, description="Images from different starting points.")
     seed: int = Field(0, ge=0, description="Seeds noise, jitter and transforms.")
     regularizers: Preset = Field(
-        "robust", description="none, lecture (L2, blur, clipping), robust, or fourier."
+        "robust",
+        description="none, blur (only), lecture (L2, blur, clipping), robust (+ jitter), fourier.",
     )
 
 
