@@ -147,7 +147,7 @@ def maximize(
         generated.values,
         generated.starts,
         _top5(network, generated.images[:1], class_names(network)),
-        generated.top.images[:TOP_SHOWN].astype(np.float32) / 255,
+        (generated.top.images[:TOP_SHOWN] / np.float32(255)).astype(np.float32),
         generated.top.names[:TOP_SHOWN],
         generated.top.values[:TOP_SHOWN],
     )
