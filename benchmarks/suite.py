@@ -11,7 +11,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from benchmarks import load_check, open_lesson, prepare, repaint, serving, store_size, uploads
+from benchmarks import (
+    load_check,
+    maximize,
+    open_lesson,
+    prepare,
+    repaint,
+    serving,
+    store_size,
+    uploads,
+)
 from benchmarks.figures import Figure, Spec
 
 __all__ = ["FAMILIES", "Family", "Options", "run_family", "select"]
@@ -77,6 +86,10 @@ def _load(options: Options) -> list[Figure]:
     return load_check.measure(sessions=options.sessions, minutes=options.load_minutes)
 
 
+def _maximize(options: Options) -> list[Figure]:
+    return maximize.measure(steps=4 if options.quick else 8, repeats=1 if options.quick else 3)
+
+
 def _uploads(_: Options) -> list[Figure]:
     return uploads.measure()
 
@@ -89,6 +102,7 @@ FAMILIES: Final[tuple[Family, ...]] = (
     Family("serving", "Serving a class", serving.SPECS, _serving),
     Family("load", "Load check", load_check.SPECS, _load, default=False),
     Family("uploads", "Worst-case uploads", uploads.SPECS, _uploads, default=False),
+    Family("maximize", "Activation maximization", maximize.SPECS, _maximize, default=False),
 )
 
 
