@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from classroom import session, shared
+from classroom.app.channel_images import channel_images
 from classroom.app.progress import STEP, prepare_rest, preparing, show_problems, want
 from classroom.app.sidebar import step_buttons
 from classroom.app.state import (
@@ -147,6 +148,7 @@ def lesson_page(
             preparing(list(step_jobs.values()), step_ready.pending, "Preparing this step", STEP)
         else:
             lesson_view(lesson, position, step_jobs, step_ready, presenter=presenter)
+            channel_images(lesson, list(dict.fromkeys(panel.layer for panel in step.panels)))
     if step.question is not None:
         question_box(step.question, position.view_id(lesson))
     prepare_rest(ready, step_jobs.values(), rest_slot)
