@@ -19,6 +19,7 @@ from benchmarks import (
     repaint,
     serving,
     store_size,
+    techniques,
     uploads,
 )
 from benchmarks.figures import Figure, Spec
@@ -90,6 +91,10 @@ def _maximize(options: Options) -> list[Figure]:
     return maximize.measure(steps=4 if options.quick else 8, repeats=1 if options.quick else 3)
 
 
+def _techniques(options: Options) -> list[Figure]:
+    return techniques.measure(repeats=1 if options.quick else 3)
+
+
 def _uploads(_: Options) -> list[Figure]:
     return uploads.measure()
 
@@ -103,6 +108,7 @@ FAMILIES: Final[tuple[Family, ...]] = (
     Family("load", "Load check", load_check.SPECS, _load, default=False),
     Family("uploads", "Worst-case uploads", uploads.SPECS, _uploads, default=False),
     Family("maximize", "Activation maximization", maximize.SPECS, _maximize, default=False),
+    Family("techniques", "Techniques", techniques.SPECS, _techniques, default=False),
 )
 
 

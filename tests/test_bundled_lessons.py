@@ -65,8 +65,9 @@ def test_the_app_offers_the_novice_lesson_first_and_the_comparison_last() -> Non
         "edges-to-parts",
         "when-the-network-disagrees",
         "beyond-photographs",
-        "what-a-channel-wants",
         "trained-vs-untrained",
+        "four-ways-to-ask-why",
+        "what-a-channel-wants",
     ]
 
 

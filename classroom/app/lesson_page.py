@@ -19,6 +19,7 @@ from classroom.app.state import (
     set_session_position,
     uses_untrained,
 )
+from classroom.app.technique_panels import step_techniques, technique_picker
 from classroom.background import Job, LessonJobs, Readiness, readiness
 from classroom.catalog import Catalog
 from classroom.component import similarity_view, view_args
@@ -148,6 +149,14 @@ def lesson_page(
             preparing(list(step_jobs.values()), step_ready.pending, "Preparing this step", STEP)
         else:
             lesson_view(lesson, position, step_jobs, step_ready, presenter=presenter)
+            step_techniques(lesson, step)
+            technique_picker(
+                lesson,
+                lesson.image(step.image).path,
+                position.pointer.reference
+                or (session.Point(*step.reference) if step.reference else None),
+                position.view_id(lesson),
+            )
             channel_images(lesson, list(dict.fromkeys(panel.layer for panel in step.panels)))
     if step.question is not None:
         question_box(step.question, position.view_id(lesson))

@@ -18,12 +18,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, create_model
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    GetJsonSchemaHandler,
+    Tag,
+    create_model,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from classroom.lessons.problems import describe
 from classroom.lessons.safe_yaml import Location
 from classroom.networks import registry
-from classroom.techniques import Technique, TechniqueRequest, technique, techniques
+from classroom.techniques import (
+    Technique,
+    TechniqueRequest,
+    technique,
+    technique_names,
+    techniques,
+)
 from classroom.wording import suggest
 
 __all__ = [
@@ -87,13 +104,23 @@ def _branch(value: object) -> str | None:
     return _tag(str(value["technique"])) if isinstance(value, dict) else None
 
 
+class _NameOrEntry:
+    """The JSON Schema of one entry: a technique's name alone, or its mapping."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"anyOf": [{"enum": list(technique_names())}, handler(core_schema)]}
+
+
 def _entries_type() -> Any:
     branches = tuple(
         Annotated[model, Tag(_tag(name))] for name, model in technique_entry_models().items()
     )
     union = Annotated[_union(branches), Discriminator(_branch)]  # type: ignore[valid-type]
     return Annotated[
-        list[Annotated[union, BeforeValidator(_as_entry)]],  # type: ignore[valid-type]
+        list[Annotated[union, BeforeValidator(_as_entry), _NameOrEntry()]],  # type: ignore[valid-type]
         Field(min_length=1, max_length=MAX_TECHNIQUES),
     ]
 
