@@ -12,31 +12,20 @@ import torch
 from torch import Tensor
 
 from classroom.maximization.targets import Target
-from classroom.networks import LoadedNetwork, registry
+from classroom.networks import LoadedNetwork
 
-__all__ = ["Objective", "class_names", "objective", "target_of"]
+__all__ = ["Objective", "objective", "target_of"]
 
 #: ``(N, 3, H, W)`` images in 0..1 -> ``(N,)`` values of the target, one per image.
 Objective = Callable[[Tensor], Tensor]
 
 
-def class_names(network: LoadedNetwork) -> tuple[str, ...]:
-    """The classifier's class names, in output order (numbers for a lesson's own classes;
-    empty for a model file, whose outputs the registry does not know)."""
-    weights = network.weights
-    if weights.network.model_file is not None:
-        return ()
-    if weights.declared_classes is not None:
-        return tuple(str(index) for index in range(weights.declared_classes))
-    default = registry.architecture(weights.architecture).default_pretrained
-    return default.classes if default is not None else ()
-
-
 def target_of(network: LoadedNetwork, spec: str) -> Target:
     """The target ``spec`` names on ``network`` (its classes and layers), checked."""
     from classroom.maximization.targets import parse_target
+    from classroom.techniques.running import class_names_of
 
-    classes = class_names(network)
+    classes = class_names_of(network.weights)
     layers = {name: layer.channels for name, layer in network.layers.items()}
     return parse_target(spec, classes, layers)
 

@@ -131,7 +131,7 @@ def maximize(
     This module imports no torch until it computes.
     """
     from classroom.maximization.ascent import generate
-    from classroom.maximization.objective import class_names
+    from classroom.techniques.running import class_names_of
 
     weights = network.weights
     key = cache_key(weights.architecture, weights.identity.weights_id, target, settings)
@@ -146,7 +146,7 @@ def maximize(
         generated.images,
         generated.values,
         generated.starts,
-        _top5(network, generated.images[:1], class_names(network)),
+        _top5(network, generated.images[:1], class_names_of(weights)),
         (generated.top.images[:TOP_SHOWN] / np.float32(255)).astype(np.float32),
         generated.top.names[:TOP_SHOWN],
         generated.top.values[:TOP_SHOWN],
@@ -162,18 +162,15 @@ def _top5(
     """The network's top-5 for the first facet (what it takes the image for)."""
     import torch
 
+    from classroom.techniques.tensors import predictions
+
     if not classes:
         return ()
     mean = torch.tensor(network.weights.mean).view(1, 3, 1, 1)
     std = torch.tensor(network.weights.std).view(1, 3, 1, 1)
     with torch.no_grad():
-        batch = (torch.from_numpy(images).permute(0, 3, 1, 2) - mean) / std
-        probabilities = network.model(batch).softmax(dim=1)[0]
-    best = probabilities.topk(min(5, len(classes)))
-    return tuple(
-        Prediction(classes[int(i)], float(p))
-        for p, i in zip(best.values, best.indices, strict=True)
-    )
+        logits = network.model((torch.from_numpy(images).permute(0, 3, 1, 2) - mean) / std)
+    return predictions(logits, classes)
 
 
 def to_result(result: Maximized) -> TechniqueResult:
