@@ -137,3 +137,13 @@ def test_a_neuron_is_one_cell(trained: LoadedNetwork) -> None:
     assert generated.values[0] > generated.start_values[0]
     with pytest.raises(ValueError, match="outside block3's 24 x 24 grid"):
         objective(trained, target_of(trained, "neuron:block3:5:24:0"), 96)
+
+
+def test_the_weights_learn_nothing_and_are_left_as_they_were(trained: LoadedNetwork) -> None:
+    before = {name: p.detach().clone() for name, p in trained.model.named_parameters()}
+    flags = {name: p.requires_grad for name, p in trained.model.named_parameters()}
+    generate(trained, target_of(trained, "class:cross"), Settings(steps=3))
+    for name, parameter in trained.model.named_parameters():
+        assert parameter.requires_grad == flags[name]
+        assert parameter.grad is None
+        assert torch.equal(parameter, before[name])

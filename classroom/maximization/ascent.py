@@ -11,7 +11,8 @@ Written on torch directly: the maintained libraries did not fit (docs/maximizati
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,6 +83,20 @@ def _starts(
     return noise.clamp(0, 1), tuple(names)
 
 
+@contextlib.contextmanager
+def _weights_frozen(model: torch.nn.Module) -> Iterator[None]:
+    """Only the image learns: no gradient for the weights (less work in every backward
+    pass). The flags are put back after, since a loaded network is shared with others."""
+    flags = {parameter: parameter.requires_grad for parameter in model.parameters()}
+    for parameter in flags:
+        parameter.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for parameter, flag in flags.items():
+            parameter.requires_grad_(flag)
+
+
 def generate(
     network: LoadedNetwork,
     target: Target,
@@ -101,33 +116,35 @@ def generate(
     regularizers = settings.regularizers
     space: ImageSpace = FourierImage(start) if regularizers.fourier else PixelImage(start)
     optimiser = torch.optim.Adam([space.parameter], lr=settings.learning_rate)
-    for parameter in network.model.parameters():
-        parameter.requires_grad_(False)
-    with torch.no_grad():
-        start_values = value_of(space.render()).float().numpy()
-    for step in range(1, settings.steps + 1):
-        optimiser.zero_grad(set_to_none=True)
-        images = space.render()
-        seen = transformed(
-            images, generator, jitter=regularizers.jitter, scale_and_turn=regularizers.transforms
-        )
-        loss = -value_of(seen).sum()
-        if regularizers.l2:
-            loss = loss + regularizers.l2 / 2 * ((images - 0.5) ** 2).sum()
-        loss.backward()  # type: ignore[no-untyped-call]
-        if regularizers.clip_gradients and space.parameter.grad is not None:
-            clip_small_gradients(space.parameter.grad, regularizers.clip_gradients)
-        optimiser.step()
-        space.after_step()
-        if regularizers.blur_every and step % regularizers.blur_every == 0:
-            space.blur(regularizers.blur_sigma)
-        if regularizers.clip_pixels:
-            clip_small_pixels(space.parameter, regularizers.clip_pixels)
-        if on_progress is not None:
-            shows = step % settings.preview_every == 0 or step == settings.steps
-            on_progress(step, settings.steps, preview_pixels(space.render()) if shows else None)
-    with torch.no_grad():
-        final = space.render().detach()
-        values = value_of(final).float().numpy()
-    pixels = np.ascontiguousarray(final.permute(0, 2, 3, 1).numpy(), dtype=np.float32)
+    with _weights_frozen(network.model):
+        with torch.no_grad():
+            start_values = value_of(space.render()).float().numpy()
+        for step in range(1, settings.steps + 1):
+            optimiser.zero_grad(set_to_none=True)
+            images = space.render()
+            seen = transformed(
+                images,
+                generator,
+                jitter=regularizers.jitter,
+                scale_and_turn=regularizers.transforms,
+            )
+            loss = -value_of(seen).sum()
+            if regularizers.l2:
+                loss = loss + regularizers.l2 / 2 * ((images - 0.5) ** 2).sum()
+            loss.backward()  # type: ignore[no-untyped-call]
+            if regularizers.clip_gradients and space.parameter.grad is not None:
+                clip_small_gradients(space.parameter.grad, regularizers.clip_gradients)
+            optimiser.step()
+            space.after_step()
+            if regularizers.blur_every and step % regularizers.blur_every == 0:
+                space.blur(regularizers.blur_sigma)
+            if regularizers.clip_pixels:
+                clip_small_pixels(space.parameter, regularizers.clip_pixels)
+            if on_progress is not None:
+                shows = step % settings.preview_every == 0 or step == settings.steps
+                on_progress(step, settings.steps, preview_pixels(space.render()) if shows else None)
+        with torch.no_grad():
+            final = space.render().detach()
+            values = value_of(final).float().numpy()
+        pixels = np.ascontiguousarray(final.permute(0, 2, 3, 1).numpy(), dtype=np.float32)
     return Generated(target, settings, pixels, values, starts, start_values, top)
