@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 import torch
 
-from classroom.maximization import Regularizers, Settings, Target, cache_key, parse_target
+from classroom.maximization import PRESETS, Regularizers, Settings, Target, cache_key, parse_target
+from classroom.maximization.ascent import generate
+from classroom.maximization.objective import target_of
 from classroom.maximization.image_space import FourierImage, PixelImage
 from classroom.maximization.measures import high_frequency_share, orientation_spread
 from classroom.maximization.regularizers import clip_small_gradients, clip_small_pixels
 from classroom.maximization.technique import maximize, read_cached, to_result
-from classroom.networks import build_network, resolve_weights
+from classroom.networks import LoadedNetwork, build_network, resolve_weights
 from classroom.store import FeatureStore
 
 CLASSES = ("circle", "square", "triangle", "star", "cross")
@@ -195,3 +197,15 @@ def test_importing_the_package_imports_no_torch() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert output.stdout.strip() == "False"
+
+
+def test_a_torchvision_family_works_through_the_registry(
+    resnet18_untrained: LoadedNetwork,
+) -> None:
+    """No collection: every facet starts from its own noise; the Fourier space raises it."""
+    target = target_of(resnet18_untrained, "channel:conv3_x:5")
+    settings = Settings(steps=3, size=64, facets=2, regularizers=PRESETS["fourier"])
+    generated = generate(resnet18_untrained, target, settings)
+    assert generated.starts == ("noise", "noise")
+    assert not np.array_equal(generated.images[0], generated.images[1])
+    assert (generated.values > generated.start_values).all()
