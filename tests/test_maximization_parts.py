@@ -12,9 +12,9 @@ import torch
 
 from classroom.maximization import PRESETS, Regularizers, Settings, Target, cache_key, parse_target
 from classroom.maximization.ascent import generate
-from classroom.maximization.objective import target_of
 from classroom.maximization.image_space import FourierImage, PixelImage
 from classroom.maximization.measures import high_frequency_share, orientation_spread
+from classroom.maximization.objective import target_of
 from classroom.maximization.regularizers import clip_small_gradients, clip_small_pixels
 from classroom.maximization.technique import maximize, read_cached, to_result
 from classroom.networks import LoadedNetwork, build_network, resolve_weights
