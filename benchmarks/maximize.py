@@ -47,6 +47,9 @@ def measure(*, steps: int = 8, repeats: int = 3) -> list[Figure]:
     from classroom.networks import build_network, untrained_weights
 
     network = build_network(untrained_weights("resnet18"))
+    # Both sides compute the input's gradient only (gradient ascent freezes the weights too).
+    for parameter in network.model.parameters():
+        parameter.requires_grad_(False)
     target = Target("class", "tench", 0)
     mean = torch.tensor(network.weights.mean).view(1, 3, 1, 1)
     std = torch.tensor(network.weights.std).view(1, 3, 1, 1)
