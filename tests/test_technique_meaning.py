@@ -9,6 +9,8 @@ holds untrained too), and deconvnet's indifference to the class is the method's.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -202,6 +204,11 @@ def test_activations_are_sorted_by_strength_and_count_dead_channels(
     assert len(item.tile_names) == 8
     assert np.all(np.diff(means) <= 1e-6)
     assert "dead on this image" in item.title
+    second = _run(
+        shapes, scene, "trained", "activations", layer="block2", options={"channels": 8, "page": 1}
+    ).maps[0]
+    assert second.values.mean(axis=(1, 2)).max() <= means.min() + 1e-6
+    assert second.tile_names[0] not in item.tile_names
 
 
 def test_first_layer_filters_are_colour_pictures_and_deeper_ones_grey_channels(
@@ -239,3 +246,16 @@ def test_occlusion_maps_the_strongest_channels_at_the_reference_pixel(
     assert progress[-1][0] == progress[-1][1]
     channel = result.maps[1].values
     assert _ratio(channel, masks["circle"], masks["far"]) > 1.0
+
+
+def test_the_lessons_claims_about_its_scenes_hold() -> None:
+    """ "Four ways to ask a network why" says what the network answers on its two scenes."""
+    network = networks.build_network(networks.resolve_weights("shapes", "trained"))
+    scenes = Path(__file__).resolve().parent.parent / "datasets" / "scenes"
+    ranked = {}
+    for name in ("circle-and-square", "star-and-cross"):
+        analysis = images.load_analysis_image(scenes / f"{name}.png")
+        result = compute(TechniqueRequest("predict"), network, analysis)
+        ranked[name] = [prediction.label for prediction in result.predictions]
+    assert ranked["circle-and-square"][:3] == ["square", "triangle", "circle"]
+    assert ranked["star-and-cross"][0] == "star"

@@ -29,6 +29,7 @@ from classroom.techniques import (
     register,
     technique,
     technique_names,
+    techniques,
 )
 from classroom.techniques.figure import diverging_lut, figure_png, map_rgb
 from classroom.techniques.result import Prediction
@@ -236,3 +237,33 @@ def test_compute_refuses_bad_input_with_a_message(
     )
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_prepare_computes_a_lessons_techniques_so_the_app_only_reads(tmp_path: Path) -> None:
+    from classroom.preparation.techniques import jobs_for_lesson, prepare_techniques
+    from tests.lesson_tree import LessonTree
+
+    tree = LessonTree(tmp_path)
+    tree.image("one.png", (64, 48))
+    path = tree.write(
+        "title: t\nmodel: shapes\nimages:\n  one: {path: one.png, attribution: CC0}\n"
+        "steps:\n  - text: x\n    reference: [10, 20]\n"
+        "    techniques: [saliency, {technique: receptive_field, layer: block2}]\n",
+        "lesson.yaml",
+    )
+    lesson = load_lesson(path, datasets_dir=tree.datasets)
+    store = FeatureStore(tmp_path / "store")
+    reported: list[str] = []
+    assert prepare_techniques(lesson, store, report=reported.append) == []
+    assert len(reported) == 2
+    for job in jobs_for_lesson(lesson):
+        assert read_technique(job, store) is not None
+    assert jobs_for_lesson(lesson)[1].request.reference == (10, 20)
+
+
+def test_the_docs_name_every_technique_with_its_library() -> None:
+    text = (ROOT / "docs" / "techniques.md").read_text(encoding="utf-8")
+    for entry in techniques():
+        if entry.name == "constant_for_test":
+            continue
+        assert f"| `{entry.name}` |" in text, f"docs/techniques.md lacks {entry.name}"

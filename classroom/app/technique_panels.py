@@ -62,7 +62,7 @@ def show_result(result: TechniqueResult, image_path: Path, *, top5: bool = True)
         st.image(
             figure_png(item, picture, blend=BLEND if item.values.ndim == 2 else 0.0),
             caption=item.title,
-            use_container_width=True,
+            width="stretch",
         )
         st.caption(plain(legend(item)))
     if top5 and result.predictions:

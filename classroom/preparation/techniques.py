@@ -142,10 +142,14 @@ def prepare_techniques(
     failures = []
     for job in jobs_for_lesson(lesson):
         try:
-            compute_technique(job, store, untrained=untrained, weights_file=weights_file)
+            if read_technique(job, store, untrained=untrained, weights_file=weights_file):
+                done = "already prepared"
+            else:
+                compute_technique(job, store, untrained=untrained, weights_file=weights_file)
+                done = "computed"
         except (ValueError, OSError, networks.WeightsUnavailableError) as error:
             failures.append(f"{lesson.id}: {job.request.label}: {error}")
             continue
         if report is not None:
-            report(f"{lesson.id}: {job.request.label} on {job.image.name}")
+            report(f"{lesson.id}: {job.request.label} on {job.image.name}: {done}")
     return failures

@@ -16,8 +16,9 @@ __all__ = ["Activations", "ActivationsParameters"]
 
 
 class ActivationsParameters(TechniqueParameters):
-    channels: int = Field(
-        32, ge=1, le=4096, description="How many channels to keep, strongest first."
+    channels: int = Field(32, ge=1, le=4096, description="Channels per page, strongest first.")
+    page: int = Field(
+        0, ge=0, description="Which page of channels (0: the strongest), for 1024-channel layers."
     )
 
 
@@ -46,7 +47,13 @@ class Activations(Technique):
             output = graph(inputs.batch)[layer.name]
         maps = inputs.network.family.to_map(output).transpose(2, 0, 1)  # (D, h, w)
         strength = maps.mean(axis=(1, 2))
-        order = np.argsort(-strength, kind="stable")[: parameters.channels]
+        first = parameters.page * parameters.channels
+        if first >= len(maps):
+            raise ValueError(
+                f"{layer.name} has {len(maps)} channels: page {parameters.page} of "
+                f"{parameters.channels} is past the last"
+            )
+        order = np.argsort(-strength, kind="stable")[first : first + parameters.channels]
         dead = int((maps.reshape(len(maps), -1).max(axis=1) <= 0).sum())
         tiles = np.ascontiguousarray(maps[order], dtype=np.float32)
         high = float(tiles.max()) if tiles.size else 0.0
@@ -54,8 +61,8 @@ class Activations(Technique):
             maps=(
                 TechniqueMap(
                     self.name,
-                    f"{layer.name}: {len(order)} of {len(maps)} channels, strongest first; "
-                    f"{dead} dead on this image",
+                    f"{layer.name}: channels ranked {first + 1}-{first + len(order)} of "
+                    f"{len(maps)} by strength; {dead} dead on this image",
                     f"Each tile is one channel of {layer.name} over the image ({maps.shape[2]} x "
                     f"{maps.shape[1]} cells); bright is a strong response. {dead} of "
                     f"{len(maps)} channels are zero everywhere on this image (dead here; a "

@@ -7,6 +7,8 @@ original picture to the analysis image, and the top-5 every classifier's result 
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from classroom import images, networks
@@ -71,6 +73,10 @@ def compute(
 
     names = class_names if class_names is not None else class_names_of(network.weights)
     entry = request.entry
+    # A private copy: Captum hooks the modules it explains (ReLUs, a layer) and the techniques
+    # switch in-place ReLUs off, while the same loaded network may be extracting features for
+    # another session in the worker thread.
+    network = replace(network, model=copy.deepcopy(network.model))
     reference = None
     if request.reference is not None:
         reference = images.map_pixel(*request.reference, analysis.original_size, analysis.size)
