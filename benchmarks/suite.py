@@ -88,7 +88,7 @@ def _load(options: Options) -> list[Figure]:
 
 
 def _maximize(options: Options) -> list[Figure]:
-    return maximize.measure(steps=4 if options.quick else 8, repeats=1 if options.quick else 3)
+    return maximize.measure(steps=2, repeats=1 if options.quick else 9)
 
 
 def _techniques(options: Options) -> list[Figure]:
