@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from classroom.component.contract import Pixel, ViewEvent, ViewState
-from classroom.images import map_pixel
+from classroom.image_headers import map_pixel
 from classroom.lessons import Lesson, Step
 
 __all__ = [

@@ -1,7 +1,7 @@
-# ruff: noqa: F811 (test_app's fixtures are parameters by the names they are imported under)
+# ruff: noqa: F811 (tests/app's fixtures are parameters by the names they are imported under)
 """The page under a hostile or careless user (issue 17, findings 4 to 8; issue 11, items 9, 10).
 
-Through Streamlit's AppTest with the real worker and store, like ``test_app.py``, whose
+Through Streamlit's AppTest with the real worker and store, like ``tests/app/``, whose
 lessons, fixtures and helpers these tests share.
 """
 
@@ -22,11 +22,14 @@ from classroom.app.state import plain
 from classroom.background import worker as background_worker
 from classroom.preparation import PrepareRequest, prepare, requests_for_lesson
 from classroom.store import FeatureStore
-from tests.lesson_tree import LessonTree
-from tests.test_app import (  # noqa: F401 (fixtures, which pytest finds by their names)
+from tests.app.conftest import (  # noqa: F401 (fixtures, which pytest finds by their names)
+    _worker_idle_afterwards,
+    tree,
+    untrained,
+)
+from tests.app.page import (
     FIRST,
     _png,
-    _worker_idle_afterwards,
     drop_file,
     labelled,
     literal,
@@ -34,11 +37,10 @@ from tests.test_app import (  # noqa: F401 (fixtures, which pytest finds by thei
     prepared,
     progress_texts,
     texts,
-    tree,
-    untrained,
     view,
     view_shown,
 )
+from tests.lesson_tree import LessonTree
 
 #: Every kind of Markdown Streamlit renders, in a file name and a share link (finding 6).
 HOSTILE = (

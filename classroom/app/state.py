@@ -36,6 +36,7 @@ __all__ = [
     "current_lesson",
     "move_step",
     "navigate",
+    "open_lesson",
     "original_image_size",
     "pick_lesson",
     "pick_step",
@@ -180,6 +181,13 @@ def pick_lesson(catalog: Catalog) -> None:
     position = session_position()
     if lesson is not None:
         navigate(session.start(lesson, serial=position.serial + 1 if position else 0))
+
+
+def open_lesson(lesson: Lesson) -> None:
+    """Open ``lesson`` at its start (the offer of a lesson that needs no download)."""
+    position = session_position()
+    st.session_state[MODE] = LESSON_MODE
+    navigate(session.start(lesson, serial=position.serial + 1 if position else 0))
 
 
 def move_step(lesson: Lesson, delta: int) -> None:

@@ -46,6 +46,7 @@ __all__ = [
     "hub_checkpoint_path",
     "hub_dir",
     "resolve_weights",
+    "ships_weights",
     "untrained_weights",
     "validate_weights_name",
 ]
@@ -188,6 +189,15 @@ def hub_checkpoint_path(architecture: str, name: str = IMAGENET) -> Path:
     if pretrained.shipped_file is not None:
         return pretrained.shipped_file
     return hub_dir() / "checkpoints" / pretrained.file_name
+
+
+def ships_weights(network: str | NetworkChoice, name: str) -> bool:
+    """Whether weights ``name`` of the network ship with classroom (``shapes``' ``trained``):
+    usable offline, with nothing to download or find. Untrained weights do not count."""
+    try:
+        return _pretrained(_choice(network), name).shipped_file is not None
+    except ValueError:  # untrained, a weights file, or a whole model file
+        return False
 
 
 def untrained_weights(network: str | NetworkChoice, seed: int = DEFAULT_SEED) -> ResolvedWeights:
