@@ -14,6 +14,7 @@ from typing import Final
 from benchmarks import (
     bundle,
     load_check,
+    maximize,
     open_lesson,
     prepare,
     repaint,
@@ -91,6 +92,10 @@ def _load(options: Options) -> list[Figure]:
 
 def _bundle(options: Options) -> list[Figure]:
     return bundle.measure(repeats=2 if options.quick else 5)
+def _maximize(options: Options) -> list[Figure]:
+    return maximize.measure(steps=2, repeats=1 if options.quick else 9)
+
+
 def _techniques(options: Options) -> list[Figure]:
     return techniques.measure(repeats=1 if options.quick else 3)
 
@@ -108,6 +113,7 @@ FAMILIES: Final[tuple[Family, ...]] = (
     Family("bundle", "Lesson bundles", bundle.SPECS, _bundle),
     Family("load", "Load check", load_check.SPECS, _load, default=False),
     Family("uploads", "Worst-case uploads", uploads.SPECS, _uploads, default=False),
+    Family("maximize", "Activation maximization", maximize.SPECS, _maximize, default=False),
     Family("techniques", "Techniques", techniques.SPECS, _techniques, default=False),
 )
 

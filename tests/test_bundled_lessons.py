@@ -68,6 +68,7 @@ def test_the_app_offers_the_novice_lesson_first_and_the_comparison_last() -> Non
         "trained-vs-untrained",
         "shapes-network",
         "four-ways-to-ask-why",
+        "what-a-channel-wants",
     ]
 
 

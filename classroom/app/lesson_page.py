@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from classroom import session, shared
+from classroom.app.channel_images import channel_images
 from classroom.app.progress import STEP, prepare_rest, preparing, show_problems, want
 from classroom.app.sidebar import step_buttons
 from classroom.app.state import (
@@ -156,6 +157,7 @@ def lesson_page(
                 or (session.Point(*step.reference) if step.reference else None),
                 position.view_id(lesson),
             )
+            channel_images(lesson, list(dict.fromkeys(panel.layer for panel in step.panels)))
     if step.question is not None:
         question_box(step.question, position.view_id(lesson))
     prepare_rest(ready, step_jobs.values(), rest_slot)

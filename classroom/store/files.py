@@ -107,6 +107,7 @@ class FeatureStore:
         <root>/features/v2/<entry_id>.cfm    feature files (v<FORMAT_VERSION>)
         <root>/images/<sha256>-<max_side>.png analysis images (resized, upright RGB)
         <root>/uploads/<sha256><suffix>      images people uploaded in the app, as uploaded
+        <root>/generated/<key>.npz           images a technique generated (activation maximization)
         <root>/locks/                        cross-process locks used during preparation
         <root>/tmp/                          files being written (renamed into place when complete)
     """
@@ -116,6 +117,7 @@ class FeatureStore:
         self.features_dir = self.root / "features" / f"v{FORMAT_VERSION}"
         self.images_dir = self.root / "images"
         self.uploads_dir = self.root / "uploads"
+        self.generated_dir = self.root / "generated"
         self.locks_dir = self.root / "locks"
         self.tmp_dir = self.root / "tmp"
         self.results_dir = self.root / "results" / f"v{RESULT_VERSION}"
@@ -146,6 +148,18 @@ class FeatureStore:
         destination = self.image_path(image_sha256, max_side)
         self._publish(destination, [seal(png_bytes, destination.name)])
         return destination
+
+    def write_generated(self, key: str, data: bytes) -> Path:
+        """Keep a generated result (its own validated format) atomically under ``key``."""
+        if len(key) != 32 or any(c not in "0123456789abcdef" for c in key):
+            raise ValueError(f"a generated result's key is 32 hex digits, not {key!r}")
+        destination = self.generated_dir / f"{key}.npz"
+        self._publish(destination, [data])
+        return destination
+
+    def discard(self, path: Path, reason: str) -> None:
+        """Report a damaged file of the store once and remove it (readers of other formats)."""
+        self._discard(path, reason)
 
     def write_upload(self, data: bytes, suffix: str) -> Path:
         """Keep an uploaded file under its SHA-256 (atomically; the same bytes, the same file)."""

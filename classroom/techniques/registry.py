@@ -18,6 +18,7 @@ from classroom.techniques.filters import Filters
 from classroom.techniques.grad_cam import GradCam
 from classroom.techniques.guided_backprop import GuidedBackprop
 from classroom.techniques.guided_grad_cam import GuidedGradCam
+from classroom.techniques.maximize import Maximize
 from classroom.techniques.occlusion import Occlusion
 from classroom.techniques.predict import Predict
 from classroom.techniques.receptive_field import ReceptiveField
@@ -39,6 +40,7 @@ _BUILT_IN: Final[tuple[Technique, ...]] = (
     GuidedGradCam(),
     ReceptiveField(),
     Similarity(),
+    Maximize(),
 )
 
 _REGISTERED: dict[str, Technique] = {entry.name: entry for entry in _BUILT_IN}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Literal
 
-if TYPE_CHECKING:  # numpy only where maps are made: ``classroom check`` reads the registry
+if TYPE_CHECKING:  # numpy only for types: `classroom check` reads the registry without it
     import numpy as np
     import numpy.typing as npt
 
@@ -46,9 +46,7 @@ class TechniqueMap:
     tile_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        import numpy as np
-
-        if self.values.dtype != np.float32:
+        if self.values.dtype.name != "float32":
             raise TypeError(f"{self.technique}: values must be float32, not {self.values.dtype}")
         if self.values.ndim not in (2, 3, 4):
             raise ValueError(f"{self.technique}: values must be 2-, 3- or 4-dimensional")
