@@ -92,6 +92,8 @@ def _load(options: Options) -> list[Figure]:
 
 def _bundle(options: Options) -> list[Figure]:
     return bundle.measure(repeats=2 if options.quick else 5)
+
+
 def _maximize(options: Options) -> list[Figure]:
     return maximize.measure(steps=2, repeats=1 if options.quick else 9)
 

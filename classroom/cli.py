@@ -437,6 +437,9 @@ def figure(
     except (BundleError, FigureError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"classroom: wrote {output}")
+
+
+@main.command()
 @click.argument("technique")
 @click.argument(
     "image", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
