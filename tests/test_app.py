@@ -184,7 +184,7 @@ def test_the_first_lesson_opens_at_its_first_step(tree: LessonTree) -> None:
     assert "*Two pictures and three steps.*" in texts(at.markdown), "the summary, on step 1"
     assert at.selectbox(key="lesson_pick").value == "a-first"
     assert "Step 1 of 3" in progress_texts(at)
-    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}
+    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20", "untrained": "1"}
 
 
 @pytest.mark.usefixtures("untrained")
@@ -227,12 +227,13 @@ def test_next_and_previous_move_through_the_steps_and_stop_at_the_ends(
         "ref": "30,5",
         "pin": "30,5",
         "lock": "1",
+        "untrained": "1",
     }
 
     at.button(key="next").click().run()
     assert texts(at.header) == ["The end"]
     assert at.button(key="next").disabled
-    assert link(at) == {"lesson": "a-first", "step": "last"}
+    assert link(at) == {"lesson": "a-first", "step": "last", "untrained": "1"}
 
     at.button(key="previous").click().run()
     at.button(key="previous").click().run()
@@ -251,7 +252,7 @@ def test_the_step_list_and_the_lesson_picker_jump(tree: LessonTree) -> None:
     at.selectbox(key="lesson_pick").set_value("b-second").run()
     assert texts(at.header) == ["Only step"]
     assert at.radio(key="step_pick").value == 0
-    assert link(at) == {"lesson": "b-second", "step": "step-1"}
+    assert link(at) == {"lesson": "b-second", "step": "step-1", "untrained": "1"}
 
 
 @pytest.mark.usefixtures("untrained")
@@ -476,7 +477,7 @@ def test_a_link_restores_lesson_step_pointer_pin_and_lock(tree: LessonTree) -> N
     assert texts(at.header) == ["Held still"]
     assert at.radio(key="step_pick").value == 1
     assert not at.info, "nothing to complain about"
-    assert link(at) == query
+    assert link(at) == {**query, "untrained": "1"}
 
     args = view(prepared(at))
     assert args is not None
@@ -491,7 +492,7 @@ def test_a_link_restores_lesson_step_pointer_pin_and_lock(tree: LessonTree) -> N
 def test_a_link_can_name_the_step_by_number(tree: LessonTree) -> None:
     at = open_app(lesson="b-second", step="1")
     assert texts(at.header) == ["Only step"]
-    assert link(at) == {"lesson": "b-second", "step": "step-1"}
+    assert link(at) == {"lesson": "b-second", "step": "step-1", "untrained": "1"}
 
 
 @pytest.mark.usefixtures("untrained")
@@ -539,7 +540,7 @@ def test_a_bad_link_says_so_gently_and_falls_back(
     assert not at.exception
     assert texts(at.header) == [header]
     assert [literal(text) for text in texts(at.info)] == [notice]
-    assert link(at) == after
+    assert link(at) == {**after, "untrained": "1"}
 
     at.button(key="next" if header != "The end" else "previous").click().run()
     assert not at.info, "the notice goes once the reader moves on"
@@ -551,6 +552,34 @@ def test_a_link_is_only_read_when_the_session_starts(tree: LessonTree) -> None:
     at.query_params["step"] = "start"
     at.run()
     assert texts(at.header) == ["The end"]
+
+
+def test_a_link_made_with_untrained_weights_reopens_them(tree: LessonTree) -> None:
+    at = prepared(open_app())  # the pretrained weights are missing: the weights page
+    button(at, "Continue with untrained weights").click().run()
+    assert view_shown(prepared(at))
+    assert link(at)["untrained"] == "1"
+    assert shared_link(at) == link(at)
+
+    fresh = prepared(open_app(**link(at)))  # another browser, nothing in its session
+
+    assert fresh.toggle(key="untrained").value
+    assert view_shown(fresh), "not the missing-weights page"
+    assert not fresh.info, "nothing to complain about"
+    assert link(fresh) == link(at)
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_link_made_with_the_lessons_weights_says_so_where_sessions_start_untrained(
+    tree: LessonTree,
+) -> None:
+    at = open_app()
+    at.toggle(key="untrained").set_value(False).run()
+    assert link(at)["untrained"] == "0"
+
+    fresh = open_app(**link(at))
+    assert not fresh.toggle(key="untrained").value
+    assert open_app(lesson="a-first", untrained="maybe").toggle(key="untrained").value
 
 
 # -- presenter mode ------------------------------------------------------------------------------
@@ -672,7 +701,9 @@ def test_an_uploaded_picture_is_prepared_and_shown_in_this_session_only(
     assert args.model == "resnet18", "the network of the current lesson"
     [upload] = FeatureStore().uploads_dir.iterdir()
     assert upload.suffix == ".png"
-    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}, "links stay lessons"
+    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20", "untrained": "1"}, (
+        "links stay lessons"
+    )
 
     other = open_app()
     other.radio(key="mode").set_value("Your own image").run()
@@ -743,7 +774,13 @@ def test_pin_and_lock_events_go_into_the_link_in_image_pixels(tree: LessonTree) 
 
     send(at, "pin", state=pinned)
     # Analysis pixels (64 x 38) back to the 80 x 48 picture: the pixel under each centre.
-    assert link(at) == {"lesson": "a-first", "step": "held", "ref": "13,41", "pin": "79,0"}
+    assert link(at) == {
+        "lesson": "a-first",
+        "step": "held",
+        "ref": "13,41",
+        "pin": "79,0",
+        "untrained": "1",
+    }
     assert shared_link(at) == link(at), "the share box shows the view on screen, not the last"
 
     send(at, "lock", state={**pinned, "locked": True})
@@ -754,7 +791,7 @@ def test_pin_and_lock_events_go_into_the_link_in_image_pixels(tree: LessonTree) 
     assert args.view_id == "a-first/held/0", "the view the component already shows"
 
     send(at, "release", state={"reference": {"x": 1, "y": 2}, "pinned": None, "locked": False})
-    assert link(at) == {"lesson": "a-first", "step": "held", "ref": "1,3"}
+    assert link(at) == {"lesson": "a-first", "step": "held", "ref": "1,3", "untrained": "1"}
 
 
 @pytest.mark.usefixtures("untrained")
@@ -814,7 +851,7 @@ def test_events_in_your_own_image_stay_in_the_session(tree: LessonTree) -> None:
     send(at, "step", delta=1, state=pointer)
 
     assert texts(at.header) == ["Your own image"], "an image of your own has no steps"
-    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}
+    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20", "untrained": "1"}
     at.radio(key="mode").set_value("Lesson").run()
     at.radio(key="mode").set_value("Your own image").run()
     args = view(at)

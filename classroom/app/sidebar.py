@@ -14,6 +14,7 @@ from classroom.app.state import (
     STEP_PICK,
     UNTRAINED,
     UPLOAD_MODE,
+    link_weights,
     move_step,
     pick_lesson,
     pick_step,
@@ -166,9 +167,10 @@ def pretrained_label(model: str, weights: str) -> str:
 
 
 def share_box(lesson: Lesson, position: Position, presenter: bool) -> None:
-    query = urlencode(session.link_params(lesson, position, present=presenter))
+    params = session.link_params(lesson, position, present=presenter, untrained=link_weights())
+    query = urlencode(params)
     with st.expander("Share this view", icon=":material/link:"):
-        st.caption("Opens this lesson and step with the same pointer, pin and lock.")
+        st.caption("Opens this lesson and step with the same weights, pointer, pin and lock.")
         st.code(f"{st.context.url or ''}?{query}", language=None, wrap_lines=True)
 
 
@@ -177,6 +179,6 @@ def sync_link(lesson: Lesson, presenter: bool) -> None:
     position = session_position()
     if position is None or position.lesson_id != lesson.id:
         return
-    wanted = session.link_params(lesson, position, present=presenter)
+    wanted = session.link_params(lesson, position, present=presenter, untrained=link_weights())
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)

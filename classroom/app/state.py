@@ -33,6 +33,8 @@ __all__ = [
     "UPLOAD_SEEN",
     "UPLOAD_SERIAL",
     "current_lesson",
+    "default_untrained",
+    "link_weights",
     "move_step",
     "navigate",
     "original_image_size",
@@ -92,6 +94,23 @@ def uses_untrained() -> bool:
     return bool(st.session_state.get(UNTRAINED, False))
 
 
+def default_untrained() -> bool:
+    """Whether sessions start with untrained weights (``classroom run --untrained``)."""
+    return os.environ.get("CLASSROOM_UNTRAINED", "") == "1"
+
+
+def link_weights() -> bool | None:
+    """The weights choice a share link must carry to reopen what this session shows.
+
+    Untrained weights are always named (a fresh browser would otherwise open the lesson's
+    pretrained weights, maybe on a missing-weights page); the lesson's own weights only where
+    the app starts sessions untrained.
+    """
+    if uses_untrained():
+        return True
+    return False if default_untrained() else None
+
+
 def session_weights_file() -> Path | None:
     """``classroom run --weights-file`` (``$CLASSROOM_WEIGHTS_FILE``): replaces pretrained
     weights for every lesson, unless this session uses untrained weights."""
@@ -119,7 +138,7 @@ def start_session(catalog: Catalog) -> None:
     set_session_position(position)
     st.session_state[NOTICES] = [*notices, *more]
     st.session_state[PRESENTER] = link.present
-    st.session_state[UNTRAINED] = os.environ.get("CLASSROOM_UNTRAINED", "") == "1"
+    st.session_state[UNTRAINED] = default_untrained() if link.untrained is None else link.untrained
     st.session_state[MODE] = LESSON_MODE
 
 
