@@ -6,7 +6,15 @@
  * panel's min/max (new on nearly every reference-cell change) goes from the renderer through
  * a RangeStore to that panel's colour scale alone.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from "react";
 import type { Theme } from "streamlit-component-lib";
 
 import { BarChart } from "./BarChart";
@@ -15,11 +23,12 @@ import type { ViewArgs } from "./contract";
 import { featureCache } from "./data/featureCache";
 import type { FeatureFile } from "./data/featureFile";
 import { type Point, type Size, panBy, pixelAt, screenToImage } from "./geometry";
-import { type InteractionState, ViewController, reactNeedsRender } from "./interaction";
+import { type InteractionState, ViewController } from "./interaction";
 import { useHostWindowHeight } from "./hostWindow";
 import { layoutStage } from "./layout";
 import { hexToRgb } from "./palette";
 import { Panel, type PanelPhase } from "./Panel";
+import { panelNames } from "./panelNames";
 import { RendererError } from "./renderer/errors";
 import { type PanelStatus, Renderer } from "./renderer/renderer";
 import { RangeStore } from "./rangeStore";
@@ -57,13 +66,16 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   const [files, setFiles] = useState<Record<string, FeatureFile>>({});
   const [imageError, setImageError] = useState<string | null>(null);
   const [contextLost, setContextLost] = useState(false);
-  // The chart's layer is the user's choice until the view changes (derived state, see
+  // The chart's panel (entry id) is the user's choice until the view changes (derived state, see
   // https://react.dev/learn/you-might-not-need-an-effect#adjusting-some-state-when-a-prop-changes).
-  const [chart, setChart] = useState({ viewId: args.viewId, layer: args.chartLayer });
+  const [chart, setChart] = useState<{ viewId: string; panel: string | null }>({
+    viewId: args.viewId,
+    panel: null,
+  });
   if (chart.viewId !== args.viewId) {
-    setChart({ viewId: args.viewId, layer: args.chartLayer });
+    setChart({ viewId: args.viewId, panel: null });
   }
-  const chartLayer = chart.layer;
+  const names = useMemo(() => panelNames(args.layers), [args.layers]);
 
   const image: Size = useMemo(
     () => ({ width: args.image.width, height: args.image.height }),
@@ -72,7 +84,10 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   const finestStride = Math.min(...args.layers.map((layer) => layer.stride));
   // Created once; later arguments reach it through configure() and applyPreset().
   const [controller] = useState(() => new ViewController(image, finestStride, sendEvent));
-  const [interaction, setInteraction] = useState<InteractionState>(controller.state);
+  // React shows what the controller holds (lock, pin, zoom...) from the first render on,
+  // whether or not a renderer exists yet: a locked preset must reach the controls too.
+  const subscribeReact = useCallback((listener: () => void) => controller.subscribe(listener), [controller]);
+  const interaction = useSyncExternalStore(subscribeReact, () => controller.reactState);
   // Labels, panels and controls fit in the window (the bar chart may go below it).
   const layout = useMemo(
     () =>
@@ -164,7 +179,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
       renderer.setOpacityShift(state.opacityShift);
       renderer.setColourImage(state.colourImage);
       for (const layer of args.layers) {
-        const channel = state.channel?.layer === layer.layer ? state.channel.index : null;
+        const channel = state.channel?.panel === layer.entryId ? state.channel.index : null;
         renderer.setMode(
           layer.entryId,
           channel === null ? { kind: "similarity" } : { kind: "channel", channel },
@@ -172,13 +187,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
       }
     };
     apply(controller.state, null);
-    return controller.subscribe((state, previous) => {
-      apply(state, previous);
-      // React re-renders for everything but pointer moves and pans.
-      if (reactNeedsRender(state, previous)) {
-        setInteraction(state);
-      }
-    });
+    return controller.subscribe(apply);
   }, [renderer, controller, args.layers]);
 
   // The panels and their feature files: fetched once per session, uploaded once per renderer.
@@ -276,7 +285,10 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   const toPixel = (local: Point, panel: Size): Point | null =>
     pixelAt(screenToImage(local, panel, image, controller.state.view), image);
 
-  const onKeyDown = (event: React.KeyboardEvent): void => {
+  const focusView = useCallback(() => {
+    root.current?.focus({ preventScroll: true });
+  }, []);
+  const onKeyDown = (event: KeyboardEvent): void => {
     // Form controls keep their own keys (arrows move the opacity slider, not the reference).
     const target = event.target as HTMLElement;
     if (event.key !== "Escape" && ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName)) {
@@ -313,13 +325,37 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
     }
     event.preventDefault();
   };
-  const onKeyUp = (event: React.KeyboardEvent): void => {
+  const onKeyUp = (event: KeyboardEvent): void => {
     if (event.key.startsWith("Arrow")) {
       controller.commitPin();
     }
   };
+  // Keys are heard by the frame's whole document, not only by the focused view: a button that
+  // disables itself when pressed (Fit, Release) drops the focus to the body, and the keyboard
+  // must not go dead then. The bar chart keeps its own keys (it stops them on the way up).
+  const keys = useRef({ onKeyDown, onKeyUp });
+  useLayoutEffect(() => {
+    keys.current = { onKeyDown, onKeyUp };
+  });
+  useEffect(() => {
+    const down = (event: KeyboardEvent): void => {
+      keys.current.onKeyDown(event);
+    };
+    const up = (event: KeyboardEvent): void => {
+      keys.current.onKeyUp(event);
+    };
+    window.addEventListener("keydown", down);
+    window.addEventListener("keyup", up);
+    return () => {
+      window.removeEventListener("keydown", down);
+      window.removeEventListener("keyup", up);
+    };
+  }, []);
 
-  const chartSource = args.layers.find((layer) => layer.layer === chartLayer) ?? args.layers[0];
+  const chartSource =
+    args.layers.find((layer) => layer.entryId === chart.panel) ??
+    args.layers.find((layer) => layer.layer === args.chartLayer) ??
+    args.layers[0];
   const message = imageError ?? (contextLost ? "The graphics context was lost; restoring the view…" : null);
 
   return (
@@ -330,9 +366,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
       role="application"
       aria-label="Similarity view: point at a panel to compare every location with the one under the pointer"
       aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown L Escape PageUp PageDown"
-      onKeyDown={onKeyDown}
-      onKeyUp={onKeyUp}
-      onPointerDown={() => root.current?.focus({ preventScroll: true })}
+      onPointerDown={focusView}
     >
       {message !== null && (
         <div className="view-message" role="alert">
@@ -354,7 +388,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           if (box === undefined) {
             return null;
           }
-          const channel = interaction.channel?.layer === source.layer ? interaction.channel.index : null;
+          const channel = interaction.channel?.panel === source.entryId ? interaction.channel.index : null;
           return (
             <Panel
               key={source.entryId}
@@ -395,20 +429,25 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
         <Controls
           controller={controller}
           state={interaction}
-          layers={args.layers.map((layer) => layer.layer)}
-          chartLayer={chartSource?.layer ?? ""}
-          onChartLayer={(layer) => {
-            setChart({ viewId: args.viewId, layer });
+          charts={args.layers.map((layer) => ({
+            id: layer.entryId,
+            name: names.get(layer.entryId) ?? layer.layer,
+          }))}
+          chart={chartSource?.entryId ?? ""}
+          onChart={(panel) => {
+            setChart({ viewId: args.viewId, panel });
           }}
           caption={args.image.caption}
           panel={panelSize}
+          refocus={focusView}
         />
       </div>
       {chartSource !== undefined && (
         <BarChart
           controller={controller}
           file={files[chartSource.entryId] ?? null}
-          layer={chartSource.layer}
+          panel={chartSource.entryId}
+          label={names.get(chartSource.entryId) ?? chartSource.layer}
           stride={chartSource.stride}
           width={Math.max(1, layout.width)}
           height={args.presenter ? 180 : 120}
