@@ -22,7 +22,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from classroom import shared
-from classroom.component.contract import Pixel, ViewArgs, ViewState
+from classroom.component.contract import NavigatorArgs, Pixel, ViewArgs, ViewState
 from classroom.store import UPLOAD_MAX_AGE_DAYS, FeatureStore
 from tests.conftest import REPO_ROOT, picture
 from tests.lesson_tree import LessonTree
@@ -160,6 +160,45 @@ def button(at: AppTest, label: str) -> Any:
     return labelled(at.button, label)
 
 
+def navigator(at: AppTest, area: Any = None) -> NavigatorArgs | None:
+    """What the page sent the step navigator (Back and Next) in ``area``, if it drew one."""
+    found = [
+        node
+        for node in (area or at).get("component_instance")
+        if node.proto.component_name.endswith("step_navigator")
+    ]
+    if not found:
+        return None
+    [node] = found
+    return NavigatorArgs.model_validate(json.loads(node.proto.json_args)["steps"])
+
+
+def where(at: AppTest) -> tuple[int, int]:
+    """``(step, count)`` as the navigator shows it, 1-based ("Step 2 of 3")."""
+    args = navigator(at)
+    assert args is not None, "no step navigator on the page"
+    return args.step + 1, args.count
+
+
+def press(at: AppTest, *steps: int) -> AppTest:
+    """Back (-1) and Next (+1) presses, as the navigator reports them, then rerun.
+
+    The navigator sends the running count of its presses; presses made together reach the
+    page in one rerun.
+    """
+    before = at.session_state.get("navigator") or {"instance": "tests", "net": 0}
+    at.session_state["navigator"] = {**before, "net": before["net"] + sum(steps)}
+    return at.run()
+
+
+def step_list(at: AppTest) -> Any:
+    return labelled(at.radio, "Steps")
+
+
+def lesson_picker(at: AppTest) -> Any:
+    return labelled(at.selectbox, "Lesson")
+
+
 def link(at: AppTest) -> dict[str, str]:
     return {key: str(value) for key, value in at.query_params.items()}
 
@@ -182,8 +221,8 @@ def test_the_first_lesson_opens_at_its_first_step(tree: LessonTree) -> None:
     assert texts(at.header) == ["Start here"]
     assert "Look at the first picture." in texts(at.markdown)
     assert "*Two pictures and three steps.*" in texts(at.markdown), "the summary, on step 1"
-    assert at.selectbox(key="lesson_pick").value == "a-first"
-    assert "Step 1 of 3" in progress_texts(at)
+    assert lesson_picker(at).value == "a-first"
+    assert where(at) == (1, 3)
     assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20", "untrained": "1"}
 
 
@@ -195,12 +234,12 @@ def test_the_picker_follows_the_lessons_order_and_a_link_without_lesson_opens_th
     tree.write(intro, "z-intro.yaml")
 
     at = open_app()
-    assert at.selectbox(key="lesson_pick").options == [
+    assert lesson_picker(at).options == [
         "Novices start here",
         "First lesson",
         "Second lesson",
     ]
-    assert at.selectbox(key="lesson_pick").value == "z-intro"
+    assert lesson_picker(at).value == "z-intro"
     assert texts(at.header) == ["Only step"]
 
     linked = open_app(step="1")
@@ -215,12 +254,11 @@ def test_next_and_previous_move_through_the_steps_and_stop_at_the_ends(
     tree: LessonTree,
 ) -> None:
     at = open_app()
-    assert at.button(key="previous").disabled
-    assert not at.button(key="next").disabled
+    assert where(at) == (1, 3), "Back is disabled, Next is not"
 
-    at.button(key="next").click().run()
+    press(at, 1)
     assert texts(at.header) == ["Held still"]
-    assert "Step 2 of 3" in progress_texts(at)
+    assert where(at) == (2, 3)
     assert link(at) == {
         "lesson": "a-first",
         "step": "held",
@@ -230,28 +268,45 @@ def test_next_and_previous_move_through_the_steps_and_stop_at_the_ends(
         "untrained": "1",
     }
 
-    at.button(key="next").click().run()
+    press(at, 1)
     assert texts(at.header) == ["The end"]
-    assert at.button(key="next").disabled
+    assert where(at) == (3, 3), "Next is disabled"
     assert link(at) == {"lesson": "a-first", "step": "last", "untrained": "1"}
 
-    at.button(key="previous").click().run()
-    at.button(key="previous").click().run()
+    press(at, 1)  # PageDown on the last step: nothing to move to
+    assert texts(at.header) == ["The end"]
+    press(at, -1)
+    press(at, -1)
     assert texts(at.header) == ["Start here"]
-    assert at.radio(key="step_pick").value == 0
+    assert step_list(at).value == 0
+
+
+@pytest.mark.usefixtures("untrained")
+def test_presses_that_come_together_all_count(tree: LessonTree) -> None:
+    at = press(open_app(), 1, 1)  # two presses counted before the page could rerun
+    assert texts(at.header) == ["The end"]
+    assert step_list(at).value == 2
+
+    press(at, -1, -1, 1)
+    assert texts(at.header) == ["Held still"]
+
+    # A navigator frame loaded anew counts from 0 again.
+    at.session_state["navigator"] = {"instance": "another frame", "net": -1}
+    at.run()
+    assert texts(at.header) == ["Start here"]
 
 
 @pytest.mark.usefixtures("untrained")
 def test_the_step_list_and_the_lesson_picker_jump(tree: LessonTree) -> None:
     at = open_app()
 
-    at.radio(key="step_pick").set_value(2).run()
+    step_list(at).set_value(2).run()
     assert texts(at.header) == ["The end"]
-    assert at.button(key="next").disabled
+    assert where(at) == (3, 3)
 
-    at.selectbox(key="lesson_pick").set_value("b-second").run()
+    lesson_picker(at).set_value("b-second").run()
     assert texts(at.header) == ["Only step"]
-    assert at.radio(key="step_pick").value == 0
+    assert step_list(at).value == 0
     assert link(at) == {"lesson": "b-second", "step": "step-1", "untrained": "1"}
 
 
@@ -269,8 +324,8 @@ def test_a_question_reveals_hint_and_answer_on_demand_and_resets_per_step(
     labelled(at.toggle, "Show answer").set_value(True).run()
     assert "A gradient." in texts(at.success)
 
-    at.button(key="next").click().run()
-    at.button(key="previous").click().run()
+    press(at, 1)
+    press(at, -1)
     assert "Look at the corners." not in texts(at.info)
     assert "A gradient." not in texts(at.success)
 
@@ -310,7 +365,7 @@ def test_the_rest_of_the_lesson_is_prepared_in_the_background(tree: LessonTree) 
     assert any(text.startswith("Preparing this lesson: ") for text in progress_texts(at))
 
     prepared(at)
-    at.button(key="next").click().run()
+    press(at, 1)
 
     assert view_shown(at), "the second picture was prepared while the first step was open"
 
@@ -344,9 +399,9 @@ def test_an_image_that_fails_to_prepare_is_named_with_the_reason(tree: LessonTre
     assert "truncated" in error
     assert not view_shown(at)
     assert texts(at.header) == ["Held still"], "the rest of the lesson still works"
-    at.button(key="previous").click().run()
+    press(at, -1)
     assert view_shown(at)
-    at.button(key="next").click().run()
+    press(at, 1)
 
     tree.image("two.png", (80, 48))
     button(at, "Try again").click().run()
@@ -362,7 +417,7 @@ def test_a_broken_lesson_is_listed_and_the_others_keep_working(
     at = open_app()
 
     assert texts(at.header) == ["Start here"]
-    assert at.selectbox(key="lesson_pick").options == ["First lesson", "Second lesson"]
+    assert lesson_picker(at).options == ["First lesson", "Second lesson"]
     [expander] = [found for found in at.expander if found.label == "1 lesson file did not load"]
     [problem] = texts(expander.code)
     assert problem.startswith(f"{tree.lessons / 'c-broken.yaml'}:13: steps[0].reference: ")
@@ -431,7 +486,7 @@ def test_classroom_run_weights_file_serves_every_lesson_and_a_mismatch_stays_in_
     sidebar = " ".join(texts(at.sidebar.markdown))
     assert "**Weights** seeded-resnet18.pth (from --weights-file)" in sidebar
 
-    at.selectbox(key="lesson_pick").set_value("c-third").run()
+    lesson_picker(at).set_value("c-third").run()
     prepared(at)
     assert "**The weights this lesson would use cannot be used.**" in texts(at.warning)
     [message] = texts(at.main.code)
@@ -440,7 +495,7 @@ def test_classroom_run_weights_file_serves_every_lesson_and_a_mismatch_stays_in_
     assert button(at, "Continue with untrained weights") is not None
     assert not [text for text in texts(at.error) if "could not be prepared" in text]
 
-    at.selectbox(key="lesson_pick").set_value("a-first").run()
+    lesson_picker(at).set_value("a-first").run()
     assert view_shown(at), "the other lessons keep their weights file"
 
 
@@ -475,7 +530,7 @@ def test_a_link_restores_lesson_step_pointer_pin_and_lock(tree: LessonTree) -> N
     at = open_app(**query)
 
     assert texts(at.header) == ["Held still"]
-    assert at.radio(key="step_pick").value == 1
+    assert step_list(at).value == 1
     assert not at.info, "nothing to complain about"
     assert link(at) == {**query, "untrained": "1"}
 
@@ -542,7 +597,7 @@ def test_a_bad_link_says_so_gently_and_falls_back(
     assert [literal(text) for text in texts(at.info)] == [notice]
     assert link(at) == {**after, "untrained": "1"}
 
-    at.button(key="next" if header != "The end" else "previous").click().run()
+    press(at, 1 if header != "The end" else -1)
     assert not at.info, "the notice goes once the reader moves on"
 
 
@@ -592,27 +647,22 @@ def test_presenter_mode_from_the_link_and_the_toggle(tree: LessonTree) -> None:
     assert at.toggle(key="presenter").value
     assert link(at)["present"] == "1"
     assert any("font-size: 1.5rem" in str(html.proto.body) for html in at.html)
-    # The sidebar is collapsed, so step navigation moves into the main area.
-    assert [b.key for b in at.main.button if b.key in {"previous", "next"}] == ["previous", "next"]
-    assert not [b for b in at.sidebar.button if b.key in {"previous", "next"}]
+    # The sidebar is collapsed, so step navigation moves into the main area, as one row.
+    assert navigator(at, at.main) == NavigatorArgs(
+        step=0, count=3, lesson_title="First lesson", presenter=True
+    )
+    assert navigator(at, at.sidebar) is None
 
-    at.button(key="next").click().run()
+    press(at, 1)
     assert texts(at.header) == ["Held still"]
 
     at.toggle(key="presenter").set_value(False).run()
     assert "present" not in link(at)
     assert not at.html
-    # One per row in the sidebar, the forward step first.
-    assert [b.key for b in at.sidebar.button if b.key in {"previous", "next"}] == [
-        "next",
-        "previous",
-    ]
-
-
-def test_step_buttons_answer_to_presenter_remotes(tree: LessonTree) -> None:
-    at = open_app()
-    shortcuts = {b.key: b.proto.shortcut for b in at.button if b.key in {"previous", "next"}}
-    assert shortcuts == {"previous": "pageup", "next": "pagedown"}
+    assert navigator(at, at.main) is None
+    assert navigator(at, at.sidebar) == NavigatorArgs(
+        step=1, count=3, lesson_title="First lesson", presenter=False
+    )
 
 
 # -- lessons change while the app runs ---------------------------------------------------------
@@ -800,7 +850,7 @@ def test_step_events_from_the_view_move_like_the_buttons(tree: LessonTree) -> No
 
     send(at, "step", delta=1)
     assert texts(at.header) == ["Held still"]
-    assert at.radio(key="step_pick").value == 1
+    assert step_list(at).value == 1
     args = view(at)
     assert args is not None
     assert args.view_id == "a-first/held/1"

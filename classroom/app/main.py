@@ -18,6 +18,7 @@ from classroom.app.state import (
     POSITION,
     PRESENTER,
     UPLOAD_MODE,
+    apply_step_presses,
     current_lesson,
     session_position,
     start_session,
@@ -52,10 +53,17 @@ def main() -> None:
     if POSITION not in st.session_state:
         start_session(catalog)
     current = current_lesson(catalog)
+    if current is not None:
+        apply_step_presses(current[0])
+        current = current_lesson(catalog)
     presenter = bool(st.session_state.get(PRESENTER))
     st.set_page_config(initial_sidebar_state="collapsed" if presenter else "auto")
     if presenter:
         st.html(_PRESENTER_CSS)
+    if current is not None:
+        # Now, not only at the end: the rest of the run may take a while (a busy machine, a
+        # lesson to check), and the address bar is the share link of the step on screen.
+        sync_link(current[0], presenter)
 
     with st.sidebar:
         sidebar(catalog, current, presenter)

@@ -11,13 +11,14 @@ from classroom.app.state import (
     LESSON_MODE,
     LESSON_PICK,
     MODE,
+    NAVIGATOR,
     STEP_PICK,
     UNTRAINED,
     UPLOAD_MODE,
     link_weights,
-    move_step,
     pick_lesson,
     pick_step,
+    picker_key,
     plain,
     session_position,
     session_weights_file,
@@ -25,6 +26,8 @@ from classroom.app.state import (
     weights_changed,
 )
 from classroom.catalog import Catalog
+from classroom.component.contract import NavigatorArgs
+from classroom.component.navigator import step_navigator
 from classroom.lessons import Lesson
 from classroom.session import Position
 
@@ -50,14 +53,15 @@ def sidebar(catalog: Catalog, current: tuple[Lesson, Position] | None, presenter
     if current is not None:
         lesson, position = current
         titles = {item.id: item.title for item in catalog.lessons}
-        st.session_state[LESSON_PICK] = lesson.id
+        key = picker_key(LESSON_PICK, position)
         st.selectbox(
             "Lesson",
             list(titles),
+            index=list(titles).index(lesson.id),
             format_func=titles.__getitem__,
-            key=LESSON_PICK,
+            key=key,
             on_change=pick_lesson,
-            args=(catalog,),
+            args=(catalog, key),
         )
         if st.session_state.get(MODE) == LESSON_MODE:
             if not presenter:
@@ -69,50 +73,29 @@ def sidebar(catalog: Catalog, current: tuple[Lesson, Position] | None, presenter
 def step_buttons(lesson: Lesson, position: Position, *, presenter: bool) -> None:
     """Back and Next with the step count; PageUp/PageDown are what presenter remotes send.
 
-    In the sidebar under a progress bar, one button per row (with its keyboard hint, a label
-    needs the sidebar's whole width); in presenter mode (sidebar collapsed) as one row above
-    the step.
+    Counted in the browser (:mod:`classroom.component.navigator`), so no press is lost however
+    fast they come; :func:`~classroom.app.state.apply_step_presses` moves by them. In the
+    sidebar a column; in presenter mode (sidebar collapsed) one row above the step.
     """
-    count = len(lesson.steps)
-    where = f"Step {position.step + 1} of {count}"
-    if presenter:
-        back, middle, forward = st.columns([1, 3, 1], vertical_alignment="center")
-        middle.caption(f"{plain(lesson.title)} · {where.lower()}", text_alignment="center")
-    else:
-        st.progress((position.step + 1) / count, text=where)
-        forward = back = st.container()
-    forward.button(
-        "Next",
-        icon=":material/arrow_forward:",
-        key="next",
-        type="primary",
-        on_click=move_step,
-        args=(lesson, 1),
-        disabled=position.step == count - 1,
-        shortcut="PageDown",
-        width="stretch",
+    args = NavigatorArgs(
+        step=position.step,
+        count=len(lesson.steps),
+        lesson_title=lesson.title,
+        presenter=presenter,
     )
-    back.button(
-        "Back",
-        icon=":material/arrow_back:",
-        key="previous",
-        on_click=move_step,
-        args=(lesson, -1),
-        disabled=position.step == 0,
-        shortcut="PageUp",
-        width="stretch",
-    )
+    step_navigator(args, key=NAVIGATOR)
 
 
 def step_list(lesson: Lesson, position: Position) -> None:
-    st.session_state[STEP_PICK] = position.step
+    key = picker_key(STEP_PICK, position)
     st.radio(
         "Steps",
         range(len(lesson.steps)),
+        index=position.step,
         format_func=lambda index: f"{index + 1}. {lesson.steps[index].title}",
-        key=STEP_PICK,
+        key=key,
         on_change=pick_step,
-        args=(lesson,),
+        args=(lesson, key),
     )
 
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from classroom import images, session
 from classroom.catalog import Catalog
+from classroom.component.navigator import parse_presses, unapplied
 from classroom.lessons import Lesson, Step
 from classroom.session import Position
 
@@ -19,6 +20,7 @@ __all__ = [
     "LESSON_MODE",
     "LESSON_PICK",
     "MODE",
+    "NAVIGATOR",
     "NOTICES",
     "POSITION",
     "PRESENTER",
@@ -32,14 +34,15 @@ __all__ = [
     "UPLOAD_POINTER",
     "UPLOAD_SEEN",
     "UPLOAD_SERIAL",
+    "apply_step_presses",
     "current_lesson",
     "default_untrained",
     "link_weights",
-    "move_step",
     "navigate",
     "original_image_size",
     "pick_lesson",
     "pick_step",
+    "picker_key",
     "plain",
     "session_position",
     "session_weights_file",
@@ -63,6 +66,9 @@ PRESENTER: Final = "presenter"
 MODE: Final = "mode"
 LESSON_PICK: Final = "lesson_pick"
 STEP_PICK: Final = "step_pick"
+#: The step navigator (a component) and the last of its presses the position has taken in.
+NAVIGATOR: Final = "navigator"
+APPLIED_PRESSES: Final = "navigator_applied"
 UPLOAD: Final = "upload"
 UPLOAD_POINTER: Final = "upload_pointer"
 UPLOAD_SERIAL: Final = "upload_serial"
@@ -163,6 +169,42 @@ def current_lesson(catalog: Catalog) -> tuple[Lesson, Position] | None:
     return lesson, position
 
 
+def apply_step_presses(lesson: Lesson) -> None:
+    """Move by the Back and Next presses the navigator counted and the page has not applied.
+
+    Read before anything is drawn (a widget's value is in the session state at the start of a
+    run), so the page that follows shows the step they lead to.
+    """
+    position = session_position()
+    presses = parse_presses(st.session_state.get(NAVIGATOR))
+    if presses is None or position is None or position.lesson_id != lesson.id:
+        return
+    moves = unapplied(presses, st.session_state.get(APPLIED_PRESSES))
+    st.session_state[APPLIED_PRESSES] = presses
+    if moves:
+        navigate(session.goto_step(position, lesson, position.step + moves))
+
+
+def picker_key(name: str, position: Position) -> str:
+    """A picker's widget key, new with every move of the position.
+
+    The lesson picker and the step list show the position, but the browser sends back the
+    value it last showed with every rerun, also after a move that came from elsewhere (Next)
+    and before the page has caught up with it: that old value would look like a pick and move
+    back. A new key per move makes the widget start from the position, and a pick made on an
+    older one is ignored (:func:`_picked`).
+    """
+    return f"{name}/{position.serial}"
+
+
+def _picked(name: str, key: str) -> Position | None:
+    """The position, if the widget ``key`` that changed shows it (else an old widget did)."""
+    position = session_position()
+    if position is None or key != picker_key(name, position):
+        return None
+    return position
+
+
 def navigate(position: Position) -> None:
     """Every deliberate move: a link's notices have been read by now."""
     set_session_position(position)
@@ -172,23 +214,17 @@ def navigate(position: Position) -> None:
 # -- callbacks (they run before the script, so widgets show the new state) ------------------
 
 
-def pick_lesson(catalog: Catalog) -> None:
-    lesson = catalog.get(st.session_state[LESSON_PICK])
-    position = session_position()
-    if lesson is not None:
-        navigate(session.start(lesson, serial=position.serial + 1 if position else 0))
+def pick_lesson(catalog: Catalog, key: str) -> None:
+    lesson = catalog.get(st.session_state[key])
+    position = _picked(LESSON_PICK, key)
+    if lesson is not None and position is not None:
+        navigate(session.start(lesson, serial=position.serial + 1))
 
 
-def move_step(lesson: Lesson, delta: int) -> None:
-    position = session_position()
+def pick_step(lesson: Lesson, key: str) -> None:
+    position = _picked(STEP_PICK, key)
     if position is not None:
-        navigate(session.goto_step(position, lesson, position.step + delta))
-
-
-def pick_step(lesson: Lesson) -> None:
-    position = session_position()
-    if position is not None:
-        navigate(session.goto_step(position, lesson, int(st.session_state[STEP_PICK])))
+        navigate(session.goto_step(position, lesson, int(st.session_state[key])))
 
 
 def weights_changed() -> None:

@@ -2,6 +2,7 @@
 
 Python sends :class:`ViewArgs` on every rerun; the browser sends back a :class:`ViewEvent`
 only on deliberate actions (pin, lock, release, step), never while the pointer merely moves.
+The step navigator (Back and Next) gets :class:`NavigatorArgs` and sends :class:`StepPresses`.
 The JSON Schema of both (``frontend/src/contract.schema.json``) is generated from these
 models and the TypeScript types are generated from that schema, so the two sides cannot drift
 apart silently: ``tests/test_contract.py`` fails when the committed schema is stale and the
@@ -22,7 +23,9 @@ from pydantic.alias_generators import to_camel
 __all__ = [
     "Colormap",
     "LayerSource",
+    "NavigatorArgs",
     "Pixel",
+    "StepPresses",
     "ViewArgs",
     "ViewEvent",
     "ViewImage",
@@ -154,6 +157,29 @@ ViewEvent = Annotated[PinEvent | LockEvent | ReleaseEvent | StepEvent, Field(dis
 _EVENT_ADAPTER: TypeAdapter[ViewEvent] = TypeAdapter(ViewEvent)
 
 
+class NavigatorArgs(_Wire):
+    """Back and Next for a lesson: where the session is, and how to lay the buttons out."""
+
+    step: NonNegative = Field(description="The step on screen, 0-based.")
+    count: Positive
+    lesson_title: str
+    presenter: bool = Field(
+        default=False, description="One row above the step; else a column (the sidebar)."
+    )
+
+
+class StepPresses(_Wire):
+    """Every Back and Next press of one navigator frame so far (buttons, PageUp, PageDown).
+
+    A count, not an event: presses that arrive while the page is still busy with the previous
+    one add up instead of replacing each other, so Python moves by ``net`` minus what it
+    already applied for this ``instance`` (a frame loaded anew starts again from 0).
+    """
+
+    instance: Annotated[str, Field(min_length=1, max_length=64)]
+    net: int = Field(description="Next presses minus Back presses since the frame loaded.")
+
+
 def parse_event(raw: object) -> PinEvent | LockEvent | ReleaseEvent | StepEvent | None:
     """The event the component returned, or ``None`` when there is none (or it is malformed)."""
     if raw is None:
@@ -185,9 +211,9 @@ def _plain(schema: Any) -> Any:
 
 
 def contract_schema() -> dict[str, Any]:
-    """The JSON Schema of the contract (``ViewArgs`` and ``ViewEvent``), by alias.
+    """The JSON Schema of the contract (view and navigator, both ways), by alias.
 
-    Both are described as serialized (every field present), which is what crosses the wire.
+    All are described as serialized (every field present), which is what crosses the wire.
     """
     args_schema = ViewArgs.model_json_schema(
         by_alias=True, ref_template="#/$defs/{model}", mode="serialization"
@@ -198,6 +224,10 @@ def contract_schema() -> dict[str, Any]:
     definitions: dict[str, Any] = {**args_schema.pop("$defs", {}), **event_schema.pop("$defs", {})}
     definitions["ViewArgs"] = args_schema
     definitions["ViewEvent"] = event_schema
+    for model in (NavigatorArgs, StepPresses):
+        definitions[model.__name__] = model.model_json_schema(
+            by_alias=True, ref_template="#/$defs/{model}", mode="serialization"
+        )
     definitions = _plain(definitions)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -1,10 +1,12 @@
 /**
- * The component's root: waits for Streamlit's first render, checks the arguments against the
- * contract, and keeps the frame as tall as the view.
+ * The components' root: waits for Streamlit's first render, checks the arguments against the
+ * contract, and keeps the frame as tall as what it draws: the similarity view, or the step
+ * navigator (the same bundle, so a browser downloads it once).
  */
 import { useState } from "react";
 
 import { PINNED_COLOUR } from "./palette";
+import { Navigator } from "./navigator/Navigator";
 import { useFrameHeight, useStreamlitRender } from "./streamlit";
 import { View } from "./View";
 
@@ -12,7 +14,7 @@ export function SimilarityView(): React.JSX.Element {
   const render = useStreamlitRender();
   const [element, setElement] = useState<HTMLDivElement | null>(null);
   useFrameHeight(element);
-  const theme = render.kind === "ready" ? render.theme : undefined;
+  const theme = render.kind === "ready" || render.kind === "navigator" ? render.theme : undefined;
   const style = {
     "--text": theme?.textColor ?? "#31333f",
     "--background": theme?.backgroundColor ?? "#ffffff",
@@ -30,6 +32,7 @@ export function SimilarityView(): React.JSX.Element {
         </p>
       )}
       {render.kind === "ready" && <View args={render.args} theme={render.theme} />}
+      {render.kind === "navigator" && <Navigator args={render.args} />}
     </div>
   );
 }

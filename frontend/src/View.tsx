@@ -32,7 +32,8 @@ import { panelNames } from "./panelNames";
 import { RendererError } from "./renderer/errors";
 import { type PanelStatus, Renderer } from "./renderer/renderer";
 import { RangeStore } from "./rangeStore";
-import { sendEvent } from "./streamlit";
+import { handOverStep } from "./navigator/stepPresses";
+import { sendValue } from "./streamlit";
 import { installTestHook } from "./testHook";
 
 export interface ViewProps {
@@ -83,7 +84,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   );
   const finestStride = Math.min(...args.layers.map((layer) => layer.stride));
   // Created once; later arguments reach it through configure() and applyPreset().
-  const [controller] = useState(() => new ViewController(image, finestStride, sendEvent));
+  const [controller] = useState(() => new ViewController(image, finestStride, sendValue));
   // React shows what the controller holds (lock, pin, zoom...) from the first render on,
   // whether or not a renderer exists yet: a locked preset must reach the controls too.
   const subscribeReact = useCallback((listener: () => void) => controller.subscribe(listener), [controller]);
@@ -310,10 +311,11 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
         return;
       }
     } else if (event.key === "PageUp" || event.key === "PageDown") {
-      if (event.repeat) {
-        return;
+      const step = event.key === "PageUp" ? -1 : 1;
+      // The page's navigator counts every press; without one (another host page), an event.
+      if (!event.repeat && !handOverStep(step)) {
+        controller.step(step);
       }
-      controller.step(event.key === "PageUp" ? -1 : 1);
     } else if (event.key === "+" || event.key === "=") {
       controller.zoomStep(1, panelSize);
     } else if (event.key === "-") {

@@ -86,6 +86,24 @@ export interface Pixel {
   y: number;
 }
 /**
+ * Back and Next for a lesson: where the session is, and how to lay the buttons out.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "NavigatorArgs".
+ */
+export interface NavigatorArgs {
+  /**
+   * The step on screen, 0-based.
+   */
+  step: number;
+  count: number;
+  lessonTitle: string;
+  /**
+   * One row above the step; else a column (the sidebar).
+   */
+  presenter: boolean;
+}
+/**
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
  * via the `definition` "PinEvent".
  */
@@ -121,6 +139,23 @@ export interface StepEvent {
   state: ViewState;
   kind: "step";
   delta: -1 | 1;
+}
+/**
+ * Every Back and Next press of one navigator frame so far (buttons, PageUp, PageDown).
+ *
+ * A count, not an event: presses that arrive while the page is still busy with the previous
+ * one add up instead of replacing each other, so Python moves by ``net`` minus what it
+ * already applied for this ``instance`` (a frame loaded anew starts again from 0).
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "StepPresses".
+ */
+export interface StepPresses {
+  instance: string;
+  /**
+   * Next presses minus Back presses since the frame loaded.
+   */
+  net: number;
 }
 /**
  * Everything the component needs to draw one view.
