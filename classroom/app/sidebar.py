@@ -12,13 +12,11 @@ from classroom.app.state import (
     LESSON_PICK,
     MODE,
     NAVIGATOR,
-    STEP_PICK,
     UNTRAINED,
     UPLOAD_MODE,
     link_weights,
     pick_lesson,
     pick_step,
-    picker_key,
     plain,
     session_position,
     session_weights_file,
@@ -53,15 +51,16 @@ def sidebar(catalog: Catalog, current: tuple[Lesson, Position] | None, presenter
     if current is not None:
         lesson, position = current
         titles = {item.id: item.title for item in catalog.lessons}
-        key = picker_key(LESSON_PICK, position)
+        # Only a pick changes the lesson (links are read before the picker exists), so the
+        # value the browser sends back is never an old one.
+        st.session_state[LESSON_PICK] = lesson.id
         st.selectbox(
             "Lesson",
             list(titles),
-            index=list(titles).index(lesson.id),
             format_func=titles.__getitem__,
-            key=key,
+            key=LESSON_PICK,
             on_change=pick_lesson,
-            args=(catalog, key),
+            args=(catalog,),
         )
         if st.session_state.get(MODE) == LESSON_MODE:
             if not presenter:
@@ -87,16 +86,24 @@ def step_buttons(lesson: Lesson, position: Position, *, presenter: bool) -> None
 
 
 def step_list(lesson: Lesson, position: Position) -> None:
-    key = picker_key(STEP_PICK, position)
-    st.radio(
-        "Steps",
-        range(len(lesson.steps)),
-        index=position.step,
-        format_func=lambda index: f"{index + 1}. {lesson.steps[index].title}",
-        key=key,
-        on_change=pick_step,
-        args=(lesson, key),
-    )
+    """Every step, to jump to; the one on screen marked.
+
+    Buttons, not a radio: a radio whose value follows Back and Next sends back the value it last
+    showed with every rerun, and before the page has caught up with a Next that old value
+    looked like a pick of the previous step and moved back. A button only says it was clicked.
+    """
+    st.caption("Steps")
+    for index, step in enumerate(lesson.steps):
+        here = index == position.step
+        st.button(
+            f"{index + 1}. {step.title}",
+            key=f"goto/{index}",
+            type="secondary" if here else "tertiary",
+            icon=":material/play_arrow:" if here else None,
+            on_click=pick_step,
+            args=(lesson, index),
+            width="stretch",
+        )
 
 
 def broken_lessons(catalog: Catalog) -> None:

@@ -25,7 +25,6 @@ __all__ = [
     "POSITION",
     "PRESENTER",
     "PROGRESS_INTERVAL",
-    "STEP_PICK",
     "UNTRAINED",
     "UPLOAD",
     "UPLOAD_ERROR",
@@ -42,7 +41,6 @@ __all__ = [
     "original_image_size",
     "pick_lesson",
     "pick_step",
-    "picker_key",
     "plain",
     "session_position",
     "session_weights_file",
@@ -65,7 +63,6 @@ UNTRAINED: Final = "untrained"
 PRESENTER: Final = "presenter"
 MODE: Final = "mode"
 LESSON_PICK: Final = "lesson_pick"
-STEP_PICK: Final = "step_pick"
 #: The step navigator (a component) and the last of its presses the position has taken in.
 NAVIGATOR: Final = "navigator"
 APPLIED_PRESSES: Final = "navigator_applied"
@@ -185,26 +182,6 @@ def apply_step_presses(lesson: Lesson) -> None:
         navigate(session.goto_step(position, lesson, position.step + moves))
 
 
-def picker_key(name: str, position: Position) -> str:
-    """A picker's widget key, new with every move of the position.
-
-    The lesson picker and the step list show the position, but the browser sends back the
-    value it last showed with every rerun, also after a move that came from elsewhere (Next)
-    and before the page has caught up with it: that old value would look like a pick and move
-    back. A new key per move makes the widget start from the position, and a pick made on an
-    older one is ignored (:func:`_picked`).
-    """
-    return f"{name}/{position.serial}"
-
-
-def _picked(name: str, key: str) -> Position | None:
-    """The position, if the widget ``key`` that changed shows it (else an old widget did)."""
-    position = session_position()
-    if position is None or key != picker_key(name, position):
-        return None
-    return position
-
-
 def navigate(position: Position) -> None:
     """Every deliberate move: a link's notices have been read by now."""
     set_session_position(position)
@@ -214,17 +191,17 @@ def navigate(position: Position) -> None:
 # -- callbacks (they run before the script, so widgets show the new state) ------------------
 
 
-def pick_lesson(catalog: Catalog, key: str) -> None:
-    lesson = catalog.get(st.session_state[key])
-    position = _picked(LESSON_PICK, key)
-    if lesson is not None and position is not None:
-        navigate(session.start(lesson, serial=position.serial + 1))
+def pick_lesson(catalog: Catalog) -> None:
+    lesson = catalog.get(st.session_state[LESSON_PICK])
+    position = session_position()
+    if lesson is not None:
+        navigate(session.start(lesson, serial=position.serial + 1 if position else 0))
 
 
-def pick_step(lesson: Lesson, key: str) -> None:
-    position = _picked(STEP_PICK, key)
+def pick_step(lesson: Lesson, index: int) -> None:
+    position = session_position()
     if position is not None:
-        navigate(session.goto_step(position, lesson, int(st.session_state[key])))
+        navigate(session.goto_step(position, lesson, index))
 
 
 def weights_changed() -> None:
