@@ -824,7 +824,12 @@ def send(at: AppTest, kind: str, **fields: Any) -> AppTest:
     """Deliver one event from the component, as the browser does, and rerun."""
     event_id = f"event-{at.session_state['position'].serial}-{kind}-{len(str(fields))}"
     state = fields.pop("state", {"reference": None, "pinned": None, "locked": False})
-    at.session_state["view"] = {"id": event_id, "kind": kind, "state": state, **fields}
+    at.session_state[at.session_state["view_key"]] = {
+        "id": event_id,
+        "kind": kind,
+        "state": state,
+        **fields,
+    }
     return at.run()
 
 
@@ -871,6 +876,24 @@ def test_step_events_from_the_view_move_like_the_buttons(tree: LessonTree) -> No
     assert texts(at.header) == ["Start here"]
     send(at, "step", delta=-1)
     assert texts(at.header) == ["Start here"], "the first step stays the first"
+
+
+@pytest.mark.usefixtures("untrained")
+def test_the_view_is_a_new_frame_when_it_comes_back_or_went_deaf(tree: LessonTree) -> None:
+    at = open_app()
+    assert not view_shown(at), "the step is being prepared"
+    prepared(at)
+    comeback = at.session_state["view_key"]
+    assert comeback != "view/lesson/0", "Streamlit must not put an old frame back in place"
+    at.run()
+    assert at.session_state["view_key"] == comeback, "the same frame while it stays"
+
+    # The view told the navigator that Streamlit does not hear it (a frame moved in the page).
+    at.session_state["navigator"] = {"instance": "tests", "net": 0, "lostViews": 1}
+    at.run()
+    assert view_shown(at)
+    assert at.session_state["view_key"] not in {comeback, "view/lesson/0"}
+    assert texts(at.header) == ["Start here"]
 
 
 @pytest.mark.usefixtures("untrained")

@@ -18,8 +18,9 @@ from classroom.app.state import (
     POSITION,
     PRESENTER,
     UPLOAD_MODE,
-    apply_step_presses,
+    apply_navigator,
     current_lesson,
+    finish_run,
     session_position,
     start_session,
 )
@@ -54,7 +55,7 @@ def main() -> None:
         start_session(catalog)
     current = current_lesson(catalog)
     if current is not None:
-        apply_step_presses(current[0])
+        apply_navigator(current[0])
         current = current_lesson(catalog)
     presenter = bool(st.session_state.get(PRESENTER))
     st.set_page_config(initial_sidebar_state="collapsed" if presenter else "auto")
@@ -93,6 +94,7 @@ def main() -> None:
             position = current[1]
         with share_slot:
             share_box(current[0], position, presenter)
+    finish_run()
 
 
 main()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from classroom import images, session
 from classroom.catalog import Catalog
-from classroom.component.navigator import parse_presses, unapplied
+from classroom.component.navigator import lost_views, parse_presses, unapplied
 from classroom.lessons import Lesson, Step
 from classroom.session import Position
 
@@ -33,9 +33,11 @@ __all__ = [
     "UPLOAD_POINTER",
     "UPLOAD_SEEN",
     "UPLOAD_SERIAL",
-    "apply_step_presses",
+    "VIEW_KEY",
+    "apply_navigator",
     "current_lesson",
     "default_untrained",
+    "finish_run",
     "link_weights",
     "navigate",
     "original_image_size",
@@ -48,6 +50,7 @@ __all__ = [
     "start_session",
     "use_untrained",
     "uses_untrained",
+    "view_key",
     "weights_changed",
 ]
 
@@ -63,9 +66,15 @@ UNTRAINED: Final = "untrained"
 PRESENTER: Final = "presenter"
 MODE: Final = "mode"
 LESSON_PICK: Final = "lesson_pick"
-#: The step navigator (a component) and the last of its presses the position has taken in.
+#: The step navigator (a component) and the last of its reports the page has taken in.
 NAVIGATOR: Final = "navigator"
 APPLIED_PRESSES: Final = "navigator_applied"
+#: The similarity view's element key now, and what decides it (see :func:`view_key`).
+VIEW_KEY: Final = "view_key"
+_VIEW_GENERATION: Final = "view_generation"
+_VIEW_DRAWN: Final = "view_drawn_this_run"
+_VIEW_SHOWN: Final = "view_shown_last_run"
+_VIEW_RENEWED: Final = "view_renewed"
 UPLOAD: Final = "upload"
 UPLOAD_POINTER: Final = "upload_pointer"
 UPLOAD_SERIAL: Final = "upload_serial"
@@ -166,20 +175,50 @@ def current_lesson(catalog: Catalog) -> tuple[Lesson, Position] | None:
     return lesson, position
 
 
-def apply_step_presses(lesson: Lesson) -> None:
-    """Move by the Back and Next presses the navigator counted and the page has not applied.
+def apply_navigator(lesson: Lesson) -> None:
+    """Take in what the navigator reported and the page has not: Back and Next presses (the
+    position moves by them) and views that went deaf (the view is drawn anew).
 
     Read before anything is drawn (a widget's value is in the session state at the start of a
     run), so the page that follows shows the step they lead to.
     """
     position = session_position()
-    presses = parse_presses(st.session_state.get(NAVIGATOR))
-    if presses is None or position is None or position.lesson_id != lesson.id:
+    value = parse_presses(st.session_state.get(NAVIGATOR))
+    if value is None or position is None or position.lesson_id != lesson.id:
         return
-    moves = unapplied(presses, st.session_state.get(APPLIED_PRESSES))
-    st.session_state[APPLIED_PRESSES] = presses
+    applied = st.session_state.get(APPLIED_PRESSES)
+    moves = unapplied(value, applied)
+    if lost_views(value, applied) > 0:
+        st.session_state[_VIEW_GENERATION] = st.session_state.get(_VIEW_GENERATION, 0) + 1
+    st.session_state[APPLIED_PRESSES] = value
     if moves:
         navigate(session.goto_step(position, lesson, position.step + moves))
+
+
+def view_key(page: str) -> str:
+    """The similarity view's element key on ``page``: the same while the view stays there.
+
+    A new one when the view comes back after a run without it (a step being prepared), or
+    after it went deaf (:func:`apply_navigator`), so Streamlit mounts a new frame for it and
+    listens to that one. With the old key Streamlit may keep the old frame and put it back in
+    place, and a frame moved in the page is reloaded and no longer heard: the view stays
+    blank ("Starting the similarity view...") until the page is reloaded.
+    """
+    if not st.session_state.get(_VIEW_SHOWN, True) and not st.session_state.get(_VIEW_RENEWED):
+        st.session_state[_VIEW_GENERATION] = st.session_state.get(_VIEW_GENERATION, 0) + 1
+        st.session_state[_VIEW_RENEWED] = True
+    st.session_state[_VIEW_DRAWN] = True
+    key = f"view/{page}/{st.session_state.get(_VIEW_GENERATION, 0)}"
+    st.session_state[VIEW_KEY] = key
+    return key
+
+
+def finish_run() -> None:
+    """At the end of a run that was not interrupted: remember whether it drew the view."""
+    drawn = bool(st.session_state.pop(_VIEW_DRAWN, False))
+    st.session_state[_VIEW_SHOWN] = drawn
+    if drawn:
+        st.session_state[_VIEW_RENEWED] = False
 
 
 def navigate(position: Position) -> None:

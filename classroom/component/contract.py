@@ -2,7 +2,7 @@
 
 Python sends :class:`ViewArgs` on every rerun; the browser sends back a :class:`ViewEvent`
 only on deliberate actions (pin, lock, release, step), never while the pointer merely moves.
-The step navigator (Back and Next) gets :class:`NavigatorArgs` and sends :class:`StepPresses`.
+The step navigator (Back and Next) gets :class:`NavigatorArgs` and sends :class:`NavigatorValue`.
 The JSON Schema of both (``frontend/src/contract.schema.json``) is generated from these
 models and the TypeScript types are generated from that schema, so the two sides cannot drift
 apart silently: ``tests/test_contract.py`` fails when the committed schema is stale and the
@@ -24,8 +24,8 @@ __all__ = [
     "Colormap",
     "LayerSource",
     "NavigatorArgs",
+    "NavigatorValue",
     "Pixel",
-    "StepPresses",
     "ViewArgs",
     "ViewEvent",
     "ViewImage",
@@ -168,16 +168,24 @@ class NavigatorArgs(_Wire):
     )
 
 
-class StepPresses(_Wire):
-    """Every Back and Next press of one navigator frame so far (buttons, PageUp, PageDown).
+class NavigatorValue(_Wire):
+    """What the step navigator reports: every Back and Next press of its frame so far (buttons,
+    PageUp, PageDown), and the similarity views of the page that went deaf.
 
-    A count, not an event: presses that arrive while the page is still busy with the previous
+    Counts, not events: presses that arrive while the page is still busy with the previous
     one add up instead of replacing each other, so Python moves by ``net`` minus what it
     already applied for this ``instance`` (a frame loaded anew starts again from 0).
     """
 
     instance: Annotated[str, Field(min_length=1, max_length=64)]
     net: int = Field(description="Next presses minus Back presses since the frame loaded.")
+    lost_views: NonNegative = Field(
+        default=0,
+        description=(
+            "View frames that Streamlit did not answer (a frame it moved is reloaded and no "
+            "longer heard); Python then draws the view anew."
+        ),
+    )
 
 
 def parse_event(raw: object) -> PinEvent | LockEvent | ReleaseEvent | StepEvent | None:
@@ -224,7 +232,7 @@ def contract_schema() -> dict[str, Any]:
     definitions: dict[str, Any] = {**args_schema.pop("$defs", {}), **event_schema.pop("$defs", {})}
     definitions["ViewArgs"] = args_schema
     definitions["ViewEvent"] = event_schema
-    for model in (NavigatorArgs, StepPresses):
+    for model in (NavigatorArgs, NavigatorValue):
         definitions[model.__name__] = model.model_json_schema(
             by_alias=True, ref_template="#/$defs/{model}", mode="serialization"
         )

@@ -104,6 +104,28 @@ export interface NavigatorArgs {
   presenter: boolean;
 }
 /**
+ * What the step navigator reports: every Back and Next press of its frame so far (buttons,
+ * PageUp, PageDown), and the similarity views of the page that went deaf.
+ *
+ * Counts, not events: presses that arrive while the page is still busy with the previous
+ * one add up instead of replacing each other, so Python moves by ``net`` minus what it
+ * already applied for this ``instance`` (a frame loaded anew starts again from 0).
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "NavigatorValue".
+ */
+export interface NavigatorValue {
+  instance: string;
+  /**
+   * Next presses minus Back presses since the frame loaded.
+   */
+  net: number;
+  /**
+   * View frames that Streamlit did not answer (a frame it moved is reloaded and no longer heard); Python then draws the view anew.
+   */
+  lostViews: number;
+}
+/**
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
  * via the `definition` "PinEvent".
  */
@@ -139,23 +161,6 @@ export interface StepEvent {
   state: ViewState;
   kind: "step";
   delta: -1 | 1;
-}
-/**
- * Every Back and Next press of one navigator frame so far (buttons, PageUp, PageDown).
- *
- * A count, not an event: presses that arrive while the page is still busy with the previous
- * one add up instead of replacing each other, so Python moves by ``net`` minus what it
- * already applied for this ``instance`` (a frame loaded anew starts again from 0).
- *
- * This interface was referenced by `ClassroomContract`'s JSON-Schema
- * via the `definition` "StepPresses".
- */
-export interface StepPresses {
-  instance: string;
-  /**
-   * Next presses minus Back presses since the frame loaded.
-   */
-  net: number;
 }
 /**
  * Everything the component needs to draw one view.

@@ -14,7 +14,7 @@ export type {
   LayerSource,
   NavigatorArgs,
   Pixel,
-  StepPresses,
+  NavigatorValue,
   ViewArgs,
   ViewEvent,
   ViewImage,

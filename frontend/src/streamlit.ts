@@ -8,7 +8,7 @@ import { type RenderData, Streamlit, type Theme } from "streamlit-component-lib"
 import {
   ContractError,
   type NavigatorArgs,
-  type StepPresses,
+  type NavigatorValue,
   type ViewArgs,
   type ViewEvent,
   parseNavigatorArgs,
@@ -67,6 +67,6 @@ export function useFrameHeight(element: HTMLElement | null): void {
 }
 
 /** Send a deliberate action, or the navigator's presses, to Python (this reruns the script). */
-export function sendValue(value: ViewEvent | StepPresses): void {
+export function sendValue(value: ViewEvent | NavigatorValue): void {
   Streamlit.setComponentValue(value);
 }

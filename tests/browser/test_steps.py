@@ -103,3 +103,39 @@ def test_three_quick_presses_move_three_steps(
             for key in ("PageUp", "PageUp", "PageDown", "PageUp"):
                 page.keyboard.press(key)
             _at_step(page, 1)
+
+
+#: A view frame in the page that has painted every panel (a deaf frame never renders a view).
+_PAINTED_VIEW = """(selector) => [...document.querySelectorAll(selector)].some((frame) => {
+    const view = frame.contentWindow?.__classroomView;
+    return view !== undefined && view.panels().length > 0 && view.panels().every(
+        (panel) => panel.status?.kind === "ready" && panel.computedFrame >= 0);
+})"""
+
+
+def test_a_view_frame_the_page_moved_is_drawn_anew(
+    browser: BrowserContext, lesson_url: str
+) -> None:
+    """Issue 11.1: after a lesson switch while preparing, the view stayed blank until a reload.
+
+    Streamlit listens to the window a component frame had when it was mounted; a frame moved
+    in the page reloads with a new window, whose "ready" it ignores ("Received component
+    message for unregistered ComponentInstance"), so the frame never gets its arguments.
+    Here the frame is moved as the page did; the view must come back by itself.
+    """
+    with open_tab(browser, lesson_url) as page:
+        _ready(page)
+        unheard: list[str] = []
+        page.on("console", lambda message: unheard.append(message.text))
+        page.locator(IFRAME).first.evaluate(
+            "(frame) => { const parent = frame.parentElement;"
+            " parent.removeChild(frame); parent.appendChild(frame); }"
+        )
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('iframe')].some((frame) =>"
+            " frame.contentDocument?.body?.innerText.includes('Starting the similarity view'))",
+            polling=POLL_MS,
+        )
+        page.wait_for_function(_PAINTED_VIEW, arg=IFRAME, polling=POLL_MS, timeout=60_000)
+        assert any("unregistered ComponentInstance" in text for text in unheard)
+        expect(page.get_by_role("heading", name="Step 1", exact=True)).to_be_visible()

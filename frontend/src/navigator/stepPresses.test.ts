@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import type { StepPresses } from "../contract";
+import type { NavigatorValue } from "../contract";
 import { PressCounter, stepOfKey } from "./stepPresses";
 
 describe("step presses", () => {
   it("sends the running count, so presses that meet on the way add up", () => {
-    const sent: StepPresses[] = [];
+    const sent: NavigatorValue[] = [];
     const counter = new PressCounter((presses) => sent.push(presses));
     counter.press(1);
     counter.press(1);

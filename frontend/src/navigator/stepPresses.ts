@@ -1,16 +1,19 @@
 /**
- * Back and Next presses, counted in the browser so that none is lost.
+ * Back and Next presses, counted in the browser so that none is lost, and views that went
+ * deaf (see `reportLostView`).
  *
- * Python moves by the running count of presses (`StepPresses.net`) minus what it already
+ * Python moves by the running count of presses (`NavigatorValue.net`) minus what it already
  * applied, so presses that come faster than the page can rerun add up instead of replacing
  * one another. The navigator's frame counts its own buttons, PageUp and PageDown anywhere in the
  * page (its parent is the app's own origin), and the presses the similarity view hands it
  * from inside its own frame (`handOverStep`).
  */
-import { newEventId, type StepPresses } from "../contract";
+import { newEventId, type NavigatorValue } from "../contract";
 
 /** The event the view dispatches on the page's window for a PageUp or PageDown it heard. */
 export const STEP_EVENT = "classroom:step";
+/** The event a component frame dispatches on the page's window when Streamlit never answers it. */
+export const LOST_VIEW_EVENT = "classroom:lost-view";
 
 export type Step = -1 | 1;
 
@@ -34,12 +37,23 @@ export class PressCounter {
   /** This frame: a frame loaded anew starts counting from 0 under another name. */
   readonly instance = newEventId();
   private net = 0;
+  private lostViews = 0;
 
-  constructor(private readonly send: (presses: StepPresses) => void) {}
+  constructor(private readonly send: (value: NavigatorValue) => void) {}
 
   press(step: Step): void {
     this.net += step;
-    this.send({ instance: this.instance, net: this.net });
+    this.report();
+  }
+
+  /** A view of the page went deaf: Python draws it anew. */
+  lostView(): void {
+    this.lostViews += 1;
+    this.report();
+  }
+
+  private report(): void {
+    this.send({ instance: this.instance, net: this.net, lostViews: this.lostViews });
   }
 }
 
@@ -90,17 +104,24 @@ export function listenForSteps(counter: PressCounter): () => void {
       counter.press(step);
     }
   };
+  const onLostView = (): void => {
+    if (mine()) {
+      counter.lostView();
+    }
+  };
   if (page !== null) {
     page.__classroomStepOwner = counter.instance;
   }
   window.addEventListener("keydown", onKey);
   page?.document.addEventListener("keydown", onKey);
   page?.addEventListener(STEP_EVENT, onHandedOver);
+  page?.addEventListener(LOST_VIEW_EVENT, onLostView);
   const stop = (): void => {
     window.removeEventListener("keydown", onKey);
     window.removeEventListener("pagehide", stop);
     page?.document.removeEventListener("keydown", onKey);
     page?.removeEventListener(STEP_EVENT, onHandedOver);
+    page?.removeEventListener(LOST_VIEW_EVENT, onLostView);
     if (page?.__classroomStepOwner === counter.instance) {
       delete page.__classroomStepOwner;
     }
@@ -124,4 +145,14 @@ export function handOverStep(step: Step): boolean {
     cancelable: true,
   });
   return !page.dispatchEvent(event);
+}
+
+/**
+ * This frame got no answer from Streamlit: tell the page's navigator, which asks Python to draw
+ * the view anew. (Streamlit listens to the window a component frame had when it was mounted;
+ * a frame the page moves is reloaded with a new window, whose messages it then ignores.)
+ */
+export function reportLostView(): void {
+  const page = pageWindow();
+  page?.dispatchEvent(new (page as Window & typeof globalThis).Event(LOST_VIEW_EVENT));
 }
