@@ -134,6 +134,9 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
       try {
         created = new Renderer(element, {
           onStatus: (id, status: PanelStatus) => {
+            if (status.kind !== "ready") {
+              ranges.clear(id); // numbers of an earlier visit are not those of the map to come
+            }
             setPhase(id, status);
           },
           onRange: (id, range) => {
@@ -192,6 +195,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   }, [renderer, controller, args.layers]);
 
   // The panels and their feature files: fetched once per session, uploaded once per renderer.
+  const shownBefore = useRef<ReadonlySet<string>>(new Set());
   useEffect(() => {
     if (renderer === null) {
       return;
@@ -225,11 +229,20 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           },
         );
     }
-    featureCache.trim(new Set(args.layers.map((layer) => layer.entryId)));
+    const shown = new Set(args.layers.map((layer) => layer.entryId));
+    featureCache.trim(shown);
+    // A layer that comes back later starts afresh: its old state and numbers are not its map's.
+    for (const id of shownBefore.current) {
+      if (!shown.has(id)) {
+        ranges.clear(id);
+        setPhase(id, { kind: "waiting" });
+      }
+    }
+    shownBefore.current = shown;
     return () => {
       current = false;
     };
-  }, [renderer, controller, args.layers, setPhase]);
+  }, [renderer, controller, args.layers, setPhase, ranges]);
 
   useEffect(() => {
     if (renderer === null) {

@@ -13,12 +13,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import IFRAME, POLL_MS, open_tab
+from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab
 from tests.browser.harness import NAVIGATOR, classroom_app, classroom_program, wait_painted
 from tests.conftest import picture
 from tests.lesson_tree import LessonTree
@@ -139,3 +140,58 @@ def test_a_view_frame_the_page_moved_is_drawn_anew(
         page.wait_for_function(_PAINTED_VIEW, arg=IFRAME, polling=POLL_MS, timeout=60_000)
         assert any("unregistered ComponentInstance" in text for text in unheard)
         expect(page.get_by_role("heading", name="Step 1", exact=True)).to_be_visible()
+
+
+#: Per animation frame of the view: for each panel, whether its map of the current step is on
+#: screen (computed after ``since``, no loading message over it) and what its colour scale says.
+_RECORD = """(since) => {
+    window.__scales = [];
+    const record = () => {
+        const view = window.__classroomView;
+        if (view !== undefined) {
+            const surfaces = [...document.querySelectorAll("[data-testid=panel]")];
+            const scales = [...document.querySelectorAll("[data-testid=colour-scale]")];
+            window.__scales.push(view.panels().map((panel, i) => ({
+                shown: panel.status?.kind === "ready" && panel.computedFrame > since
+                    && surfaces[i]?.querySelector(".panel-message") === null,
+                scale: scales[i]?.getAttribute("aria-label") ?? "",
+            })));
+        }
+        requestAnimationFrame(record);
+    };
+    requestAnimationFrame(record);
+}"""
+
+
+def test_colour_scales_show_the_maps_numbers_from_its_first_frame(
+    browser: BrowserContext, lesson_url: str
+) -> None:
+    """Issue 11.8: right after a step change the legend was empty, or read 0 to 0, for a few
+    frames while the map was already drawn."""
+    with open_tab(browser, lesson_url) as page:
+        _ready(page)
+        frame = wait_painted(page)
+        since = max(panel["frame"] for panel in hook(frame, "panels"))
+        frame.evaluate(_RECORD, since)
+        page.keyboard.press("PageDown")
+        _at_step(page, 1)
+        frame.wait_for_function(
+            "(since) => window.__classroomView.panels().every((panel) =>"
+            " panel.status?.kind === 'ready' && panel.computedFrame > since)",
+            arg=since,
+            polling=POLL_MS,
+        )
+        frame.wait_for_function(  # and a few frames more on screen
+            "() => window.__scales.filter((panels) => panels.every((p) => p.shown)).length >= 5",
+            polling=POLL_MS,
+        )
+        frames: list[list[dict[str, Any]]] = frame.evaluate("() => window.__scales")
+        final = [panel["scale"] for panel in frames[-1]]
+        for index, scale in enumerate(final):
+            extremes = hook(frame, "range", index)
+            assert "similarity from" in scale
+            assert extremes["min"] < extremes["max"], scale
+        for frame_panels in frames:
+            for panel, scale in zip(frame_panels, final, strict=True):
+                if panel["shown"]:
+                    assert panel["scale"] == scale, (panel["scale"], scale)

@@ -78,6 +78,8 @@ interface Slot {
   mode: PanelMode;
   referenceCell: Point | null;
   valuesDirty: boolean;
+  /** Whether the colour scale has the range of this map (false after an upload or a new mode). */
+  rangeKnown: boolean;
   computedFrame: number;
   /** Bumped to abandon an upload in flight. */
   generation: number;
@@ -168,6 +170,7 @@ export class Renderer {
           mode: { kind: "similarity" },
           referenceCell: null,
           valuesDirty: true,
+          rangeKnown: false,
           computedFrame: -1,
           generation: 0,
         });
@@ -247,6 +250,9 @@ export class Renderer {
     const slot = this.slots.get(id);
     if (slot === undefined || sameMode(slot.mode, mode)) {
       return;
+    }
+    if (slot.mode.kind !== mode.kind) {
+      slot.rangeKnown = false;
     }
     slot.mode = mode;
     slot.valuesDirty = true;
@@ -339,7 +345,17 @@ export class Renderer {
     passes.colour.run(gpu, this.lut);
     slot.valuesDirty = false;
     slot.computedFrame = this.frame;
-    this.reader.request(slot.spec.id, gpu.minMax);
+    if (slot.rangeKnown) {
+      this.reader.request(slot.spec.id, gpu.minMax);
+      return;
+    }
+    // A new map (a layer just shown, another mode): its numbers come with its first frame,
+    // read at once. Later changes are read without waiting; the scale shows the previous
+    // numbers of the same map meanwhile, never none (nor a read from before the map existed).
+    this.reader.forget(slot.spec.id);
+    const texel = gpu.minMax.readFloats();
+    slot.rangeKnown = true;
+    this.options.onRange?.(slot.spec.id, { min: texel[0] ?? 0, max: texel[1] ?? 0 }, slot.mode);
   }
 
   private composite(spec: PanelSpec, box: PanelBox | undefined): DrawnPanel {
@@ -417,6 +433,7 @@ export class Renderer {
       slot.referenceCell = null;
       this.updateReference(slot);
       slot.valuesDirty = true;
+      slot.rangeKnown = false;
       this.setStatus(slot, { kind: "ready" });
       this.requestFrame();
     } catch (error) {
