@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Final
 from benchmarks.figures import Figure, Goal, Spec
 from benchmarks.noise import QUIET_CORES, OthersMeter
 from benchmarks.workload import (
+    ARCHITECTURE,
     IMAGE_NOTE,
     bench_image,
     bench_request,
     untrained_model,
     write_bench_image,
 )
-from classroom.extraction import input_batch
-from classroom.models import layer_node
+from classroom import networks
 from classroom.preparation import DEFAULT_LAYERS
 
 if TYPE_CHECKING:
@@ -135,10 +135,11 @@ def measure(*, repeats: int = 9, budget_s: float = 120.0) -> list[Figure]:
     model = untrained_model()
     # conv1, bn1, relu, maxpool, layer1 ... the stage of the deepest layer prepared (conv4_x:
     # layer3). The plain (NCHW) model, as anyone would run it; preparation runs channels-last.
-    deepest = layer_node(DEFAULT_LAYERS[-1])
+    deepest = networks.layer(ARCHITECTURE, DEFAULT_LAYERS[-1]).node
     names = [name for name, _ in model.named_children()]
     trunk = torch.nn.Sequential(*list(model.children())[: names.index(deepest) + 1]).eval()
-    batch = input_batch(bench_image())
+    weights = networks.untrained_weights(ARCHITECTURE)
+    batch = networks.family_of(ARCHITECTURE).input_batch(bench_image(), weights.mean, weights.std)
     pairs: list[_Pair] = []
     with tempfile.TemporaryDirectory(prefix="classroom-bench-prepare-") as temporary:
         root = Path(temporary)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from benchmarks import load_check, open_lesson, prepare, repaint, serving, store_size
+from benchmarks import load_check, open_lesson, prepare, repaint, serving, store_size, uploads
 from benchmarks.figures import Figure, Spec
 
 __all__ = ["FAMILIES", "Family", "Options", "run_family", "select"]
@@ -77,6 +77,10 @@ def _load(options: Options) -> list[Figure]:
     return load_check.measure(sessions=options.sessions, minutes=options.load_minutes)
 
 
+def _uploads(_: Options) -> list[Figure]:
+    return uploads.measure()
+
+
 FAMILIES: Final[tuple[Family, ...]] = (
     Family("repaint", "Repaint", repaint.SPECS, _repaint),
     Family("prepare", "Preparation", prepare.SPECS, _prepare),
@@ -84,6 +88,7 @@ FAMILIES: Final[tuple[Family, ...]] = (
     Family("open", "Opening a lesson", open_lesson.SPECS, _open),
     Family("serving", "Serving a class", serving.SPECS, _serving),
     Family("load", "Load check", load_check.SPECS, _load, default=False),
+    Family("uploads", "Worst-case uploads", uploads.SPECS, _uploads, default=False),
 )
 
 

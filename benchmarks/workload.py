@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from classroom import models
+from classroom import networks
 from classroom.preparation import DEFAULT_LAYERS, PrepareRequest
 from classroom.settings import BUNDLED_LESSONS
 
@@ -81,7 +81,7 @@ def bench_request(image: Path) -> PrepareRequest:
     return PrepareRequest(
         image=image,
         architecture=ARCHITECTURE,
-        weights=models.UNTRAINED,
+        weights=networks.UNTRAINED,
         layers=DEFAULT_LAYERS,
         precision=8,
         max_side=max(IMAGE_SIZE),
@@ -92,7 +92,7 @@ def bench_request(image: Path) -> PrepareRequest:
 @cache
 def untrained_model() -> nn.Module:
     """ResNet-101 with the seeded random weights that ``--untrained`` preparation builds."""
-    return models.build_model(models.untrained_weights(ARCHITECTURE))
+    return networks.build_model(networks.untrained_weights(ARCHITECTURE))
 
 
 #: Steps with different reference pixels; the load check steps through all of them.

@@ -1,10 +1,13 @@
-"""The ``classroom`` command: ``run``, ``prepare`` and ``check``.
+"""The ``classroom`` command: ``run``, ``prepare``, ``check``, ``models`` and ``train``.
 
-Heavy modules (torch, Streamlit) are imported inside the commands, so ``--help`` is instant.
+Every subcommand is a click command here (``python -m classroom.lessons`` runs ``check``).
+Heavy modules (torch, Streamlit) are imported inside the commands, so ``--help`` is instant,
+and ``check`` and ``models`` never import torch.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -45,6 +48,8 @@ def main() -> None:
       classroom run --weights-file W  the same, with the weights in W (a saved state dict)
       classroom prepare --untrained   prepare every bundled lesson ahead of class
       classroom check lessons/        validate lesson files after editing them
+      classroom models                the networks, their layers and weights
+      classroom train shapes          retrain the shapes network (minutes, 2 cores)
     """
 
 
@@ -131,13 +136,114 @@ def prepare(
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def check(paths: tuple[Path, ...]) -> None:
+@click.option(
+    "--schema",
+    is_flag=True,
+    help="Print the JSON Schema of lesson files (lessons/lesson.schema.json) and exit.",
+)
+def check(paths: tuple[Path, ...], schema: bool) -> None:
     """Validate lesson files (default: the bundled lessons) and exit non-zero on any error.
 
-    Reports the file, line and field of every problem, including images that are missing and
-    reference pixels outside their image.
+    Reports the file, line and field of every problem, including images that are missing,
+    reference pixels outside their image and layers or weights the lesson's model lacks.
     """
     from classroom import lessons
 
+    if schema:
+        click.echo(json.dumps(lessons.lesson_schema(), indent=2, ensure_ascii=False))
+        return
     targets = list(paths) or [lessons_dir_default()]
-    sys.exit(0 if lessons.check_from_cli(targets) else 1)
+    sys.exit(0 if lessons.check_from_cli(targets, echo=click.echo) else 1)
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.option(
+    "--markdown",
+    is_flag=True,
+    help="Print the reference page docs/networks.md (every network, no machine state).",
+)
+def models(names: tuple[str, ...], markdown: bool) -> None:
+    """List the networks lessons can use: each family, architecture, weights and layer.
+
+    NAMES narrow the list to some architectures (vgg16) or families (vgg). Says which
+    pretrained weights files are on this machine.
+    """
+    from classroom.networks.listing import describe_models, models_markdown
+
+    if markdown:
+        click.echo(models_markdown(), nl=False)
+        return
+    try:
+        lines = describe_models(names)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo("\n".join(lines))
+
+
+@main.command()
+@click.argument("network", type=click.Choice(["shapes", "digits"]))
+@click.option(
+    "--evaluate",
+    is_flag=True,
+    help="Only measure the shipped network (or --weights) on held-out images; train nothing.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 999_999),
+    default=None,
+    help="Training seed (default: the shipped recipe's, 0).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the trained weights (the recipe goes next to it, .json). "
+    "Default: ./NETWORK.pt in the current directory.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace OUTPUT and its recipe if they exist.")
+@click.option(
+    "--steps",
+    type=click.IntRange(1),
+    default=None,
+    help="Train for this many steps instead of the recipe's (quicker, less accurate).",
+)
+@click.option(
+    "--weights",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="With --evaluate: the weights to measure (their recipe .json must be next to them).",
+)
+def train(
+    network: str,
+    *,
+    evaluate: bool,
+    seed: int | None,
+    output: Path | None,
+    overwrite: bool,
+    steps: int | None,
+    weights: Path | None,
+) -> None:
+    """Train one of the networks classroom trains itself, and print its held-out accuracy.
+
+    \b
+    NETWORK is shapes (generated shapes on textured backgrounds, any image from 96 px up) or
+    digits (scikit-learn's handwritten digits at 32 x 32). The shipped weights are in
+    classroom/trained/weights/; retraining writes elsewhere unless told to (-o, --overwrite).
+    """
+    from classroom.trained import terminal
+
+    if evaluate:
+        if seed is not None or output is not None or steps is not None or overwrite:
+            raise click.UsageError("--evaluate takes no --seed, -o, --overwrite or --steps")
+        sys.exit(0 if terminal.evaluate_from_cli(network, weights=weights) else 1)
+    if weights is not None:
+        raise click.UsageError("--weights goes with --evaluate")
+    try:
+        ok = terminal.train_from_cli(
+            network, seed=seed, output=output, overwrite=overwrite, steps=steps
+        )
+    except ValueError as error:  # a recipe that cannot train, refused before any work
+        raise click.UsageError(str(error)) from None
+    sys.exit(0 if ok else 1)

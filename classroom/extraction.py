@@ -1,100 +1,93 @@
-"""Image -> feature maps, with torchvision's feature-extraction utilities.
+"""Image -> feature maps: one forward pass of a loaded network, each layer as an (H, W, D) map.
 
-``create_feature_extractor`` traces the network and keeps only the graph up to the deepest
-requested layer, so asking for ``conv2_x`` and ``conv3_x`` never runs ``layer3`` onwards.
-Preprocessing is the pretrained weights' own (ImageNet mean and standard deviation) with no
-resize and no crop: the analysis image goes in at its full size (IFeaLiD, section 2.1).
+The network's family decides the three steps that differ between networks (see
+:mod:`classroom.networks.base`): the input batch (the weights' own normalisation, no resize and
+no crop: the analysis image goes in at its full size, IFeaLiD section 2.1), the graph cut after
+the deepest requested layer, and the conversion of each output to ``(H, W, D)``. Every map's
+grid is checked against the layer's geometry in the registry before anything is stored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Final
-
-import numpy as np
-import numpy.typing as npt
-
-from classroom.models import layer_node, layer_stride
-from classroom.similarity import grid_size
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import torch
     from PIL import Image
-    from torch import nn
 
-__all__ = ["IMAGENET_MEAN", "IMAGENET_STD", "FeatureExtractor", "input_batch"]
+    from classroom.networks import Layer, LoadedNetwork
 
-#: The normalisation of every torchvision ImageNet weights preset (``weights.transforms()``);
-#: untrained networks get it too, so that they see the same input.
-IMAGENET_MEAN: Final = (0.485, 0.456, 0.406)
-IMAGENET_STD: Final = (0.229, 0.224, 0.225)
-
-
-def input_batch(image: Image.Image) -> torch.Tensor:
-    """An RGB picture as the network takes it: a ``(1, 3, H, W)`` float batch, normalised."""
-    import torch
-    from torchvision.transforms.v2 import functional as tf
-
-    if image.mode != "RGB":
-        raise ValueError(f"the extractor needs an RGB picture, not mode {image.mode}")
-    pixels = tf.to_dtype(tf.to_image(image), torch.float32, scale=True)
-    batch: torch.Tensor = tf.normalize(pixels, list(IMAGENET_MEAN), list(IMAGENET_STD))
-    return batch.unsqueeze(0)
+__all__ = ["FeatureExtractor"]
 
 
 class FeatureExtractor:
     """Computes the requested layers of one network in one forward pass.
 
     Args:
-        model: a torchvision ResNet in eval mode (see :func:`classroom.models.build_model`);
-            its parameters are shared, not copied, so extractors for other layer sets of the
-            same network cost no extra weights memory.
-        layers: layer names (``conv1``, ``conv2_x`` ... ``conv5_x``), at least one.
+        network: a loaded network (see :func:`classroom.networks.build_network`); its
+            parameters are shared, not copied, so extractors for other layer sets of the same
+            network cost no extra weights memory.
+        layers: layer names of the network, at least one.
+
+    Raises:
+        ValueError: for no layers, or a name the network does not have.
     """
 
-    def __init__(self, model: nn.Module, layers: Sequence[str]) -> None:
-        from torchvision.models.feature_extraction import create_feature_extractor
+    def __init__(self, network: LoadedNetwork, layers: Sequence[str]) -> None:
+        import torch
 
         if not layers:
             raise ValueError("at least one layer must be requested")
-        import torch
-
+        self.network = network
         self.layers: tuple[str, ...] = tuple(dict.fromkeys(layers))
-        nodes = {layer_node(layer): layer for layer in self.layers}
-        # Channels-last ("NHWC") is what the store wants: each location's feature vector is
-        # contiguous, so no (H, W, D) copy of the maps is needed, and oneDNN's CPU
-        # convolutions are faster in it (ResNet-101 to conv4_x of a 1024x768 image: about
-        # 0.66 s against 0.87 s on 2 cores). It changes results only by float rounding
-        # (relative 3e-6). The conversion is in place: extractors of one network share it.
-        model.eval().to(memory_format=torch.channels_last)
-        self._graph = create_feature_extractor(model, return_nodes=nodes)
+        missing = [name for name in self.layers if name not in network.layers]
+        if missing:
+            raise ValueError(
+                f"the network has no layer {missing[0]!r}; its layers are "
+                f"{', '.join(network.layers)}"
+            )
+        self._specs: tuple[Layer, ...] = tuple(network.layers[name] for name in self.layers)
+        family = network.family
+        if family.channels_last:
+            # Channels-last ("NHWC") is what the store wants: each location's feature vector
+            # is contiguous, so no (H, W, D) copy of the maps is needed, and oneDNN's CPU
+            # convolutions are faster in it (ResNet-101 to conv4_x of a 1024x768 image: about
+            # 0.66 s against 0.87 s on 2 cores). It changes results only by float rounding
+            # (relative 3e-6). The conversion is in place: extractors of one network share it.
+            network.model.eval().to(memory_format=torch.channels_last)
+        self._graph = family.feature_graph(network.model, self._specs)
 
     def __repr__(self) -> str:
         return f"FeatureExtractor(layers={self.layers})"
 
+    def input_batch(self, image: Image.Image) -> torch.Tensor:
+        """The picture as this network takes it (``(1, 3, H, W)``, normalised)."""
+        import torch
+
+        weights = self.network.weights
+        batch = self.network.family.input_batch(image, weights.mean, weights.std)
+        if self.network.family.channels_last:
+            batch = batch.contiguous(memory_format=torch.channels_last)
+        return batch
+
     def __call__(self, image: Image.Image) -> dict[str, npt.NDArray[np.float32]]:
         """Feature maps of an RGB picture: ``{layer: (H, W, D) float32}``.
 
-        ``H`` and ``W`` are ``ceil(height / stride)`` and ``ceil(width / stride)``, which is
-        checked, because the browser's coordinate mapping relies on it.
+        Each map's grid is checked against the layer's geometry (``RuntimeError`` if it
+        differs), because the registry's strides and grids are what people are shown.
         """
         import torch
 
-        batch = input_batch(image).contiguous(memory_format=torch.channels_last)
+        batch = self.input_batch(image)
         with torch.inference_mode():
             outputs: Mapping[str, torch.Tensor] = self._graph(batch)
-
-        width, height = image.size
+        family = self.network.family
         maps: dict[str, npt.NDArray[np.float32]] = {}
-        for layer in self.layers:
-            stride = layer_stride(layer)
-            expected = (grid_size(height, stride), grid_size(width, stride))
-            output = outputs[layer][0]
-            if tuple(output.shape[1:]) != expected:
-                raise RuntimeError(
-                    f"{layer} of a {width} x {height} image has a {output.shape[2]} x "
-                    f"{output.shape[1]} grid, not the expected {expected[1]} x {expected[0]}"
-                )
-            # A view, not a copy: the output is channels-last already.
-            maps[layer] = np.ascontiguousarray(output.permute(1, 2, 0).numpy(), dtype=np.float32)
+        for layer in self._specs:
+            output = outputs[layer.name]
+            family.check_grid(layer, image.size, (int(output.shape[3]), int(output.shape[2])))
+            maps[layer.name] = family.to_map(output)
         return maps

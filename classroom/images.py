@@ -15,24 +15,27 @@ import os
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import IO, Final
 
-import numpy as np
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
+from classroom.formats import FORMATS, readable_formats, unidentified
 from classroom.hashing import file_sha256
+from classroom.orientation import TRANSPOSE, exif_orientation
+from classroom.pixels import decoded_bytes, reduced_rgb, to_rgb
 
 __all__ = [
     "DEFAULT_MAX_SIDE",
     "FORMATS",
+    "MAX_DECODED_BYTES",
     "MAX_FILE_BYTES",
     "MAX_PIXELS",
     "MIN_SIDE",
     "AnalysisImage",
     "ImageError",
     "analysis_size",
+    "check_image_bytes",
     "check_size",
     "content_sha256",
     "load_analysis_image",
@@ -50,23 +53,9 @@ MAX_FILE_BYTES: Final = 1 << 30
 #: Smaller pictures are refused, not enlarged: upscaling would show the network detail that
 #: the picture does not have.
 MIN_SIDE: Final = 32
-#: The formats read. Others are refused even where Pillow could open them: EPS would run
-#: Ghostscript, and rarely used decoders are the likeliest to mishandle a hostile file.
-FORMATS: Final = ("PNG", "JPEG", "MPO", "TIFF", "WEBP", "GIF", "BMP", "AVIF")
-_FORMAT_NAMES: Final = "PNG, JPEG, TIFF, WebP, GIF or BMP"
-#: ISO media brands of HEIF pictures (what iPhones save), which Pillow cannot read.
-_HEIF_BRANDS: Final = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
-#: Files people mistake for pictures, by their first bytes.
-_OTHER_KINDS: Final = (
-    (b"%PDF", "a PDF document"),
-    (b"%!PS", "a PostScript (EPS) file"),
-    (b"\xc5\xd0\xd3\xc6", "a PostScript (EPS) file"),
-    (b"8BPS", "a Photoshop (PSD) file"),
-)
-
-# Modes whose values are not 8-bit intensities; they are stretched to 0..255 by their range.
-_HIGH_DEPTH_MODES: Final = frozenset({"I", "F", "I;16", "I;16L", "I;16B", "I;16N"})
-_WHITE: Final = (255, 255, 255)
+#: Pictures whose decoding takes more memory are refused before decoding: 100 million pixels
+#: of four bytes (RGB, RGBA, 32-bit grey) fit, as lessons may have them.
+MAX_DECODED_BYTES: Final = 512 << 20
 
 
 class ImageError(ValueError):
@@ -131,36 +120,6 @@ def analysis_size(width: int, height: int, max_side: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def to_rgb(image: Image.Image) -> Image.Image:
-    """Any Pillow mode as 8-bit RGB.
-
-    Transparent pixels are composited over white (how viewers show them). High-bit-depth
-    greyscale (16-bit, 32-bit integer, float) is stretched from its own minimum and maximum to
-    0..255, as image viewers display it: microscopy data often fills only 12 of 16 bits and
-    would otherwise look black.
-    """
-    if image.mode == "RGB":
-        return image
-    if image.mode in _HIGH_DEPTH_MODES:
-        values = np.asarray(image, dtype=np.float64)
-        finite = values[np.isfinite(values)]
-        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
-        # Float images (TIFF from instruments) may hold NaN for "no data": shown black.
-        values = np.nan_to_num(values, nan=low, posinf=high, neginf=low)
-        span = high - low if high > low else 1.0
-        grey = np.rint((values - low) * (255.0 / span)).astype(np.uint8)
-        return Image.fromarray(grey, mode="L").convert("RGB")
-    if image.mode == "P" and "transparency" in image.info:
-        image = image.convert("RGBA")
-    if image.mode in {"RGBa", "La", "PA"}:
-        image = image.convert("RGBA")
-    if image.mode in {"RGBA", "LA"}:
-        background = Image.new("RGB", image.size, _WHITE)
-        background.paste(image.convert("RGBA"), mask=image.getchannel("A"))
-        return background
-    return image.convert("RGB")
-
-
 def _unreadable(path: Path, error: OSError) -> ImageError:
     if isinstance(error, FileNotFoundError):
         return _error(path, "the image file does not exist")
@@ -190,35 +149,6 @@ def content_sha256(path: Path) -> str:
         return file_sha256(path)
     except OSError as error:
         raise _unreadable(path, error) from None
-
-
-def _unidentified(head: bytes) -> str:
-    """What a file Pillow cannot identify is, as far as its first bytes tell."""
-    if not head:
-        return "is not an image file: it is empty"
-    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
-        return (
-            "is a HEIC/HEIF photo (the format iPhones save by default), which cannot be read "
-            "here; convert it to JPEG or PNG first"
-        )
-    for magic, kind in _OTHER_KINDS:
-        if head.startswith(magic):
-            return f"is {kind}, which is not read here; export it as PNG or JPEG"
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if text.isprintable() or all(c.isprintable() or c.isspace() for c in text):
-            return "is not an image file: it holds text"
-    return f"is not an image file that can be read here (use {_FORMAT_NAMES})"
-
-
-@cache
-def _formats() -> tuple[str, ...]:
-    """:data:`FORMATS` that this Pillow build has (AVIF needs a recent one)."""
-    Image.init()
-    return tuple(name for name in FORMATS if name in Image.OPEN)
 
 
 def _check_pixels(path: Path, width: int, height: int, max_pixels: int) -> None:
@@ -272,7 +202,7 @@ def _opened(path: Path, source: IO[bytes], max_pixels: int) -> Iterator[Image.Im
             # Pillow's own bomb warning is replaced by the explicit limit below; its hard
             # error (at twice its warning size) still applies and is reported below.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            opened = Image.open(source, formats=_formats())
+            opened = Image.open(source, formats=readable_formats())
         with opened:
             _check_pixels(path, *opened.size, max_pixels)
             yield opened
@@ -280,7 +210,7 @@ def _opened(path: Path, source: IO[bytes], max_pixels: int) -> Iterator[Image.Im
         raise
     except UnidentifiedImageError:
         source.seek(0)
-        raise _error(path, _unidentified(source.read(64))) from None
+        raise _error(path, unidentified(source.read(64))) from None
     except Image.DecompressionBombError:
         limit = 2 * (Image.MAX_IMAGE_PIXELS or 0)
         raise _error(
@@ -293,12 +223,17 @@ def _opened(path: Path, source: IO[bytes], max_pixels: int) -> Iterator[Image.Im
         raise _error(path, f"the image is truncated or corrupt ({error})") from error
 
 
-def upright_size(path: Path, *, max_pixels: int = MAX_PIXELS) -> tuple[int, int]:
+def upright_size(
+    path: Path, *, max_pixels: int = MAX_PIXELS, verify: bool = False
+) -> tuple[int, int]:
     """``(width, height)`` of the picture after EXIF orientation, read from its header only.
+
+    With ``verify``, the file's own checks are run too, without decoding the picture (a
+    PNG's checksums: a cut or altered PNG is found; other formats have none to run).
 
     Raises:
         ImageError: if the file cannot be read, is not an image in one of :data:`FORMATS`,
-            or has more than ``max_pixels`` pixels.
+            has more than ``max_pixels`` pixels, or fails its checks.
     """
     try:
         handle = path.open("rb")
@@ -306,7 +241,9 @@ def upright_size(path: Path, *, max_pixels: int = MAX_PIXELS) -> tuple[int, int]
         raise _unreadable(path, error) from None
     with handle, _opened(path, handle, max_pixels) as opened:
         width, height = opened.size
-        orientation = opened.getexif().get(ExifTags.Base.Orientation, 1)
+        orientation = exif_orientation(opened, handle)
+        if verify:
+            opened.verify()
     # Orientations 5 to 8 turn the picture by a quarter: width and height swap.
     return (height, width) if orientation in {5, 6, 7, 8} else (width, height)
 
@@ -331,17 +268,112 @@ def map_pixel(
     )
 
 
+def _plan(
+    path: Path,
+    opened: Image.Image,
+    source: IO[bytes],
+    *,
+    max_side: int,
+    max_pixels: int,
+    max_decoded_bytes: int,
+) -> tuple[int, tuple[int, int], tuple[int, int]]:
+    """Check an opened picture from its header and prepare its decoding at reduced size.
+
+    Returns its EXIF orientation, its upright size and the size to decode it at (in its stored
+    orientation), having asked a JPEG decoder for a smaller picture where the analysis image
+    allows (``draft``: the decoder scales by 1/2, 1/4 or 1/8, almost for free).
+
+    Raises:
+        ImageError: the picture is too large or too small (:func:`check_size`), or decoding it
+            would take more than ``max_decoded_bytes`` of memory.
+    """
+    width, height = opened.size
+    orientation = exif_orientation(opened, source)
+    turned = orientation in {5, 6, 7, 8}
+    upright = (height, width) if turned else (width, height)
+    check_size(path, *upright, max_side, max_pixels=max_pixels)
+    target = analysis_size(*upright, max_side)
+    stored_target = (target[1], target[0]) if turned else target
+    if opened.format in {"JPEG", "MPO"} and stored_target != opened.size:
+        # At least twice the analysis size, so that the Lanczos filter still has detail to use.
+        opened.draft(None, (2 * stored_target[0], 2 * stored_target[1]))
+    needed = decoded_bytes(opened.mode, opened.size)
+    if needed > max_decoded_bytes:
+        raise _error(
+            path,
+            f"decoding this {width} x {height} picture takes {needed / 1e6:,.0f} MB of memory, "
+            f"more than the {max_decoded_bytes / 1e6:,.0f} MB a picture may take here; save it "
+            "with fewer pixels, or as JPEG",
+        )
+    return orientation, upright, stored_target
+
+
+@contextlib.contextmanager
+def _planned(
+    path: Path, data: bytes, max_side: int, max_pixels: int, max_decoded_bytes: int
+) -> Iterator[tuple[Image.Image, tuple[int, tuple[int, int], tuple[int, int]]]]:
+    """The picture in ``data`` opened and checked from its header (:func:`_plan`)."""
+    source = io.BytesIO(data)
+    with _opened(path, source, max_pixels) as opened:
+        yield (
+            opened,
+            _plan(
+                path,
+                opened,
+                source,
+                max_side=max_side,
+                max_pixels=max_pixels,
+                max_decoded_bytes=max_decoded_bytes,
+            ),
+        )
+
+
+def check_image_bytes(
+    path: Path,
+    data: bytes,
+    max_side: int = DEFAULT_MAX_SIDE,
+    *,
+    max_pixels: int = MAX_PIXELS,
+    max_decoded_bytes: int = MAX_DECODED_BYTES,
+) -> tuple[int, int]:
+    """Check the picture in ``data`` from its header alone; returns its upright size.
+
+    Everything :func:`load_analysis_image` refuses before decoding is refused here (the
+    format, the pixel and memory limits, a picture too small or too narrow), at the cost of
+    reading a header: a server can check every upload at once, however many arrive, and
+    leave decoding to its preparation queue. ``path`` only names the picture in messages.
+
+    Raises:
+        ImageError: naming ``path`` and the problem.
+    """
+    if not data:
+        raise _error(path, "is not an image file: it is empty")
+    _check_file_size(path, len(data))
+    with _planned(path, data, max_side, max_pixels, max_decoded_bytes) as (_, plan):
+        return plan[1]
+
+
 def load_analysis_image(
-    path: Path, max_side: int = DEFAULT_MAX_SIDE, *, max_pixels: int = MAX_PIXELS
+    path: Path,
+    max_side: int = DEFAULT_MAX_SIDE,
+    *,
+    max_pixels: int = MAX_PIXELS,
+    max_decoded_bytes: int = MAX_DECODED_BYTES,
 ) -> AnalysisImage:
     """Open ``path`` and make its analysis image.
+
+    Memory stays bounded: everything is checked from the header before decoding, a JPEG is
+    decoded at reduced size where the analysis image allows, and a picture at least twice
+    the analysis size in each direction is box-reduced band by band (:func:`reduced_rgb`)
+    before the Lanczos filter makes the exact size.
 
     Raises:
         ImageError: naming the file and the problem, if it is missing, larger than
             :data:`MAX_FILE_BYTES`, not an image in one of :data:`FORMATS`, truncated or
             corrupt, has more than ``max_pixels`` pixels (checked from the header, before
-            decoding), or is too small or too narrow for its analysis image to have both sides
-            of at least :data:`MIN_SIDE` pixels.
+            decoding), would take more than ``max_decoded_bytes`` to decode, or is too small
+            or too narrow for its analysis image to have both sides of at least
+            :data:`MIN_SIDE` pixels.
     """
     try:
         with path.open("rb") as handle:
@@ -351,23 +383,14 @@ def load_analysis_image(
             data = handle.read()
     except OSError as error:
         raise _unreadable(path, error) from None
-    with _opened(path, io.BytesIO(data), max_pixels) as opened:
-        # Only the header has been read so far: refuse what cannot be used before decoding.
-        stored_width, stored_height = opened.size
-        orientation = opened.getexif().get(ExifTags.Base.Orientation, 1)
-        turned = orientation in {5, 6, 7, 8}
-        check_size(
-            path,
-            stored_height if turned else stored_width,
-            stored_width if turned else stored_height,
-            max_side,
-            max_pixels=max_pixels,
-        )
+    with _planned(path, data, max_side, max_pixels, max_decoded_bytes) as (opened, plan):
+        # Only the header has been read so far: what cannot be used was refused before decoding.
+        orientation, original_size, (width, height) = plan
         opened.load()
-        upright = ImageOps.exif_transpose(opened)
-        rgb = to_rgb(upright)
-
-    original_size = upright.size
+        factor = max(1, min(opened.width // (2 * width), opened.height // (2 * height)))
+        rgb = reduced_rgb(opened, factor)
+    if orientation != 1:
+        rgb = rgb.transpose(TRANSPOSE[orientation])
     target = analysis_size(*original_size, max_side)
     if target != rgb.size:
         rgb = rgb.resize(target, Image.Resampling.LANCZOS)

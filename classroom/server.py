@@ -21,6 +21,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from classroom.store import FEATURE_SUFFIX, FeatureStore
+from classroom.urls import FILES_PREFIX, file_url
 
 __all__ = [
     "FILES_PREFIX",
@@ -33,16 +34,10 @@ __all__ = [
 ]
 
 PAGE: Final = Path(__file__).resolve().parent / "app" / "main.py"
-FILES_PREFIX: Final = "/classroom/files/"
 _FEATURE_NAME: Final = re.compile(r"^[0-9a-f]{32}" + re.escape(FEATURE_SUFFIX) + "$")
 _IMAGE_NAME: Final = re.compile(r"^[0-9a-f]{64}-[0-9]{1,6}\.png$")
 #: Entries are content-addressed: the same name always means the same bytes.
 _IMMUTABLE: Final = {"Cache-Control": "public, max-age=31536000, immutable"}
-
-
-def file_url(path: Path) -> str:
-    """The URL under which the browser fetches a store file."""
-    return FILES_PREFIX + path.name
 
 
 async def _serve_store_file(request: Request) -> Response:

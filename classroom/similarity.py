@@ -18,15 +18,18 @@ and its maximum to 1; a flat map stretches to all zeros. A 256-entry colour tabl
 indexed with ``floor(v * 256)`` clamped to 0..255.
 
 Coordinates: image pixel ``(x, y)`` (analysis-image pixels, origin top-left) falls in cell
-``(x // stride, y // stride)`` of a layer whose grid is ``ceil(W / stride) x ceil(H / stride)``,
-which is exactly the output size torchvision's ResNets produce, odd sizes included. The last
-row and column of cells may cover fewer than ``stride`` pixels.
+``(x // stride, y // stride)``, clamped to the layer's grid. The grid is what the stored map's
+header says (never a formula here): ``ceil(n / stride)`` cells for ResNet, whose last row and
+column of cells may cover fewer than ``stride`` pixels; ``floor(n / stride)`` for VGG, whose
+last few pixels at the right and bottom belong to no cell and take the nearest one.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from functools import cache
+from pathlib import Path
 from typing import Final, Literal
 
 import numpy as np
@@ -40,7 +43,6 @@ __all__ = [
     "colour_lut",
     "colourise",
     "cosine_similarity",
-    "grid_size",
     "image_to_cell",
     "lut_index",
     "stretch",
@@ -102,19 +104,22 @@ def stretch(values: npt.ArrayLike) -> tuple[FloatArray, float, float]:
     return (array - low) / (high - low), low, high
 
 
+#: matplotlib's perceptually uniform colour maps as 256-entry tables, shipped as data (see
+#: the file's provenance and ``tools/colour_tables.py``, which regenerates it).
+COLOUR_TABLES: Final = Path(__file__).resolve().parent / "colour_tables.json"
+
+
 @cache
 def colour_lut(name: Colormap = "viridis") -> npt.NDArray[np.uint8]:
-    """A ``(256, 3)`` uint8 colour table from matplotlib's perceptually uniform colour maps.
+    """A ``(256, 3)`` uint8 colour table: a ramp for ``gray``, else matplotlib's colour map.
 
     The same table is sent to the browser, so both sides colour identically.
     """
     if name == "gray":
         ramp = np.arange(256, dtype=np.uint8)
-        return np.repeat(ramp[:, None], 3, axis=1)
-    from matplotlib import colormaps
-
-    rgba = colormaps[name](np.linspace(0.0, 1.0, 256))
-    table: npt.NDArray[np.uint8] = np.rint(rgba[:, :3] * 255).astype(np.uint8)
+        table = np.repeat(ramp[:, None], 3, axis=1)
+    else:
+        table = np.asarray(json.loads(COLOUR_TABLES.read_text("utf-8"))[name], dtype=np.uint8)
     table.flags.writeable = False
     return table
 
@@ -137,34 +142,47 @@ def channel_values(codes_vectors: npt.ArrayLike, scales: npt.ArrayLike, channel:
     return vectors[..., channel] * np.asarray(scales, dtype=np.float64)
 
 
-def grid_size(image_size: int, stride: int) -> int:
-    """Cells along one axis of a layer with ``stride`` over ``image_size`` pixels: ``ceil(n/s)``."""
-    if image_size <= 0 or stride <= 0:
-        raise ValueError(f"image size and stride must be positive, not {image_size} and {stride}")
-    return -(-image_size // stride)
-
-
 def image_to_cell(
-    x: int, y: int, stride: int, image_width: int, image_height: int
+    x: int,
+    y: int,
+    stride: int,
+    image_width: int,
+    image_height: int,
+    *,
+    grid: tuple[int, int] | None = None,
 ) -> tuple[int, int]:
     """The cell of a layer with ``stride`` that contains image pixel ``(x, y)``.
+
+    Args:
+        grid: the layer's ``(width, height)`` in cells, from the map's header: a pixel past
+            the last cell (a floor-rounding network's edge) takes the last cell.
 
     Raises:
         ValueError: if the pixel lies outside the image.
     """
     if not (0 <= x < image_width and 0 <= y < image_height):
         raise ValueError(f"pixel ({x}, {y}) is outside the {image_width}x{image_height} image")
-    return x // stride, y // stride
+    cell_x, cell_y = x // stride, y // stride
+    if grid is not None:
+        cell_x, cell_y = min(cell_x, grid[0] - 1), min(cell_y, grid[1] - 1)
+    return cell_x, cell_y
 
 
 def cell_to_image_rect(
-    cell_x: int, cell_y: int, stride: int, image_width: int, image_height: int
+    cell_x: int,
+    cell_y: int,
+    stride: int,
+    image_width: int,
+    image_height: int,
+    *,
+    grid: tuple[int, int],
 ) -> tuple[int, int, int, int]:
-    """Image pixels ``(x0, y0, x1, y1)`` (end exclusive) that a cell covers, cut at the edge."""
-    if not (
-        0 <= cell_x < grid_size(image_width, stride)
-        and 0 <= cell_y < grid_size(image_height, stride)
-    ):
-        raise ValueError(f"cell ({cell_x}, {cell_y}) is outside the grid")
+    """Image pixels ``(x0, y0, x1, y1)`` (end exclusive) that a cell covers, cut at the edge.
+
+    Args:
+        grid: the layer's ``(width, height)`` in cells, from the map's header.
+    """
+    if not (0 <= cell_x < grid[0] and 0 <= cell_y < grid[1]):
+        raise ValueError(f"cell ({cell_x}, {cell_y}) is outside the {grid[0]}x{grid[1]} grid")
     x0, y0 = cell_x * stride, cell_y * stride
     return x0, y0, min(x0 + stride, image_width), min(y0 + stride, image_height)

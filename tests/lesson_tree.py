@@ -22,7 +22,8 @@ steps:
 
 
 class LessonTree:
-    """``root/lessons`` and ``root/datasets`` (with a 64 x 48 ``photo.png``)."""
+    """``root/lessons`` and ``root/datasets`` (with a 64 x 48 ``photo.png``, and ``photo.pt``,
+    a file in a model file's place: checking a lesson does not open it)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -31,6 +32,7 @@ class LessonTree:
         self.lessons.mkdir(parents=True)
         self.datasets.mkdir()
         self.image("photo.png")
+        (self.datasets / "photo.pt").write_bytes(b"not loaded by the checks")
 
     def image(self, name: str, size: tuple[int, int] = (64, 48), orientation: int = 1) -> Path:
         """A small RGB gradient at ``datasets/name``, with an EXIF orientation if not 1."""

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from classroom import models, preparation
+from classroom import networks, preparation
 from classroom.background import (
     Job,
     JobStatus,
@@ -175,15 +175,15 @@ def test_urgent_jobs_overtake_queued_background_jobs(
     worker.submit([first], urgent=False)
     held.wait_for_first()
     worker.submit([second, second_imagenet, third], urgent=False)
-    assert worker.ahead(third) == 2
+    assert worker.ahead(third) == 3, "two queued and the running one"
     worker.submit([third], urgent=True)
-    assert worker.ahead(third) == 0
-    assert worker.ahead(second) == 1
+    assert worker.ahead(third) == 1
+    assert worker.ahead(second) == 2
     running = progress(worker, jobs.jobs, jobs.jobs)
-    assert running.text == "0 of 4 images ready: lesson: one: starting"
-    assert running.running_since is not None
+    assert (running.completed, running.stage, running.current) == (0, "starting", first)
     waiting = progress(worker, jobs.jobs, [second])
-    assert waiting.text == "3 of 4 images ready: waiting for 1 other image to be prepared first"
+    assert (waiting.completed, waiting.ahead) == (3, 2)
+    assert waiting.stage == "waiting for 2 other pictures to be prepared first"
     held.release.set()
 
     assert worker.wait_idle(timeout=120)
@@ -266,16 +266,19 @@ def test_progress_counts_images_and_says_what_happens(
     jobs: LessonJobs, worker: PreparationWorker
 ) -> None:
     every = list(jobs.jobs)
-    assert progress(worker, every, []).text == "4 of 4 images ready: done"
+    done = progress(worker, every, [])
+    assert (done.completed, done.total, done.stage, done.fraction) == (4, 4, "done", 1.0)
 
     before = progress(worker, every, every[:2])
     assert (before.completed, before.total, before.finished) == (2, 4, False)
     assert before.fraction == 0.5
+    assert before.seconds_left == 2 * worker.estimate(every[0]) > 0
 
     worker.submit(every[:2], urgent=True)
     assert worker.wait_idle(timeout=120)
     after = progress(worker, every, every[:2])
-    assert (after.completed, after.finished, after.text) == (4, True, "4 of 4 images ready: done")
+    assert (after.completed, after.finished, after.stage) == (4, True, "done")
+    assert after.seconds_left == 0
 
 
 def test_missing_pretrained_weights_are_downloaded_by_the_worker_once(
@@ -309,7 +312,7 @@ def test_missing_pretrained_weights_are_downloaded_by_the_worker_once(
     assert refused_hosts == ["download.pytorch.org"]
 
     # Someone puts the file in place: the failed jobs become pending again and prepare.
-    cached = models.hub_checkpoint_path("resnet18")
+    cached = networks.hub_checkpoint_path("resnet18")
     cached.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(resnet18_weights_file, cached)
     again = readiness([first], cache, worker)

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 
 from classroom.catalog import LessonCatalog
+from classroom.cli import main
 from classroom.lessons import discover_lessons, lesson_schema, load_lesson
-from classroom.lessons.cli import main as lessons_main
 from classroom.lessons.safe_yaml import read_yaml
 from tests.conftest import REPO_ROOT
 
@@ -85,13 +86,13 @@ def test_datasets_are_small_licensed_and_used() -> None:
         assert path.resolve() in used, f"no bundled lesson uses {path.name}"
 
 
-def test_the_committed_schema_is_current(capsys: pytest.CaptureFixture[str]) -> None:
-    assert lessons_main(["--schema"]) == 0
-    generated = capsys.readouterr().out
-    assert json.loads(generated) == lesson_schema()
-    assert SCHEMA_FILE.read_text(encoding="utf-8") == generated, (
+def test_the_committed_schema_is_current() -> None:
+    result = CliRunner().invoke(main, ["check", "--schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == lesson_schema()
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == result.output, (
         "lessons/lesson.schema.json is stale: run "
-        "`python -m classroom.lessons --schema > lessons/lesson.schema.json`"
+        "`classroom check --schema > lessons/lesson.schema.json`"
     )
 
 
@@ -116,6 +117,45 @@ def test_the_bundled_lessons_pass_as_a_real_command() -> None:
     lines = completed.stdout.splitlines()
     assert len(lines) == len(discover_lessons(BUNDLED)) >= 4
     assert all(re.fullmatch(r"✓ lessons/[a-z-]+\.yaml \(\d+ steps\)", line) for line in lines)
+
+
+#: Runs ``classroom check`` on the bundled lessons and reports what it imported.
+_CHECK_AND_LIST_IMPORTS = """
+import sys
+from classroom.cli import main
+try:
+    main(["check", "lessons/"])
+except SystemExit as exit:
+    code = exit.code
+heavy = sorted({"torch", "torchvision", "streamlit"} & set(sys.modules))
+print("exit", code, "imported", ",".join(heavy) or "-")
+"""
+
+
+def test_checking_the_bundled_lessons_imports_no_torch() -> None:
+    """``classroom check`` reads YAML, image headers and the network registry's plain data."""
+    completed = subprocess.run(
+        [sys.executable, "-c", _CHECK_AND_LIST_IMPORTS],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert completed.stdout.splitlines()[-1] == "exit 0 imported -", completed.stderr
+
+
+def test_python_m_classroom_lessons_is_classroom_check() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "classroom.lessons", "--help"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0
+    assert completed.stdout.startswith("Usage: python -m classroom.lessons [OPTIONS] [PATHS]...")
+    assert "--schema" in completed.stdout
 
 
 def test_the_documented_example_is_a_valid_lesson(tmp_path: Path) -> None:

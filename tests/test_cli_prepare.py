@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
 
-from classroom import models
+from classroom import networks
 from classroom.cli import main
 from classroom.store import FeatureStore, PreparedLayer
 from tests.conftest import picture
@@ -97,7 +97,7 @@ def test_missing_pretrained_weights_exit_non_zero_with_the_message(lesson_dir: P
 
     assert result.exit_code == 1
     assert "The pretrained resnet18 weights (IMAGENET1K_V1) are not available" in result.output
-    assert f"Expected file: {models.hub_checkpoint_path('resnet18')}" in result.output
+    assert f"Expected file: {networks.hub_checkpoint_path('resnet18')}" in result.output
     assert "--untrained" in result.output
     assert "Traceback" not in result.output
     assert isinstance(result.exception, SystemExit)
@@ -158,3 +158,34 @@ def test_prepare_maintains_the_store_first(lesson_dir: Path) -> None:
         result.output
     )
     assert len(_entries()) == 4
+
+
+def test_an_invalid_lesson_alone_ends_with_one_line_saying_it_was_not_prepared(
+    tmp_path: Path,
+) -> None:
+    """Issue 17: not "0 feature maps prepared, 0 already prepared, 0 of 0 requests failed"."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("title: Broken\nimages: {}\nsteps: not a list\n")
+
+    result = _prepare("--untrained", str(broken))
+
+    assert result.exit_code == 1
+    assert "requests failed" not in result.output
+    assert result.output.splitlines()[-1] == (
+        f"✗ The lesson was not prepared: {broken} has 3 problems (listed above; fix the lesson "
+        "and run classroom prepare again)"
+    )
+
+
+def test_several_invalid_lessons_are_named_on_the_last_line(lesson_dir: Path) -> None:
+    for name in ("a-broken.yaml", "b-broken.yaml"):
+        (lesson_dir / name).write_text("title: Broken\nsteps: []\n")
+
+    result = _prepare("--untrained", str(lesson_dir))
+
+    assert result.exit_code == 1
+    assert "4 feature maps prepared, 0 already prepared, 0 of 2 requests failed." in result.output
+    last = result.output.splitlines()[-1]
+    assert last.startswith("✗ 2 lessons were not prepared: ")
+    assert f"{lesson_dir / 'a-broken.yaml'} has " in last
+    assert f"{lesson_dir / 'b-broken.yaml'} has " in last

@@ -22,6 +22,7 @@ def test_layer_source_describes_the_entry() -> None:
     source = layer_source(layers[1])
     assert source.model_dump() == {
         "layer": "conv3_x",
+        "about": "stride 8 px · sees 91 px · textures and simple patterns",  # ResNet-101
         "url": f"/classroom/files/{layers[1].path.name}",
         "entry_id": layers[1].entry_id,
         "nbytes": layers[1].path.stat().st_size,
@@ -45,7 +46,7 @@ def test_view_args_show_one_image_with_its_layers_in_order() -> None:
     assert args.image.url == f"/classroom/files/{sha}-30.png"
     assert (args.image.width, args.image.height) == (30, 20)
     assert store.image_path(sha, 30).is_file()
-    assert args.model == "resnet50"
+    assert args.model == "ResNet-50", "the network's title, from the registry"
     assert args.preset == preset
     assert args.colormap.name == "magma"
     assert args.colormap.colours == colour_lut("magma").tolist()

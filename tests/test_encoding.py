@@ -10,11 +10,11 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 from PIL import Image
-from torch import nn
 
 from classroom import encoding, similarity
 from classroom.encoding import Precision
 from classroom.extraction import FeatureExtractor
+from classroom.networks import LoadedNetwork
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -163,7 +163,7 @@ def _pairwise_angular(vectors: npt.NDArray[np.floating[Any]]) -> FloatArray:
 
 @pytest.fixture(scope="module")
 def resnet101_maps(
-    resnet101_untrained: nn.Module, natural_image: Path
+    resnet101_untrained: LoadedNetwork, natural_image: Path
 ) -> dict[str, npt.NDArray[np.float32]]:
     with Image.open(natural_image) as photo:
         return FeatureExtractor(resnet101_untrained, ["conv2_x", "conv3_x", "conv4_x"])(

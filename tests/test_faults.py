@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from classroom import images, models, preparation
+from classroom import images, networks, preparation
 from classroom.cli import main
 from classroom.lessons import load_lesson
 from classroom.preparation.pipeline import lock_name
@@ -119,7 +119,7 @@ def test_two_processes_preparing_one_lesson_write_each_entry_once(tmp_path: Path
     store = FeatureStore(tmp_path / "store")
     # Hold the first picture's lock so that both processes queue on it, then let them race.
     (first, _) = preparation.requests_for_lesson(load_lesson(lesson))
-    identity = models.untrained_weights("resnet18").identity
+    identity = networks.untrained_weights("resnet18").identity
     lock = lock_name(images.content_sha256(first.image), 128, "resnet18", identity)
     with store.lock(lock):
         processes = [_start(lesson.parent, store) for _ in range(2)]

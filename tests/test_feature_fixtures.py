@@ -1,24 +1,31 @@
-"""Real feature files for the frontend's parser tests (``frontend/src/data/*.test.ts``).
+"""Real feature files for the frontend's parser tests (``frontend/src/data/*.test.ts``), and
+the header's JSON Schema the browser validates against.
 
 The browser parses the bytes ``classroom.store`` writes; its unit tests run on files written
-here by the real writer, with the values the parser must find in them.
+here by the real writer, with the values the parser must find in them. The header's type and
+its validation come from :class:`~classroom.store.format.FeatureFileHeader` (the schema is
+generated here, the TypeScript type from the schema by ``npm run gen:contract``).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import numpy as np
 import pytest
 
 from classroom.encoding import Precision, encode
 from classroom.store import EntryKey, FeatureStore, LayerInfo
+from classroom.store.format import PREFIX, header_schema
 from tests.conftest import REPO_ROOT
 from tests.generated import check_generated
 
 FIXTURE_FILE = REPO_ROOT / "frontend" / "src" / "fixtures" / "feature-files.json"
+SCHEMA_FILE = REPO_ROOT / "frontend" / "src" / "featureHeader.schema.json"
 CASES: tuple[tuple[str, Precision, bool], ...] = (
     ("uint8", 8, False),
     ("int16", 16, True),
@@ -86,3 +93,21 @@ def test_fixture_cases_have_the_intended_dtype(
     encoded = encode(_features(signed), precision)
     assert str(encoded.codes.dtype) == name
     assert encoded.signed is signed
+
+
+def test_committed_header_schema_is_current() -> None:
+    check_generated(SCHEMA_FILE, header_schema())
+
+
+@pytest.mark.parametrize(("name", "precision", "signed"), CASES)
+def test_written_headers_are_valid_under_the_schema(
+    name: str, precision: Precision, signed: bool
+) -> None:
+    case = _case(FeatureStore(), name, precision, signed)
+    data = base64.b64decode(case["base64"])
+    _, _, length, _ = PREFIX.unpack_from(data, 0)
+    header = json.loads(data[PREFIX.size : PREFIX.size + length])
+    validator = jsonschema.Draft202012Validator(header_schema())
+    validator.validate(header)
+    assert not validator.is_valid({**header, "extra": 1})
+    assert not validator.is_valid({**header, "key": {**header["key"], "precision": 12}})

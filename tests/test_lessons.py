@@ -6,6 +6,7 @@ problem an instructor would read: line, field and message.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +19,6 @@ from PIL import Image
 
 from classroom.lessons import (
     ARCHITECTURES,
-    DEFAULT_LAYERS,
-    LAYERS,
     Lesson,
     LessonError,
     LessonProblem,
@@ -29,6 +28,9 @@ from classroom.lessons import (
 )
 from classroom.lessons.safe_yaml import parse_yaml
 from tests.lesson_tree import VALID, LessonTree
+
+#: The default model's (ResNet-101's) early, middle and late layers.
+DEFAULT_LAYERS = ("conv2_x", "conv3_x", "conv4_x")
 
 
 @pytest.fixture
@@ -70,6 +72,108 @@ def test_a_minimal_lesson_gets_every_default(tree: LessonTree) -> None:
     assert [(panel.layer, panel.weights) for panel in step.panels] == [
         (layer, "imagenet") for layer in DEFAULT_LAYERS
     ]
+
+
+@pytest.mark.parametrize(
+    ("model", "layers"),
+    [
+        ("vgg16_bn", ("block2", "block3", "block4")),
+        ("alexnet", ("conv1", "conv3", "conv5")),
+        ("densenet121", ("denseblock1", "denseblock2", "denseblock3")),
+        ("convnext_tiny", ("stage1", "stage2", "stage3")),
+        ("mobilenet_v3_large", ("stage2", "stage3", "stage4")),
+        ("efficientnet_b0", ("stage3", "stage4", "stage6")),
+    ],
+)
+def test_a_lesson_naming_only_a_model_gets_its_three_default_layers(
+    tree: LessonTree, model: str, layers: tuple[str, ...]
+) -> None:
+    lesson = tree.load(VALID + f"model: {model}\n")
+    assert (lesson.model, lesson.weights, tuple(lesson.layers)) == (model, "imagenet", layers)
+    assert [panel.layer for panel in lesson.steps[0].panels] == list(layers)
+
+
+def test_a_fine_tuned_checkpoint_is_the_lessons_weights(tree: LessonTree) -> None:
+    checkpoint = tree.datasets / "models" / "pets.pth"
+    checkpoint.parent.mkdir()
+    checkpoint.write_bytes(b"checked when loaded")
+    lesson = tree.load(
+        VALID.replace("    reference: [10, 20]\n", "")
+        + "    layers: [conv4_x, {layer: conv4_x, weights: imagenet}]\n"
+        "model: resnet50\nweights: models/pets.pth\nnum_classes: 2\nclass_names: [cat, dog]\n"
+    )
+    assert (lesson.weights, lesson.num_classes, lesson.class_names) == (
+        str(checkpoint),
+        2,
+        ["cat", "dog"],
+    )
+    assert [(panel.layer, panel.weights) for panel in lesson.steps[0].panels] == [
+        ("conv4_x", str(checkpoint)),
+        ("conv4_x", "imagenet"),
+    ]
+    assert lesson.network.num_classes == 2
+
+
+def test_class_names_must_match_the_class_count(tree: LessonTree) -> None:
+    (tree.datasets / "pets.pth").write_bytes(b"")
+    text = VALID + "weights: pets.pth\nnum_classes: 2\nclass_names: [cat, dog, hamster]\n"
+    assert tree.only_problem(text) == (
+        11,
+        "class_names",
+        "expected 2 class names (num_classes: 2), found 3",
+    )
+
+
+MODEL_FILE = """\
+model:
+  file: photo.pt
+  layers:
+    - {name: early, node: layer1, stride: 4}
+    - {name: late, node: layer3}
+"""
+
+
+def test_a_model_file_brings_its_own_layers(tree: LessonTree) -> None:
+    lesson = tree.load(VALID + MODEL_FILE)
+    assert lesson.model_file is not None
+    assert lesson.model == lesson.model_file.key
+    assert lesson.model_file.path == tree.datasets / "photo.pt"
+    assert [(layer.name, layer.node, layer.stride) for layer in lesson.model_file.layers] == [
+        ("early", "layer1", 4),
+        ("late", "layer3", None),
+    ]
+    assert lesson.layers == ["early", "late"]
+    assert lesson.weights == str(tree.datasets / "photo.pt")
+    assert lesson.network.title == "photo.pt"
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "layers: [early, middle]\n",
+            (
+                14,
+                "layers[1]",
+                "the model file has no layer 'middle' (its layers, under model: layers:, are "
+                "early, late)",
+            ),
+        ),
+        (
+            "weights: untrained\n",
+            (
+                14,
+                "weights",
+                "a model file holds its own weights: remove this weights field (the file is "
+                "named under model: file:)",
+            ),
+        ),
+    ],
+)
+def test_a_model_file_lesson_names_only_its_layers(
+    tree: LessonTree, extra: str, expected: tuple[int, str, str]
+) -> None:
+    assert tree.only_problem(VALID + MODEL_FILE + extra) == expected
 
 
 TWO_IMAGES = """\
@@ -160,7 +264,7 @@ BROKEN: dict[str, tuple[str, tuple[int, str, str]]] = {
             9,
             "colour",
             "unknown field 'colour' (known fields: title, audience, summary, order, model, "
-            "weights, layers, precision, max_side, images, steps)",
+            "weights, num_classes, class_names, layers, precision, max_side, images, steps)",
         ),
     ),
     "misspelt image field": (
@@ -257,8 +361,10 @@ BROKEN: dict[str, tuple[str, tuple[int, str, str]]] = {
         (
             9,
             "model",
-            "expected 'resnet18', 'resnet34', 'resnet50', 'resnet101' or 'resnet152', "
-            "found 'resnet100' — did you mean 'resnet101'?",
+            "unknown model 'resnet100' — did you mean 'resnet101'? (the models: resnet18, "
+            "resnet34, resnet50, resnet101, resnet152, vgg16, vgg16_bn, vgg19, vgg19_bn, "
+            "alexnet, densenet121, convnext_tiny, mobilenet_v3_large, efficientnet_b0, shapes, "
+            "digits; or a model file: {file: ..., layers: [...]})",
         ),
     ),
     "unknown layer": (
@@ -266,9 +372,72 @@ BROKEN: dict[str, tuple[str, tuple[int, str, str]]] = {
         (
             9,
             "layers[1]",
-            "expected 'conv1', 'conv2_x', 'conv3_x', 'conv4_x' or 'conv5_x', found 'conv3x' "
-            "— did you mean 'conv3_x'?",
+            "resnet101 has no layer 'conv3x' — did you mean 'conv3_x'? (its layers: conv1, "
+            "conv2_x, conv3_x, conv4_x, conv5_x)",
         ),
+    ),
+    "a layer of another model": (
+        VALID + "model: vgg16\nlayers: [block2, conv3_x]\n",
+        (
+            10,
+            "layers[1]",
+            "vgg16 has no layer 'conv3_x' (its layers: block1, block2, block3, block4, block5)",
+        ),
+    ),
+    "a step's layer of another model": (
+        VALID + "    layers: [conv2_x, {layer: stage2, weights: untrained}]\nmodel: resnet18\n",
+        (
+            9,
+            "steps[0].layers[1].layer",
+            "resnet18 has no layer 'stage2' (its layers: conv1, conv2_x, conv3_x, conv4_x, "
+            "conv5_x)",
+        ),
+    ),
+    "weights of another model": (
+        VALID + "model: alexnet\nweights: IMAGENET1K_V2\n",
+        (
+            10,
+            "weights",
+            "unknown weights 'IMAGENET1K_V2' for alexnet — did you mean 'IMAGENET1K_V1'? "
+            "(choose one of imagenet, untrained, IMAGENET1K_V1, or a weights file in the "
+            "datasets directory)",
+        ),
+    ),
+    "a weights file outside the datasets": (
+        VALID + "weights: ../pets.pth\n",
+        (
+            9,
+            "weights",
+            "weights file: '..' is not allowed: images must stay inside datasets/, found "
+            "'../pets.pth'",
+        ),
+    ),
+    "classes without a file of one's own": (
+        VALID + "num_classes: 2\n",
+        (
+            9,
+            "num_classes",
+            "num_classes describes a weights or model file of your own (weights: "
+            "models/pets.pth); the lesson's weights are named pretrained weights, whose "
+            "classes are known",
+        ),
+    ),
+    "a model file of the wrong kind": (
+        VALID + "model: {file: net.onnx, layers: [{name: early, node: layer1}]}\n",
+        (
+            9,
+            "model.file",
+            "expected a TorchScript (.pt) or torch.export (.pt2) model file, found 'net.onnx' "
+            "(a state dict of a registry model goes under weights:)",
+        ),
+    ),
+    "a model file without layers": (
+        VALID + "model: {file: photo.pt}\n",
+        (9, "model", "missing required field 'layers'"),
+    ),
+    "a misspelt field of a model file": (
+        VALID + "model: {file: photo.pt, layers: [{name: early, nod: layer1}]}\n",
+        (9, "model.layers[0].nod", "unknown field 'nod' — did you mean 'node'?"),
     ),
     "layers is not a list": (
         VALID + "layers: conv2_x\n",
@@ -419,6 +588,14 @@ def test_a_broken_lesson_reports_its_one_problem(tree: LessonTree, case: str) ->
     assert tree.only_problem(text) == expected
 
 
+def test_a_weights_file_must_be_in_the_datasets_directory(tree: LessonTree) -> None:
+    assert tree.only_problem(VALID + "weights: models/pets.pth\n") == (
+        9,
+        "weights",
+        f"weights file: 'models/pets.pth' does not exist in {tree.datasets}",
+    )
+
+
 def test_unknown_weights_are_reported_for_the_lessons_architecture(tree: LessonTree) -> None:
     line, field, message = tree.only_problem(VALID + "model: resnet18\nweights: IMAGENET1K_V2\n")
     assert (line, field) == (10, "weights")
@@ -496,13 +673,14 @@ def test_files_that_are_not_images_are_reported(tree: LessonTree) -> None:
     assert tree.only_problem(VALID.replace("photo.png", "notes.png")) == (
         4,
         "images.photo.path",
-        "is not an image file: it holds text",
+        f"{tree.datasets / 'notes.png'}: is not an image file: it holds text",
     )
     whole = (tree.datasets / "photo.png").read_bytes()
     (tree.datasets / "cut.png").write_bytes(whole[: len(whole) // 2])
     line, field, message = tree.only_problem(VALID.replace("photo.png", "cut.png"))
     assert (line, field) == (4, "images.photo.path")
-    assert message.startswith("the image is truncated or corrupt (")
+    # Issue 17: the picture's own file is named too, since that is what has to be replaced.
+    assert message.startswith(f"{tree.datasets / 'cut.png'}: the image is truncated or corrupt (")
 
 
 def test_pictures_preparation_would_refuse_are_reported_by_the_check(tree: LessonTree) -> None:
@@ -511,16 +689,19 @@ def test_pictures_preparation_would_refuse_are_reported_by_the_check(tree: Lesso
     assert tree.only_problem(VALID.replace("photo.png", "figure.eps")) == (
         4,
         "images.photo.path",
-        "is a PostScript (EPS) file, which is not read here; export it as PNG or JPEG",
+        f"{tree.datasets / 'figure.eps'}: is a PostScript (EPS) file, which is not read here; "
+        "export it as PNG or JPEG",
     )
     tree.image("strip.png", size=(640, 30))
     line, field, message = tree.only_problem(VALID.replace("photo.png", "strip.png"))
     assert (line, field) == (4, "images.photo.path")
-    assert message.startswith("the image is too small: 640 x 30 pixels after capping")
+    assert message.startswith(
+        f"{tree.datasets / 'strip.png'}: the image is too small: 640 x 30 pixels after capping"
+    )
     tree.image("wide.png", size=(400, 40))
     narrow = VALID.replace("photo.png", "wide.png") + "max_side: 200\n"
     line, field, message = tree.only_problem(narrow)
-    assert message.startswith("the image is too narrow: 400 x 40 pixels become 200 x 20")
+    assert "wide.png: the image is too narrow: 400 x 40 pixels become 200 x 20" in message
     assert tree.load(narrow.replace("max_side: 200", "max_side: 400")).max_side == 400
 
 
@@ -529,7 +710,8 @@ def test_decompression_bombs_are_refused(tree: LessonTree, monkeypatch: pytest.M
     line, field, message = tree.only_problem(VALID)
     assert (line, field) == (4, "images.photo.path")
     assert message == (
-        "has too many pixels to be opened safely (over 2,000); scale the image down first"
+        f"{tree.datasets / 'photo.png'}: has too many pixels to be opened safely (over 2,000); "
+        "scale the image down first"
     )
 
 
@@ -606,7 +788,24 @@ def test_the_schema_knows_the_names_and_rejects_misspellings() -> None:
     assert not validator.is_valid({**data, "model": "resnet100"})
     assert not validator.is_valid({**data, "layers": ["conv3x"]})
     assert not validator.is_valid({**data, "steps": []})
-    assert schema["properties"]["model"]["enum"] == list(ARCHITECTURES)
+    assert schema["properties"]["model"]["oneOf"][0]["enum"] == list(ARCHITECTURES)
+
+
+def test_the_schema_offers_each_models_own_layers_and_weights() -> None:
+    validator = jsonschema.Draft202012Validator(lesson_schema())
+    data = parse_yaml(RICH).data
+    assert isinstance(data, dict)
+    vgg = {**data, "model": "vgg16", "weights": "IMAGENET1K_FEATURES", "layers": ["block3"]}
+    vgg["steps"] = [{"text": "x", "layers": ["block2", {"layer": "block4", "weights": "a.pth"}]}]
+    assert validator.is_valid(vgg)
+    assert not validator.is_valid({**vgg, "layers": ["conv3_x"]})
+    assert not validator.is_valid({**vgg, "weights": "IMAGENET1K_V2"})
+    assert not validator.is_valid({**vgg, "steps": [{"text": "x", "layers": ["conv2_x"]}]})
+    without_model = {key: value for key, value in vgg.items() if key not in {"model", "weights"}}
+    assert not validator.is_valid(without_model), "the default model, ResNet-101, has no block3"
+    assert validator.is_valid({**without_model, "layers": ["conv5_x"], "steps": data["steps"]})
+    own = {**without_model, "model": {"file": "a.pt2", "layers": [{"name": "x", "node": "y"}]}}
+    assert validator.is_valid({**own, "layers": ["x"], "steps": [{"text": "x"}]})
 
 
 # -- robustness: random damage never escapes as anything but a LessonError ------------------
@@ -671,6 +870,9 @@ def damaged(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
+#: Line breaks as YAML 1.1 reads them (PyYAML's scanner).
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
 DAMAGE = ":-[]{}&*!|>'\"#,?%@`~ \n\t0123456789aenxyz_.é\x00\x07"
 
 
@@ -697,7 +899,8 @@ def test_damage_gives_a_sound_lesson_or_located_problems(
     fuzz_tree: LessonTree, content: bytes
 ) -> None:
     path = fuzz_tree.write(content)
-    line_count = content.count(b"\n") + 1
+    # Lines as YAML (and editors) count them: a lone carriage return breaks a line too.
+    line_count = len(_LINE_BREAK.split(content.decode("utf-8", errors="replace")))
     try:
         lesson = load_lesson(path)
     except LessonError as error:
@@ -716,7 +919,7 @@ def test_damage_gives_a_sound_lesson_or_located_problems(
 def _assert_sound(lesson: Lesson, datasets: Path) -> None:
     """Everything the loader promises about a lesson it accepts, whatever the file said."""
     assert lesson.title.strip()
-    assert lesson.model in ARCHITECTURES
+    assert lesson.model in ARCHITECTURES or lesson.model_file is not None
     assert lesson.precision in (8, 16, 32)
     assert 64 <= lesson.max_side <= 4096
     assert lesson.images
@@ -740,7 +943,7 @@ def _assert_sound(lesson: Lesson, datasets: Path) -> None:
         assert not step.locked or step.reference is not None
         assert 1 <= len(step.panels) <= 6
         assert len({(p.layer, p.weights) for p in step.panels}) == len(step.panels)
-        assert all(panel.layer in LAYERS for panel in step.panels)
+        assert all(panel.layer in lesson.layer_order for panel in step.panels)
 
 
 def test_checking_lessons_does_not_import_torch() -> None:

@@ -13,10 +13,11 @@ from PIL import Image
 from rich.console import Console
 from torch import nn
 
-from classroom import encoding, images, models, preparation
+from classroom import encoding, images, networks, preparation
 from classroom.extraction import FeatureExtractor
 from classroom.preparation import Cause, PrepareRequest, ProgressEvent, prepare
 from classroom.store import EntryKey, FeatureStore
+from tests.conftest import loaded
 
 MakeImage = Callable[..., Path]
 LAYERS = ("conv2_x", "conv3_x")
@@ -35,8 +36,8 @@ def _request(image: Path, **changes: object) -> PrepareRequest:
     return PrepareRequest(**fields)  # type: ignore[arg-type]
 
 
-#: What seed 0 of this torch and torchvision is recorded as (see models.untrained_weights).
-UNTRAINED_ID = models.untrained_weights("resnet18").identity.weights_id
+#: What seed 0 of this torch and torchvision is recorded as (see networks.untrained_weights).
+UNTRAINED_ID = networks.untrained_weights("resnet18").identity.weights_id
 
 
 def _key(request: PrepareRequest, layer: str, weights_id: str = UNTRAINED_ID) -> EntryKey:
@@ -74,13 +75,13 @@ def test_prepare_writes_every_layer_and_the_analysis_image(
     (result,) = report.results
     assert result.prepared == LAYERS
     assert result.present == ()
-    assert result.weights == models.untrained_weights("resnet18").identity
+    assert result.weights == networks.untrained_weights("resnet18").identity
     for layer in LAYERS:
         entry = feature_store.read(_key(request, layer))
         assert entry is not None
         info = entry.header.info
         assert (info.image_width, info.image_height) == (128, 85)
-        assert info.stride == models.layer_stride(layer)
+        assert info.stride == networks.layer("resnet18", layer).stride
         assert (info.weights_label, info.untrained) == ("untrained (seed 0)", True)
     analysis = feature_store.image_path(images.content_sha256(request.image), 128)
     with Image.open(analysis) as stored:
@@ -168,7 +169,7 @@ def test_missing_pretrained_weights_fail_those_requests_only(
     assert failure is not None
     assert failure.cause is Cause.WEIGHTS_UNAVAILABLE
     assert "The pretrained resnet18 weights (IMAGENET1K_V1) are not available" in failure.message
-    assert str(models.hub_checkpoint_path("resnet18")) in failure.message
+    assert str(networks.hub_checkpoint_path("resnet18")) in failure.message
     assert report.results[1].prepared == LAYERS
     assert [event.message for event in events].count(
         "Downloading the pretrained ResNet-18 weights (IMAGENET1K_V1, about 45 MB) "
@@ -187,10 +188,10 @@ def test_a_weights_file_replaces_pretrained_weights(
     (result,) = prepare([request], feature_store, weights_file=resnet18_weights_file).results
 
     assert result.prepared == LAYERS
-    identity = models.resolve_weights("resnet18", weights_file=resnet18_weights_file).identity
+    identity = networks.resolve_weights("resnet18", weights_file=resnet18_weights_file).identity
     assert result.weights == identity
     analysis = images.load_analysis_image(request.image)
-    expected = FeatureExtractor(resnet18_seeded, LAYERS)(analysis.image)
+    expected = FeatureExtractor(loaded(resnet18_seeded, "resnet18"), LAYERS)(analysis.image)
     for layer in LAYERS:
         entry = feature_store.read(_key(request, layer, identity.weights_id))
         assert entry is not None
@@ -219,13 +220,13 @@ def test_models_are_built_once_per_process(
 ) -> None:
     # The app's worker prepares one image per call: the network must stay loaded between.
     built: list[str] = []
-    real_build = models.build_model
+    real_build = networks.build_network
 
-    def counting_build(weights: models.ResolvedWeights) -> nn.Module:
+    def counting_build(weights: networks.ResolvedWeights) -> networks.LoadedNetwork:
         built.append(weights.identity.weights_id)
         return real_build(weights)
 
-    monkeypatch.setattr(models, "build_model", counting_build)
+    monkeypatch.setattr(networks, "build_network", counting_build)
     requests = [_request(make_image(f"{n}.png", 64, 48 + n)) for n in range(4)]
     assert prepare(requests[:2], feature_store).ok
     assert prepare(requests[2:3], feature_store).ok
@@ -247,7 +248,7 @@ def test_progress_reports_every_request(feature_store: FeatureStore, make_image:
     assert completed[-1] == 2
     messages = " | ".join(event.message for event in events)
     assert "lesson: image 1: computing conv2_x, conv3_x" in messages
-    assert "loading resnet18 with untrained (seed 0) weights" in messages
+    assert "loading ResNet-18 with untrained (seed 0) weights" in messages
 
 
 def test_untrained_and_weights_file_exclude_each_other(
@@ -260,10 +261,11 @@ def test_untrained_and_weights_file_exclude_each_other(
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"layers": ("fc",)}, "unknown layer 'fc'"),
+        ({"layers": ("fc",)}, "resnet18 has no layer 'fc'"),
+        ({"layers": ("conv3_x",), "architecture": "vgg19", "weights": "imagenet"}, "vgg19 has no"),
         ({"layers": ()}, "at least one layer"),
         ({"weights": "IMAGENET1K_V9"}, "unknown weights 'IMAGENET1K_V9' for resnet18"),
-        ({"architecture": "alexnet"}, "unknown model 'alexnet'"),
+        ({"architecture": "alexnett"}, "unknown model 'alexnett' — did you mean 'alexnet'"),
         ({"precision": 4}, "precision must be one of"),
         ({"max_side": 16}, "max_side must be at least 32"),
     ],
@@ -321,7 +323,7 @@ def test_load_prepared_never_downloads(
     feature_store: FeatureStore, make_image: MakeImage, refused_hosts: list[str]
 ) -> None:
     request = _request(make_image("a.png", 64, 64), weights="imagenet")
-    with pytest.raises(models.WeightsUnavailableError, match="downloading is switched off"):
+    with pytest.raises(networks.WeightsUnavailableError, match="downloading is switched off"):
         preparation.load_prepared(request, feature_store)
     assert preparation.load_prepared(request, feature_store, untrained=True) is None
     assert refused_hosts == []
@@ -365,7 +367,7 @@ def test_missing_weights_are_explained_once_without_a_traceback(
     printed = _printed(console)
     assert "✗ not prepared: demo: a, demo: b" in printed
     assert printed.count("are not available") == 1
-    assert f"Expected file: {models.hub_checkpoint_path('resnet18')}" in printed
+    assert f"Expected file: {networks.hub_checkpoint_path('resnet18')}" in printed
     assert "Traceback" not in printed
     assert "the app labels them" not in printed
     assert "0 feature maps prepared, 0 already prepared, 2 of 2 requests failed." in printed

@@ -1,4 +1,8 @@
-"""The numpy reference: similarity values, stretch, colour table, coordinates vs real ResNets."""
+"""The numpy reference: similarity values, stretch, colour table, coordinates on a grid.
+
+Grids themselves come from the networks (tests/test_network_geometry.py checks the registry's
+rules against torch) and are read from each map's header, never computed here.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,8 @@ import math
 
 import numpy as np
 import pytest
-import torch
-from PIL import Image
-from torch import nn
-from torchvision.models import get_model_builder
-from torchvision.models.feature_extraction import create_feature_extractor
 
-from classroom import models, similarity
-from classroom.extraction import FeatureExtractor
-from tests.conftest import picture
+from classroom import similarity
 
 # -- similarity ----------------------------------------------------------------------------------
 
@@ -104,10 +101,21 @@ def test_colour_tables_have_256_rgb_entries_from_dark_to_light(name: similarity.
     assert np.array_equal(similarity.colourise([0.0, 1.0], name), table[[0, 255]])
 
 
-def test_viridis_ends_are_the_published_colours() -> None:
-    table = similarity.colour_lut("viridis")
-    assert tuple(table[0]) == (68, 1, 84)
-    assert tuple(table[255]) == (253, 231, 37)
+@pytest.mark.parametrize(
+    ("name", "first", "last"),
+    [
+        ("viridis", (68, 1, 84), (253, 231, 37)),
+        ("magma", (0, 0, 4), (252, 253, 191)),
+        ("cividis", (0, 34, 78), (254, 232, 56)),
+    ],
+)
+def test_colour_tables_end_in_the_published_colours(
+    name: similarity.Colormap, first: tuple[int, int, int], last: tuple[int, int, int]
+) -> None:
+    """The shipped tables (classroom/colour_tables.json) are matplotlib's maps."""
+    table = similarity.colour_lut(name)
+    assert (tuple(table[0]), tuple(table[255])) == (first, last)
+    assert not table.flags.writeable
 
 
 def test_channel_values_are_codes_times_scales() -> None:
@@ -119,27 +127,26 @@ def test_channel_values_are_codes_times_scales() -> None:
 # -- coordinates ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("size", "stride", "cells"), [(1, 4, 1), (4, 4, 1), (5, 4, 2), (767, 16, 48), (1023, 32, 32)]
-)
-def test_grid_size_is_the_ceiling(size: int, stride: int, cells: int) -> None:
-    assert similarity.grid_size(size, stride) == cells
-
-
-@pytest.mark.parametrize(("size", "stride"), [(0, 4), (4, 0), (-3, 4)])
-def test_grid_size_refuses_empty_axes(size: int, stride: int) -> None:
-    with pytest.raises(ValueError, match="must be positive"):
-        similarity.grid_size(size, stride)
+CEIL_GRID = (3, 3)  # what a ResNet makes of 33 x 47 pixels at stride 16
+FLOOR_GRID = (2, 2)  # what VGG makes of them
 
 
 def test_pixels_map_to_cells_up_to_the_edges() -> None:
-    # 33 x 47 image, stride 16: a 3 x 3 grid whose last row and column cover 1 and 15 pixels.
-    assert similarity.image_to_cell(0, 0, 16, 33, 47) == (0, 0)
-    assert similarity.image_to_cell(15, 15, 16, 33, 47) == (0, 0)
-    assert similarity.image_to_cell(16, 16, 16, 33, 47) == (1, 1)
-    assert similarity.image_to_cell(32, 46, 16, 33, 47) == (2, 2)
-    assert similarity.cell_to_image_rect(2, 2, 16, 33, 47) == (32, 32, 33, 47)
-    assert similarity.cell_to_image_rect(0, 1, 16, 33, 47) == (0, 16, 16, 32)
+    # 33 x 47 image, stride 16, ceil: a 3 x 3 grid whose last row and column cover 1 and 15
+    # pixels.
+    assert similarity.image_to_cell(0, 0, 16, 33, 47, grid=CEIL_GRID) == (0, 0)
+    assert similarity.image_to_cell(15, 15, 16, 33, 47, grid=CEIL_GRID) == (0, 0)
+    assert similarity.image_to_cell(16, 16, 16, 33, 47, grid=CEIL_GRID) == (1, 1)
+    assert similarity.image_to_cell(32, 46, 16, 33, 47, grid=CEIL_GRID) == (2, 2)
+    assert similarity.cell_to_image_rect(2, 2, 16, 33, 47, grid=CEIL_GRID) == (32, 32, 33, 47)
+    assert similarity.cell_to_image_rect(0, 1, 16, 33, 47, grid=CEIL_GRID) == (0, 16, 16, 32)
+
+
+def test_pixels_past_a_floor_grid_take_its_last_cell() -> None:
+    # floor: a 2 x 2 grid; the last pixel column (32) and rows 32..46 belong to no cell.
+    assert similarity.image_to_cell(31, 31, 16, 33, 47, grid=FLOOR_GRID) == (1, 1)
+    assert similarity.image_to_cell(32, 46, 16, 33, 47, grid=FLOOR_GRID) == (1, 1)
+    assert similarity.cell_to_image_rect(1, 1, 16, 33, 47, grid=FLOOR_GRID) == (16, 16, 32, 32)
 
 
 @pytest.mark.parametrize("pixel", [(-1, 0), (33, 0), (0, 47)])
@@ -150,50 +157,15 @@ def test_pixels_outside_the_image_are_refused(pixel: tuple[int, int]) -> None:
 
 @pytest.mark.parametrize("cell", [(3, 0), (0, 3), (-1, 0)])
 def test_cells_outside_the_grid_are_refused(cell: tuple[int, int]) -> None:
-    with pytest.raises(ValueError, match="outside the grid"):
-        similarity.cell_to_image_rect(*cell, 16, 33, 47)
+    with pytest.raises(ValueError, match="outside the 3x3 grid"):
+        similarity.cell_to_image_rect(*cell, 16, 33, 47, grid=CEIL_GRID)
 
 
 def test_every_pixel_lies_in_exactly_the_cell_that_covers_it() -> None:
-    width, height, stride = 37, 23, 8
+    width, height, stride, grid = 37, 23, 8, (5, 3)
     for y in range(height):
         for x in range(width):
-            cx, cy = similarity.image_to_cell(x, y, stride, width, height)
-            x0, y0, x1, y1 = similarity.cell_to_image_rect(cx, cy, stride, width, height)
+            cx, cy = similarity.image_to_cell(x, y, stride, width, height, grid=grid)
+            x0, y0, x1, y1 = similarity.cell_to_image_rect(cx, cy, stride, width, height, grid=grid)
             assert x0 <= x < x1
             assert y0 <= y < y1
-
-
-ODD_SIZES = [(1, 1), (2, 3), (5, 7), (17, 31), (33, 47), (47, 33), (1023, 767)]
-
-
-@pytest.mark.parametrize(("width", "height"), ODD_SIZES)
-def test_grid_sizes_equal_the_real_resnet18_outputs(
-    resnet18_untrained: nn.Module, width: int, height: int
-) -> None:
-    maps = FeatureExtractor(resnet18_untrained, list(models.LAYERS))(
-        Image.fromarray(picture(width, height))
-    )
-    for name, feature_map in maps.items():
-        stride = models.layer_stride(name)
-        expected = (similarity.grid_size(height, stride), similarity.grid_size(width, stride))
-        assert feature_map.shape[:2] == expected, (name, width, height)
-
-
-@pytest.mark.parametrize("architecture", ["resnet50", "resnet101", "resnet152"])
-def test_grid_sizes_equal_the_bottleneck_resnet_outputs(architecture: str) -> None:
-    """Bottleneck ResNets downsample in another convolution; shapes from the meta device."""
-    with torch.device("meta"):
-        model = get_model_builder(architecture)(weights=None).eval()
-        graph = create_feature_extractor(
-            model, {models.layer_node(name): name for name in models.LAYERS}
-        )
-        for width, height in ODD_SIZES:
-            outputs = graph(torch.empty(1, 3, height, width))
-            for name, output in outputs.items():
-                stride = models.layer_stride(name)
-                expected = (
-                    similarity.grid_size(height, stride),
-                    similarity.grid_size(width, stride),
-                )
-                assert tuple(output.shape[2:]) == expected, (name, width, height)

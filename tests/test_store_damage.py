@@ -220,9 +220,9 @@ DAMAGE: dict[str, tuple[Damage, str]] = {
     "version 1 in the header": (_lie(lambda h: h.update(version=1)), "invalid header"),
     "another transform": (_lie(lambda h: h.update(transform="global-min")), "invalid header"),
     "negative offset": (_lie(_nested("codes", "offset", -64)), "invalid header"),
-    "width": (_lie(lambda h: h.update(width=h["width"] + 1)), "grid size does not match"),
-    "stride": (_lie(_nested("info", "stride", 2)), "grid size does not match"),
-    "image height": (_lie(_shifted("info", "image_height", 64)), "grid size does not match"),
+    # The grid (width, height) is authoritative: no formula of image size and stride holds
+    # for every network, so only the sections it describes can contradict it.
+    "width": (_lie(lambda h: h.update(width=h["width"] + 1)), "code section size does not match"),
     "slices": (_lie(lambda h: h.update(slices=h["slices"] + 1)), "cannot hold"),
     "channels": (_lie(_more_channels), "texel slices of 16 cannot hold"),
     "channels per texel": (_lie(_four_per_texel), "4 channels per texel do not match 8-bit"),

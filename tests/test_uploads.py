@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from classroom import models
+from classroom import networks
+from classroom.preparation import prepare
 from classroom.store import FeatureStore
 from classroom.uploads import MAX_UPLOAD_MB, UploadError, accept_upload, upload_request
 from tests.conftest import picture
@@ -69,7 +70,7 @@ def test_the_exif_rotation_is_applied_to_the_size(store: FeatureStore) -> None:
         ),
         ("icon.ico", _encoded(64, 64, "ICO"), "icon.ico: is not an image file that can be read"),
         ("thin.png", _encoded(400, 20), "thin.png: the image is too small: 400 x 20 pixels"),
-        ("cut.png", _encoded(200, 200)[:600], "cut.png: the image is truncated or corrupt"),
+        ("cut.png", _encoded(200, 200)[:20], "cut.png: the image is truncated or corrupt"),
     ],
 )
 def test_unusable_files_are_refused_with_a_message_naming_them(
@@ -79,6 +80,8 @@ def test_unusable_files_are_refused_with_a_message_naming_them(
         accept_upload(name, data, store)
 
     assert str(refused.value).startswith(message)
+    assert refused.value.name == name
+    assert str(refused.value) == f"{name}: {refused.value.problem}"
     assert str(store.root) not in str(refused.value), "the message names the person's file"
     assert not any(store.uploads_dir.glob("*")), "nothing unusable is kept"
 
@@ -111,4 +114,61 @@ def test_an_upload_is_prepared_with_the_lessons_network(
     assert request.name == "your image mine.png"
 
     fallback = upload_request(upload, None)
-    assert (fallback.architecture, fallback.weights) == (models.DEFAULT_ARCHITECTURE, "imagenet")
+    assert (fallback.architecture, fallback.weights) == (networks.DEFAULT_ARCHITECTURE, "imagenet")
+
+
+def test_a_refusal_never_deletes_the_same_picture_accepted_elsewhere(store: FeatureStore) -> None:
+    """Issue 17, finding 7: session A's lesson allows a long picture that session B's refuses.
+
+    B's refusal used to delete the stored file A was still preparing from.
+    """
+    long_picture = _encoded(1200, 40)  # 1024 x 34 at max_side 1024; 512 x 17 at 512
+    accepted = accept_upload("banner.png", long_picture, store, max_side=1024)
+
+    with pytest.raises(UploadError, match=r"banner.png: the image is too narrow"):
+        accept_upload("banner.png", long_picture, store, max_side=512)
+
+    assert accepted.path.read_bytes() == long_picture, "A's picture is still there"
+
+
+def test_an_upload_is_checked_without_decoding_it(store: FeatureStore) -> None:
+    """The page only reads headers: a picture damaged further in is refused when prepared."""
+    whole = _encoded(200, 200)
+    upload = accept_upload("cut.png", whole[: len(whole) // 2], store)
+
+    report = prepare([upload_request(upload, None)], store, untrained=True)
+
+    [result] = report.results
+    assert result.failure is not None
+    assert "the image is truncated or corrupt" in result.failure.message
+
+
+def test_pictures_that_take_too_much_memory_to_decode_are_refused(store: FeatureStore) -> None:
+    """Decoded bytes count, not only pixels: 36 MP of RGB take 144 MB in Pillow's memory."""
+    header_only = io.BytesIO()
+    Image.new("RGB", (6000, 6000)).save(header_only, format="PNG", compress_level=9)
+
+    with pytest.raises(UploadError) as refused:
+        accept_upload("poster.png", header_only.getvalue(), store)
+
+    assert refused.value.problem.startswith(
+        "decoding this 6000 x 6000 picture takes 144 MB of memory, more than the 134 MB"
+    )
+    assert not any(store.uploads_dir.glob("*"))
+    # A JPEG is decoded at reduced size, so the same picture as JPEG is accepted.
+    jpeg = io.BytesIO()
+    Image.new("RGB", (6000, 6000)).save(jpeg, format="JPEG")
+    assert accept_upload("poster.jpg", jpeg.getvalue(), store).original_size == (6000, 6000)
+
+
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd.png", "/etc/passwd", "a\x00b.png", "<script>.png", "CON", "x" * 300]
+)
+def test_a_hostile_file_name_stays_a_name(store: FeatureStore, name: str) -> None:
+    """What held in issue 17: the name is a caption; the stored file is named by content."""
+    upload = accept_upload(name, _encoded(64, 64), store)
+
+    assert upload.name == name
+    assert upload.path.parent == store.uploads_dir
+    assert upload.path.name == f"{upload.path.stem}.png"
+    assert len(upload.path.stem) == 64

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from classroom import session, shared
-from classroom.app.progress import prepare_rest, preparing, show_problems
+from classroom.app.progress import STEP, prepare_rest, preparing, show_problems, want
 from classroom.app.sidebar import step_buttons
 from classroom.app.state import (
     NOTICES,
@@ -144,10 +144,10 @@ def lesson_page(
     step_jobs = jobs.for_step(step)
     ready = readiness(jobs.jobs, shared.prepared_cache(), shared.worker())
     step_ready = ready.only(step_jobs.values())
-    if not show_problems(step_ready):
+    want(STEP, step_ready.pending)
+    if not show_problems(step_ready, also_retry=[job for job, _ in ready.failed]):
         if step_ready.pending:
-            shared.worker().submit(step_ready.pending, urgent=True)
-            preparing(list(step_jobs.values()), step_ready.pending, "Preparing this step")
+            preparing(list(step_jobs.values()), step_ready.pending, "Preparing this step", STEP)
         else:
             lesson_view(lesson, position, step_jobs, step_ready, presenter=presenter)
     if step.question is not None:

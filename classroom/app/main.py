@@ -11,6 +11,7 @@ from typing import Final
 import streamlit as st
 
 from classroom import shared
+from classroom.app.guard import guarded
 from classroom.app.lesson_page import lesson_page, no_lessons
 from classroom.app.sidebar import network_panel, share_box, sidebar, sync_link
 from classroom.app.state import (
@@ -47,10 +48,13 @@ def main() -> None:
     # An emoji icon is drawn in the page; a Material icon would be fetched from Google's
     # servers by every browser, which fails (a console error) in a classroom offline.
     st.set_page_config(page_title="classroom", page_icon="👁️", layout="wide")
-    # The first session of a process loads the lessons (and torchvision): seconds, not a blank.
-    with st.spinner("Opening the lessons...", show_time=True):
+    # The first session of a process loads the lessons (no torch: the network registry is
+    # plain data) and maintains the store: a moment, not a blank.
+    with st.spinner("Opening the lessons...", show_time=True), guarded("the lessons") as opening:
         shared.maintained_store(str(FeatureStore().root))
         catalog = shared.lesson_catalog(str(lessons_dir_default())).snapshot()
+    if opening.failed:
+        st.stop()
     if POSITION not in st.session_state:
         start_session(catalog)
     current = current_lesson(catalog)
@@ -67,10 +71,12 @@ def main() -> None:
         sync_link(current[0], presenter)
 
     with st.sidebar:
-        sidebar(catalog, current, presenter)
+        with guarded("the lessons and steps"):
+            sidebar(catalog, current, presenter)
         rest_slot = st.container()
         st.divider()
-        network_panel(current[0] if current else None)
+        with guarded("the network"):
+            network_panel(current[0] if current else None)
         st.toggle(
             "Presenter mode",
             key=PRESENTER,
@@ -81,11 +87,13 @@ def main() -> None:
 
     lesson = current[0] if current else None
     if st.session_state.get(MODE) == UPLOAD_MODE:
-        own_image_page(lesson, presenter)
+        with guarded("your own image"):
+            own_image_page(lesson, presenter)
     elif current is None:
         no_lessons(catalog)
     else:
-        lesson_page(current[0], current[1], presenter, rest_slot)
+        with guarded("this step"):
+            lesson_page(current[0], current[1], presenter, rest_slot)
     if lesson is not None:
         sync_link(lesson, presenter)
     if current is not None:

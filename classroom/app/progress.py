@@ -1,65 +1,117 @@
-"""Preparation as the page shows it: progress, failures, missing weights."""
+"""Preparation as the page shows it: progress, failures, missing weights.
+
+A lesson step and an upload get the same feedback: what is being done (by the picture's title,
+never an id), a bar that fills with a percentage, and the time left. While it waits, a page
+renews its session's interest in the jobs (:meth:`PreparationWorker.want`): work that nobody
+waits for is dropped.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection, Sequence
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from classroom import shared
-from classroom.app.state import PROGRESS_INTERVAL, plain, use_untrained
+from classroom.app.guard import guarded
+from classroom.app.state import PROGRESS_INTERVAL, plain, session_owner, use_untrained
 from classroom.background import Job, Progress, Readiness, progress
 from classroom.preparation import Cause, Failure
 
 __all__ = [
+    "REST",
+    "STEP",
+    "duration_text",
     "prepare_rest",
     "preparing",
     "progress_text",
     "retry",
     "show_problems",
+    "want",
     "weights_problem",
 ]
 
+#: The slots a session wants jobs in: what is on its screen (urgent), and the rest of its lesson.
+STEP = "step"
+REST = "rest"
 
-# -- preparation: progress, failures, missing weights -------------------------------------------
+
+def want(slot: str, jobs: Collection[Job]) -> None:
+    """This session now wants ``jobs`` in ``slot`` (``STEP`` urgently), instead of before."""
+    shared.worker().want(session_owner(), slot, jobs, urgent=slot == STEP)
+
+
+def duration_text(seconds: float) -> str:
+    """``about 8 s``, ``about 3 min``: an estimate, rounded as one."""
+    if seconds < 90:
+        return f"about {max(1, round(seconds))} s"
+    return f"about {round(seconds / 60)} min"
 
 
 def progress_text(prefix: str, state: Progress) -> str:
-    text = f"{prefix}: {state.text}"
-    if state.running_since is not None:
-        text += f" ({time.monotonic() - state.running_since:.0f} s)"
+    """``Preparing this step: computing conv2_x, conv3_x · 40 % · about 3 s left`` (Markdown;
+    ``prefix`` is Markdown too)."""
+    text = prefix
+    if state.total > 1:
+        text += f" ({state.completed} of {state.total} pictures ready)"
+    doing = state.stage
+    if state.current is not None and state.total > 1:
+        doing = f"{state.current.shown}: {doing}"
+    text += f": {plain(doing)} · {round(100 * state.fraction)} %"
+    if not state.finished:
+        text += f" · {duration_text(state.seconds_left)} left"
     return text
 
 
 @st.fragment(run_every=PROGRESS_INTERVAL)
-def preparing(jobs: Sequence[Job], pending: Sequence[Job], prefix: str) -> None:
-    """The step's progress; reruns the page into the view once its features are ready."""
-    state = progress(shared.worker(), jobs, pending)
-    if state.finished:
-        st.rerun(scope="app")
-    st.progress(state.fraction, text=progress_text(prefix, state))
+def preparing(jobs: Sequence[Job], pending: Sequence[Job], prefix: str, slot: str) -> None:
+    """The progress of ``pending`` (of ``jobs``); reruns the page once they are ready.
+
+    Each run renews this session's interest in the jobs still waiting, and wants again any
+    that were dropped meanwhile (a tab hidden for long, whose timer slowed down).
+    """
+    with guarded("the progress"):
+        worker = shared.worker()
+        state = progress(worker, jobs, pending)
+        if state.finished:
+            st.rerun(scope="app")
+        waiting = [
+            job for job in pending if (status := worker.status(job)) is None or not status.finished
+        ]
+        want(slot, waiting)
+        st.progress(min(state.fraction, 1.0), text=progress_text(prefix, state))
 
 
 def retry(jobs: Sequence[Job]) -> None:
     shared.worker().retry(jobs)
 
 
-def show_problems(ready: Readiness) -> bool:
-    """Explain why the view cannot be shown (weights, failures); True if it cannot."""
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def show_problems(ready: Readiness, also_retry: Collection[Job] = ()) -> bool:
+    """Explain why the view cannot be shown (weights, failures); True if it cannot.
+
+    **Try again** forgets these failures and those of ``also_retry`` (the rest of the lesson,
+    which often failed for the same reason, a read-only store say).
+    """
     weights = [failure for _, failure in ready.failed if failure.weights]
     if weights:
         weights_problem(weights[0])
         return True
     if ready.failed:
         for job, failure in ready.failed:
-            st.error(f"**{plain(job.name)}** could not be prepared: {plain(failure.message)}")
+            st.error(
+                f"**{plain(_sentence(job.shown))} could not be prepared.** {plain(failure.message)}"
+            )
+        failed = [job for job, _ in ready.failed]
         st.button(
             "Try again",
             icon=":material/refresh:",
             on_click=retry,
-            args=([job for job, _ in ready.failed],),
+            args=([*failed, *(job for job in also_retry if job not in failed)],),
         )
         return True
     return False
@@ -96,12 +148,17 @@ def weights_problem(failure: Failure) -> None:
 
 
 def prepare_rest(ready: Readiness, step_jobs: Collection[Job], slot: DeltaGenerator) -> None:
-    """Queue the rest of the lesson behind the current step; its progress goes in the sidebar."""
+    """Want the rest of the lesson behind the current step; its progress goes in the sidebar."""
     rest = [job for job in ready.pending if job not in step_jobs]
-    shared.worker().submit(rest, urgent=False)
+    want(REST, rest)
     with slot:
         if rest:  # while the step itself is pending, the main area already shows progress
-            preparing([*ready.prepared, *ready.pending], ready.pending, "Preparing this lesson")
+            preparing(
+                [*ready.prepared, *ready.pending], ready.pending, "Preparing this lesson", REST
+            )
         for job, failure in ready.failed:
             if not failure.weights:  # the step itself explains weights problems, once
-                st.caption(f":material/error: {plain(job.name)}: {plain(failure.message)}")
+                st.caption(
+                    f":material/error: {plain(_sentence(job.shown))} could not be prepared: "
+                    f"{plain(failure.message)}"
+                )

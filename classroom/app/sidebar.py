@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from classroom import models, session
+from classroom import networks, session
 from classroom.app.state import (
     LESSON_MODE,
     LESSON_PICK,
@@ -38,6 +38,7 @@ __all__ = [
     "step_buttons",
     "step_list",
     "sync_link",
+    "untrained_label",
 ]
 
 
@@ -122,12 +123,12 @@ def broken_lessons(catalog: Catalog) -> None:
 
 def network_panel(lesson: Lesson | None) -> None:
     """The model and weights in use, with untrained weights labelled so nobody misses it."""
-    model = lesson.model if lesson else models.DEFAULT_ARCHITECTURE
+    network = lesson.network if lesson else networks.NetworkChoice()
     if uses_untrained():
-        weights = models.untrained_weights(model).identity.label
+        weights = untrained_label(network)
     else:
-        weights = pretrained_label(model, lesson.weights if lesson else models.IMAGENET)
-    st.markdown(f"**Network** {model}  \n**Weights** {plain(weights)}")
+        weights = pretrained_label(network, lesson.weights if lesson else networks.IMAGENET)
+    st.markdown(f"**Network** {plain(network.title)}  \n**Weights** {plain(weights)}")
     st.toggle(
         "Untrained weights",
         key=UNTRAINED,
@@ -142,18 +143,25 @@ def network_panel(lesson: Lesson | None) -> None:
         )
 
 
-def pretrained_label(model: str, weights: str) -> str:
-    if weights == models.UNTRAINED:
-        return models.untrained_weights(model).identity.label
+def untrained_label(network: networks.NetworkChoice) -> str:
+    if network.model_file is not None:
+        return "none: a model file has no untrained version"
+    return networks.untrained_weights(network).identity.label
+
+
+def pretrained_label(network: networks.NetworkChoice, weights: str) -> str:
+    if weights == networks.UNTRAINED:
+        return untrained_label(network)
     file = session_weights_file()
     try:
-        resolved = models.resolve_weights(model, weights, weights_file=file, download=False)
-    except models.WeightsUnavailableError:
+        resolved = networks.resolve_weights(network, weights, weights_file=file, download=False)
+    except networks.WeightsUnavailableError:
         return f"{weights} (not on this machine)"
-    except models.WeightsFileError:
+    except networks.WeightsFileError:
         return f"{file.name if file else weights} (cannot be read)"
     label = resolved.identity.label
-    return f"{label} (from --weights-file)" if file is not None else label
+    own = networks.is_weights_file(weights) or network.model_file is not None
+    return f"{label} (from --weights-file)" if file is not None and not own else label
 
 
 def share_box(lesson: Lesson, position: Position, presenter: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import Final
@@ -27,11 +28,11 @@ __all__ = [
     "PROGRESS_INTERVAL",
     "UNTRAINED",
     "UPLOAD",
-    "UPLOAD_ERROR",
+    "UPLOAD_BOX",
     "UPLOAD_FILE",
     "UPLOAD_MODE",
     "UPLOAD_POINTER",
-    "UPLOAD_SEEN",
+    "UPLOAD_REFUSAL",
     "UPLOAD_SERIAL",
     "VIEW_KEY",
     "apply_navigator",
@@ -44,6 +45,7 @@ __all__ = [
     "pick_lesson",
     "pick_step",
     "plain",
+    "session_owner",
     "session_position",
     "session_weights_file",
     "set_session_position",
@@ -78,19 +80,39 @@ _VIEW_RENEWED: Final = "view_renewed"
 UPLOAD: Final = "upload"
 UPLOAD_POINTER: Final = "upload_pointer"
 UPLOAD_SERIAL: Final = "upload_serial"
+#: The uploader's key is ``upload_file/<n>``; a new ``n`` empties the box after each file.
 UPLOAD_FILE: Final = "upload_file"
-UPLOAD_SEEN: Final = "upload_seen"
-UPLOAD_ERROR: Final = "upload_error"
+UPLOAD_BOX: Final = "upload_box"
+UPLOAD_REFUSAL: Final = "upload_refusal"
+OWNER: Final = "owner"
 
-_MARKDOWN_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>#|~$])")
+#: Every ASCII punctuation character, each of which CommonMark lets a backslash escape.
+_PUNCTUATION: Final = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+#: Streamlit also rewrites text *after* Markdown has resolved the escapes (`:material/x:`
+#: icons, `:streamlit:`, emoji shortcodes, `->` arrows, `www.` and e-mail autolinks); an
+#: invisible word joiner keeps those patterns from forming: after each colon and `@`, inside
+#: `www.` and inside pairs of arrow characters.
+_WORD_JOINER: Final = "\u2060"
+_REWRITTEN: Final = re.compile(r"(?<=[:@])|(?i:(?<=www)(?=\.))|(?<=[-<>=~])(?=[-<>=~])")
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 def plain(text: str) -> str:
-    """Text from outside (file names, URLs, error messages) shown literally in markdown."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Text from outside (file names, URLs, lesson ids, error messages) as Markdown that shows
+    exactly that text: no emphasis, link, image, HTML, LaTeX, colour, icon or emoji."""
+    text = _REWRITTEN.sub(_WORD_JOINER, _CONTROL.sub(" ", text))
+    return _PUNCTUATION.sub(r"\\\1", text)
 
 
 # -- session state ----------------------------------------------------------------------------
+
+
+def session_owner() -> str:
+    """This session's name towards the preparation worker (what it wants, it wants as this)."""
+    owner = st.session_state.get(OWNER)
+    if not isinstance(owner, str):
+        owner = st.session_state[OWNER] = uuid.uuid4().hex
+    return owner
 
 
 def session_position() -> Position | None:

@@ -1,19 +1,26 @@
-""" "Your own image": an uploaded picture in the multi-layer view."""
+""" "Your own image": an uploaded picture in the multi-layer view.
+
+The upload box is emptied after every file (a new widget key): the page, not the box, says
+what became of the file, so refused files never pile up in it, and the server does not keep
+each session's last file in memory. The box accepts any file type, so that a wrong one gets
+this page's message (naming what it is) rather than the browser's. A refused file leaves the
+previous picture on screen, and the page says so.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from classroom import images, models, session, shared
+from classroom import images, networks, session, shared
 from classroom.app.lesson_page import draw_view
-from classroom.app.progress import preparing, show_problems
+from classroom.app.progress import REST, STEP, preparing, retry, want, weights_problem
 from classroom.app.state import (
     UPLOAD,
-    UPLOAD_ERROR,
+    UPLOAD_BOX,
     UPLOAD_FILE,
     UPLOAD_POINTER,
-    UPLOAD_SEEN,
+    UPLOAD_REFUSAL,
     UPLOAD_SERIAL,
     plain,
     session_weights_file,
@@ -26,69 +33,96 @@ from classroom.store import FeatureStore
 from classroom.uploads import (
     MAX_UPLOAD_MB,
     MAX_UPLOAD_PIXELS,
-    UPLOAD_TYPES,
     Upload,
     UploadError,
     accept_upload,
     upload_request,
 )
 
-__all__ = ["accept", "own_image_page"]
+__all__ = ["own_image_page", "receive"]
 
 
-def accept(file: UploadedFile, lesson: Lesson | None) -> None:
-    """Check a newly uploaded file once (reruns see the same file again)."""
-    if st.session_state.get(UPLOAD_SEEN) == file.file_id:
-        return
-    st.session_state[UPLOAD_SEEN] = file.file_id
-    st.session_state[UPLOAD_ERROR] = None
+def receive(file: UploadedFile, lesson: Lesson | None) -> None:
+    """Check a newly uploaded file: it becomes the session's picture, or is refused."""
+    st.session_state[UPLOAD_BOX] = st.session_state.get(UPLOAD_BOX, 0) + 1
     max_side = lesson.max_side if lesson else images.DEFAULT_MAX_SIDE
     try:
         upload = accept_upload(file.name, file.getvalue(), FeatureStore(), max_side=max_side)
     except UploadError as error:
-        st.session_state[UPLOAD_ERROR] = str(error)
+        st.session_state[UPLOAD_REFUSAL] = (error.name, error.problem)
         return
+    st.session_state[UPLOAD_REFUSAL] = None
     st.session_state[UPLOAD] = upload
     st.session_state[UPLOAD_POINTER] = Pointer()
     st.session_state[UPLOAD_SERIAL] = st.session_state.get(UPLOAD_SERIAL, 0) + 1
 
 
+def _refused(name: str, problem: str) -> None:
+    st.error(f"**{plain(name)}** cannot be used: {plain(problem)}", icon=":material/block:")
+
+
 def own_image_page(lesson: Lesson | None, presenter: bool) -> None:
-    model = lesson.model if lesson else models.DEFAULT_ARCHITECTURE
+    network = lesson.network if lesson else networks.NetworkChoice()
+    want(REST, [])  # the lesson is not on screen
     st.header("Your own image", anchor=False)
     st.markdown(
-        f"Explore a picture of your own with the network of the current lesson ({model}). "
+        f"Explore a picture of your own with the network of the current lesson "
+        f"({plain(network.title)}). "
         "It stays in this browser session: nobody else sees it."
     )
     file = st.file_uploader(
         "Upload a picture",
-        type=list(UPLOAD_TYPES),
         max_upload_size=MAX_UPLOAD_MB,
-        key=UPLOAD_FILE,
+        key=f"{UPLOAD_FILE}/{st.session_state.get(UPLOAD_BOX, 0)}",
         help=f"PNG, JPEG, TIFF, WebP, GIF or BMP; at most {MAX_UPLOAD_MB} MB and "
         f"{MAX_UPLOAD_PIXELS // 1_000_000} million pixels.",
     )
     if file is not None:
-        accept(file, lesson)
-        error = st.session_state.get(UPLOAD_ERROR)
-        if error:
-            st.error(plain(error), icon=":material/block:")
+        receive(file, lesson)
+        st.rerun()
     upload: Upload | None = st.session_state.get(UPLOAD)
+    refusal: tuple[str, str] | None = st.session_state.get(UPLOAD_REFUSAL)
+    if refusal is not None:
+        _refused(*refusal)
     if upload is None:
+        want(STEP, [])
         return
+    if not upload.path.is_file():
+        # Removed from the store meanwhile (a month unused, or by hand): not this person's doing.
+        st.session_state[UPLOAD] = None
+        want(STEP, [])
+        st.info(
+            f"Your picture **{plain(upload.name)}** is no longer kept on the server; "
+            "upload it again to explore it."
+        )
+        return
+    if refusal is not None:
+        st.info(f"Still showing your previous picture, **{plain(upload.name)}**.")
+    _upload_view(upload, lesson, presenter)
+
+
+def _upload_view(upload: Upload, lesson: Lesson | None, presenter: bool) -> None:
     job = Job(
         upload_request(upload, lesson),
         uses_untrained(),
         FeatureStore().root,
         session_weights_file(),
+        title=f"your picture {upload.name}",
     )
-    worker = shared.worker()
-    ready = readiness([job], shared.prepared_cache(), worker)
-    if show_problems(ready):
+    ready = readiness([job], shared.prepared_cache(), shared.worker())
+    want(STEP, ready.pending)
+    weights = [failure for _, failure in ready.failed if failure.weights]
+    if weights:
+        weights_problem(weights[0])
+        return
+    if ready.failed:
+        # The person's own file name, never the stored copy's path in the server's store.
+        [(_, failure)] = ready.failed
+        _refused(upload.name, failure.problem or failure.message)
+        st.button("Try again", icon=":material/refresh:", on_click=retry, args=([job],))
         return
     if ready.pending:
-        worker.submit(ready.pending, urgent=True)
-        preparing([job], ready.pending, f"Extracting features of {upload.name}")
+        preparing([job], ready.pending, f"Preparing your picture **{plain(upload.name)}**", STEP)
         return
     image = ready.prepared[job]
     pointer: Pointer = st.session_state.get(UPLOAD_POINTER, Pointer())

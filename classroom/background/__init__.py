@@ -4,7 +4,8 @@ A page render must never wait for a forward pass, and one session's preparation 
 another's page. So one :class:`PreparationWorker` per process (the app keeps it in
 ``st.cache_resource``) runs :func:`classroom.preparation.prepare` on a thread, one request at
 a time, most urgent first: the image a student is looking at now before the rest of the
-lesson. Sessions only submit jobs and poll their status.
+lesson. Sessions only say which jobs they want (work nobody waits for any more is dropped)
+and poll their status; failures are remembered for a while, not for the life of the process.
 
 :class:`PreparedCache` is the app's read side: :func:`classroom.preparation.load_prepared`
 validates every file it maps, so each prepared image is loaded once per process and then
@@ -12,7 +13,7 @@ shared by all sessions (one memory-mapped copy).
 
 Pretrained weights missing from this machine are downloaded by the worker, never by a page:
 :func:`readiness` counts such a job as pending until the worker has tried (once per process
-and weights, see :func:`classroom.models.resolve_weights`), and as failed, with the reason and
+and weights, see :func:`classroom.networks.resolve_weights`), and as failed, with the reason and
 :attr:`~classroom.preparation.Cause.WEIGHTS_UNAVAILABLE`, after the download failed.
 """
 

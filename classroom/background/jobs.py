@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from classroom.lessons import Lesson, Step
@@ -28,12 +28,16 @@ class Job:
         untrained: seeded random weights instead of pretrained ones.
         store_root: the store to prepare into.
         weights_file: a state dict replacing every pretrained source (``--weights-file``).
+        title: what people call the picture, e.g. ``the picture for “Held still”`` (a job's
+            :attr:`name` holds ids and belongs in logs). Not part of the job's identity: two
+            sessions may call the same work differently.
     """
 
     request: PrepareRequest
     untrained: bool
     store_root: Path
     weights_file: Path | None = None
+    title: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if self.untrained and self.weights_file is not None:
@@ -41,7 +45,13 @@ class Job:
 
     @property
     def name(self) -> str:
+        """The request's name for logs (lesson and image ids, or the file)."""
         return self.request.name
+
+    @property
+    def shown(self) -> str:
+        """How the page names the job: its title, else its name."""
+        return self.title or self.name
 
 
 class Phase(enum.Enum):
@@ -57,15 +67,17 @@ class JobStatus:
 
     Attributes:
         phase: queued, running, done or failed.
-        message: what the worker is doing, e.g. ``edges-to-parts: camera: computing conv2_x``.
+        message: what the worker is doing, for people: ``computing conv2_x`` (no ids).
         failure: why it failed (the message names the file) and what is to blame.
         since: ``time.monotonic()`` when the job started running.
+        ended: ``time.monotonic()`` when it finished (a failure is forgotten some time later).
     """
 
     phase: Phase
     message: str = ""
     failure: Failure | None = None
     since: float | None = None
+    ended: float | None = field(default=None, compare=False)
 
     @property
     def finished(self) -> bool:
@@ -96,7 +108,13 @@ class LessonJobs:
         """The lesson's jobs; ``weights_file`` is ignored with ``untrained``."""
         file = None if untrained else weights_file
         requests = requests_for_lesson(lesson)
-        return cls(lesson, tuple(Job(request, untrained, store_root, file) for request in requests))
+        return cls(
+            lesson,
+            tuple(
+                Job(request, untrained, store_root, file, _title(lesson, request))
+                for request in requests
+            ),
+        )
 
     def for_step(self, step: Step) -> dict[str, Job]:
         """The jobs behind a step's panels, by weights name."""
@@ -107,3 +125,13 @@ class LessonJobs:
             for job in self.jobs
             if job.request.image == path and job.request.weights in wanted
         }
+
+
+def _title(lesson: Lesson, request: PrepareRequest) -> str:
+    """The picture as people know it: by the first step that shows it (with these weights)."""
+    for step in lesson.steps:
+        shown = {panel.weights for panel in step.panels}
+        if lesson.image(step.image).path == request.image and request.weights in shown:
+            weights = "" if request.weights == lesson.weights else f" ({request.weights} weights)"
+            return f"the picture for “{step.title}”{weights}"
+    return f"a picture in “{lesson.title}”"

@@ -11,11 +11,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from classroom.background.jobs import Job, Phase
-from classroom.background.worker import PreparationWorker, sticky
+from classroom.background.worker import PreparationWorker
 from classroom.images import ImageError, content_sha256
-from classroom.models import WeightsFileError, WeightsUnavailableError
+from classroom.networks import WeightsFileError, WeightsUnavailableError
 from classroom.preparation import (
     Failure,
     PreparedImage,
@@ -38,8 +39,8 @@ class PreparedCache:
         """The job's prepared image, or None while anything of it is missing.
 
         Raises:
-            classroom.models.WeightsUnavailableError: pretrained weights are not on this machine.
-            classroom.models.WeightsFileError: the job's weights file cannot be read.
+            classroom.networks.WeightsUnavailableError: pretrained weights are not on this machine.
+            classroom.networks.WeightsFileError: the job's weights file cannot be read.
             classroom.images.ImageError: the image file cannot be read.
         """
         with self._lock:
@@ -79,8 +80,8 @@ class Readiness:
 
     Attributes:
         prepared: the jobs whose features are all in the store.
-        pending: jobs still to prepare (submit them), including jobs whose pretrained weights
-            the worker is still to download.
+        pending: jobs still to prepare (want them from the worker), including jobs whose
+            pretrained weights the worker is still to download.
         failed: jobs that cannot be prepared, with the failure (its message names the file;
             its cause tells weights problems from image problems).
     """
@@ -103,15 +104,17 @@ class Readiness:
 
 
 def readiness(jobs: Iterable[Job], cache: PreparedCache, worker: PreparationWorker) -> Readiness:
-    """Sort ``jobs`` by what can be shown now; reads the store, never computes or downloads."""
+    """Sort ``jobs`` by what can be shown now; reads the store, never computes or downloads.
+
+    What the store holds comes first: a job that failed here but was prepared since (by
+    ``classroom prepare``, or another server on the same store) is shown. A failure counts
+    while the worker remembers it (:meth:`PreparationWorker.failure`); then the job is
+    pending again.
+    """
     prepared: dict[Job, PreparedImage] = {}
     pending: list[Job] = []
     failed: list[tuple[Job, Failure]] = []
     for job in jobs:
-        status = worker.status(job)
-        if status is not None and status.failure is not None and sticky(status):
-            failed.append((job, status.failure))
-            continue
         try:
             loaded = cache.load(job)
         except WeightsUnavailableError as error:
@@ -119,61 +122,86 @@ def readiness(jobs: Iterable[Job], cache: PreparedCache, worker: PreparationWork
                 failed.append((job, Failure.of(error)))
             else:
                 pending.append(job)  # the worker will try to download them
+            continue
         except (WeightsFileError, ImageError) as error:
             failed.append((job, Failure.of(error)))
+            continue
+        if loaded is not None:
+            prepared[job] = loaded
+        elif (failure := worker.failure(job)) is not None:
+            failed.append((job, failure))
         else:
-            if loaded is None:
-                pending.append(job)
-            else:
-                prepared[job] = loaded
+            pending.append(job)
     return Readiness(prepared, tuple(pending), tuple(failed))
 
 
 @dataclass(frozen=True)
 class Progress:
-    """How far the preparation of a set of jobs has come, in words for a progress bar.
+    """How far the preparation of a set of jobs has come, for a filling progress bar.
 
-    ``running_since`` (``time.monotonic()``) lets the page show for how long the current image
-    has been computing, so a slow forward pass does not look like a frozen page.
+    Attributes:
+        completed: jobs finished (prepared or failed).
+        total: jobs in the set.
+        fraction: 0 to 1, counting the running job's share by the time it is expected to take
+            (at most 95 % of it until it is done), so that the bar fills while it runs.
+        stage: what is being done now, in words without ids (``computing conv2_x``,
+            ``waiting for 2 other pictures``).
+        current: the job being worked on now (its title names it for people), or None.
+        ahead: pictures of other people to be prepared before these.
+        seconds_left: the estimated time until all are ready (queue ahead included).
     """
 
     completed: int
     total: int
-    text: str
-    running_since: float | None = None
+    fraction: float
+    stage: str
+    current: Job | None = None
+    ahead: int = 0
+    seconds_left: float = 0.0
 
     @property
     def finished(self) -> bool:
         return self.completed >= self.total
 
-    @property
-    def fraction(self) -> float:
-        return self.completed / self.total if self.total else 1.0
+
+#: The running job's share of the bar stops here until it is done: estimates are estimates.
+_MOST_OF_A_JOB: Final = 0.95
 
 
 def progress(worker: PreparationWorker, jobs: Sequence[Job], pending: Sequence[Job]) -> Progress:
     """Progress over ``jobs`` of which ``pending`` were missing when the page was drawn."""
+    now = worker.now()
     statuses = {job: worker.status(job) for job in pending}
     waiting = [job for job, status in statuses.items() if status is None or not status.finished]
     completed = len(jobs) - len(waiting)
     running = [
-        status
+        (job, status)
         for job in waiting
         if (status := statuses[job]) is not None and status.phase is Phase.RUNNING
     ]
-    since = None
+    share, left = 0.0, 0.0
+    for job in waiting:
+        left += worker.estimate(job)
+    ahead = 0
     if running:
-        detail, since = running[0].message, running[0].since
+        job, status = running[0]
+        expected = worker.estimate(job)
+        # The job may have started after ``now`` was read: no negative time.
+        elapsed = max(0.0, now - (status.since if status.since is not None else now))
+        share = min(elapsed / expected, _MOST_OF_A_JOB) if expected > 0 else 0.0
+        left -= min(elapsed, expected * _MOST_OF_A_JOB)
+        stage, current = status.message, job
     elif waiting:
         ahead = min(worker.ahead(job) for job in waiting)
-        detail = (
-            f"waiting for {ahead} other image{'s' if ahead != 1 else ''} to be prepared first"
+        left += ahead * worker.estimate(waiting[0])
+        stage = (
+            f"waiting for {ahead} other picture{'s' if ahead != 1 else ''} to be prepared first"
             if ahead
             else "starting"
         )
+        current = None
     else:
-        detail = "done"
-    noun = "image" if len(jobs) == 1 else "images"
-    return Progress(
-        completed, len(jobs), f"{completed} of {len(jobs)} {noun} ready: {detail}", since
-    )
+        stage, current = "done", None
+    total = len(jobs)
+    fraction = (completed + share) / total if total else 1.0
+    return Progress(completed, total, fraction, stage, current, ahead, max(left, 0.0))

@@ -24,6 +24,8 @@ from classroom.component.contract import (
     ViewState,
     parse_event,
 )
+from classroom.networks.labels import layer_about, model_title
+from classroom.urls import file_url
 
 if TYPE_CHECKING:
     from streamlit.components.v1.custom_component import CustomComponent
@@ -109,11 +111,10 @@ def colormap(name: ColormapName = "viridis") -> Colormap:
 
 def layer_source(prepared: PreparedLayer) -> LayerSource:
     """Describe one prepared entry for the browser (it fetches the bytes by ``url``)."""
-    from classroom.server import file_url
-
     header = prepared.header
     return LayerSource(
         layer=header.key.layer,
+        about=layer_about(header.key.model, header.key.layer, header.info.stride),
         url=file_url(prepared.path),
         entry_id=prepared.entry_id,
         nbytes=prepared.nbytes,
@@ -151,7 +152,6 @@ def view_args(
     Raises:
         ValueError: if ``layers`` is empty or mixes images or models, naming the offender.
     """
-    from classroom.server import file_url
     from classroom.store import FeatureStore
 
     if not layers:
@@ -185,6 +185,6 @@ def view_args(
         preset=preset or ViewState(),
         chart_layer=chart_layer,
         colormap=colormap(colormap_name),
-        model=first.key.model,
+        model=model_title(first.key.model),
         presenter=presenter,
     )

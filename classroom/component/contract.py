@@ -20,6 +20,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic.alias_generators import to_camel
 
+from classroom.json_schema import plain
+
 __all__ = [
     "Colormap",
     "LayerSource",
@@ -89,6 +91,10 @@ class LayerSource(_Wire):
     """
 
     layer: str
+    about: str = Field(
+        description="One line about the layer for people: stride, receptive field, what it "
+        "tends to show (from the network registry)."
+    )
     url: str
     entry_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
     nbytes: Positive
@@ -127,7 +133,7 @@ class ViewArgs(_Wire):
     preset: ViewState = ViewState()
     chart_layer: str | None = None
     colormap: Colormap
-    model: str
+    model: str = Field(description="The network's title for people, e.g. ResNet-101.")
     presenter: bool = False
 
 
@@ -198,30 +204,11 @@ def parse_event(raw: object) -> PinEvent | LockEvent | ReleaseEvent | StepEvent 
         return None
 
 
-def _plain(schema: Any) -> Any:
-    """``schema`` without per-field titles and defaults.
-
-    Pydantic titles every field ("Viewid"), which code generators turn into a type alias per
-    field; defaults beside a ``$ref`` make them copy the referenced type. Neither says anything
-    the wire needs: every field is always sent (see ``_Wire``).
-    """
-    if isinstance(schema, list):
-        return [_plain(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    cleaned = {key: _plain(value) for key, value in schema.items() if key != "default"}
-    if "properties" in cleaned:
-        cleaned["properties"] = {
-            name: {key: value for key, value in field.items() if key != "title"}
-            for name, field in cleaned["properties"].items()
-        }
-    return cleaned
-
-
 def contract_schema() -> dict[str, Any]:
     """The JSON Schema of the contract (view and navigator, both ways), by alias.
 
     All are described as serialized (every field present), which is what crosses the wire.
+    Fields carry no titles nor defaults (see :func:`classroom.json_schema.plain`).
     """
     args_schema = ViewArgs.model_json_schema(
         by_alias=True, ref_template="#/$defs/{model}", mode="serialization"
@@ -236,7 +223,7 @@ def contract_schema() -> dict[str, Any]:
         definitions[model.__name__] = model.model_json_schema(
             by_alias=True, ref_template="#/$defs/{model}", mode="serialization"
         )
-    definitions = _plain(definitions)
+    definitions = plain(definitions)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "ClassroomContract",

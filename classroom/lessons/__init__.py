@@ -8,25 +8,28 @@ model, images inside ``datasets/`` and an ordered list of steps. :func:`load_les
    fields with the closest known name, model, layer and precision names;
 2. what a schema cannot know (:mod:`~classroom.lessons.checks`): image paths stay inside
    ``datasets/`` and open as images, steps name existing images, reference pixels lie inside
-   their image, weights names exist for the architecture, step ids are unique.
+   their image, layers and weights belong to the model (the network registry,
+   :mod:`classroom.networks`, knows them without torch), step ids are unique.
 
 YAML is read by :mod:`~classroom.lessons.safe_yaml` (bounded, no aliases, lines kept). The
 result, :class:`Lesson`, has every default resolved; it is what preparation and the app use.
 
-Modules: ``safe_yaml`` (reading) → ``schema`` (file models, JSON Schema) → ``checks`` →
-``loader`` → ``model`` (the resolved lesson); ``problems`` (messages); ``cli`` (``check``).
+Modules: ``safe_yaml`` (reading) → ``schema`` (file models) → ``explain`` (its errors in
+words) → ``checks`` (with ``network_checks`` and ``paths``) → ``loader`` → ``model`` (the
+resolved lesson); ``problems`` (messages); ``json_schema`` (for editors); ``report``
+(``classroom check``'s output).
 """
 
-from classroom.lessons.cli import check_from_cli
+from classroom.lessons.json_schema import lesson_schema
 from classroom.lessons.loader import default_datasets_dir, discover_lessons, load_lesson
 from classroom.lessons.model import Lesson, LessonImage, Panel, Question, Step
 from classroom.lessons.problems import LessonError, LessonProblem
-from classroom.lessons.schema import ARCHITECTURES, DEFAULT_LAYERS, LAYERS, lesson_schema
+from classroom.lessons.report import check_from_cli
+from classroom.lessons.schema import ARCHITECTURES, MAX_PANELS
 
 __all__ = [
     "ARCHITECTURES",
-    "DEFAULT_LAYERS",
-    "LAYERS",
+    "MAX_PANELS",
     "Lesson",
     "LessonError",
     "LessonImage",

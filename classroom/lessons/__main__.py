@@ -1,7 +1,5 @@
-"""``python -m classroom.lessons``: see :func:`classroom.lessons.cli.main`."""
+"""``python -m classroom.lessons``: the same command as ``classroom check`` (classroom.cli)."""
 
-import sys
+from classroom.cli import check
 
-from classroom.lessons.cli import main
-
-sys.exit(main())
+check(prog_name="python -m classroom.lessons")

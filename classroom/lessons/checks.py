@@ -1,96 +1,27 @@
 """What a schema cannot know about a lesson (pass 2 of loading).
 
 Image paths stay inside the datasets directory and open as images; steps name images that
-exist; reference pixels lie inside their image; weights names exist for the architecture;
-step ids are unique; a locked step has a pixel to hold. They run on broken files too, and
-each reads only the fields it needs, so a typo in one field does not hide a missing image.
+exist; reference pixels lie inside their image; layers and weights belong to the lesson's
+model (:mod:`~classroom.lessons.network_checks`); step ids are unique; a locked step has a
+pixel to hold. They run on broken files too, and each reads only the fields it needs, so a
+typo in one field does not hide a missing image.
 """
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from classroom.lessons.network_checks import NetworkChecks
+from classroom.lessons.paths import image_size, resolve_data_path
 from classroom.lessons.problems import suggest
 from classroom.lessons.safe_yaml import Location
-from classroom.lessons.schema import (
-    ARCHITECTURES,
-    DEFAULT_MAX_SIDE,
-    MaxSide,
-    PanelEntry,
-    Reference,
-)
+from classroom.lessons.schema import DEFAULT_MAX_SIDE, MaxSide, PanelEntry, Reference
+from classroom.networks import registry
 
-__all__ = ["SemanticChecks", "check_weights", "image_size", "resolve_image_path"]
-
-
-def check_weights(architecture: str, name: str) -> None:
-    """Raise ``ValueError`` (with a readable message) unless ``name`` names weights for it.
-
-    ``classroom.models`` owns the meaning of weights names; it asks torchvision, so this is
-    imported only when a lesson is checked.
-    """
-    from classroom import models
-
-    models.validate_weights_name(architecture, name)
-
-
-def resolve_image_path(datasets: Path, written: str) -> Path:
-    """The file an image path names, refusing every way out of ``datasets``.
-
-    Raises:
-        ValueError: for absolute paths, ``..``, symbolic links that lead outside, and paths
-            that do not name an existing file.
-    """
-    if "\\" in written:
-        raise ValueError(f"use '/' between folder names, found '{written}'")
-    relative = PurePosixPath(written)
-    if relative.is_absolute() or PureWindowsPath(written).drive:
-        raise ValueError(
-            f"expected a path inside the datasets directory, found the absolute path '{written}'"
-        )
-    if ".." in relative.parts:
-        raise ValueError(
-            f"'..' is not allowed: images must stay inside datasets/, found '{written}'"
-        )
-    root = datasets.resolve()
-    try:
-        target = (root / relative).resolve()
-    except (OSError, RuntimeError) as error:  # a loop of symbolic links
-        raise ValueError(f"'{written}' cannot be resolved: {error}") from error
-    if not target.is_relative_to(root):
-        raise ValueError(f"'{written}' is a symbolic link that points outside datasets/")
-    if not target.is_file():
-        if target.exists():
-            raise ValueError(f"'{written}' is not a file")
-        folder = target.parent
-        siblings = [path.name for path in folder.iterdir()] if folder.is_dir() else []
-        raise ValueError(
-            f"'{written}' does not exist in {datasets}{suggest(relative.name, siblings)}"
-        )
-    return target
-
-
-def image_size(path: Path, max_side: int = DEFAULT_MAX_SIDE) -> tuple[int, int]:
-    """``(width, height)`` as the image is shown, i.e. after its EXIF rotation.
-
-    Reads the header only, and applies preparation's own rules (:mod:`classroom.images`), so
-    that a lesson that passes the check does not fail later for its pictures' sake.
-
-    Raises:
-        ValueError: if the file is not an image in a supported format, is damaged, has too
-            many pixels, or is too small or narrow to prepare at ``max_side``.
-    """
-    from classroom import images
-
-    try:
-        width, height = images.upright_size(path)
-        images.check_size(path, width, height, max_side)
-    except images.ImageError as error:
-        raise ValueError(error.problem) from None
-    return width, height
+__all__ = ["SemanticChecks"]
 
 
 def _text(value: object) -> str | None:
@@ -117,7 +48,8 @@ class SemanticChecks:
     Each check looks only at the fields it needs, so a wrong type in one field of a step does
     not hide a missing image named in another. After :meth:`run`, ``issues`` holds
     ``(location, message)`` pairs, ``files`` and ``sizes`` the file and shown size of each
-    readable image, and ``step_images`` the image id each step shows.
+    readable image, ``step_images`` the image id each step shows, and ``network`` the checks
+    of the model (with the weights and model files it found).
     """
 
     def __init__(self, raw: dict[str, Any], datasets: Path) -> None:
@@ -127,13 +59,22 @@ class SemanticChecks:
         self.files: dict[str, Path] = {}
         self.sizes: dict[str, tuple[int, int]] = {}
         self.step_images: list[str | None] = []
+        self.network = NetworkChecks(raw, datasets, self._report)
+
+    def _report(self, location: Location, message: str) -> None:
+        self.issues.append((location, message))
+
+    def _default_weights(self) -> str | None:
+        """The weights of panels that name none: the lesson's, else the family's default."""
+        if "weights" in self.raw:
+            return _text(self.raw["weights"])
+        if self.network.architecture is not None:
+            return registry.family_of(self.network.architecture).default_weights
+        return None
 
     def run(self) -> None:
-        model = self.raw.get("model", "resnet101")
-        architecture = model if model in ARCHITECTURES else None  # else pass 1 reports it
-        weights = _text(self.raw.get("weights", "imagenet"))
-        if architecture is not None and weights is not None:
-            self._weights(architecture, weights, ("weights",))
+        self.network.run()
+        weights = self._default_weights()
         layers = self.raw.get("layers")
         if isinstance(layers, list):
             self._repeats(("layers",), [(layer, None) for layer in layers], "layer")
@@ -143,13 +84,7 @@ class SemanticChecks:
             self._images(images)
         steps = self.raw.get("steps")
         if isinstance(steps, list):
-            self._steps(steps, image_ids, architecture, weights)
-
-    def _weights(self, architecture: str, name: str, location: Location) -> None:
-        try:
-            check_weights(architecture, name)
-        except ValueError as error:
-            self.issues.append((location, str(error)))
+            self._steps(steps, image_ids, weights)
 
     def _repeats(self, at: Location, entries: list[tuple[object, object]], what: str) -> None:
         for index, entry in enumerate(entries):
@@ -173,7 +108,7 @@ class SemanticChecks:
             if not written:
                 continue  # pass 1 reports it
             try:
-                path = resolve_image_path(self.datasets, written)
+                path = resolve_data_path(self.datasets, written)
                 self.sizes[image_id] = image_size(path, self._max_side())
             except ValueError as error:
                 self.issues.append((("images", image_id, "path"), str(error)))
@@ -193,7 +128,6 @@ class SemanticChecks:
         self,
         steps: list[Any],
         image_ids: list[str],
-        architecture: str | None,
         default_weights: str | None,
     ) -> None:
         # A step without `image:` shows the previous step's image; the first, the first image.
@@ -236,7 +170,7 @@ class SemanticChecks:
 
             layers = step.get("layers")
             if isinstance(layers, list):
-                self._panels(layers, (*here, "layers"), architecture, default_weights)
+                self._panels(layers, (*here, "layers"), default_weights)
 
     def _inside(self, reference: tuple[int, int], size: tuple[int, int], at: Location) -> None:
         x, y = reference
@@ -254,7 +188,6 @@ class SemanticChecks:
         self,
         layers: list[Any],
         at: Location,
-        architecture: str | None,
         default_weights: str | None,
     ) -> None:
         shown: list[tuple[object, object]] = []
@@ -263,7 +196,9 @@ class SemanticChecks:
             if panel is None:
                 shown.append((None, index))  # never equal to another entry
                 continue
-            if architecture is not None and panel.weights is not None:
-                self._weights(architecture, panel.weights, (*at, index, "weights"))
+            where: Location = (*at, index, "layer") if isinstance(value, dict) else (*at, index)
+            self.network.layer(panel.layer, where)
+            if panel.weights is not None:
+                self.network.weights(panel.weights, (*at, index, "weights"))
             shown.append((panel.layer, panel.weights or default_weights))
         self._repeats(at, shown, "panel")

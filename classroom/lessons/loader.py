@@ -9,10 +9,14 @@ from typing import Final
 from pydantic import ValidationError
 
 from classroom.lessons.checks import SemanticChecks
+from classroom.lessons.explain import explain_all
 from classroom.lessons.model import Lesson, LessonImage, Panel, Step
 from classroom.lessons.problems import LessonError, LessonProblem, describe, field_path
 from classroom.lessons.safe_yaml import Location, YamlSourceError, read_yaml
-from classroom.lessons.schema import LessonFile, StepEntry, explain_all
+from classroom.lessons.schema import LessonFile, ModelFileEntry, StepEntry
+from classroom.networks import registry
+from classroom.networks.base import IMAGENET_MEAN, IMAGENET_STD
+from classroom.networks.choice import FileLayer, ModelFile, NetworkChoice, is_weights_file
 
 __all__ = ["LESSON_SUFFIXES", "default_datasets_dir", "discover_lessons", "load_lesson"]
 
@@ -91,11 +95,33 @@ def load_lesson(path: Path, *, datasets_dir: Path | None = None) -> Lesson:
 
 def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks) -> Lesson:
     """Fill in every default of a lesson that passed both passes."""
+    files = checks.network.files
+
+    def weights_of(written: str | None) -> str:
+        """Weights as preparation takes them: a name, or a file's absolute path."""
+        if written is None:
+            return default_weights
+        return str(files[written]) if is_weights_file(written) else written
+
+    model_file: ModelFile | None = None
+    if isinstance(parsed.model, ModelFileEntry):
+        model_file = _model_file(parsed.model, files[parsed.model.file])
+        model = model_file.key
+        default_weights = str(model_file.path)
+    else:
+        model = parsed.model
+        default_weights = registry.family_of(model).default_weights
+    network = NetworkChoice(model, parsed.num_classes, model_file)
+    weights = weights_of(parsed.weights)
+    layers = list(parsed.layers or network.default_layers)
 
     def panels(entry: StepEntry) -> list[Panel]:
         if entry.layers is None:
-            return [Panel(layer=name, weights=parsed.weights) for name in parsed.layers]
-        return [Panel(layer=p.layer, weights=p.weights or parsed.weights) for p in entry.layers]
+            return [Panel(layer=name, weights=weights) for name in layers]
+        return [
+            Panel(layer=p.layer, weights=weights_of(p.weights) if p.weights else weights)
+            for p in entry.layers
+        ]
 
     steps = []
     for index, (entry, image) in enumerate(zip(parsed.steps, checks.step_images, strict=True)):
@@ -129,11 +155,23 @@ def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks) -> Lesson:
         audience=parsed.audience,
         summary=parsed.summary,
         order=parsed.order,
-        model=parsed.model,
-        weights=parsed.weights,
-        layers=list(parsed.layers),
+        model=model,
+        model_file=model_file,
+        num_classes=parsed.num_classes,
+        class_names=parsed.class_names,
+        weights=weights,
+        layers=layers,
         precision=parsed.precision,
         max_side=parsed.max_side,
         images=images,
         steps=steps,
+    )
+
+
+def _model_file(entry: ModelFileEntry, path: Path) -> ModelFile:
+    return ModelFile(
+        path=path,
+        layers=tuple(FileLayer(layer.name, layer.node, layer.stride) for layer in entry.layers),
+        mean=entry.mean or IMAGENET_MEAN,
+        std=entry.std or IMAGENET_STD,
     )

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from classroom.lessons.schema import DEFAULT_LAYERS, LAYERS, Precision, Question
+from classroom.lessons.schema import Precision, Question
+from classroom.networks import registry
+from classroom.networks.choice import ModelFile, NetworkChoice
 
 __all__ = ["Lesson", "LessonImage", "Panel", "Question", "Step"]
 
@@ -28,7 +30,10 @@ class Panel(_Resolved):
     """One panel of the multi-layer view: a layer computed with one set of weights."""
 
     layer: str
-    weights: str = Field(description="imagenet, untrained or a torchvision weights enum member.")
+    weights: str = Field(
+        description="imagenet, untrained, a torchvision weights enum member, or the absolute "
+        "path of the lesson's own weights (or model) file."
+    )
 
 
 class Step(_Resolved):
@@ -55,9 +60,15 @@ class Lesson(_Resolved):
     audience: str
     summary: str
     order: int | None = Field(None, description="Place in the lesson list (lowest first).")
-    model: str = "resnet101"
-    weights: str = "imagenet"
-    layers: list[str] = list(DEFAULT_LAYERS)
+    model: str = Field(
+        registry.DEFAULT_ARCHITECTURE,
+        description="The registry architecture, or the model file's key (file:...).",
+    )
+    model_file: ModelFile | None = None
+    num_classes: int | None = None
+    class_names: list[str] | None = None
+    weights: str
+    layers: list[str]
     precision: Precision = 8
     max_side: int = 1024
     images: list[LessonImage]
@@ -74,6 +85,18 @@ class Lesson(_Resolved):
                 return image
         raise KeyError(image_id)
 
+    @property
+    def network(self) -> NetworkChoice:
+        """The network every panel of the lesson shows."""
+        return NetworkChoice(self.model, self.num_classes, self.model_file)
+
+    @property
+    def layer_order(self) -> tuple[str, ...]:
+        """The model's layer names, from the input upwards."""
+        if self.model_file is not None:
+            return self.model_file.layer_names
+        return registry.architecture(self.model).layer_names
+
     def feature_needs(self) -> list[tuple[LessonImage, str, tuple[str, ...]]]:
         """Every (image, weights, layers) some step shows: what must be prepared.
 
@@ -84,6 +107,6 @@ class Lesson(_Resolved):
             for panel in step.panels:
                 needs.setdefault((step.image, panel.weights), set()).add(panel.layer)
         return [
-            (self.image(image_id), weights, tuple(name for name in LAYERS if name in layers))
+            (self.image(image_id), weights, tuple(n for n in self.layer_order if n in layers))
             for (image_id, weights), layers in needs.items()
         ]

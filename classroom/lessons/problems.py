@@ -7,12 +7,12 @@ to fix the file without reading any code.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from classroom.lessons.safe_yaml import Location
+from classroom.wording import suggest
 
 __all__ = ["LessonError", "LessonProblem", "describe", "field_path", "suggest"]
 
@@ -71,12 +71,6 @@ def describe(value: object) -> str:
         keys = ", ".join(str(key) for key in value)
         return f"a mapping ({keys if len(keys) <= 40 else keys[:37] + '...'})"
     return str(value)
-
-
-def suggest(word: str, known: Iterable[str]) -> str:
-    """`` — did you mean 'x'?`` for the closest known word, or nothing."""
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return f" — did you mean '{close[0]}'?" if close else ""
 
 
 def field_path(location: Location) -> str:

@@ -1,67 +1,68 @@
-"""The lesson file format: pydantic models of what an instructor writes, and its JSON Schema.
+"""The lesson file format: pydantic models of what an instructor writes.
 
-These models check types, required fields, unknown fields and names (pass 1 of loading).
-They are strict: YAML already types its values, so ``"12"`` where a number belongs, or ``1``
-where text belongs, is a mistake worth reporting rather than converting. :func:`explain`
-turns pydantic's errors into the instructor's words; ``lessons/lesson.schema.json`` is
-:func:`lesson_schema`, for editor completion.
+These models check types, required fields, unknown fields and model names (pass 1 of
+loading). They are strict: YAML already types its values, so ``"12"`` where a number belongs,
+or ``1`` where text belongs, is a mistake worth reporting rather than converting. Which layers
+and weights a model has is the network registry's knowledge (:mod:`classroom.networks`):
+pass 2 (:mod:`~classroom.lessons.checks`) checks them, and the JSON Schema
+(:mod:`~classroom.lessons.json_schema`) lists them per model for editors.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-from typing import Annotated, Any, Final, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     GetJsonSchemaHandler,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema, ErrorDetails
+from pydantic_core import CoreSchema
 
-from classroom.lessons.problems import describe, suggest
-from classroom.lessons.safe_yaml import Location
+from classroom.lessons.problems import describe
+from classroom.networks import registry
 
 __all__ = [
     "ARCHITECTURES",
-    "DEFAULT_LAYERS",
     "DEFAULT_MAX_SIDE",
-    "LAYERS",
     "MAX_PANELS",
+    "MODEL_TAGS",
     "Architecture",
     "ImageEntry",
     "LayerName",
     "LessonFile",
     "MaxSide",
+    "ModelFileEntry",
+    "ModelFileLayer",
     "PanelEntry",
     "Precision",
     "Question",
     "StepEntry",
-    "explain",
-    "explain_all",
-    "lesson_schema",
 ]
 
-Architecture = Literal["resnet18", "resnet34", "resnet50", "resnet101", "resnet152"]
-LayerName = Literal["conv1", "conv2_x", "conv3_x", "conv4_x", "conv5_x"]
+ARCHITECTURES: Final[tuple[str, ...]] = registry.ARCHITECTURES
+if TYPE_CHECKING:
+    Architecture = str
+else:
+    #: Every architecture of the registry (a Literal made from the registry at import).
+    Architecture = Literal[ARCHITECTURES]
 Precision = Literal[8, 16, 32]
 #: The cap on an image's longest side, in pixels.
 MaxSide = Annotated[int, Field(ge=64, le=4096)]
-
-ARCHITECTURES: Final[tuple[str, ...]] = get_args(Architecture)
-#: ResNet stages from the input upwards.
-LAYERS: Final[tuple[str, ...]] = get_args(LayerName)
-DEFAULT_LAYERS: Final = ("conv2_x", "conv3_x", "conv4_x")
 DEFAULT_MAX_SIDE: Final = 1024
 #: Panels in one step: every default layer twice (trained and untrained) fits; more is illegible.
 MAX_PANELS: Final = 6
+#: The branches of ``model:`` (a name, or a model file): pydantic puts them into error
+#: locations, which :mod:`~classroom.lessons.explain` removes again.
+MODEL_TAGS: Final = ("@name", "@file")
 
 
 class _FileModel(BaseModel):
@@ -87,8 +88,30 @@ def _as_reference(value: object) -> object:
     )
 
 
+def _as_triple(value: object) -> object:
+    if (
+        isinstance(value, list)
+        and len(value) == 3
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    ):
+        return tuple(float(v) for v in value)
+    raise ValueError(f"expected three numbers [red, green, blue], found {describe(value)}")
+
+
 Text = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
+#: A layer name; which names a model has is checked in pass 2, against the registry.
+LayerName = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "A layer of the lesson's model, e.g. conv3_x (`classroom models` "
+            "lists every model's layers).",
+        }
+    ),
+]
 WeightsName = Annotated[
     str,
     Field(min_length=1),
@@ -97,8 +120,9 @@ WeightsName = Annotated[
             "type": "string",
             "examples": ["imagenet", "untrained", "IMAGENET1K_V1", "IMAGENET1K_V2"],
             "description": "imagenet (torchvision's default pretrained weights), untrained "
-            "(seeded random weights) or a member of the architecture's torchvision weights "
-            "enum, e.g. IMAGENET1K_V1.",
+            "(seeded random weights), a member of the architecture's torchvision weights "
+            "enum (e.g. IMAGENET1K_V1), or a state dict file in the datasets directory "
+            "(a fine-tuned checkpoint, e.g. models/pets.pth).",
         }
     ),
 ]
@@ -106,6 +130,7 @@ Reference = Annotated[
     tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]],
     BeforeValidator(_as_reference),
 ]
+Triple = Annotated[tuple[float, float, float], BeforeValidator(_as_triple)]
 
 
 class Question(_FileModel):
@@ -124,6 +149,47 @@ class ImageEntry(_FileModel):
     )
     caption: str = Field("", description="Shown under the image.")
     attribution: Text = Field(description="Author or source, and licence (CC0 or public domain).")
+
+
+class ModelFileLayer(_FileModel):
+    """A layer of a model file: the name students read, where its map comes from, its stride."""
+
+    name: Name = Field(description="The layer's name in this lesson, e.g. early.")
+    node: Text = Field(
+        description="A key of the dict of maps the model returns, or (torch.export) the path "
+        "of a submodule, e.g. layer3."
+    )
+    stride: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Image pixels per cell; default: measured."
+    )
+
+
+class ModelFileEntry(_FileModel):
+    """A whole network of your own: a TorchScript or torch.export file and its layers."""
+
+    file: Text = Field(
+        description="The model file inside the datasets directory: TorchScript (.pt) or a "
+        "torch.export archive (.pt2)."
+    )
+    layers: Annotated[list[ModelFileLayer], Field(min_length=1)] = Field(
+        description="The layers a lesson can show, from the input upwards."
+    )
+    mean: Triple | None = Field(
+        None, description="Input normalisation: mean per RGB channel (0-1); default ImageNet's."
+    )
+    std: Triple | None = Field(
+        None, description="Input normalisation: standard deviation per channel; default ImageNet's."
+    )
+
+
+def _model_branch(value: object) -> str:
+    return MODEL_TAGS[1] if isinstance(value, dict) else MODEL_TAGS[0]
+
+
+ModelEntry = Annotated[
+    Annotated[Architecture, Tag(MODEL_TAGS[0])] | Annotated[ModelFileEntry, Tag(MODEL_TAGS[1])],
+    Discriminator(_model_branch),
+]
 
 
 class PanelEntry(_FileModel):
@@ -150,7 +216,7 @@ class PanelEntry(_FileModel):
     ) -> JsonSchemaValue:
         as_mapping = handler.resolve_ref_schema(handler(core_schema))
         return {
-            "anyOf": [{"type": "string", "enum": list(LAYERS)}, as_mapping],
+            "anyOf": [{"type": "string"}, as_mapping],
             "description": cls.__doc__,
         }
 
@@ -189,11 +255,26 @@ class LessonFile(_FileModel):
         description="Place in the lesson list: lessons with an order come first, lowest "
         "first; the others follow by title.",
     )
-    model: Architecture = Field("resnet101", description="torchvision ResNet architecture.")
-    weights: WeightsName = Field("imagenet", description="Weights of every panel by default.")
-    layers: Annotated[list[LayerName], Field(min_length=1, max_length=len(LAYERS))] = Field(
-        list(DEFAULT_LAYERS),
-        description="Panels shown side by side by default; each layer once.",
+    model: ModelEntry = Field(
+        registry.DEFAULT_ARCHITECTURE,
+        description="A network of the registry (`classroom models` lists them), or a model "
+        "file of your own: {file: ..., layers: [...]}.",
+    )
+    weights: WeightsName | None = Field(
+        None, description="Weights of every panel by default; default: the model's pretrained."
+    )
+    num_classes: Annotated[int, Field(ge=1)] | None = Field(
+        None,
+        description="The classes of your own weights file (a fine-tuned checkpoint), when "
+        "they differ from the pretrained weights'.",
+    )
+    class_names: Annotated[list[Text], Field(min_length=1)] | None = Field(
+        None, description="Names of the classifier's classes, in output order."
+    )
+    layers: Annotated[list[LayerName], Field(min_length=1, max_length=MAX_PANELS)] | None = Field(
+        None,
+        description="Panels shown side by side by default, each layer once; default: the "
+        "model's early, middle and late layers.",
         json_schema_extra={"uniqueItems": True},
     )
     precision: Precision = Field(8, description="Bits per stored feature value.")
@@ -207,128 +288,3 @@ class LessonFile(_FileModel):
     steps: Annotated[list[StepEntry], Field(min_length=1)] = Field(
         description="The steps, in order."
     )
-
-
-def lesson_schema() -> dict[str, Any]:
-    """The JSON Schema of lesson files (``lessons/lesson.schema.json``)."""
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$comment": "Generated by `python -m classroom.lessons --schema`; do not edit.",
-        **LessonFile.model_json_schema(),
-    }
-
-
-# -- pydantic errors in an instructor's words ------------------------------------------------
-
-#: Fields people put in a step that belong elsewhere, and where.
-_MISPLACED: Final = {
-    "weights": "a step sets weights per layer: layers: [{layer: conv3_x, weights: untrained}]",
-    "model": "the model is set once, at the top of the file",
-    "prompt": "put it under question:",
-    "hint": "put it under question:",
-    "answer": "put it under question:",
-    "caption": "captions belong to the image, under images:",
-    "path": "image files are listed under images:, and a step names one with image:",
-}
-
-_EXPECTED: Final = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_from_float": "a whole number",
-    "bool_type": "true or false",
-    "list_type": "a list (lines starting with '- ')",
-    "dict_type": "a mapping (lines of 'name: value')",
-    "model_type": "a mapping (lines of 'name: value')",
-    "string_too_short": "some text",
-    "string_pattern_mismatch": "a name of letters, digits, '-' and '_'",
-    "greater_than_equal": "a number of at least {ge}",
-    "less_than_equal": "a number of at most {le}",
-    "string_too_long": "at most {max_length} characters",
-}
-
-
-def _model_at(location: Location) -> type[BaseModel] | None:
-    match location:
-        case ():
-            return LessonFile
-        case ("images", str()):
-            return ImageEntry
-        case ("steps", int()):
-            return StepEntry
-        case ("steps", int(), "question"):
-            return Question
-        case ("steps", int(), "layers", int()):
-            return PanelEntry
-    return None
-
-
-def _unknown_field(location: Location) -> str:
-    name = str(location[-1])
-    parent = location[:-1]
-    message = f"unknown field '{name}'"
-    model = _model_at(parent)
-    if model is None:
-        return message
-    if model is StepEntry and name in _MISPLACED:
-        return f"{message}: {_MISPLACED[name]}"
-    known = list(model.model_fields)
-    return message + (suggest(name, known) or f" (known fields: {', '.join(known)})")
-
-
-def explain_all(errors: list[ErrorDetails]) -> list[tuple[Location, str]]:
-    """:func:`explain` for every error, with a misspelt field reported once, not twice.
-
-    ``titel: ...`` is both an unknown field and a missing ``title``; the unknown field's
-    "did you mean 'title'?" already says all there is to say.
-    """
-    misspelt = {
-        (tuple(error["loc"][:-1]), close)
-        for error in errors
-        if error["type"] == "extra_forbidden"
-        for close in _close_fields(tuple(error["loc"]))
-    }
-    return [
-        explain(error)
-        for error in errors
-        if not (
-            error["type"] == "missing" and (tuple(error["loc"][:-1]), error["loc"][-1]) in misspelt
-        )
-    ]
-
-
-def _close_fields(location: Location) -> list[str]:
-    model = _model_at(location[:-1])
-    if model is None:
-        return []
-    return difflib.get_close_matches(str(location[-1]), list(model.model_fields), n=1, cutoff=0.6)
-
-
-def explain(error: ErrorDetails) -> tuple[Location, str]:
-    """Where a pydantic error is in the file and what it means, in plain words."""
-    location: Location = tuple(part for part in error["loc"] if part != "[key]")
-    kind = error["type"]
-    value = error["input"]
-    ctx = error.get("ctx", {})
-    if kind == "missing":
-        return location[:-1], f"missing required field '{location[-1]}'"
-    if kind == "extra_forbidden":
-        return location, _unknown_field(location)
-    if kind == "value_error":
-        return location, str(ctx["error"])
-    found = describe(value)
-    if kind == "literal_error":
-        expected = str(ctx["expected"])
-        hint = suggest(value, re.findall(r"'([^']*)'", expected)) if isinstance(value, str) else ""
-        return location, f"expected {expected}, found {found}{hint}"
-    if kind in {"too_short", "too_long"} and isinstance(value, list | dict):
-        count = _entries(len(value)) if value else "none"
-        if kind == "too_short":
-            return location, f"expected at least {_entries(ctx['min_length'])}, found {count}"
-        return location, f"expected at most {_entries(ctx['max_length'])}, found {count}"
-    if kind not in _EXPECTED:
-        return location, f"{error['msg']}, found {found}"
-    return location, f"expected {_EXPECTED[kind].format(**ctx)}, found {found}"
-
-
-def _entries(count: int) -> str:
-    return "one entry" if count == 1 else f"{count} entries"

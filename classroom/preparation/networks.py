@@ -7,11 +7,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
-from classroom import models
+from classroom import networks
 
 if TYPE_CHECKING:
-    from torch import nn
-
     from classroom.extraction import FeatureExtractor
 
 __all__ = ["LOADED_NETWORKS", "LoadedNetworks"]
@@ -29,13 +27,13 @@ class LoadedNetworks:
     def __init__(self, capacity: int) -> None:
         self._capacity = capacity
         self._entries: OrderedDict[
-            tuple[str, str], tuple[nn.Module, dict[tuple[str, ...], FeatureExtractor]]
+            tuple[str, str], tuple[networks.LoadedNetwork, dict[tuple[str, ...], FeatureExtractor]]
         ] = OrderedDict()
         self._lock = threading.Lock()
 
     def extractor(
         self,
-        weights: models.ResolvedWeights,
+        weights: networks.ResolvedWeights,
         layers: tuple[str, ...],
         *,
         on_load: Callable[[], None],
@@ -52,13 +50,13 @@ class LoadedNetworks:
             entry = self._entries.pop(key, None)
             if entry is None:
                 on_load()
-                entry = (models.build_model(weights), {})
+                entry = (networks.build_network(weights), {})
             self._entries[key] = entry  # the most recently used last
             while len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)
-            model, extractors = entry
+            network, extractors = entry
             if layers not in extractors:
-                extractors[layers] = FeatureExtractor(model, layers)
+                extractors[layers] = FeatureExtractor(network, layers)
             return extractors[layers]
 
     def clear(self) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from classroom import models
+from classroom import networks
 
 if TYPE_CHECKING:
     from classroom.preparation.requests import PrepareRequest
@@ -26,11 +26,21 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    """Where a :func:`prepare` run stands: ``completed`` of ``total`` requests are done."""
+    """Where a :func:`prepare` run stands: ``completed`` of ``total`` requests are done.
+
+    Attributes:
+        completed: requests done.
+        total: requests in the run.
+        message: for a log or terminal: the request's name (its lesson and image ids) and
+            ``stage``, e.g. ``edges-to-parts: camera: computing conv2_x``.
+        stage: what is being done, without naming the request (``computing conv2_x``), for
+            interfaces that name it their own way (the app shows titles, not ids).
+    """
 
     completed: int
     total: int
     message: str
+    stage: str = ""
 
 
 ProgressCallback = Callable[[ProgressEvent], None]
@@ -50,24 +60,34 @@ class Cause(enum.Enum):
 
     @classmethod
     def of(cls, error: Exception) -> Cause:
-        if isinstance(error, models.WeightsUnavailableError):
+        if isinstance(error, networks.WeightsUnavailableError):
             return cls.WEIGHTS_UNAVAILABLE
-        if isinstance(error, models.WeightsFileError):
+        if isinstance(error, networks.WeightsFileError):
             return cls.WEIGHTS_UNUSABLE
         return cls.OTHER
 
 
 @dataclass(frozen=True)
 class Failure:
-    """Why something could not be prepared: a message for people and its :class:`Cause`."""
+    """Why something could not be prepared: a message for people and its :class:`Cause`.
+
+    Attributes:
+        message: what went wrong, naming the file, and what to do.
+        cause: what is to blame.
+        problem: the message without the file's name, where the error has one (a picture's
+            problem), for a page that names the file its own way (an upload by the name it
+            was uploaded under, not the stored copy's path).
+    """
 
     message: str
     cause: Cause = Cause.OTHER
+    problem: str | None = None
 
     @classmethod
     def of(cls, error: Exception) -> Failure:
         """The failure an expected error stands for (its message is written for the user)."""
-        return cls(str(error), Cause.of(error))
+        problem = getattr(error, "problem", None)
+        return cls(str(error), Cause.of(error), problem if isinstance(problem, str) else None)
 
     @property
     def weights(self) -> bool:
@@ -91,7 +111,7 @@ class RequestResult:
     prepared: tuple[str, ...] = ()
     present: tuple[str, ...] = ()
     failure: Failure | None = None
-    weights: models.WeightsIdentity | None = None
+    weights: networks.WeightsIdentity | None = None
 
     @property
     def failed(self) -> bool:
@@ -127,5 +147,13 @@ class PrepareReport:
 
 
 def unexpected(error: Exception) -> Failure:
-    """The failure a bug stands for: its type and message, since they were not written for users."""
-    return Failure(f"{type(error).__name__}: {error}")
+    """The failure a bug stands for, told as such: the error itself was not written for users.
+
+    The message says what happened and what to do; the error's type and text come last, for
+    whoever reports it (the traceback is in the log).
+    """
+    return Failure(
+        "something unexpected went wrong in classroom itself (not in your files). Try again; "
+        "if it happens again, restart classroom, and report it with the log of the terminal "
+        f"classroom runs in. The error was {type(error).__name__}: {error}"
+    )

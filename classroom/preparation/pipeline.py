@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from classroom import images, models
+from classroom import images, networks
 from classroom.encoding import EncodedLayer, encode
 from classroom.preparation.networks import LOADED_NETWORKS
 from classroom.preparation.outcome import (
@@ -40,9 +40,9 @@ __all__ = ["entry_keys", "lock_name", "prepare", "weights_name"]
 
 _LOGGER = logging.getLogger(__name__)
 
-#: Failures caused by the input (images.ImageError and models.WeightsFileError are
+#: Failures caused by the input (images.ImageError and networks.WeightsFileError are
 #: ValueErrors); their messages are written for the user and are shown as they are.
-_EXPECTED_ERRORS: Final = (ValueError, OSError, models.WeightsUnavailableError)
+_EXPECTED_ERRORS: Final = (ValueError, OSError, networks.WeightsUnavailableError)
 
 
 @dataclass
@@ -53,20 +53,20 @@ class _Pipeline:
     store: FeatureStore
     weights_file: Path | None
     untrained: bool
-    notify: Callable[[str], None]
-    _unloadable: dict[tuple[str, str], models.WeightsFileError] = field(default_factory=dict)
+    notify: Callable[[str, PrepareRequest | None], None]
+    _unloadable: dict[tuple[str, str], networks.WeightsFileError] = field(default_factory=dict)
 
-    def weights(self, request: PrepareRequest) -> models.ResolvedWeights:
+    def weights(self, request: PrepareRequest) -> networks.ResolvedWeights:
         """The request's weights (models remembers failed downloads and file hashes)."""
-        return models.resolve_weights(
-            request.architecture,
+        return networks.resolve_weights(
+            request.network,
             weights_name(request, self.untrained),
             weights_file=self.weights_file,
-            on_download=self.notify,
+            on_download=lambda message: self.notify(message, None),
         )
 
     def extractor(
-        self, weights: models.ResolvedWeights, layers: tuple[str, ...]
+        self, weights: networks.ResolvedWeights, layers: tuple[str, ...]
     ) -> FeatureExtractor:
         key = (weights.architecture, weights.identity.weights_id)
         known = self._unloadable.get(key)
@@ -74,11 +74,13 @@ class _Pipeline:
             raise known
 
         def announce() -> None:
-            self.notify(f"loading {weights.architecture} with {weights.identity.label} weights")
+            self.notify(
+                f"loading {weights.network.title} with {weights.identity.label} weights", None
+            )
 
         try:
             return LOADED_NETWORKS.extractor(weights, layers, on_load=announce)
-        except models.WeightsFileError as error:
+        except networks.WeightsFileError as error:
             self._unloadable[key] = error
             raise
 
@@ -105,19 +107,21 @@ class _Pipeline:
                 self.store.write_image(image_sha256, request.max_side, analysis.png_bytes())
             if missing:
                 extractor = self.extractor(weights, missing)
-                self.notify(f"{request.name}: computing {', '.join(missing)}")
+                self.notify(f"computing {', '.join(missing)}", request)
                 maps = extractor(analysis.image)
                 width, height = analysis.size
                 for layer in missing:
                     info = LayerInfo(
-                        stride=models.layer_stride(layer),
+                        stride=extractor.network.layers[layer].stride,
                         image_width=width,
                         image_height=height,
                         weights_label=identity.label,
                         untrained=identity.untrained,
                     )
-                    encoded = _encode(maps[layer], request, layer, weights)
+                    # Each map is let go once stored: a server keeps less in memory at once.
+                    encoded = _encode(maps.pop(layer), request, layer, weights)
                     self.store.write(keys[layer], info, encoded)
+                    del encoded
         return RequestResult(request, prepared=missing, present=present, weights=identity)
 
 
@@ -125,7 +129,7 @@ def _encode(
     values: npt.NDArray[np.float32],
     request: PrepareRequest,
     layer: str,
-    weights: models.ResolvedWeights,
+    weights: networks.ResolvedWeights,
 ) -> EncodedLayer:
     """Encode one map; NaN or infinite features are blamed on the weights that made them."""
     import numpy as np
@@ -136,19 +140,19 @@ def _encode(
         if np.isfinite(values).all():
             raise
     source = weights.file if weights.file is not None else weights.identity.label
-    raise models.WeightsFileError(
-        f"{source}: these {weights.architecture} weights give NaN or infinite values at {layer} "
+    raise networks.WeightsFileError(
+        f"{source}: these {weights.network.title} weights give NaN or infinite values at {layer} "
         f"for {request.image}, so nothing was stored. The weights are broken (saved from a "
         "training run that diverged?); use other weights."
     )
 
 
 def weights_name(request: PrepareRequest, untrained: bool) -> str:
-    return models.UNTRAINED if untrained else request.weights
+    return networks.UNTRAINED if untrained else request.weights
 
 
 def entry_keys(
-    request: PrepareRequest, image_sha256: str, weights: models.WeightsIdentity
+    request: PrepareRequest, image_sha256: str, weights: networks.WeightsIdentity
 ) -> dict[str, EntryKey]:
     """The store key of each requested layer, in request order."""
     return {
@@ -165,7 +169,7 @@ def entry_keys(
 
 
 def lock_name(
-    image_sha256: str, max_side: int, architecture: str, identity: models.WeightsIdentity
+    image_sha256: str, max_side: int, architecture: str, identity: networks.WeightsIdentity
 ) -> str:
     text = f"{image_sha256}|{max_side}|{architecture}|{identity.weights_id}"
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
@@ -198,14 +202,15 @@ def prepare(
     total = len(requests)
     completed = 0
 
-    def notify(message: str) -> None:
+    def notify(stage: str, request: PrepareRequest | None = None) -> None:
         if progress is not None:
-            progress(ProgressEvent(completed, total, message))
+            message = f"{request.name}: {stage}" if request is not None else stage
+            progress(ProgressEvent(completed, total, message, stage))
 
     pipeline = _Pipeline(store, weights_file, untrained, notify)
     results: list[RequestResult] = []
     for request in requests:
-        notify(f"{request.name}: checking")
+        notify("checking", request)
         try:
             results.append(pipeline.run(request))
         except _EXPECTED_ERRORS as error:

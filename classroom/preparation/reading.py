@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from classroom import images, models
+from classroom import images, networks
 from classroom.preparation.pipeline import entry_keys, weights_name
 from classroom.preparation.requests import PrepareRequest
 from classroom.store import FeatureStore, PreparedLayer
@@ -32,7 +32,7 @@ class PreparedImage:
     size: tuple[int, int]
     original_size: tuple[int, int]
     layers: dict[str, PreparedLayer]
-    weights: models.WeightsIdentity
+    weights: networks.WeightsIdentity
 
     def analysis_pixel(self, x: int, y: int) -> tuple[int, int]:
         """Original-image pixel (as lessons give reference pixels) -> analysis-image pixel."""
@@ -55,12 +55,12 @@ def load_prepared(
 
     Raises:
         images.ImageError: if the image file cannot be read.
-        models.WeightsUnavailableError: if pretrained weights are not on this machine.
-        models.WeightsFileError: if ``weights_file`` cannot be read.
+        networks.WeightsUnavailableError: if pretrained weights are not on this machine.
+        networks.WeightsFileError: if ``weights_file`` cannot be read.
     """
     store = store if store is not None else FeatureStore()
-    weights = models.resolve_weights(
-        request.architecture,
+    weights = networks.resolve_weights(
+        request.network,
         weights_name(request, untrained),
         weights_file=weights_file,
         download=False,

@@ -63,11 +63,13 @@ def prepare_from_cli(
         console.print(f"No lesson files (*.yaml, *.yml) in {escape(', '.join(map(str, paths)))}.")
         return False
     requests: list[PrepareRequest] = []
+    invalid: list[str] = []
     for file in files:
         try:
             lesson_requests = requests_for_lesson(lessons.load_lesson(file))
         except (ValueError, OSError) as error:
             console.print(f"[red]✗ lesson not prepared:[/red] {escape(str(error))}")
+            invalid.append(_why_invalid(file, error))
             lessons_ok = False
             continue
         if precision is not None:
@@ -79,10 +81,36 @@ def prepare_from_cli(
     maintenance = store.maintain()
     if maintenance.removed:
         console.print(escape(maintenance.summary()))
-    prepared = prepare_and_report(
+    prepared = not requests or prepare_and_report(
         requests, store, untrained=untrained, weights_file=weights_file, console=console
     )
+    if invalid:
+        console.print(_not_prepared(invalid))
     return lessons_ok and prepared
+
+
+def _why_invalid(file: Path, error: Exception) -> str:
+    """``broken.yaml has 3 problems``: why a lesson file was not prepared, in a few words."""
+    problems = getattr(error, "problems", None)
+    if isinstance(problems, list) and problems:
+        count = len(problems)
+        return f"{file} has {count} problem{'s' if count != 1 else ''}"
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return f"{file} cannot be read ({reason})"
+
+
+def _not_prepared(invalid: Sequence[str]) -> str:
+    """The last line of a run that skipped lessons: which, and why (details are above)."""
+    from rich.markup import escape
+
+    if len(invalid) == 1:
+        what = f"the lesson was not prepared: {invalid[0]}"
+    else:
+        what = f"{len(invalid)} lessons were not prepared: " + "; ".join(invalid)
+    return (
+        f"[red]✗ {escape(what[:1].upper() + what[1:])}[/red] (listed above; fix the lesson and "
+        "run classroom prepare again)"
+    )
 
 
 def _console() -> Console:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from classroom.encoding import EncodedLayer
 from classroom.store.format import (
@@ -158,7 +158,7 @@ class FeatureStore:
         """Turn a failed write into a message that names the store and the cause."""
         try:
             yield
-        except StoreWriteError:
+        except (StoreWriteError, Timeout):  # a lock held elsewhere is no failure to write
             raise
         except OSError as error:
             hint = _WRITE_HINTS.get(error.errno or 0, "")
@@ -169,12 +169,21 @@ class FeatureStore:
 
     @contextlib.contextmanager
     def lock(self, name: str, timeout: float = -1) -> Iterator[None]:
-        """Hold a cross-process lock (used so that two processes never prepare the same work)."""
+        """Hold a cross-process lock (used so that two processes never prepare the same work).
+
+        Raises:
+            StoreWriteError: the lock file cannot be made (a read-only store), with the
+                message every failed write has.
+        """
         lock_file = self.locks_dir / f"{name}.lock"
+        lock = FileLock(lock_file, timeout=timeout)
         with self._writing(lock_file):
             self.locks_dir.mkdir(parents=True, exist_ok=True)
-        with FileLock(lock_file, timeout=timeout):
+            lock.acquire()
+        try:
             yield
+        finally:
+            lock.release()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -289,14 +298,19 @@ class FeatureStore:
     def remove_stale_temporaries(self, older_than: float = STALE_TEMPORARY_SECONDS) -> int:
         """Delete leftovers of interrupted writes; returns how many were removed."""
         removed = 0
-        if not self.tmp_dir.is_dir():
-            return removed
         cutoff = time.time() - older_than
-        for leftover in self.tmp_dir.glob("*.part"):
-            with contextlib.suppress(FileNotFoundError):
-                if leftover.stat().st_mtime < cutoff:
-                    leftover.unlink()
-                    removed += 1
+        try:
+            for leftover in self.tmp_dir.glob("*.part"):
+                with contextlib.suppress(FileNotFoundError):
+                    if leftover.stat().st_mtime < cutoff:
+                        leftover.unlink()
+                        removed += 1
+        except OSError as error:
+            # Tidying up is no reason to stop: a store that cannot be written says so when
+            # something is written to it.
+            _LOGGER.warning(
+                "Could not remove leftovers in %s (%s)", self.tmp_dir, error.strerror or error
+            )
         return removed
 
     # -- maintenance -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import mmap
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +29,7 @@ from classroom.encoding import (
     channels_per_texel,
     code_dtype,
 )
+from classroom.json_schema import plain
 
 __all__ = [
     "ALIGNMENT",
@@ -42,6 +43,7 @@ __all__ = [
     "FeatureFileHeader",
     "LayerInfo",
     "PreparedLayer",
+    "header_schema",
     "parse",
     "serialize",
 ]
@@ -96,7 +98,9 @@ class LayerInfo(_Strict):
     untrained: bool
 
 
-class _Section(_Strict):
+class Section(_Strict):
+    """Where a data section lies in the file, in bytes."""
+
     offset: Annotated[int, Field(ge=0)]
     nbytes: Annotated[int, Field(ge=0)]
 
@@ -116,8 +120,8 @@ class FeatureFileHeader(_Strict):
     dtype: Literal["uint8", "int8", "uint16", "int16", "float32"]
     signed: bool
     transform: Literal["per-pixel-scale"]
-    codes: _Section
-    scales: _Section
+    codes: Section
+    scales: Section
 
     def check_consistency(self) -> None:
         """Raise ``ValueError`` if the header contradicts itself."""
@@ -133,10 +137,8 @@ class FeatureFileHeader(_Strict):
             raise ValueError(
                 f"{self.slices} texel slices of {per_texel} cannot hold {self.channels} channels"
             )
-        if self.width != -(-self.info.image_width // self.info.stride) or self.height != -(
-            -self.info.image_height // self.info.stride
-        ):
-            raise ValueError("the grid size does not match the image size and stride")
+        # The grid (width, height) is authoritative: it is what the network produced, and no
+        # formula of image size and stride holds for every network (docs/feature-format.md).
         if self.codes.nbytes != self.slices * self.height * self.width * TEXEL_BYTES:
             raise ValueError("the code section size does not match the shape")
         if self.scales.nbytes != self.height * self.width * 4:
@@ -145,6 +147,21 @@ class FeatureFileHeader(_Strict):
             raise ValueError("a data section is not aligned")
         if self.scales.offset < self.codes.offset + self.codes.nbytes:
             raise ValueError("the data sections overlap")
+
+
+def header_schema() -> dict[str, Any]:
+    """The JSON Schema of :class:`FeatureFileHeader`, from which the browser's header type
+    (``frontend/src/featureHeader.generated.ts``) is generated and against which it validates
+    every header it reads (``frontend/src/featureHeader.schema.json``)."""
+    schema = FeatureFileHeader.model_json_schema(ref_template="#/$defs/{model}")
+    definitions = plain(schema.pop("$defs", {}))
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$comment": "Generated from classroom.store.format.FeatureFileHeader by "
+        "tests/test_feature_fixtures.py (CLASSROOM_UPDATE_GENERATED=1); do not edit.",
+        **plain(schema),
+        "$defs": dict(sorted(definitions.items())),
+    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,8 +217,8 @@ def serialize(key: EntryKey, info: LayerInfo, layer: EncodedLayer) -> list[bytes
             dtype=CODE_DTYPES[(layer.precision, layer.signed)],  # type: ignore[arg-type]
             signed=layer.signed,
             transform="per-pixel-scale",
-            codes=_Section(offset=codes_offset, nbytes=codes.nbytes),
-            scales=_Section(offset=scales_offset, nbytes=scales.nbytes),
+            codes=Section(offset=codes_offset, nbytes=codes.nbytes),
+            scales=Section(offset=scales_offset, nbytes=scales.nbytes),
         )
         header.check_consistency()
         return header.model_dump_json().encode()

@@ -4,15 +4,9 @@
  */
 import { useMemo } from "react";
 
-import {
-  type ScaleAxis,
-  channelAxis,
-  cssGradient,
-  formatTick,
-  formatValue,
-  similarityAxis,
-} from "./colourScale";
+import { type ScaleAxis, cssGradient, formatTick, formatValue } from "./colourScale";
 import { type RangeStore, useRange } from "./rangeStore";
+import { CHANNEL, SIMILARITY } from "./renderer/panelKinds";
 
 export interface ColourScaleProps {
   /** Where the panel's current (min, max) arrives; only this scale re-renders for it. */
@@ -44,12 +38,9 @@ export function ColourScale({
   const stored = useRange(ranges, entryId);
   const range = ready ? stored : null;
   const gradient = useMemo(() => cssGradient(colours), [colours]);
+  // The axis is the panel kind's (renderer/panelKinds.ts), as are the passes behind the colours.
   const axis: ScaleAxis | null =
-    range === null
-      ? null
-      : channel === null
-        ? similarityAxis(range.min, range.max, signed)
-        : channelAxis(range.min, range.max);
+    range === null ? null : (channel === null ? SIMILARITY : CHANNEL).axis(range, { signed });
   const label =
     range === null
       ? `${layer} colour scale`

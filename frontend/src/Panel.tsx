@@ -96,7 +96,7 @@ export function Panel(props: PanelProps): React.JSX.Element {
   const progress = phase.kind === "downloading" || phase.kind === "uploading" ? phase.fraction : null;
   const failed = unavailable !== null || phase.kind === "error";
   const details = `${source.width.toString()}×${source.height.toString()}×${source.channels.toString()} · ${source.precision.toString()} bit`;
-  const title = `${source.layer} · ${details}`;
+  const title = `${source.layer} (${source.about}) · ${details}`;
 
   return (
     <>
@@ -105,7 +105,9 @@ export function Panel(props: PanelProps): React.JSX.Element {
         style={{ left: box.x, top: box.y - labelHeight, width: box.width, height: labelHeight }}
       >
         <div className="panel-title">
-          <span className="panel-name">{source.layer}</span>
+          <span className="panel-name" title={source.about}>
+            {source.layer}
+          </span>
           {source.untrained && (
             <span className="badge" title="Random weights: what the network sees before any training">
               untrained

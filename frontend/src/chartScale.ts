@@ -7,7 +7,7 @@ import type { FeatureFile } from "./data/featureFile";
  * with a cap). Fixed per layer, so the axis does not jump while the pointer moves.
  */
 export function chartMaximum(file: FeatureFile): number {
-  const { dtype, width, height, slices, channelsPerTexel } = file.header;
+  const { dtype, width, height, slices, channels_per_texel: channelsPerTexel } = file.header;
   const cells = width * height;
   const largest = new Float32Array(cells);
   if (dtype === "float32") {

@@ -38,6 +38,10 @@ export interface Colormap {
  */
 export interface LayerSource {
   layer: string;
+  /**
+   * One line about the layer for people: stride, receptive field, what it tends to show (from the network registry).
+   */
+  about: string;
   url: string;
   entryId: string;
   nbytes: number;
@@ -181,6 +185,9 @@ export interface ViewArgs {
   preset: ViewState;
   chartLayer: string | null;
   colormap: Colormap;
+  /**
+   * The network's title for people, e.g. ResNet-101.
+   */
   model: string;
   presenter: boolean;
 }

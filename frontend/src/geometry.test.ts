@@ -8,7 +8,6 @@ import {
   clampPixel,
   clampView,
   fullView,
-  gridSize,
   imageToScreen,
   panBy,
   pixelAt,
@@ -22,12 +21,6 @@ const image = { width: 1023, height: 767 };
 const panel = { width: 400, height: 300 };
 
 describe("grid and cells", () => {
-  it("has ceil(size / stride) cells per axis, as torchvision's ResNets do", () => {
-    expect(gridSize(image, 4)).toEqual({ width: 256, height: 192 });
-    expect(gridSize(image, 16)).toEqual({ width: 64, height: 48 });
-    expect(gridSize({ width: 16, height: 17 }, 16)).toEqual({ width: 1, height: 2 });
-  });
-
   it("puts pixel (x, y) in cell (floor(x / s), floor(y / s))", () => {
     expect(cellOf({ x: 0, y: 0 }, 8)).toEqual({ x: 0, y: 0 });
     expect(cellOf({ x: 7, y: 8 }, 8)).toEqual({ x: 0, y: 1 });
@@ -36,7 +29,8 @@ describe("grid and cells", () => {
 
   it("clamps a pixel's cell to the layer's grid", () => {
     expect(cellInGrid({ x: 1022, y: 766 }, 16, { width: 64, height: 48 })).toEqual({ x: 63, y: 47 });
-    // A grid one cell smaller than the image covers (an edge pixel beyond it).
+    // A floor-rounding network (VGG): 1023 // 16 = 63 cells, and the last 15 pixels of each
+    // row belong to no cell; pointed at, they take the last one.
     expect(cellInGrid({ x: 1022, y: 766 }, 16, { width: 63, height: 47 })).toEqual({ x: 62, y: 46 });
   });
 

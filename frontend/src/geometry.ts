@@ -2,9 +2,12 @@
  * Image <-> cell <-> screen coordinates, and the zoom and pan shared by all panels.
  *
  * Image coordinates are pixels of the analysis image (origin top-left, x right, y down).
- * A layer with stride s has a grid of ceil(W/s) x ceil(H/s) cells and image pixel (x, y)
- * lies in cell (floor(x/s), floor(y/s)), exactly as classroom/similarity.py says. The last
- * row and column of cells may be cut by the image edge: the view clips them, never stretches.
+ * A layer with stride s has the grid its feature file's header gives (no formula of the image
+ * size holds for every network), and image pixel (x, y) lies in cell (floor(x/s), floor(y/s)),
+ * clamped to that grid, exactly as classroom/similarity.py says. The last row and column of
+ * cells may be cut by the image edge (ceil-rounding networks such as ResNet): the view clips
+ * them, never stretches. Pixels past the last cell (floor-rounding networks such as VGG) show
+ * no heat and take the last cell when pointed at.
  *
  * Screen coordinates are CSS pixels inside one panel (origin top-left). All panels have the
  * same size and share one ViewTransform, so a point maps to the same image pixel in each.
@@ -70,11 +73,6 @@ export function pixelAt(point: Point, image: Size): Point | null {
     return null;
   }
   return { x, y };
-}
-
-/** Cells along each axis of a layer: ceil(size / stride), as torchvision's ResNets produce. */
-export function gridSize(image: Size, stride: number): Size {
-  return { width: Math.ceil(image.width / stride), height: Math.ceil(image.height / stride) };
 }
 
 /** The cell of a layer with `stride` that holds image pixel `pixel`. */

@@ -6,6 +6,7 @@ import { panelNames } from "./panelNames";
 function source(entryId: string, layer: string, weightsLabel: string): LayerSource {
   return {
     layer,
+    about: "stride 4 px",
     url: `/classroom/files/${entryId}.cfm`,
     entryId,
     nbytes: 1,

@@ -9,7 +9,7 @@ import { type Point, type Size, cellRect, imageToScreen } from "./geometry";
 import type { ViewController } from "./interaction";
 import type { StageLayout } from "./layout";
 import type { Capabilities } from "./renderer/capabilities";
-import type { PanelStatus, Renderer } from "./renderer/renderer";
+import type { PanelStatus, PassCounts, Renderer } from "./renderer/renderer";
 
 export interface TestHookSources {
   readonly renderer: Renderer;
@@ -48,12 +48,16 @@ export interface ClassroomViewHook {
   /** Point at an image pixel, as the pointer would. */
   setReference(x: number, y: number): void;
   setOpacityShift(shift: number): void;
+  /** How often each GPU pass ran, and how many frames were drawn, since the view started. */
+  passCounts(): PassCounts;
   /** A panel's similarity (or channel) values, one per cell, rows from the top. */
   values(index: number): { width: number; height: number; values: number[] } | null;
   /** The panel's (min, max), read synchronously. */
   range(index: number): { min: number; max: number } | null;
   /** RGB painted at the centre of every cell of a panel (markers hidden), rows from the top. */
   painted(index: number): { width: number; height: number; rgb: number[] } | null;
+  /** RGB painted at the centre of image pixel (x, y) in a panel (markers hidden). */
+  paintedPixel(index: number, x: number, y: number): number[] | null;
   transfers(): TransferStats;
   layerInfo(index: number): ReturnType<Renderer["layerInfo"]>;
   loseContext(): boolean;
@@ -71,6 +75,19 @@ export function installTestHook(sources: TestHookSources): () => void {
   const { renderer, controller, layers, layout, image, root } = sources;
   const stage = (): DOMRect | undefined => root?.querySelector(".stage")?.getBoundingClientRect();
   const idOf = (index: number): string => layers[index]?.entryId ?? "";
+  /** The canvas read once (markers hidden); returns the RGB at an image point of a panel. */
+  const canvasReader = (box: { x: number; y: number; width: number; height: number }) => {
+    renderer.setMarkersVisible(false);
+    const canvas = renderer.readBack.canvasPixels();
+    renderer.setMarkersVisible(true);
+    const ratio = canvas.width / Math.max(1, layout.width);
+    return (point: Point): number[] => {
+      const local = imageToScreen(point, box, image, controller.state.view);
+      const at =
+        (Math.floor((box.y + local.y) * ratio) * canvas.width + Math.floor((box.x + local.x) * ratio)) * 4;
+      return [canvas.pixels[at] ?? 0, canvas.pixels[at + 1] ?? 0, canvas.pixels[at + 2] ?? 0];
+    };
+  };
 
   const hook: ClassroomViewHook = {
     panels() {
@@ -103,14 +120,17 @@ export function installTestHook(sources: TestHookSources): () => void {
     setOpacityShift(shift) {
       controller.setOpacityShift(shift);
     },
+    passCounts() {
+      return renderer.passCounts();
+    },
     values(index) {
-      const read = renderer.readValues(idOf(index));
+      const read = renderer.readBack.values(idOf(index));
       return read === null
         ? null
         : { width: read.width, height: read.height, values: Array.from(read.values) };
     },
     range(index) {
-      return renderer.readRange(idOf(index));
+      return renderer.readBack.range(idOf(index));
     },
     painted(index) {
       const layer = layers[index];
@@ -118,23 +138,23 @@ export function installTestHook(sources: TestHookSources): () => void {
       if (layer === undefined || box === undefined || renderer.status(layer.entryId)?.kind !== "ready") {
         return null;
       }
-      renderer.setMarkersVisible(false);
-      const canvas = renderer.readCanvas();
-      renderer.setMarkersVisible(true);
-      const ratio = canvas.width / Math.max(1, layout.width);
+      const colourAt = canvasReader(box);
       const rgb: number[] = [];
       for (let y = 0; y < layer.height; y++) {
         for (let x = 0; x < layer.width; x++) {
           const rect = cellRect({ x, y }, layer.stride, image);
-          const centre = { x: (rect.x0 + rect.x1) / 2, y: (rect.y0 + rect.y1) / 2 };
-          const local = imageToScreen(centre, box, image, controller.state.view);
-          const px = Math.floor((box.x + local.x) * ratio);
-          const py = Math.floor((box.y + local.y) * ratio);
-          const at = (py * canvas.width + px) * 4;
-          rgb.push(canvas.pixels[at] ?? 0, canvas.pixels[at + 1] ?? 0, canvas.pixels[at + 2] ?? 0);
+          rgb.push(...colourAt({ x: (rect.x0 + rect.x1) / 2, y: (rect.y0 + rect.y1) / 2 }));
         }
       }
       return { width: layer.width, height: layer.height, rgb };
+    },
+    paintedPixel(index, x, y) {
+      const layer = layers[index];
+      const box = layout.panels[index];
+      if (layer === undefined || box === undefined || renderer.status(layer.entryId)?.kind !== "ready") {
+        return null;
+      }
+      return canvasReader(box)({ x: x + 0.5, y: y + 0.5 });
     },
     transfers() {
       return featureCache.stats();

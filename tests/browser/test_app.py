@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Frame, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from classroom import images, models
+from classroom import images, networks
 from classroom.catalog import LessonCatalog
 from classroom.lessons import Lesson
 from classroom.settings import BUNDLED_LESSONS
@@ -99,7 +99,7 @@ def _wait_until_drawn(page: Page, lesson: Lesson, index: int, after: int) -> lis
     size = images.analysis_size(*original, lesson.max_side)
     # The preset in analysis-image pixels, and the cell it falls in for each panel's stride.
     reference = images.map_pixel(*step.reference, original, size)
-    strides = [models.layer_stride(panel.layer) for panel in step.panels]
+    strides = [networks.layer(lesson.model, panel.layer).stride for panel in step.panels]
     cells = [list(image_to_cell(*reference, stride, *size)) for stride in strides]
     deadline = time.monotonic() + PREPARATION_S
     while True:

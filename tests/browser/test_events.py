@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import IFRAME, POLL_MS, hook, view_frame
+
+
+def last_event(last: Locator, kind: str) -> Any:
+    """The page's last event, once it is one of ``kind``.
+
+    The page updates its lines one after another within a rerun, so "events: ..." can show
+    the new counts while "last event: ..." still shows the previous event: wait for this one.
+    """
+    expect(last).to_have_text(re.compile(r'^last event: \{.*"kind":"' + kind + '"'))
+    return json.loads(last.inner_text().removeprefix("last event: "))
 
 
 def test_pin_lock_release_and_step_each_send_one_event(page: Page) -> None:
@@ -32,19 +44,20 @@ def test_pin_lock_release_and_step_each_send_one_event(page: Page) -> None:
     expect(events).to_have_text("events: pin=1 lock=0 release=0 step=0")
     expect(runs).to_have_text("runs: 2")  # the clicks were the first rerun: hovering made none
     pinned = hook(frame, "state")["pinned"]
-    assert json.loads(last.inner_text().removeprefix("last event: "))["state"]["pinned"] == pinned
+    assert last_event(last, "pin")["state"]["pinned"] == pinned
 
     page.keyboard.press("l")
     expect(events).to_have_text("events: pin=1 lock=1 release=0 step=0")
-    assert json.loads(last.inner_text().removeprefix("last event: "))["state"]["locked"] is True
+    assert last_event(last, "lock")["state"]["locked"] is True
 
     page.keyboard.press("Escape")
     expect(events).to_have_text("events: pin=1 lock=1 release=1 step=0")
+    last_event(last, "release")
     assert hook(frame, "state")["pinned"] is None
 
     page.keyboard.press("PageDown")
     expect(events).to_have_text("events: pin=1 lock=1 release=1 step=1")
-    assert json.loads(last.inner_text().removeprefix("last event: "))["delta"] == 1
+    assert last_event(last, "step")["delta"] == 1
     expect(runs).to_have_text("runs: 5")
 
     # The lock button does what L does.

@@ -1,26 +1,29 @@
 /**
- * The benchmark page: renderers that differ only in how they compute similarity, fed the same
- * feature files and timed on the same pointer moves, interleaved so that all see the same
- * machine state. benchmarks/repaint.py drives it.
+ * The benchmark page: renderers that differ only in how they compute a panel's values, fed
+ * the same feature files and timed on the same pointer moves, interleaved move by move so
+ * that all see the same machine state. benchmarks/repaint.py drives it.
  *
  * - "ours": this renderer on the file's codes (16 channels per RGBA32UI texel at 8 bit),
- *   normalised reference, inverse norms computed once;
- * - "plain": the same shader on four channels per texel (one fetch per four channels), which
- *   isolates what normalising once buys from what the 16-byte texels buy;
- * - "naive": the original tool's approach (four channels per texel, reference texel and both
- *   norms re-read inside the loop).
+ *   normalised reference, inverse norms computed once, min/max on the GPU;
+ * - "unpacked": the same passes on four channels per texel, which isolates what the 16-byte
+ *   texels buy;
+ * - "naive": the original tool's per-move work (naive.ts): reference texel and both norms
+ *   re-read in the loop, the whole map read back to the CPU for min/max, a separate stretch
+ *   pass, then the colour map;
+ * - "still": a frame of "ours" without a reference change (the opacity changes);
+ * - "floor": a pass that only fetches and sums every code texel (readFloor.ts).
  *
- * "plain" and "naive" read a copy of the codes with four channels per texel, as the original
- * tool stored them (plainCopy.ts). It is built in setup(), once per layer, outside the timed
- * loop: measure() times repaints only.
+ * "unpacked" and "naive" read a copy of the codes with four channels per texel, as the
+ * original tool stored them (plainCopy.ts), built once in setup(), outside the timed loop.
  */
 import type { LayerSource } from "../contract";
 import { FeatureCache } from "../data/featureCache";
 import type { FeatureFile } from "../data/featureFile";
 import type { Point, Size } from "../geometry";
-import { Renderer, type RendererOptions } from "../renderer/renderer";
-import { NaiveSimilarityPass } from "./naiveSimilarity";
+import { type PassCounts, Renderer, type RendererOptions } from "../renderer/renderer";
+import { NAIVE } from "./naive";
 import { plainCopy } from "./plainCopy";
+import { ReadFloor } from "./readFloor";
 
 export interface BenchSetup {
   readonly layers: readonly LayerSource[];
@@ -37,18 +40,18 @@ interface Variant {
 
 const VARIANTS = {
   ours: { options: {}, plain: false },
-  plain: { options: {}, plain: true },
-  naive: {
-    options: { similarity: (gl: WebGL2RenderingContext) => new NaiveSimilarityPass(gl) },
-    plain: true,
-  },
+  unpacked: { options: {}, plain: true },
+  naive: { options: { kinds: { similarity: NAIVE }, cellsPerTexel: 1 }, plain: true },
 } satisfies Record<string, Variant>;
 
 type Name = keyof typeof VARIANTS;
 const NAMES = Object.keys(VARIANTS) as Name[];
+/** Every timed thing of a move: the variants' repaints, a still frame and the read floor. */
+type Timed = Name | "still" | "floor";
 
 const cache = new FeatureCache();
 const renderers = new Map<Name, Renderer>();
+let floor: ReadFloor | null = null;
 
 function makeRenderer(options: RendererOptions, setup: BenchSetup): Renderer {
   const canvas = document.createElement("canvas");
@@ -72,16 +75,28 @@ function makeRenderer(options: RendererOptions, setup: BenchSetup): Renderer {
   return renderer;
 }
 
+/** A gradient the size of the image, so the composite samples a real mipmapped picture. */
+function benchImage(size: Size): ImageData {
+  const pixels = new Uint8ClampedArray(size.width * size.height * 4);
+  for (let index = 0; index < pixels.length; index += 4) {
+    const pixel = index / 4;
+    pixels.set([pixel % 251, (pixel >> 3) % 253, (pixel >> 7) % 255, 255], index);
+  }
+  return new ImageData(pixels, size.width, size.height);
+}
+
 /** Load the layers into every variant; returns the WebGL renderer's name. */
 async function setup(config: BenchSetup): Promise<string> {
   const files = await Promise.all(config.layers.map((layer) => cache.load(layer)));
   // The original tool's layout, re-arranged here once, before anything is timed.
   const plainFiles = files.map(plainCopy);
+  const image = benchImage(config.image);
   for (const name of NAMES) {
     renderers.get(name)?.dispose();
     const variant: Variant = VARIANTS[name];
     const renderer = makeRenderer(variant.options, config);
     renderers.set(name, renderer);
+    renderer.setImage(image, config.image);
     const fed: FeatureFile[] = variant.plain ? plainFiles : files;
     await Promise.all(fed.map((file, index) => renderer.setFile(config.layers[index]?.entryId ?? "", file)));
     for (const layer of config.layers) {
@@ -91,7 +106,8 @@ async function setup(config: BenchSetup): Promise<string> {
       }
     }
   }
-  return renderers.get("ours")?.gpuInfo.renderer ?? "";
+  floor = new ReadFloor(renderer("ours").context);
+  return renderer("ours").gpuInfo.renderer;
 }
 
 function renderer(name: Name): Renderer {
@@ -102,40 +118,64 @@ function renderer(name: Name): Renderer {
   return found;
 }
 
+export interface Measured {
+  readonly times: Record<Timed, number[]>;
+  /** Values (feature values) every repaint reads: the sum of width x height x channels. */
+  readonly values: number;
+  /** Pass runs of "ours" around its still frames: equal when no value pass ran. */
+  readonly passesBeforeStill: PassCounts;
+  readonly passesAfterStill: PassCounts;
+}
+
 /**
- * Time each move's repaint in every variant: reference change, every pass of every panel,
- * then a one-pixel read-back that waits for the GPU. The variants' order rotates per move.
+ * Time each move in every variant: the reference change, every pass of every panel and the
+ * composite, then a one-pixel read-back that waits for the GPU. Then, for the same move, a
+ * frame of "ours" where only the opacity changed, and the read floor. The order of the
+ * repaints rotates per move.
  */
-function measure(moves: readonly Point[], warmup: number): Record<Name, number[]> {
-  const times = Object.fromEntries(NAMES.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
+function measure(moves: readonly Point[], warmup: number): Measured {
+  const ours = renderer("ours");
+  const times = Object.fromEntries(
+    [...NAMES, "still", "floor"].map((name) => [name, [] as number[]]),
+  ) as Record<Timed, number[]>;
+  const time = (name: Timed, index: number, work: () => void): void => {
+    const start = performance.now();
+    work();
+    if (index >= warmup) {
+      times[name].push(performance.now() - start);
+    }
+  };
+  let passesBeforeStill = ours.passCounts();
+  let passesAfterStill = passesBeforeStill;
   moves.forEach((move, index) => {
     for (let offset = 0; offset < NAMES.length; offset++) {
       const name = NAMES[(index + offset) % NAMES.length] ?? "ours";
       const target = renderer(name);
-      const start = performance.now();
-      target.setReference(move);
-      target.render();
-      target.finish();
-      if (index >= warmup) {
-        times[name].push(performance.now() - start);
-      }
+      time(name, index, () => {
+        target.setReference(move);
+        target.render();
+        target.readBack.finish();
+      });
     }
+    passesBeforeStill = ours.passCounts();
+    time("still", index, () => {
+      ours.setOpacityShift(index % 2 === 0 ? 0.1 : -0.1);
+      ours.render();
+      ours.readBack.finish();
+    });
+    passesAfterStill = ours.passCounts();
+    time("floor", index, () => {
+      floor?.run(ours.gpuLayers());
+      floor?.finish();
+    });
   });
-  return times;
-}
-
-/** Time frames in which nothing changed: the composite alone (for the breakdown). */
-function measureStill(count: number): number[] {
-  const ours = renderer("ours");
-  const times: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const start = performance.now();
-    ours.requestFrame();
-    ours.render();
-    ours.finish();
-    times.push(performance.now() - start);
-  }
-  return times;
+  const values = ours
+    .gpuLayers()
+    .reduce(
+      (sum, layer) => sum + layer.file.header.width * layer.file.header.height * layer.file.header.channels,
+      0,
+    );
+  return { times, values, passesBeforeStill, passesAfterStill };
 }
 
 /** The largest difference between any variant's similarity map and ours, over all panels. */
@@ -143,9 +183,9 @@ function compare(): number {
   const ours = renderer("ours");
   let worst = 0;
   for (const panel of ours.drawnPanels()) {
-    const reference = ours.readValues(panel.id)?.values ?? new Float32Array();
+    const reference = ours.readBack.values(panel.id)?.values ?? new Float32Array();
     for (const name of NAMES) {
-      const values = renderer(name).readValues(panel.id)?.values ?? new Float32Array();
+      const values = renderer(name).readBack.values(panel.id)?.values ?? new Float32Array();
       worst = values.length === reference.length ? worst : Number.POSITIVE_INFINITY;
       values.forEach((value, cell) => {
         worst = Math.max(worst, Math.abs(value - (reference[cell] ?? Number.NaN)));
@@ -160,10 +200,9 @@ declare global {
     __bench?: {
       setup: typeof setup;
       measure: typeof measure;
-      measureStill: typeof measureStill;
       compare: typeof compare;
     };
   }
 }
 
-window.__bench = { setup, measure, measureStill, compare };
+window.__bench = { setup, measure, compare };

@@ -10,7 +10,7 @@ describe("plainCopy", () => {
     (name) => {
       const { fixture, file: parsed } = file(name);
       const plain = plainCopy(parsed);
-      expect(plain.header).toMatchObject({ channelsPerTexel: 4, slices: Math.ceil(fixture.channels / 4) });
+      expect(plain.header).toMatchObject({ channels_per_texel: 4, slices: Math.ceil(fixture.channels / 4) });
       expect(plain.codes).toBeInstanceOf(parsed.codes.constructor);
       expect(plain.scales).toBe(parsed.scales);
       const layout = codeLayout(plain.header);

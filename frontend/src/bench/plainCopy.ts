@@ -16,7 +16,7 @@ export function plainCopy(file: FeatureFile): FeatureFile {
   const { header } = file;
   const cells = header.width * header.height;
   const slices = Math.ceil(header.channels / PLAIN_CHANNELS_PER_TEXEL);
-  const plainHeader = { ...header, slices, channelsPerTexel: PLAIN_CHANNELS_PER_TEXEL };
+  const plainHeader = { ...header, slices, channels_per_texel: PLAIN_CHANNELS_PER_TEXEL };
   const count = slices * cells * PLAIN_CHANNELS_PER_TEXEL;
   const codes = codeView(header.dtype, new ArrayBuffer(count * bytesPerValue(header.dtype)), 0, count);
   for (let cell = 0; cell < cells; cell++) {

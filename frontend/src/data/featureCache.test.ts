@@ -40,6 +40,7 @@ afterAll(() => {
 function source(name: string, overrides: Partial<LayerSource> = {}): LayerSource {
   return {
     layer: "conv2_x",
+    about: "stride 4 px",
     url: `${base}/${name}`,
     entryId: name.padEnd(32, "0").replace(/[^0-9a-f]/g, "a"),
     nbytes: files.get(name)?.length ?? 100,

@@ -45,14 +45,16 @@ describe("parseFeatureFile", () => {
       height: fixture.height,
       channels: fixture.channels,
       slices: fixture.slices,
-      channelsPerTexel: fixture.channelsPerTexel,
+      channels_per_texel: fixture.channelsPerTexel,
       dtype: fixture.dtype,
       signed: fixture.signed,
-      stride: 4,
-      imageWidth: 10,
-      imageHeight: 7,
-      untrained: true,
-      weightsLabel: "untrained (seed 3)",
+      info: {
+        stride: 4,
+        image_width: 10,
+        image_height: 7,
+        untrained: true,
+        weights_label: "untrained (seed 3)",
+      },
     });
     expect(file.header.key).toMatchObject({ layer: "conv2_x", model: "resnet18" });
     expect(Array.from(file.codes)).toEqual(fixture.codes);
@@ -94,7 +96,7 @@ describe("parseFeatureFile", () => {
     [
       "an unknown dtype",
       () => withHeader("uint8", (header) => (header.dtype = "uint4")),
-      /unknown code dtype/,
+      /the header does not match the format: \/dtype must be equal to one of the allowed values/,
     ],
     [
       "a dtype that contradicts the precision",
@@ -122,14 +124,23 @@ describe("parseFeatureFile", () => {
           header.groups = header.slices;
           delete header.slices;
         }),
-      /"slices"/,
+      /must have required property 'slices'/,
     ],
     [
-      "a grid that contradicts the stride",
+      "a grid that contradicts the sections",
       () => withHeader("uint8", (header) => (header.width = 2)),
-      /grid size/,
+      /the section sizes do not match the shape/,
     ],
-    ["a missing field", () => withHeader("uint8", (header) => delete header.channels), /"channels"/],
+    [
+      "a missing field",
+      () => withHeader("uint8", (header) => delete header.channels),
+      /the header does not match the format: the header must have required property 'channels'/,
+    ],
+    [
+      "a field of the wrong type",
+      () => withHeader("uint8", (header) => ((header.info as { untrained: unknown }).untrained = 1)),
+      /\/info\/untrained must be boolean/,
+    ],
     [
       "a misaligned section",
       () => withHeader("uint8", (header) => ((header.codes as { offset: number }).offset += 8)),

@@ -2,10 +2,16 @@
  * Parsing the prepared-feature file format (docs/feature-format.md) without copying the data.
  *
  * The server has already verified the checksum before sending a file, so the browser checks
- * what it relies on: magic, version, header fields, and that the sections fit the shape. The
- * typed arrays returned are views into the fetched buffer, ready for texSubImage3D.
+ * what it relies on: magic, version, the header against its JSON Schema (generated from
+ * Python's FeatureFileHeader, as is its type), and that the sections fit the shape. The grid
+ * (width x height cells) is the header's own: no formula of image size and stride holds for
+ * every network. The typed arrays returned are views into the fetched buffer, ready for
+ * texSubImage3D.
  */
-import { gridSize } from "../geometry";
+import Ajv2020 from "ajv/dist/2020";
+
+import type { FeatureFileHeader } from "../featureHeader.generated";
+import schema from "../featureHeader.schema.json";
 
 export const MAGIC = "CLSFEAT\0";
 export const FORMAT_VERSION = 2;
@@ -15,33 +21,12 @@ const ALIGNMENT = 64;
 /** Every texel of the codes holds 16 bytes: one RGBA32UI or RGBA32F texel fetch. */
 export const TEXEL_BYTES = 16;
 
-export type CodeDtype = "uint8" | "int8" | "uint16" | "int16" | "float32";
+/** A feature file's header, exactly as Python writes it (a generated type). */
+export type FeatureHeader = FeatureFileHeader;
+export type CodeDtype = FeatureHeader["dtype"];
 export type CodeArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Float32Array;
 
-export interface FeatureHeader {
-  readonly key: {
-    readonly imageSha256: string;
-    readonly maxSide: number;
-    readonly model: string;
-    readonly weightsId: string;
-    readonly layer: string;
-    readonly precision: 8 | 16 | 32;
-  };
-  readonly stride: number;
-  readonly imageWidth: number;
-  readonly imageHeight: number;
-  readonly weightsLabel: string;
-  readonly untrained: boolean;
-  readonly width: number;
-  readonly height: number;
-  readonly channels: number;
-  /** Texel slices: ceil(channels / channelsPerTexel). */
-  readonly slices: number;
-  /** Channels per 16-byte texel: 16 (8 bit), 8 (16 bit) or 4 (32 bit). */
-  readonly channelsPerTexel: number;
-  readonly dtype: CodeDtype;
-  readonly signed: boolean;
-}
+const validateHeader = new Ajv2020({ allErrors: true }).compile<FeatureHeader>(schema);
 
 /** A parsed feature file: the header and typed views of its sections. */
 export interface FeatureFile {
@@ -95,44 +80,6 @@ export function codeView(dtype: CodeDtype, buffer: ArrayBuffer, offset: number, 
   }
 }
 
-type Json = Record<string, unknown>;
-
-/** Typed access to header fields; every failure names the field. */
-class Reader {
-  constructor(private readonly fail: (message: string) => never) {}
-
-  object(value: unknown, where: string): Json {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      this.fail(`${where} is not an object`);
-    }
-    return value as Json;
-  }
-
-  integer(object: Json, field: string, minimum: number): number {
-    const value = object[field];
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum) {
-      this.fail(`header field "${field}" must be an integer >= ${minimum.toString()}`);
-    }
-    return value;
-  }
-
-  string(object: Json, field: string): string {
-    const value = object[field];
-    if (typeof value !== "string") {
-      this.fail(`header field "${field}" must be a string`);
-    }
-    return value;
-  }
-
-  boolean(object: Json, field: string): boolean {
-    const value = object[field];
-    if (typeof value !== "boolean") {
-      this.fail(`header field "${field}" must be true or false`);
-    }
-    return value;
-  }
-}
-
 /**
  * Parse a whole feature file.
  *
@@ -144,7 +91,6 @@ export function parseFeatureFile(buffer: ArrayBuffer, source: string): FeatureFi
   const fail = (message: string): never => {
     throw new FeatureFormatError(`${source}: ${message}`);
   };
-  const read = new Reader(fail);
   const size = buffer.byteLength;
   if (size < PREFIX_BYTES) {
     fail(`${size.toString()} bytes is shorter than the ${PREFIX_BYTES.toString()}-byte prefix`);
@@ -175,52 +121,27 @@ export function parseFeatureFile(buffer: ArrayBuffer, source: string): FeatureFi
   } catch (error) {
     fail(`the header is not valid JSON (${String(error)})`);
   }
-  const json = read.object(raw, "the header");
-  if (json.format !== "classroom-feature-map" || json.version !== FORMAT_VERSION) {
-    fail(`the header does not describe a version ${FORMAT_VERSION.toString()} "classroom-feature-map"`);
+  if (!validateHeader(raw)) {
+    const problems = (validateHeader.errors ?? [])
+      .slice(0, 3)
+      .map((error) => `${error.instancePath || "the header"} ${error.message ?? "is invalid"}`);
+    return fail(`the header does not match the format: ${problems.join("; ")}`);
   }
-  if (json.transform !== "per-pixel-scale") {
-    fail(`unknown value transform ${JSON.stringify(json.transform)}`);
-  }
-  const key = read.object(json.key, 'header field "key"');
-  const info = read.object(json.info, 'header field "info"');
-  const dtypeName = read.string(json, "dtype");
-  if (!(dtypeName in DTYPES)) {
-    fail(`unknown code dtype "${dtypeName}"`);
-  }
-  const dtype = dtypeName as CodeDtype;
-  const precision = read.integer(key, "precision", 8);
-  const signed = read.boolean(json, "signed");
+  const header = raw;
+  const { dtype, signed } = header;
   const expected = DTYPES[dtype];
-  if (expected.precision !== precision || (expected.signed !== null && expected.signed !== signed)) {
-    fail(`dtype ${dtype} does not match ${precision.toString()}-bit ${signed ? "signed" : "unsigned"} codes`);
-  }
-  const header: FeatureHeader = {
-    key: {
-      imageSha256: read.string(key, "image_sha256"),
-      maxSide: read.integer(key, "max_side", 1),
-      model: read.string(key, "model"),
-      weightsId: read.string(key, "weights_id"),
-      layer: read.string(key, "layer"),
-      precision: precision as 8 | 16 | 32,
-    },
-    stride: read.integer(info, "stride", 1),
-    imageWidth: read.integer(info, "image_width", 1),
-    imageHeight: read.integer(info, "image_height", 1),
-    weightsLabel: read.string(info, "weights_label"),
-    untrained: read.boolean(info, "untrained"),
-    width: read.integer(json, "width", 1),
-    height: read.integer(json, "height", 1),
-    channels: read.integer(json, "channels", 1),
-    slices: read.integer(json, "slices", 1),
-    channelsPerTexel: read.integer(json, "channels_per_texel", 1),
-    dtype,
-    signed,
-  };
-  const perTexel = channelsPerTexelOf(dtype);
-  if (header.channelsPerTexel !== perTexel) {
+  if (
+    expected.precision !== header.key.precision ||
+    (expected.signed !== null && expected.signed !== signed)
+  ) {
     fail(
-      `${header.channelsPerTexel.toString()} channels per texel do not match ${dtype} codes ` +
+      `dtype ${dtype} does not match ${header.key.precision.toString()}-bit ${signed ? "signed" : "unsigned"} codes`,
+    );
+  }
+  const perTexel = channelsPerTexelOf(dtype);
+  if (header.channels_per_texel !== perTexel) {
+    fail(
+      `${header.channels_per_texel.toString()} channels per texel do not match ${dtype} codes ` +
         `(${perTexel.toString()} per 16-byte texel)`,
     );
   }
@@ -230,16 +151,8 @@ export function parseFeatureFile(buffer: ArrayBuffer, source: string): FeatureFi
         `${header.channels.toString()} channels`,
     );
   }
-  const grid = gridSize({ width: header.imageWidth, height: header.imageHeight }, header.stride);
-  if (header.width !== grid.width || header.height !== grid.height) {
-    fail("the grid size does not match the image size and stride");
-  }
-  const codes = read.object(json.codes, 'header field "codes"');
-  const scales = read.object(json.scales, 'header field "scales"');
-  const codesOffset = read.integer(codes, "offset", 0);
-  const codesBytes = read.integer(codes, "nbytes", 0);
-  const scalesOffset = read.integer(scales, "offset", 0);
-  const scalesBytes = read.integer(scales, "nbytes", 0);
+  const { offset: codesOffset, nbytes: codesBytes } = header.codes;
+  const { offset: scalesOffset, nbytes: scalesBytes } = header.scales;
   const cells = header.width * header.height;
   const codeCount = header.slices * cells * perTexel;
   if (codesBytes !== codeCount * expected.bytes || scalesBytes !== cells * 4) {
@@ -278,7 +191,7 @@ export interface AnnouncedLayer {
 /** Throws when a file is not the layer Python said it would be (a stale or mixed-up URL). */
 export function checkAnnounced(file: FeatureFile, announced: AnnouncedLayer, source: string): void {
   const { header } = file;
-  const found = `${header.key.layer} ${header.width.toString()}x${header.height.toString()}x${header.channels.toString()} stride ${header.stride.toString()} ${header.key.precision.toString()}-bit`;
+  const found = `${header.key.layer} ${header.width.toString()}x${header.height.toString()}x${header.channels.toString()} stride ${header.info.stride.toString()} ${header.key.precision.toString()}-bit`;
   const wanted = `${announced.layer} ${announced.width.toString()}x${announced.height.toString()}x${announced.channels.toString()} stride ${announced.stride.toString()} ${announced.precision.toString()}-bit`;
   if (found !== wanted) {
     throw new FeatureFormatError(`${source}: expected ${wanted} but the file holds ${found}`);
@@ -290,7 +203,7 @@ export function checkAnnounced(file: FeatureFile, announced: AnnouncedLayer, sou
  * of any layout: slice channel / T, position channel % T (T channels per texel).
  */
 export function codeIndex(header: FeatureHeader, cell: number, channel: number): number {
-  const perTexel = header.channelsPerTexel;
+  const perTexel = header.channels_per_texel;
   const slice = Math.floor(channel / perTexel);
   return (slice * header.width * header.height + cell) * perTexel + (channel - slice * perTexel);
 }
@@ -318,7 +231,7 @@ export function cellValues(
  */
 export function cellCodes(file: FeatureFile, cellX: number, cellY: number): Float64Array {
   const { header } = file;
-  const codes = new Float64Array(header.slices * header.channelsPerTexel);
+  const codes = new Float64Array(header.slices * header.channels_per_texel);
   const cell = cellY * header.width + cellX;
   for (let channel = 0; channel < header.channels; channel++) {
     codes[channel] = file.codes[codeIndex(header, cell, channel)] ?? 0;

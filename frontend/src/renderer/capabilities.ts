@@ -58,3 +58,9 @@ export function readCapabilities(
     maxArrayLayers: overrides.maxArrayLayers ?? (gl.getParameter(gl.MAX_ARRAY_TEXTURE_LAYERS) as number),
   };
 }
+
+/** The real renderer's name (RENDERER alone says "WebKit WebGL" in Chromium), e.g. SwiftShader. */
+export function rendererName(gl: WebGL2RenderingContext): string {
+  const debug = gl.getExtension("WEBGL_debug_renderer_info");
+  return String(gl.getParameter(debug === null ? gl.RENDERER : debug.UNMASKED_RENDERER_WEBGL));
+}

@@ -60,36 +60,36 @@ describe("integer codes as RGBA32UI texels", () => {
   );
 
   it("chooses formats and samplers to match", () => {
-    expect(codeLayout({ dtype: "uint8", channelsPerTexel: 16, slices: 16 })).toMatchObject({
+    expect(codeLayout({ dtype: "uint8", channels_per_texel: 16, slices: 16 })).toMatchObject({
       kind: LayoutKind.PackedUint8,
       groupsPerTexel: 4,
       internalFormat: 0x8d70,
       sampler: "unsigned",
     });
-    expect(codeLayout({ dtype: "int16", channelsPerTexel: 8, slices: 3 })).toMatchObject({
+    expect(codeLayout({ dtype: "int16", channels_per_texel: 8, slices: 3 })).toMatchObject({
       kind: LayoutKind.PackedInt16,
       groupsPerTexel: 2,
       internalFormat: 0x8d70,
       sampler: "unsigned",
     });
-    const floats = codeLayout({ dtype: "float32", channelsPerTexel: 4, slices: 3 });
+    const floats = codeLayout({ dtype: "float32", channels_per_texel: 4, slices: 3 });
     expect(floats).toMatchObject({ kind: LayoutKind.Plain, groupsPerTexel: 1, internalFormat: 0x8814 });
     expect(samplerType(floats.sampler)).toBe("sampler2DArray");
-    const plain = codeLayout({ dtype: "int8", channelsPerTexel: 4, slices: 3 });
+    const plain = codeLayout({ dtype: "int8", channels_per_texel: 4, slices: 3 });
     expect(plain).toMatchObject({ kind: LayoutKind.Plain, internalFormat: 0x8d8e });
     expect(samplerType(plain.sampler)).toBe("isampler2DArray");
   });
 
   it("refuses a number of channels per texel no shader reads", () => {
-    expect(() => codeLayout({ dtype: "uint8", channelsPerTexel: 8, slices: 2 })).toThrow(RendererError);
-    expect(() => codeLayout({ dtype: "float32", channelsPerTexel: 8, slices: 2 })).toThrow(
+    expect(() => codeLayout({ dtype: "uint8", channels_per_texel: 8, slices: 2 })).toThrow(RendererError);
+    expect(() => codeLayout({ dtype: "float32", channels_per_texel: 8, slices: 2 })).toThrow(
       /float32 codes with 8 channels per texel/,
     );
   });
 });
 
 describe("planChunks", () => {
-  const floats = (slices: number) => codeLayout({ dtype: "float32", channelsPerTexel: 4, slices });
+  const floats = (slices: number) => codeLayout({ dtype: "float32", channels_per_texel: 4, slices });
 
   it("keeps a layer in one array when it fits", () => {
     expect(planChunks(floats(256), 1024, 256, "conv4_x")).toEqual([{ first: 0, slices: 256, firstGroup: 0 }]);
@@ -107,7 +107,7 @@ describe("planChunks", () => {
   });
 
   it("counts texel slices, and reference groups from them, for 16-channel texels", () => {
-    const bytes = codeLayout({ dtype: "uint8", channelsPerTexel: 16, slices: 128 });
+    const bytes = codeLayout({ dtype: "uint8", channels_per_texel: 16, slices: 128 });
     expect(planChunks(bytes, 2048, 64, "conv5_x")).toEqual([
       { first: 0, slices: 64, firstGroup: 0 },
       { first: 64, slices: 64, firstGroup: 256 },

@@ -95,8 +95,10 @@ const PACKED_KIND: Partial<Record<CodeDtype, LayoutKind>> = {
  *
  * @throws RendererError for a number of channels per texel the shaders cannot read
  */
-export function codeLayout(header: Pick<FeatureHeader, "dtype" | "channelsPerTexel" | "slices">): CodeLayout {
-  const { dtype, channelsPerTexel, slices } = header;
+export function codeLayout(
+  header: Pick<FeatureHeader, "dtype" | "channels_per_texel" | "slices">,
+): CodeLayout {
+  const { dtype, channels_per_texel: channelsPerTexel, slices } = header;
   const packed = PACKED_KIND[dtype];
   if (channelsPerTexel === 4) {
     return { ...PLAIN[dtype], kind: LayoutKind.Plain, channelsPerTexel, groupsPerTexel: 1, slices };

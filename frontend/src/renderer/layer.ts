@@ -35,6 +35,8 @@ export class LayerGpu {
   readonly values: RenderTarget;
   /** Min/max reduction steps; the last is 1x1. */
   readonly reduction: RenderTarget[] = [];
+  /** The last reduction step's (min, max) as the bytes of two float32 (2x1 RGBA8). */
+  readonly minMaxBytes: RenderTarget;
   /** Per cell: colour-table colour and stretched value. */
   readonly colour: RenderTarget;
   /** The unit reference vector (MAX_GROUPS vec4, the rest zero). */
@@ -96,6 +98,7 @@ export class LayerGpu {
       height = Math.ceil(height / REDUCTION_BLOCK);
       this.reduction.push(new RenderTarget(gl, width, height, "rg32f"));
     } while (width > 1 || height > 1);
+    this.minMaxBytes = new RenderTarget(gl, 2, 1, "rgba8");
     this.reference = gl.createBuffer();
     gl.bindBuffer(gl.UNIFORM_BUFFER, this.reference);
     gl.bufferData(gl.UNIFORM_BUFFER, MAX_GROUPS * 16, gl.DYNAMIC_DRAW);
@@ -212,7 +215,8 @@ export class LayerGpu {
     if (made.scales !== undefined) {
       gl.deleteTexture(made.scales);
     }
-    for (const target of [made.inverseNorm, made.values, made.colour, ...this.partials, ...this.reduction]) {
+    const targets = [made.inverseNorm, made.values, made.colour, made.minMaxBytes];
+    for (const target of [...targets, ...this.partials, ...this.reduction]) {
       target?.dispose();
     }
     if (made.reference !== undefined) {

@@ -15,6 +15,7 @@ describe("placePanel", () => {
       image,
       view: fullView(image),
       stride: 16,
+      grid: null,
       reference: null,
       pinned: null,
     });
@@ -32,6 +33,7 @@ describe("placePanel", () => {
       image,
       view,
       stride: 16,
+      grid: null,
       reference: { x: 90, y: 101 },
       pinned: { x: 70, y: 95 },
     });
@@ -54,9 +56,26 @@ describe("placePanel", () => {
       image,
       view: fullView(image),
       stride: 16,
+      grid: null,
       reference: { x: 249, y: 169 },
       pinned: null,
     });
     expect(placed.referenceCell).toEqual({ x0: 240, y0: 160, x1: 250, y1: 170 });
+  });
+
+  it("frames the last cell of a floor-rounding grid for a pixel past it", () => {
+    // VGG: 250 // 16 = 15 and 170 // 16 = 10 cells; pixel (249, 169) lies past both.
+    const placed = placePanel({
+      box: { x: 0, y: 0, width: 250, height: 170 },
+      canvasHeight: 170,
+      pixelRatio: 1,
+      image,
+      view: fullView(image),
+      stride: 16,
+      grid: { width: 15, height: 10 },
+      reference: { x: 249, y: 169 },
+      pinned: null,
+    });
+    expect(placed.referenceCell).toEqual({ x0: 224, y0: 144, x1: 240, y1: 160 });
   });
 });

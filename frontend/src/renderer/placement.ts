@@ -7,6 +7,7 @@ import {
   type Rect,
   type Size,
   type ViewTransform,
+  cellInGrid,
   cellOf,
   cellRect,
   imageToScreen,
@@ -38,12 +39,14 @@ export interface PlacementInput {
   readonly image: Size;
   readonly view: ViewTransform;
   readonly stride: number;
+  /** The layer's grid (cells), once its file is loaded: a pixel past it takes its last cell. */
+  readonly grid: Size | null;
   readonly reference: Point | null;
   readonly pinned: Point | null;
 }
 
 export function placePanel(input: PlacementInput): Placement {
-  const { box, pixelRatio: ratio, image, view, stride, reference, pinned } = input;
+  const { box, pixelRatio: ratio, image, view, stride, grid, reference, pinned } = input;
   const panel = { width: box.width, height: box.height };
   const origin = screenToImage({ x: 0, y: 0 }, panel, image, view);
   const toDevice = (point: Point): Point => {
@@ -58,7 +61,8 @@ export function placePanel(input: PlacementInput): Placement {
   let referenceCell: Rect | null = null;
   let marker: Point | null = null;
   if (reference !== null) {
-    const rect = cellRect(cellOf(reference, stride), stride, image);
+    const cell = grid === null ? cellOf(reference, stride) : cellInGrid(reference, stride, grid);
+    const rect = cellRect(cell, stride, image);
     const a = toDevice({ x: rect.x0, y: rect.y0 });
     const b = toDevice({ x: rect.x1, y: rect.y1 });
     referenceCell = { x0: a.x, y0: a.y, x1: b.x, y1: b.y };

@@ -61,3 +61,20 @@ export function createTexture(gl: WebGL2RenderingContext, target: number): WebGL
   gl.texParameteri(target, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
   return texture;
 }
+
+/** The default framebuffer's pixels (RGBA, rows from the top), waiting for the GPU (tests). */
+export function readCanvasPixels(
+  gl: WebGL2RenderingContext,
+  canvas: { width: number; height: number },
+): { width: number; height: number; pixels: Uint8Array } {
+  const { width, height } = canvas;
+  const flipped = new Uint8Array(width * height * 4);
+  gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
+  gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, flipped);
+  const pixels = new Uint8Array(flipped.length);
+  const row = width * 4;
+  for (let y = 0; y < height; y++) {
+    pixels.set(flipped.subarray((height - 1 - y) * row, (height - y) * row), y * row);
+  }
+  return { width, height, pixels };
+}

@@ -1,17 +1,19 @@
 /** One channel's values over the grid (code times scale): the single-channel view. */
-import type { LayerGpu } from "../layer";
+import type { Pass, PassInput } from "../pass";
 import source from "../shaders/channel.frag.glsl?raw";
 import { CodePrograms } from "./codePrograms";
 
-export class ChannelPass {
+export class ChannelPass implements Pass {
+  static readonly passName = "channel";
   private readonly programs: CodePrograms;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
     this.programs = new CodePrograms(gl, "channel", source);
   }
 
-  run(layer: LayerGpu, channel: number): void {
+  run({ layer, channel: wanted }: PassInput): void {
     const gl = this.gl;
+    const channel = Math.min(Math.max(wanted, 0), layer.file.header.channels - 1);
     const group = channel >> 2;
     const slice = Math.floor(group / layer.layout.groupsPerTexel);
     const chunk = Math.max(

@@ -1,16 +1,17 @@
 /** Stretch and colour-table lookup, once per cell. */
-import type { LayerGpu } from "../layer";
+import type { Pass, PassInput } from "../pass";
 import source from "../shaders/colour.frag.glsl?raw";
 import { ProgramVariants } from "./programVariants";
 
-export class ColourPass {
+export class ColourPass implements Pass {
+  static readonly passName = "colour";
   private readonly programs: ProgramVariants<number>;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
     this.programs = new ProgramVariants(gl, "colour", source, (cells) => ({ defines: { CELLS: cells } }));
   }
 
-  run(layer: LayerGpu, lut: WebGLTexture): void {
+  run({ layer, lut }: PassInput): void {
     const gl = this.gl;
     layer.colour.bind();
     const program = this.programs.use(layer.cellsPerTexel);

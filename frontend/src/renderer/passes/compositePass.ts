@@ -1,12 +1,19 @@
-/** One panel on screen: image, coloured cells and markers. */
-import type { Point, Rect, Size } from "../../geometry";
+/** One panel on screen: the image and the coloured cells (markers: markerPass.ts). */
+import type { Size } from "../../geometry";
 import { Program } from "../program";
 import source from "../shaders/composite.frag.glsl?raw";
 
+/** A viewport in device pixels, origin bottom-left (GL convention). */
+export interface Viewport {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 /** Everything one panel's composite needs, in device pixels where it is on screen. */
 export interface CompositeParams {
-  /** Viewport in device pixels, origin bottom-left (GL convention). */
-  readonly viewport: { x: number; y: number; width: number; height: number };
+  readonly viewport: Viewport;
   /** Image coordinates of the viewport's top-left corner and image pixels per device pixel. */
   readonly toImage: { x: number; y: number; perPixel: number };
   readonly imageSize: Size;
@@ -20,17 +27,10 @@ export interface CompositeParams {
   readonly opacityShift: number;
   readonly colourImage: boolean;
   readonly background: readonly [number, number, number];
-  readonly pixelRatio: number;
-  /** Marker size relative to the default (larger in presenter mode). */
-  readonly markerScale: number;
-  /** Marker positions in local device pixels (origin top-left), or null to hide. */
-  readonly reference: Point | null;
-  readonly referenceCell: Rect | null;
-  readonly pinned: Point | null;
-  readonly pinnedColour: readonly [number, number, number];
 }
 
 export class CompositePass {
+  static readonly passName = "composite";
   private readonly program: Program;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
@@ -63,20 +63,6 @@ export class CompositePass {
     gl.uniform1f(program.uniform("u_colourImage"), params.colourImage ? 1 : 0);
     gl.uniform1f(program.uniform("u_showHeat"), params.colour === null ? 0 : 1);
     gl.uniform3f(program.uniform("u_background"), ...params.background);
-    gl.uniform1f(program.uniform("u_pixelRatio"), params.pixelRatio);
-    gl.uniform1f(program.uniform("u_markerSize"), params.pixelRatio * params.markerScale);
-    const reference = params.reference;
-    gl.uniform3f(
-      program.uniform("u_reference"),
-      reference?.x ?? 0,
-      reference?.y ?? 0,
-      reference === null ? 0 : 1,
-    );
-    const cell = params.referenceCell ?? { x0: 0, y0: 0, x1: 0, y1: 0 };
-    gl.uniform4f(program.uniform("u_referenceCell"), cell.x0, cell.y0, cell.x1, cell.y1);
-    const pinned = params.pinned;
-    gl.uniform3f(program.uniform("u_pinned"), pinned?.x ?? 0, pinned?.y ?? 0, pinned === null ? 0 : 1);
-    gl.uniform3f(program.uniform("u_pinnedColour"), ...params.pinnedColour);
     program.drawFullscreen();
   }
 

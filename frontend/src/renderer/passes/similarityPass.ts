@@ -1,23 +1,13 @@
 /** Similarity of every cell to the reference vector, over the layer's grid. */
-import type { Point } from "../../geometry";
 import { MAX_GROUPS } from "../codeLayout";
-import type { LayerGpu } from "../layer";
+import type { Pass, PassInput } from "../pass";
 import source from "../shaders/similarity.frag.glsl?raw";
 import { CodePrograms, drawOverChunks } from "./codePrograms";
 
-/** How the similarity map is computed; the benchmark swaps in the original tool's approach. */
-export interface SimilarityStrategy {
-  /** Cells per texel of the value maps it writes. */
-  readonly cellsPerTexel: 1 | 4;
-  /** Fill `layer.values` with the similarity to the reference (at `cell`). */
-  run(layer: LayerGpu, cell: Point): void;
-  dispose(): void;
-}
-
 const REFERENCE_BINDING = 0;
 
-export class SimilarityPass implements SimilarityStrategy {
-  readonly cellsPerTexel = 4;
+export class SimilarityPass implements Pass {
+  static readonly passName = "similarity";
   private readonly programs: CodePrograms;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
@@ -30,7 +20,7 @@ export class SimilarityPass implements SimilarityStrategy {
     });
   }
 
-  run(layer: LayerGpu): void {
+  run({ layer }: PassInput): void {
     const gl = this.gl;
     const program = this.programs.use(layer.layout);
     gl.uniform1i(program.uniform("u_hasReference"), layer.hasReference ? 1 : 0);

@@ -4,6 +4,10 @@
 // codes, and the benchmark's copy of integer codes), 1 / 2 unsigned / signed bytes (16
 // channels, four groups per RGBA32UI texel), 3 / 4 unsigned / signed shorts (8 channels, two
 // groups per RGBA32UI texel). 1-4 are the file's own layouts (little-endian words).
+//
+// Unpacking goes through int: every code fits in an int, and int -> float is one instruction
+// where uint -> float is several on CPUs without an unsigned conversion (software renderers).
+// Signed codes are sign-extended with arithmetic shifts.
 precision highp float;
 precision highp int;
 precision highp usampler2DArray;
@@ -26,24 +30,28 @@ CODE_TEXEL fetchCodes(CODE_SAMPLER codes, ivec3 at) {
 }
 #endif
 
-#if CODE_LAYOUT == 1 || CODE_LAYOUT == 2
+#if CODE_LAYOUT == 1
 #define GROUPS_PER_TEXEL 4
 vec4 groupOf(uvec4 texel, int k) {
   uint word = texel[k];
-  vec4 bytes = vec4(word & 0xFFu, (word >> 8u) & 0xFFu, (word >> 16u) & 0xFFu, word >> 24u);
-#if CODE_LAYOUT == 2
-  bytes -= 256.0 * step(128.0, bytes);  // two's complement
-#endif
-  return bytes;
+  return vec4(ivec4(uvec4(word, word >> 8u, word >> 16u, word >> 24u) & 0xFFu));
 }
-#elif CODE_LAYOUT == 3 || CODE_LAYOUT == 4
+#elif CODE_LAYOUT == 2
+#define GROUPS_PER_TEXEL 4
+vec4 groupOf(uvec4 texel, int k) {
+  int word = int(texel[k]);
+  return vec4(ivec4(word << 24, word << 16, word << 8, word) >> 24);
+}
+#elif CODE_LAYOUT == 3
 #define GROUPS_PER_TEXEL 2
 vec4 groupOf(uvec4 texel, int k) {
   uvec2 words = k == 0 ? texel.xy : texel.zw;
-  vec4 shorts = vec4(uvec4(words.x, words.x >> 16u, words.y, words.y >> 16u) & 0xFFFFu);
-#if CODE_LAYOUT == 4
-  shorts -= 65536.0 * step(32768.0, shorts);  // two's complement
-#endif
-  return shorts;
+  return vec4(ivec4(uvec4(words.x & 0xFFFFu, words.x >> 16u, words.y & 0xFFFFu, words.y >> 16u)));
+}
+#elif CODE_LAYOUT == 4
+#define GROUPS_PER_TEXEL 2
+vec4 groupOf(uvec4 texel, int k) {
+  ivec2 words = ivec2(k == 0 ? texel.xy : texel.zw);
+  return vec4(ivec4(words.x << 16, words.x, words.y << 16, words.y) >> 16);
 }
 #endif

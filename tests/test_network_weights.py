@@ -1,4 +1,4 @@
-"""Layer table, weights names and weights resolution (cache, files, refusals, downloads)."""
+"""Weights names and weights resolution: the hub cache, files, refusals, downloads."""
 
 from __future__ import annotations
 
@@ -13,23 +13,7 @@ import pytest
 import torch
 from torch import nn
 
-from classroom import hashing, models
-
-
-def test_layer_table_maps_stages_to_torchvision_nodes_and_strides() -> None:
-    table = {name: (models.layer_node(name), models.layer_stride(name)) for name in models.LAYERS}
-    assert table == {
-        "conv1": ("relu", 2),
-        "conv2_x": ("layer1", 4),
-        "conv3_x": ("layer2", 8),
-        "conv4_x": ("layer3", 16),
-        "conv5_x": ("layer4", 32),
-    }
-
-
-def test_unknown_layer_is_refused_with_the_known_names() -> None:
-    with pytest.raises(ValueError, match=r"unknown layer 'pool5'.*conv1, conv2_x"):
-        models.layer_stride("pool5")
+from classroom import hashing, networks
 
 
 @pytest.mark.parametrize(
@@ -40,28 +24,33 @@ def test_unknown_layer_is_refused_with_the_known_names() -> None:
         ("resnet101", "IMAGENET1K_V1"),
         ("resnet50", "IMAGENET1K_V2"),
         ("resnet18", "DEFAULT"),
+        ("vgg16", "IMAGENET1K_FEATURES"),
+        ("mobilenet_v3_large", "IMAGENET1K_V2"),
+        ("resnet50", "models/pets.pth"),
     ],
 )
 def test_valid_weights_names_are_accepted(architecture: str, name: str) -> None:
-    models.validate_weights_name(architecture, name)
+    networks.validate_weights_name(architecture, name)
 
 
 def test_weights_name_of_another_architecture_is_refused_with_the_choices() -> None:
     with pytest.raises(ValueError, match="unknown weights 'IMAGENET1K_V2' for resnet18") as caught:
-        models.validate_weights_name("resnet18", "IMAGENET1K_V2")
+        networks.validate_weights_name("resnet18", "IMAGENET1K_V2")
     assert "imagenet, untrained, IMAGENET1K_V1" in str(caught.value)
 
 
 @pytest.mark.parametrize("name", ["imagenet", "untrained"])
 def test_unknown_architecture_is_refused(name: str) -> None:
-    with pytest.raises(ValueError, match="unknown model 'vgg16'; the models are resnet18"):
-        models.validate_weights_name("vgg16", name)
+    expected = r"unknown model 'densenet-121' — did you mean 'densenet121'\? \(the models: resnet18"
+    with pytest.raises(ValueError, match=expected):
+        networks.validate_weights_name("densenet-121", name)
 
 
 def test_hub_path_is_torchvisions_file_name_under_torch_home(tmp_path: Path) -> None:
     expected = Path(os.environ["TORCH_HOME"]) / "hub" / "checkpoints" / "resnet101-cd907fc2.pth"
-    assert models.hub_checkpoint_path("resnet101") == expected
-    assert models.hub_checkpoint_path("resnet101", "IMAGENET1K_V1").name == "resnet101-63fe2227.pth"
+    assert networks.hub_checkpoint_path("resnet101") == expected
+    first = networks.hub_checkpoint_path("resnet101", "IMAGENET1K_V1")
+    assert first.name == "resnet101-63fe2227.pth"
 
 
 REFUSED = "[Errno -2] tests must not use the network (download.pytorch.org)"
@@ -71,9 +60,9 @@ def test_a_failed_download_is_explained_and_leaves_nothing_behind(
     refused_hosts: list[str],
 ) -> None:
     """An empty TORCH_HOME and a closed network: the download is tried and fails."""
-    expected = models.hub_checkpoint_path("resnet101")
-    with pytest.raises(models.WeightsUnavailableError) as caught:
-        models.resolve_weights("resnet101", "imagenet")
+    expected = networks.hub_checkpoint_path("resnet101")
+    with pytest.raises(networks.WeightsUnavailableError) as caught:
+        networks.resolve_weights("resnet101", "imagenet")
     message = str(caught.value)
     assert refused_hosts == ["download.pytorch.org"], "the download was tried"
     assert caught.value.download_failed
@@ -93,8 +82,8 @@ def test_a_failed_download_is_explained_and_leaves_nothing_behind(
 def test_a_download_is_tried_once_per_process_and_announced(refused_hosts: list[str]) -> None:
     notes: list[str] = []
     for _ in range(3):
-        with pytest.raises(models.WeightsUnavailableError, match=re.escape(REFUSED)):
-            models.resolve_weights("resnet18", "imagenet", on_download=notes.append)
+        with pytest.raises(networks.WeightsUnavailableError, match=re.escape(REFUSED)):
+            networks.resolve_weights("resnet18", "imagenet", on_download=notes.append)
 
     assert refused_hosts == ["download.pytorch.org"], "tried once, not once per call"
     assert notes == [
@@ -102,28 +91,40 @@ def test_a_download_is_tried_once_per_process_and_announced(refused_hosts: list[
         "from download.pytorch.org…"
     ]
     # Callers that may not download (a page render) learn why the weights are missing.
-    with pytest.raises(models.WeightsUnavailableError, match=re.escape(REFUSED)) as caught:
-        models.resolve_weights("resnet18", "IMAGENET1K_V1", download=False)
+    with pytest.raises(networks.WeightsUnavailableError, match=re.escape(REFUSED)) as caught:
+        networks.resolve_weights("resnet18", "IMAGENET1K_V1", download=False)
     assert caught.value.download_failed
     # Other weights are other files: each gets its own attempt.
-    with pytest.raises(models.WeightsUnavailableError):
-        models.resolve_weights("resnet34", "imagenet")
+    with pytest.raises(networks.WeightsUnavailableError):
+        networks.resolve_weights("resnet34", "imagenet")
     assert refused_hosts == ["download.pytorch.org"] * 2
 
 
+def test_the_hub_directory_is_torchs_own(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The hub cache is found without importing torch, exactly where torch looks."""
+    import torch.hub
+
+    assert networks.weights.hub_dir() == Path(torch.hub.get_dir())
+    monkeypatch.delenv("TORCH_HOME")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert networks.weights.hub_dir() == Path(torch.hub.get_dir()) == tmp_path / "torch" / "hub"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert networks.weights.hub_dir() == Path(torch.hub.get_dir())
+
+
 def test_the_download_note_names_the_network_weights_size_and_host() -> None:
-    assert models.download_note("resnet101") == (
+    assert networks.download_note("resnet101") == (
         "Downloading the pretrained ResNet-101 weights (IMAGENET1K_V2, about 171 MB) "
         "from download.pytorch.org…"
     )
-    assert "(IMAGENET1K_V1, about 171 MB)" in models.download_note("resnet101", "IMAGENET1K_V1")
+    assert "(IMAGENET1K_V1, about 171 MB)" in networks.download_note("resnet101", "IMAGENET1K_V1")
 
 
 def test_download_can_be_switched_off(refused_hosts: list[str]) -> None:
     with pytest.raises(
-        models.WeightsUnavailableError, match="downloading is switched off"
+        networks.WeightsUnavailableError, match="downloading is switched off"
     ) as caught:
-        models.resolve_weights("resnet50", "IMAGENET1K_V1", download=False)
+        networks.resolve_weights("resnet50", "IMAGENET1K_V1", download=False)
     assert not caught.value.download_failed, "a caller that may download can still try"
     assert refused_hosts == []
 
@@ -131,21 +132,21 @@ def test_download_can_be_switched_off(refused_hosts: list[str]) -> None:
 def test_weights_in_the_hub_cache_are_found_and_identified_by_their_hash(
     resnet18_weights_file: Path,
 ) -> None:
-    cached = models.hub_checkpoint_path("resnet18")
+    cached = networks.hub_checkpoint_path("resnet18")
     cached.parent.mkdir(parents=True)
     shutil.copyfile(resnet18_weights_file, cached)
 
-    resolved = models.resolve_weights("resnet18", "imagenet")
+    resolved = networks.resolve_weights("resnet18", "imagenet")
 
     digest = hashlib.sha256(cached.read_bytes()).hexdigest()
     assert resolved.file == cached
-    assert resolved.identity == models.WeightsIdentity(
+    assert resolved.identity == networks.WeightsIdentity(
         f"sha256:{digest}", "ImageNet (IMAGENET1K_V1)", untrained=False
     )
 
 
 def test_a_weights_file_replaces_the_pretrained_source(resnet18_weights_file: Path) -> None:
-    resolved = models.resolve_weights("resnet18", "imagenet", weights_file=resnet18_weights_file)
+    resolved = networks.resolve_weights("resnet18", "imagenet", weights_file=resnet18_weights_file)
     assert resolved.file == resnet18_weights_file
     assert resolved.identity.label == "seeded-resnet18.pth"
     assert resolved.identity.weights_id == "sha256:" + hashing.file_sha256(resnet18_weights_file)
@@ -154,11 +155,11 @@ def test_a_weights_file_replaces_the_pretrained_source(resnet18_weights_file: Pa
 def test_untrained_weights_are_named_as_such_even_with_a_weights_file(
     resnet18_weights_file: Path,
 ) -> None:
-    resolved = models.resolve_weights("resnet18", "untrained", weights_file=resnet18_weights_file)
+    resolved = networks.resolve_weights("resnet18", "untrained", weights_file=resnet18_weights_file)
     assert resolved.file is None
     torch_version = importlib.metadata.version("torch")
     vision_version = importlib.metadata.version("torchvision")
-    assert resolved.identity == models.WeightsIdentity(
+    assert resolved.identity == networks.WeightsIdentity(
         f"untrained:seed=0:torch={torch_version}:torchvision={vision_version}",
         "untrained (seed 0)",
         untrained=True,
@@ -169,10 +170,10 @@ def test_untrained_models_are_seeded_and_leave_the_global_rng_alone() -> None:
     torch.manual_seed(99)
     expected_next = torch.rand(3)
     torch.manual_seed(99)
-    first = models.build_model(models.untrained_weights("resnet18"))
+    first = networks.build_model(networks.untrained_weights("resnet18"))
     assert torch.equal(torch.rand(3), expected_next)
-    second = models.build_model(models.untrained_weights("resnet18"))
-    other_seed = models.build_model(models.untrained_weights("resnet18", seed=1))
+    second = networks.build_model(networks.untrained_weights("resnet18"))
+    other_seed = networks.build_model(networks.untrained_weights("resnet18", seed=1))
 
     assert not first.training
     for (name, value), same in zip(
@@ -187,8 +188,8 @@ def test_untrained_models_are_seeded_and_leave_the_global_rng_alone() -> None:
 def test_a_weights_file_loads_into_the_model_exactly(
     resnet18_weights_file: Path, resnet18_seeded: nn.Module
 ) -> None:
-    model = models.build_model(
-        models.resolve_weights("resnet18", weights_file=resnet18_weights_file)
+    model = networks.build_model(
+        networks.resolve_weights("resnet18", weights_file=resnet18_weights_file)
     )
     assert not model.training
     loaded = model.state_dict()
@@ -206,7 +207,7 @@ def test_old_checkpoints_without_batchnorm_counters_load(
     }
     path = tmp_path / "old.pth"
     torch.save(state, path)
-    model = models.build_model(models.resolve_weights("resnet18", weights_file=path))
+    model = networks.build_model(networks.resolve_weights("resnet18", weights_file=path))
     assert torch.equal(model.state_dict()["fc.weight"], resnet18_seeded.state_dict()["fc.weight"])
 
 

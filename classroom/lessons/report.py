@@ -1,18 +1,15 @@
-"""``classroom check`` and ``python -m classroom.lessons``: check lesson files, print results."""
+"""Checking lesson files and printing the results (``classroom check``)."""
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from classroom.lessons.loader import discover_lessons, load_lesson
 from classroom.lessons.problems import LessonError
-from classroom.lessons.schema import lesson_schema
 
-__all__ = ["check_from_cli", "main"]
+__all__ = ["check_from_cli"]
 
 
 def _tick() -> str:
@@ -73,22 +70,3 @@ def check_from_cli(paths: list[Path], *, echo: Callable[[str], None] = print) ->
     if failed:
         echo(f"problems in {failed} of {len(files)} lesson files")
     return ok and not failed
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m classroom.lessons [--schema] [PATHS...]``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m classroom.lessons",
-        description="Check lesson files, or print the JSON Schema of the lesson format.",
-    )
-    parser.add_argument(
-        "--schema",
-        action="store_true",
-        help="print the JSON Schema (the content of lessons/lesson.schema.json) and exit",
-    )
-    parser.add_argument("paths", nargs="*", type=Path, help="lesson files or directories")
-    arguments = parser.parse_args(argv)
-    if arguments.schema:
-        print(json.dumps(lesson_schema(), indent=2, ensure_ascii=False))
-        return 0
-    return 0 if check_from_cli(arguments.paths or [Path("lessons")]) else 1

@@ -1,0 +1,199 @@
+/**
+ * What every frame draws: each panel's composite (the image and its coloured cells) and its
+ * markers, from the scene's state (view, pinned pixel, opacity, image colour, background)
+ * and the textures all panels share (the image, the colour table, a placeholder).
+ *
+ * Its cost follows the displayed pixels only: one composite per panel box, markers in their
+ * own small boxes. It never reads a layer's codes or runs a value pass.
+ */
+import { type Point, type Size, type ViewTransform, cellInGrid, cellOf, fullView } from "../geometry";
+import { PINNED_RGB } from "../palette";
+import type { Slot } from "./panels";
+import { CompositePass } from "./passes/compositePass";
+import { MarkerPass } from "./passes/markerPass";
+import { type PanelBox, placePanel } from "./placement";
+import { createTexture } from "./target";
+
+/** What the last frame drew for one panel (the browser tests read this). */
+export interface DrawnPanel {
+  readonly id: string;
+  readonly frame: number;
+  readonly reference: Point | null;
+  readonly cell: Point | null;
+  /** Marker centre in stage CSS pixels. */
+  readonly marker: Point | null;
+  readonly computedFrame: number;
+}
+
+/** The scene's state that only changes what is composited, never the panels' values. */
+export interface Scene {
+  view: ViewTransform;
+  reference: Point | null;
+  pinned: Point | null;
+  opacityShift: number;
+  colourImage: boolean;
+  background: readonly [number, number, number];
+  markersVisible: boolean;
+  markerScale: number;
+  pixelRatio: number;
+  boxes: PanelBox[];
+  imageSize: Size;
+}
+
+export function initialScene(): Scene {
+  return {
+    view: fullView({ width: 1, height: 1 }),
+    reference: null,
+    pinned: null,
+    opacityShift: 0,
+    colourImage: false,
+    background: [0.5, 0.5, 0.5],
+    markersVisible: true,
+    markerScale: 1,
+    pixelRatio: 1,
+    boxes: [],
+    imageSize: { width: 1, height: 1 },
+  };
+}
+
+export class Compositor {
+  readonly lut: WebGLTexture;
+  private readonly composite: CompositePass;
+  private readonly markers: MarkerPass;
+  private readonly image: WebGLTexture;
+  private readonly placeholder: WebGLTexture;
+  private imageTextureSize: Size = { width: 1, height: 1 };
+
+  constructor(private readonly gl: WebGL2RenderingContext) {
+    this.composite = new CompositePass(gl);
+    this.markers = new MarkerPass(gl);
+    this.image = createTexture(gl, gl.TEXTURE_2D);
+    gl.texImage2D(
+      gl.TEXTURE_2D,
+      0,
+      gl.RGBA8,
+      1,
+      1,
+      0,
+      gl.RGBA,
+      gl.UNSIGNED_BYTE,
+      new Uint8Array([128, 128, 128, 255]),
+    );
+    this.placeholder = createTexture(gl, gl.TEXTURE_2D);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+    this.lut = createTexture(gl, gl.TEXTURE_2D);
+  }
+
+  /** The analysis image, mipmapped so that every zoom samples about one texel per pixel. */
+  setImage(source: TexImageSource, size: Size): void {
+    const gl = this.gl;
+    gl.bindTexture(gl.TEXTURE_2D, this.image);
+    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+    gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, source);
+    gl.generateMipmap(gl.TEXTURE_2D);
+    this.imageTextureSize = size;
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR_MIPMAP_LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+  }
+
+  setColourTable(colours: readonly (readonly number[])[]): void {
+    const gl = this.gl;
+    const table = new Uint8Array(256 * 4);
+    colours.slice(0, 256).forEach((colour, index) => {
+      table.set([colour[0] ?? 0, colour[1] ?? 0, colour[2] ?? 0, 255], index * 4);
+    });
+    gl.bindTexture(gl.TEXTURE_2D, this.lut);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 256, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, table);
+  }
+
+  /** Draw every panel onto the canvas; returns what each panel showed. */
+  draw(scene: Scene, slots: readonly Slot[], canvas: Size, frame: number): DrawnPanel[] {
+    const gl = this.gl;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    gl.disable(gl.SCISSOR_TEST);
+    gl.viewport(0, 0, canvas.width, canvas.height);
+    gl.clearColor(0, 0, 0, 0);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    gl.enable(gl.SCISSOR_TEST);
+    const drawn = slots.map((slot, index) => this.drawPanel(scene, slot, scene.boxes[index], canvas, frame));
+    gl.disable(gl.SCISSOR_TEST);
+    return drawn;
+  }
+
+  private drawPanel(
+    scene: Scene,
+    slot: Slot,
+    box: PanelBox | undefined,
+    canvas: Size,
+    frame: number,
+  ): DrawnPanel {
+    const { spec } = slot;
+    const reference = scene.reference;
+    // The grid comes from the stored file's header (a floor-rounding network has fewer cells
+    // than ceil(image / stride)); before the file arrives the stride is all there is.
+    const grid = slot.gpu?.file.header ?? null;
+    const result: DrawnPanel = {
+      id: spec.id,
+      frame,
+      reference,
+      cell:
+        reference === null
+          ? null
+          : grid === null
+            ? cellOf(reference, spec.stride)
+            : cellInGrid(reference, spec.stride, grid),
+      marker: null,
+      computedFrame: slot.computedFrame,
+    };
+    if (box === undefined || box.width <= 0 || box.height <= 0) {
+      return result;
+    }
+    const placed = placePanel({
+      box,
+      canvasHeight: canvas.height,
+      pixelRatio: scene.pixelRatio,
+      image: scene.imageSize,
+      view: scene.view,
+      stride: spec.stride,
+      grid,
+      reference,
+      pinned: scene.pinned,
+    });
+    this.composite.draw({
+      viewport: placed.viewport,
+      toImage: placed.toImage,
+      imageSize: scene.imageSize,
+      imageTexture: this.imageTextureSize,
+      stride: spec.stride,
+      image: this.image,
+      colour: slot.gpu !== null && slot.status.kind === "ready" ? slot.gpu.colour.texture : null,
+      placeholder: this.placeholder,
+      opacityShift: scene.opacityShift,
+      colourImage: scene.colourImage,
+      background: scene.background,
+    });
+    if (scene.markersVisible) {
+      this.markers.draw({
+        viewport: placed.viewport,
+        pixelRatio: scene.pixelRatio,
+        markerScale: scene.markerScale,
+        reference: placed.reference,
+        referenceCell: placed.referenceCell,
+        pinned: placed.pinned,
+        pinnedColour: PINNED_RGB,
+      });
+    }
+    return { ...result, marker: placed.marker };
+  }
+
+  dispose(): void {
+    this.composite.dispose();
+    this.markers.dispose();
+    this.gl.deleteTexture(this.image);
+    this.gl.deleteTexture(this.placeholder);
+    this.gl.deleteTexture(this.lut);
+  }
+}
