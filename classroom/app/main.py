@@ -32,7 +32,12 @@ from classroom.store import FeatureStore
 _PRESENTER_CSS: Final = """
 <style>
   /* Clear of Streamlit's header (3.75rem, opaque): less hides the Back/Next row under it. */
-  [data-testid="stMainBlockContainer"] { padding-top: 4rem; max-width: 100%; }
+  [data-testid="stMainBlockContainer"] {
+    padding: 4rem 1.5rem 2rem; max-width: 100%;
+  }
+  /* Title, text and view share one screen: less air between them. */
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
+  [data-testid="stHeading"] h2 { padding: 0.25rem 0; }
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
     font-size: 1.5rem; line-height: 1.45;
   }

@@ -28,6 +28,8 @@ export interface BarChartProps {
   readonly width: number;
   readonly height: number;
   readonly textColour: string;
+  /** The font size of the chart's numbers in CSS pixels (larger in presenter mode). */
+  readonly textSize: number;
 }
 
 /** The cell of the file's grid holding `pixel`, or null. */
@@ -57,6 +59,7 @@ export function BarChart({
   width,
   height,
   textColour,
+  textSize,
 }: BarChartProps): React.JSX.Element {
   const canvas = useRef<HTMLCanvasElement>(null);
   const readout = useRef<HTMLDivElement>(null);
@@ -117,7 +120,7 @@ export function BarChart({
         context.stroke();
       }
       context.fillStyle = textColour;
-      context.font = "11px sans-serif";
+      context.font = `${textSize.toString()}px sans-serif`;
       context.textBaseline = "top";
       context.fillText(maximum.toPrecision(3), 4, 2);
       context.textAlign = "right";
@@ -140,7 +143,7 @@ export function BarChart({
         show(IDLE_READOUT);
       }
     },
-    [width, height, maximum, channels, signed, textColour],
+    [width, height, maximum, channels, signed, textColour, textSize],
   );
 
   // Redrawn when the reference or pinned cell or the selected channel changes, not on every

@@ -28,6 +28,9 @@ export interface ControlsProps {
    * otherwise leave the focus nowhere.
    */
   readonly refocus: () => void;
+  /** Whether the bar chart is shown (it can be hidden, e.g. on a projector). */
+  readonly chartShown: boolean;
+  readonly onChartShown: (shown: boolean) => void;
 }
 
 function describe(pixel: Pixel | null): string {
@@ -43,6 +46,8 @@ export function Controls({
   caption,
   panel,
   refocus,
+  chartShown,
+  onChartShown,
 }: ControlsProps): React.JSX.Element {
   const readout = useRef<HTMLSpanElement>(null);
 
@@ -155,8 +160,18 @@ export function Controls({
             Fit
           </button>
         </span>
-        <label className="control">
-          <span>Bar chart</span>
+        <button
+          type="button"
+          aria-pressed={chartShown}
+          data-testid="chart-toggle"
+          onClick={() => {
+            onChartShown(!chartShown);
+          }}
+        >
+          Bar chart
+        </button>
+        <label className="control" hidden={!chartShown}>
+          <span className="visually-hidden">Bar chart of</span>
           <select
             value={chart}
             onChange={(event) => {

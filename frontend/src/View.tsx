@@ -24,7 +24,7 @@ import { featureCache } from "./data/featureCache";
 import type { FeatureFile } from "./data/featureFile";
 import { type Point, type Size, panBy, pixelAt, screenToImage } from "./geometry";
 import { type InteractionState, ViewController } from "./interaction";
-import { useHostWindowHeight } from "./hostWindow";
+import { useFrameTop, useHostWindowHeight } from "./hostWindow";
 import { layoutStage } from "./layout";
 import { hexToRgb } from "./palette";
 import { Panel, type PanelPhase } from "./Panel";
@@ -54,12 +54,16 @@ async function loadImage(url: string): Promise<ImageBitmap> {
   });
 }
 
+/** Kept free below the view in presenter mode (its padding and a margin), in CSS pixels. */
+const PRESENTER_MARGIN = 16;
+
 export function View({ args, theme }: ViewProps): React.JSX.Element {
   const root = useRef<HTMLDivElement>(null);
   const controlsBox = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [controlsHeight, setControlsHeight] = useState(0);
   const windowHeight = useHostWindowHeight();
+  const frameTop = useFrameTop();
   const [renderer, setRenderer] = useState<Renderer | null>(null);
   const [unavailable, setUnavailable] = useState<string | null>(null);
   const [phases, setPhases] = useState<Record<string, PanelPhase>>({});
@@ -76,6 +80,9 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   if (chart.viewId !== args.viewId) {
     setChart({ viewId: args.viewId, panel: null });
   }
+  // On a projector the bar chart starts hidden (the panels need the room); either way a
+  // button shows or hides it, and the choice holds for the life of the view.
+  const [chartShown, setChartShown] = useState(!args.presenter);
   const names = useMemo(() => panelNames(args.layers), [args.layers]);
 
   const image: Size = useMemo(
@@ -89,14 +96,19 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   // whether or not a renderer exists yet: a locked preset must reach the controls too.
   const subscribeReact = useCallback((listener: () => void) => controller.subscribe(listener), [controller]);
   const interaction = useSyncExternalStore(subscribeReact, () => controller.reactState);
-  // Labels, panels and controls fit in the window (the bar chart may go below it).
+  // Labels, panels and controls fit in the window (the bar chart may go below it); in presenter
+  // mode together with what the page shows above the view (step row, title, text).
   const layout = useMemo(
     () =>
       layoutStage(Math.max(width, 1), args.layers.length, image, {
         presenter: args.presenter,
-        fit: { windowHeight, belowHeight: controlsHeight },
+        fit: {
+          windowHeight,
+          belowHeight: controlsHeight,
+          ...(args.presenter ? { above: frameTop + PRESENTER_MARGIN } : {}),
+        },
       }),
-    [width, args.layers.length, image, args.presenter, windowHeight, controlsHeight],
+    [width, args.layers.length, image, args.presenter, windowHeight, controlsHeight, frameTop],
   );
   const setPhase = useCallback((id: string, phase: PanelPhase) => {
     setPhases((all) => (all[id] === phase ? all : { ...all, [id]: phase }));
@@ -417,6 +429,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
               signed={files[source.entryId]?.header.signed ?? false}
               colours={args.colormap.colours}
               model={args.model}
+              presenter={args.presenter}
               onPoint={(local, panel) => {
                 const pixel = toPixel(local, panel);
                 if (pixel !== null) {
@@ -455,9 +468,11 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           caption={args.image.caption}
           panel={panelSize}
           refocus={focusView}
+          chartShown={chartShown}
+          onChartShown={setChartShown}
         />
       </div>
-      {chartSource !== undefined && (
+      {chartShown && chartSource !== undefined && (
         <BarChart
           controller={controller}
           file={files[chartSource.entryId] ?? null}
@@ -466,6 +481,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           stride={chartSource.stride}
           width={Math.max(1, layout.width)}
           height={args.presenter ? 180 : 120}
+          textSize={args.presenter ? 18 : 11}
           textColour={theme?.textColor ?? "#31333f"}
         />
       )}
