@@ -63,7 +63,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   const [width, setWidth] = useState(0);
   const [controlsHeight, setControlsHeight] = useState(0);
   const windowHeight = useHostWindowHeight();
-  const frameTop = useFrameTop();
+  const frameTop = useFrameTop(args.presenter);
   const [renderer, setRenderer] = useState<Renderer | null>(null);
   const [unavailable, setUnavailable] = useState<string | null>(null);
   const [phases, setPhases] = useState<Record<string, PanelPhase>>({});

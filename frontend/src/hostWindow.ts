@@ -39,10 +39,19 @@ export function useHostWindowHeight(): number {
 /**
  * Where the view's frame starts in the host page (CSS pixels from the top of the page's
  * content, as if scrolled to the top): what the page shows above the view. Follows the window
- * and the content above as they change. 0 where the frame has no readable host.
+ * and the content above as they change. 0 where the frame has no readable host, or when not
+ * `wanted` (reading it lays out the page: only presenter mode needs it).
  */
-export function useFrameTop(): number {
-  return useSyncExternalStore(subscribeFrameTop, frameTop);
+export function useFrameTop(wanted: boolean): number {
+  return useSyncExternalStore(wanted ? subscribeFrameTop : subscribeNothing, wanted ? frameTop : nothing);
+}
+
+function subscribeNothing(): () => void {
+  return () => undefined;
+}
+
+function nothing(): number {
+  return 0;
 }
 
 function frameTop(): number {
