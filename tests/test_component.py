@@ -75,9 +75,9 @@ def test_view_args_refuse_to_mix_images_or_models() -> None:
 @pytest.fixture
 def fresh_declaration() -> Iterator[None]:
     """The component is declared once per process: forget it around each test."""
-    component._component.cache_clear()
+    component.declare.cache_clear()
     yield
-    component._component.cache_clear()
+    component.declare.cache_clear()
 
 
 @pytest.mark.usefixtures("fresh_declaration")
@@ -87,7 +87,7 @@ def test_a_missing_bundle_says_how_to_build_it(
     monkeypatch.setattr(component, "BUILD_DIR", tmp_path / "frontend_build")
     monkeypatch.delenv(component.DEV_URL_ENV, raising=False)
     with pytest.raises(BundleMissingError, match=r"python3 dev\.py setup"):
-        component._component()
+        component.declare()
 
 
 @pytest.mark.usefixtures("fresh_declaration")
@@ -95,7 +95,7 @@ def test_the_built_bundle_is_where_the_component_serves_it_from(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv(component.DEV_URL_ENV, raising=False)
-    declared = component._component()
+    declared = component.declare()
     assert declared.name == "classroom.component.similarity_view"
     assert declared.path == str(component.BUILD_DIR)
     assert (component.BUILD_DIR / "index.html").is_file()
@@ -104,4 +104,4 @@ def test_the_built_bundle_is_where_the_component_serves_it_from(
 @pytest.mark.usefixtures("fresh_declaration")
 def test_a_development_server_can_serve_the_frontend(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(component.DEV_URL_ENV, "http://localhost:5173")
-    assert component._component().url == "http://localhost:5173"
+    assert component.declare().url == "http://localhost:5173"

@@ -18,6 +18,7 @@ from classroom.app.state import (
     session_weights_file,
     set_session_position,
     uses_untrained,
+    view_key,
 )
 from classroom.app.technique_panels import step_techniques, technique_picker
 from classroom.background import Job, LessonJobs, Readiness, readiness
@@ -43,13 +44,14 @@ def draw_view(
     *,
     presenter: bool,
     caption: str,
+    page: str,
 ) -> ViewEvent | None:
     """The multi-layer similarity view; returns the user's latest deliberate action, once.
 
-    One key for every view of the session: while the view stays on the page, the browser
-    keeps the feature data it fetched across steps, lessons and uploads. (A step still being
-    prepared shows a progress bar instead; the view that follows fetches again, from the
-    browser's cache, since the files are served as immutable.)
+    One key while the view stays on ``page``: the browser keeps the feature data it fetched
+    across steps and lessons. (A step still being prepared shows a progress bar instead; the
+    view that follows is a new frame, see :func:`~classroom.app.state.view_key`, and fetches
+    again, from the browser's cache, since the files are served as immutable.)
     """
     # Panels that resolve to the same entry (two weights made equal by untrained mode) once.
     unique = list({layer.entry_id: layer for layer in layers}.values())
@@ -60,7 +62,7 @@ def draw_view(
         presenter=presenter,
         caption=caption,
     )
-    return similarity_view(args, key="view")
+    return similarity_view(args, key=view_key(page))
 
 
 def lesson_view(
@@ -88,6 +90,7 @@ def lesson_view(
         position.pointer,
         presenter=presenter,
         caption=lesson_image.caption,
+        page="lesson",
     )
     if event is not None:
         moved = session.apply_event(position, lesson, event, image.original_size, image.size)

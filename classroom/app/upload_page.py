@@ -134,6 +134,7 @@ def _upload_view(upload: Upload, lesson: Lesson | None, presenter: bool) -> None
         pointer,
         presenter=presenter,
         caption=upload.name,
+        page="upload",
     )
     if event is not None and event.kind != "step":
         st.session_state[UPLOAD_POINTER] = session.pointer_from_view(

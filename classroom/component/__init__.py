@@ -1,5 +1,7 @@
 """The similarity-view Streamlit component: one typed function and the helpers that feed it.
 
+(The step navigator, Back and Next, is :mod:`classroom.component.navigator`: the same bundle.)
+
 The app builds :class:`~classroom.component.contract.ViewArgs` from prepared store entries with
 :func:`view_args` and draws the view with :func:`similarity_view`. The browser fetches the
 feature files itself (once per session, by URL), so a rerun sends only small JSON.
@@ -36,6 +38,7 @@ __all__ = [
     "DEV_URL_ENV",
     "BundleMissingError",
     "colormap",
+    "declare",
     "layer_source",
     "similarity_view",
     "view_args",
@@ -53,18 +56,24 @@ class BundleMissingError(RuntimeError):
 
 
 @cache
-def _component() -> CustomComponent:
+def declare(name: str = "similarity_view") -> CustomComponent:
+    """The Streamlit component ``name`` served from the bundle (or the Vite dev server).
+
+    Declared here, so that Streamlit names it ``classroom.component.<name>``: the view and
+    the step navigator are one bundle, one download per browser; each frame draws what its
+    arguments ask for.
+    """
     import streamlit.components.v1 as components
 
     dev_url = os.environ.get(DEV_URL_ENV)
     if dev_url:
-        return components.declare_component("similarity_view", url=dev_url)
+        return components.declare_component(name, url=dev_url)
     if not (BUILD_DIR / "index.html").is_file():
         raise BundleMissingError(
             f"the similarity view's frontend bundle is missing ({BUILD_DIR / 'index.html'}); "
             "run `python3 dev.py setup` to build it"
         )
-    return components.declare_component("similarity_view", path=BUILD_DIR)
+    return components.declare_component(name, path=BUILD_DIR)
 
 
 def _file_urls(args: ViewArgs) -> list[str]:
@@ -94,7 +103,7 @@ def similarity_view(args: ViewArgs, *, key: str) -> ViewEvent | None:
     )
     # As a JSON string: Streamlit checks a dict argument for being a data frame, which imports
     # pandas (over a second in a fresh process); a string it passes as it is.
-    raw = _component()(args=args.model_dump_json(by_alias=True), key=key, default=None)
+    raw = declare()(args=args.model_dump_json(by_alias=True), key=key, default=None)
     event = parse_event(raw)
     if event is None:
         return None

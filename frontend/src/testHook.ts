@@ -43,7 +43,8 @@ export interface ClassroomViewHook {
     pinned: Pixel | null;
     locked: boolean;
     view: { zoom: number; centerX: number; centerY: number };
-    channel: { layer: string; index: number } | null;
+    /** The panel (entry id) showing one channel alone, and that channel. */
+    channel: { panel: string; index: number } | null;
   };
   /** Point at an image pixel, as the pointer would. */
   setReference(x: number, y: number): void;

@@ -36,6 +36,8 @@ export interface Slot {
   mode: PanelMode;
   referenceCell: Point | null;
   valuesDirty: boolean;
+  /** Whether the colour scale has the range of this map (false after an upload or a new kind). */
+  rangeKnown: boolean;
   computedFrame: number;
   /** Bumped to abandon an upload in flight. */
   generation: number;
@@ -90,6 +92,7 @@ export class Panels {
           mode: { kind: "similarity" },
           referenceCell: null,
           valuesDirty: true,
+          rangeKnown: false,
           computedFrame: -1,
           generation: 0,
         });
@@ -116,6 +119,9 @@ export class Panels {
   setMode(slot: Slot, mode: PanelMode): boolean {
     if (sameMode(slot.mode, mode)) {
       return false;
+    }
+    if (slot.mode.kind !== mode.kind) {
+      slot.rangeKnown = false;
     }
     slot.mode = mode;
     slot.valuesDirty = true;
@@ -201,6 +207,7 @@ export class Panels {
       slot.referenceCell = null;
       this.updateReference(slot, reference());
       slot.valuesDirty = true;
+      slot.rangeKnown = false;
       this.setStatus(slot, { kind: "ready" });
       this.host.requestFrame();
     } catch (error) {

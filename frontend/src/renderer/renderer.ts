@@ -27,7 +27,7 @@ import { FrameLoop, whenFinished } from "./frameLoop";
 import type { LayerGpu } from "./layer";
 import { MinMaxReader, type Range } from "./minMaxReader";
 import { DEFAULT_KINDS, type PanelKinds, type PanelMode } from "./panelKinds";
-import { type PanelSpec, type PanelStatus, Panels } from "./panels";
+import { type PanelSpec, type PanelStatus, Panels, type Slot } from "./panels";
 import { PassLibrary } from "./pass";
 import { NormPass } from "./passes/normPass";
 import type { PanelBox } from "./placement";
@@ -270,7 +270,7 @@ export class Renderer {
     this.frame += 1;
     for (const slot of this.panels.compute(this.frame)) {
       if (slot.gpu !== null) {
-        this.reader.request(slot.spec.id, slot.gpu.minMaxBytes);
+        this.readRange(slot, slot.gpu);
       }
     }
     const slots = this.panels.ordered();
@@ -285,6 +285,23 @@ export class Renderer {
         mark("shown");
       });
     }
+  }
+
+  /**
+   * A map's numbers for its colour scale. A new map (a layer just shown, another kind): read at
+   * once, so its scale is right from its first frame. Later changes are read without waiting;
+   * the scale shows the same map's previous numbers meanwhile, never none (nor a read from
+   * before the map existed).
+   */
+  private readRange(slot: Slot, gpu: LayerGpu): void {
+    if (slot.rangeKnown) {
+      this.reader.request(slot.spec.id, gpu.minMaxBytes);
+      return;
+    }
+    this.reader.forget(slot.spec.id);
+    const texel = gpu.minMax.readFloats();
+    slot.rangeKnown = true;
+    this.options.onRange?.(slot.spec.id, { min: texel[0] ?? 0, max: texel[1] ?? 0 }, slot.mode);
   }
 
   // -- context loss ------------------------------------------------------------------------------
