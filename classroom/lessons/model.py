@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from classroom.lessons.collection_views import CollectionView, LessonCollection
 from classroom.lessons.schema import Precision, Question
 from classroom.networks import registry
 from classroom.networks.choice import ModelFile, NetworkChoice
@@ -49,6 +50,9 @@ class Step(_Resolved):
     locked: bool
     panels: list[Panel] = Field(description="The step's own layers, else the lesson's layers.")
     question: Question | None
+    view: CollectionView | None = Field(
+        None, description="A collection view (layers resolved) instead of the similarity view."
+    )
 
 
 class Lesson(_Resolved):
@@ -73,6 +77,7 @@ class Lesson(_Resolved):
     max_side: int = 1024
     images: list[LessonImage]
     steps: list[Step]
+    collections: dict[str, LessonCollection] = Field(default_factory=dict)
 
     def image(self, image_id: str) -> LessonImage:
         """The image called ``image_id``.
@@ -104,6 +109,8 @@ class Lesson(_Resolved):
         """
         needs: dict[tuple[str, str], set[str]] = {}
         for step in self.steps:
+            if step.view is not None:  # a collection view prepares its own vectors
+                continue
             for panel in step.panels:
                 needs.setdefault((step.image, panel.weights), set()).add(panel.layer)
         return [
