@@ -66,6 +66,8 @@ def test_the_app_offers_the_novice_lesson_first_and_the_comparison_last() -> Non
         "when-the-network-disagrees",
         "beyond-photographs",
         "trained-vs-untrained",
+        "seein-in-digits",
+        "shapes-neighbours-and-maps",
     ]
 
 
