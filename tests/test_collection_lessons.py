@@ -87,7 +87,8 @@ def test_view_problems_are_located(tree: LessonTree, view: str, field: str, mess
     line, found_field, found_message = tree.only_problem(lesson(view))
     assert found_field == field
     assert found_message.startswith(message)
-    assert line is not None and line >= 9
+    assert line is not None
+    assert line >= 9
 
 
 def test_an_unknown_view_kind_is_a_schema_problem(tree: LessonTree) -> None:
