@@ -8,7 +8,7 @@ view, image strips, a progress bar with an ETA while vectors are computed. No ma
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -50,18 +50,19 @@ def collection_data(entry: LessonCollection, model: str, store_root: str) -> Col
     return CollectionData(collection, model, ArrayCache(FeatureStore(Path(store_root))))
 
 
-def _progress_reporter() -> Callable[[int, int], None]:
-    bar = st.progress(0.0, text="Computing the collection's vectors...")
+def _prepare(data: CollectionData, weights: str, layers: Sequence[str]) -> None:
+    """Vectors for ``layers``; a progress bar with an ETA only while some are computed."""
+    slot = st.empty()
     started = time.monotonic()
 
     def report(done: int, total: int) -> None:
         elapsed = time.monotonic() - started
         left = elapsed / done * (total - done) if done else 0.0
-        bar.progress(
-            done / total, text=f"Vectors: {done} of {total} images, about {left:.0f} s left"
-        )
+        text = f"Vectors ({weights}): {done} of {total} images, about {left:.0f} s left"
+        slot.progress(done / total, text=text)
 
-    return report
+    data.prepare(weights, layers, report)
+    slot.empty()
 
 
 def _selection_key(view_key: str) -> str:
@@ -248,7 +249,7 @@ def collection_view(
     if selection not in st.session_state and view.select:
         st.session_state[selection] = [int(i) for i in data.members(view.select)]
     for weights in view.weights:
-        data.prepare(weights, view.layers or [], _progress_reporter())
+        _prepare(data, weights, view.layers or [])
     st.caption(
         f"Collection **{plain(entry.name)}**: {len(data.collection)} images, classes "
         f"{', '.join(data.collection.class_names)} · network {model}"
