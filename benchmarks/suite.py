@@ -11,7 +11,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from benchmarks import load_check, open_lesson, prepare, repaint, serving, store_size, uploads
+from benchmarks import (
+    collection_views,
+    load_check,
+    open_lesson,
+    prepare,
+    repaint,
+    serving,
+    store_size,
+    uploads,
+)
 from benchmarks.figures import Figure, Spec
 
 __all__ = ["FAMILIES", "Family", "Options", "run_family", "select"]
@@ -81,6 +90,10 @@ def _uploads(_: Options) -> list[Figure]:
     return uploads.measure()
 
 
+def _collections(options: Options) -> list[Figure]:
+    return collection_views.measure(repeats=1 if options.quick else 3)
+
+
 FAMILIES: Final[tuple[Family, ...]] = (
     Family("repaint", "Repaint", repaint.SPECS, _repaint),
     Family("prepare", "Preparation", prepare.SPECS, _prepare),
@@ -89,6 +102,7 @@ FAMILIES: Final[tuple[Family, ...]] = (
     Family("serving", "Serving a class", serving.SPECS, _serving),
     Family("load", "Load check", load_check.SPECS, _load, default=False),
     Family("uploads", "Worst-case uploads", uploads.SPECS, _uploads, default=False),
+    Family("collections", "Collections", collection_views.SPECS, _collections, default=False),
 )
 
 
