@@ -186,6 +186,7 @@ def _neighbours(data: CollectionData, view: CollectionView, view_key: str) -> No
     st.image(
         with_box(data.collection.images[query], None, scale=3),
         caption=f"query: {names[data.collection.labels[query]]}",
+        width=144,
     )
     for layer, weights in _panels(view):
         _neighbour_row(data, data.neighbours(weights, layer, query, view.k), view.k)
@@ -226,7 +227,7 @@ def _patches(data: CollectionData, view: CollectionView, view_key: str) -> None:
         st.image(
             [with_box(data.collection.images[p.image], p.box, scale=3) for p in found],
             caption=[f"{names[data.collection.labels[p.image]]} · {p.value:.2f}" for p in found],
-            width=96,
+            width=128,
         )
 
 

@@ -233,6 +233,6 @@ def with_box(
         ImageDraw.Draw(picture).rectangle(
             (left * scale, top * scale, right * scale - 1, bottom * scale - 1),
             outline=(255, 221, 0),
-            width=max(1, scale // 2),
+            width=max(2, scale),
         )
     return np.asarray(picture)
