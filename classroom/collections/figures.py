@@ -85,7 +85,8 @@ def embedding_figure(
                 y=points[members, 1],
                 mode="markers",
                 name=name,
-                customdata=members,
+                # Plain ints, not a typed array: what the browser and the events hand back.
+                customdata=members.tolist(),
                 marker={"color": _colour(label), "size": 6},
                 selectedpoints=_selected_positions(members, chosen),
                 unselected={"marker": {"opacity": _UNSELECTED_OPACITY}},
@@ -143,7 +144,7 @@ def matrix_figure(
                     x=values[column],
                     y=values[row],
                     mode="markers",
-                    customdata=members,
+                    customdata=members.tolist(),
                     marker={"color": colours, "size": 4},
                     selectedpoints=selected,
                     unselected={"marker": {"opacity": _UNSELECTED_OPACITY}},

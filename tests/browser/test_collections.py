@@ -41,7 +41,7 @@ _INSIDE = """([left, top, right, bottom]) => {
     const xaxis = gd._fullLayout.xaxis, yaxis = gd._fullLayout.yaxis;
     const box = gd.getBoundingClientRect();
     const inside = [];
-    gd.data.forEach((trace) => trace.x.forEach((x, i) => {
+    gd._fullData.forEach((trace) => Array.from(trace.x).forEach((x, i) => {
         const px = box.left + xaxis._offset + xaxis.l2p(x);
         const py = box.top + yaxis._offset + yaxis.l2p(trace.y[i]);
         if (px > left && px < right && py > top && py < bottom) inside.push(trace.customdata[i]);
