@@ -227,3 +227,28 @@ def test_tracking_channel_finds_the_correlated_dimension() -> None:
     channel, r = tracking_channel(pooled, measured)
     assert channel == 4
     assert r < -0.99
+
+
+def test_similar_cells_light_up_across_images_as_the_oracle_says(cache: ArrayCache) -> None:
+    """One reference cell against every cell of every image, with the similarity view's maths;
+    a copy of the reference cell in another image is its best match (similarity 1)."""
+    from classroom.collections.vectors import LayerVectors
+    from classroom.collections.views import CollectionData
+    from classroom.similarity import angular_similarity
+
+    rng = np.random.default_rng(1)
+    cells = rng.random((4, 16, 16, 32)).astype(np.float32)
+    cells[2, 3, 4] = cells[0, 5, 6]
+    images = np.zeros((4, 32, 32, 3), np.uint8)
+    data = CollectionData(
+        Collection("c", "cells", images, np.zeros(4, np.int64), ("x",)), "digits", cache
+    )
+    data._vectors[("trained", "block2")] = LayerVectors("block2", cells)
+    maps = data.cell_similarity("trained", "block2", 0, 5, 6)
+    for image in range(4):
+        expected = angular_similarity(cells[image].reshape(-1, 32), cells[0, 5, 6])
+        np.testing.assert_allclose(maps[image].reshape(-1), expected, atol=1e-6)
+    best = data.similar_cells("trained", "block2", 0, (5, 6), count=3)
+    assert (best[0].image, best[0].row, best[0].column) == (2, 3, 4)
+    assert best[0].value == pytest.approx(1.0, abs=1e-5)
+    assert 0 not in [patch.image for patch in best]

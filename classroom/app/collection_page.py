@@ -191,6 +191,27 @@ def _neighbours(data: CollectionData, view: CollectionView, view_key: str) -> No
     for layer, weights in _panels(view):
         _neighbour_row(data, data.neighbours(weights, layer, query, view.k), view.k)
     _neighbour_row(data, data.pixel_neighbours(query, view.k), view.k)
+    _similar_cells(data, view, view_key, int(query))
+
+
+def _similar_cells(data: CollectionData, view: CollectionView, view_key: str, query: int) -> None:
+    """One cell of the query against every cell of the collection (the similarity view's
+    maths): the other images' most similar cells, with their receptive fields."""
+    layer, weights = _panels(view)[0]
+    grid = data.vectors(weights, layer).cells.shape[1:3]
+    left, right = st.columns(2)
+    row = left.number_input("Cell row", 0, grid[0] - 1, grid[0] // 2, key=f"{view_key}/row")
+    column = right.number_input(
+        "Cell column", 0, grid[1] - 1, grid[1] // 2, key=f"{view_key}/column"
+    )
+    found = data.similar_cells(weights, layer, query, (int(row), int(column)), view.k)
+    names = data.collection.class_names
+    st.markdown(f"**Cells like cell ({row}, {column}) of the query in {layer} · {weights}:**")
+    st.image(
+        [with_box(data.collection.images[p.image], p.box, scale=3) for p in found],
+        caption=[f"{names[data.collection.labels[p.image]]} · {p.value:.2f}" for p in found],
+        width=96,
+    )
 
 
 def _average(data: CollectionData, view: CollectionView, view_key: str) -> None:

@@ -128,6 +128,31 @@ class CollectionData:
         found = top_patches(cells, spec, channel, self.size, count)
         return [Patch(int(chosen[p.image]), p.row, p.column, p.value, p.box) for p in found]
 
+    def cell_similarity(
+        self, weights: str, layer: str, image: int, row: int, column: int
+    ) -> npt.NDArray[np.float64]:
+        """Every cell of every image against one reference cell: ``(N, h, w)`` angular
+        similarity (:func:`classroom.similarity.angular_similarity`, the view's maths), so one
+        cell of one image lights up the cells like it in all images."""
+        from classroom.similarity import angular_similarity
+
+        cells = self.vectors(weights, layer).cells
+        flat = cells.reshape(-1, cells.shape[-1])
+        similarity = angular_similarity(flat, cells[image, row, column])
+        return np.asarray(similarity, dtype=np.float64).reshape(cells.shape[:3])
+
+    def similar_cells(
+        self, weights: str, layer: str, image: int, cell: tuple[int, int], count: int = 8
+    ) -> list[Patch]:
+        """The ``count`` other images with the cell most like ``cell`` (row, column) of
+        ``image``, one per image, with its receptive field."""
+        from classroom.networks import registry
+
+        maps = self.cell_similarity(weights, layer, image, *cell)
+        maps[image] = -np.inf  # the query's own cells are not its neighbours
+        spec = registry.architecture(self.model).layer(layer)
+        return top_patches(maps[..., None], spec, 0, self.size, count)
+
     def measured(self, name: str) -> npt.NDArray[np.float64]:
         """A property of every image measured from its pixels (``slant``, ``ink``)."""
         return PROPERTIES[name](self.collection.images)
