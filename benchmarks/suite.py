@@ -13,6 +13,7 @@ from typing import Final
 
 from benchmarks import (
     bundle,
+    collection_views,
     load_check,
     maximize,
     open_lesson,
@@ -106,6 +107,10 @@ def _uploads(_: Options) -> list[Figure]:
     return uploads.measure()
 
 
+def _collections(options: Options) -> list[Figure]:
+    return collection_views.measure(repeats=1 if options.quick else 3)
+
+
 FAMILIES: Final[tuple[Family, ...]] = (
     Family("repaint", "Repaint", repaint.SPECS, _repaint),
     Family("prepare", "Preparation", prepare.SPECS, _prepare),
@@ -117,6 +122,7 @@ FAMILIES: Final[tuple[Family, ...]] = (
     Family("uploads", "Worst-case uploads", uploads.SPECS, _uploads, default=False),
     Family("maximize", "Activation maximization", maximize.SPECS, _maximize, default=False),
     Family("techniques", "Techniques", techniques.SPECS, _techniques, default=False),
+    Family("collections", "Collections", collection_views.SPECS, _collections, default=False),
 )
 
 

@@ -69,6 +69,8 @@ def test_the_app_offers_the_novice_lesson_first_and_the_comparison_last() -> Non
         "shapes-network",
         "four-ways-to-ask-why",
         "what-a-channel-wants",
+        "seein-in-digits",
+        "shapes-neighbours-and-maps",
     ]
 
 

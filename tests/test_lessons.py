@@ -264,7 +264,8 @@ BROKEN: dict[str, tuple[str, tuple[int, str, str]]] = {
             9,
             "colour",
             "unknown field 'colour' (known fields: title, audience, summary, order, model, "
-            "weights, num_classes, class_names, layers, precision, max_side, images, steps)",
+            "weights, num_classes, class_names, layers, precision, max_side, images, collections, "
+            "steps)",
         ),
     ),
     "misspelt image field": (

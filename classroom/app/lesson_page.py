@@ -9,6 +9,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from classroom import session, shared
 from classroom.app.channel_images import channel_images
+from classroom.app.collection_page import collection_view
 from classroom.app.progress import STEP, prepare_rest, preparing, show_problems, want
 from classroom.app.sidebar import step_buttons
 from classroom.app.state import (
@@ -136,6 +137,13 @@ def lesson_page(
     if position.step == 0 and lesson.summary:
         st.markdown(f"*{lesson.summary.strip()}*")
     st.markdown(step.text)
+    if step.view is not None:  # a collection across the network, not one image
+        collection = lesson.collections[step.view.collection]
+        view_key = position.view_id(lesson)
+        collection_view(collection, lesson.model, step.view, view_key, FeatureStore().root)
+        if step.question is not None:
+            question_box(step.question, view_key)
+        return
 
     jobs = LessonJobs.of(
         lesson,

@@ -11,10 +11,12 @@ from typing import Final
 import streamlit as st
 
 from classroom import shared
+from classroom.app.collection_page import collections_page
 from classroom.app.guard import guarded
 from classroom.app.lesson_page import lesson_page, no_lessons
 from classroom.app.sidebar import network_panel, share_box, sidebar, sync_link
 from classroom.app.state import (
+    COLLECTIONS_MODE,
     MODE,
     POSITION,
     PRESENTER,
@@ -94,6 +96,9 @@ def main() -> None:
     if st.session_state.get(MODE) == UPLOAD_MODE:
         with guarded("your own image"):
             own_image_page(lesson, presenter)
+    elif st.session_state.get(MODE) == COLLECTIONS_MODE:
+        with guarded("the collection"):
+            collections_page(FeatureStore().root)
     elif current is None:
         no_lessons(catalog)
     else:

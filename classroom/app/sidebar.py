@@ -8,6 +8,7 @@ import streamlit as st
 
 from classroom import networks, session
 from classroom.app.state import (
+    COLLECTIONS_MODE,
     LESSON_MODE,
     LESSON_PICK,
     MODE,
@@ -48,7 +49,7 @@ __all__ = [
 def sidebar(catalog: Catalog, current: tuple[Lesson, Position] | None, presenter: bool) -> None:
     st.markdown("## classroom")
     st.caption("How a convolutional network sees an image, layer by layer.")
-    st.radio("Show", [LESSON_MODE, UPLOAD_MODE], key=MODE, horizontal=True)
+    st.radio("Show", [LESSON_MODE, UPLOAD_MODE, COLLECTIONS_MODE], key=MODE, horizontal=True)
     if current is not None:
         lesson, position = current
         titles = {item.id: item.title for item in catalog.lessons}

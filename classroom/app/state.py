@@ -18,6 +18,7 @@ from classroom.lessons import Lesson, Step
 from classroom.session import Position
 
 __all__ = [
+    "COLLECTIONS_MODE",
     "LESSON_MODE",
     "LESSON_PICK",
     "MODE",
@@ -61,6 +62,7 @@ __all__ = [
 PROGRESS_INTERVAL: Final = 1.0
 LESSON_MODE: Final = "Lesson"
 UPLOAD_MODE: Final = "Your own image"
+COLLECTIONS_MODE: Final = "Collections"
 
 # Session state: one key per fact, read and written only through this module.
 POSITION: Final = "position"

@@ -9,6 +9,7 @@ from typing import Final
 from pydantic import ValidationError
 
 from classroom.lessons.checks import SemanticChecks
+from classroom.lessons.collection_views import check_views, resolve_collection
 from classroom.lessons.explain import explain_all
 from classroom.lessons.model import Lesson, LessonImage, Panel, Step
 from classroom.lessons.problems import LessonError, LessonProblem, describe, field_path
@@ -84,17 +85,22 @@ def load_lesson(path: Path, *, datasets_dir: Path | None = None) -> Lesson:
         for location, message in explain_all(error.errors(include_url=False)):
             report(location, message)
 
-    checks = SemanticChecks(raw, datasets_dir or default_datasets_dir(path))
+    datasets = datasets_dir or default_datasets_dir(path)
+    checks = SemanticChecks(raw, datasets)
     checks.run()
     for location, message in checks.issues:
         report(location, message)
+    if parsed is not None and isinstance(parsed.model, str):
+        views = [(index, step.view) for index, step in enumerate(parsed.steps) if step.view]
+        for location, message in check_views(parsed.model, parsed.collections, views, datasets):
+            report(location, message)
 
     if problems or parsed is None:
         raise LessonError(problems)
-    return _resolve(path, parsed, checks)
+    return _resolve(path, parsed, checks, datasets)
 
 
-def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks) -> Lesson:
+def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks, datasets: Path) -> Lesson:
     """Fill in every default of a lesson that passed both passes."""
     files = checks.network.files
 
@@ -139,6 +145,8 @@ def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks) -> Lesson:
                 panels=panels(entry),
                 question=entry.question,
                 techniques=techniques_of(entry.techniques),
+                view=entry.view
+                and entry.view.model_copy(update={"layers": entry.view.layers or layers}),
             )
         )
     images = [
@@ -167,6 +175,10 @@ def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks) -> Lesson:
         max_side=parsed.max_side,
         images=images,
         steps=steps,
+        collections={
+            name: resolve_collection(name, entry, datasets)
+            for name, entry in (parsed.collections or {}).items()
+        },
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from classroom.lessons.collection_views import CollectionView, LessonCollection
 from classroom.lessons.schema import Precision, Question
 from classroom.lessons.techniques import TechniqueUse
 from classroom.networks import registry
@@ -53,6 +54,9 @@ class Step(_Resolved):
     techniques: list[TechniqueUse] = Field(
         default_factory=list, description="The techniques shown beside the view."
     )
+    view: CollectionView | None = Field(
+        None, description="A collection view (layers resolved) instead of the similarity view."
+    )
 
 
 class Lesson(_Resolved):
@@ -77,6 +81,7 @@ class Lesson(_Resolved):
     max_side: int = 1024
     images: list[LessonImage]
     steps: list[Step]
+    collections: dict[str, LessonCollection] = Field(default_factory=dict)
 
     def image(self, image_id: str) -> LessonImage:
         """The image called ``image_id``.
@@ -108,6 +113,8 @@ class Lesson(_Resolved):
         """
         needs: dict[tuple[str, str], set[str]] = {}
         for step in self.steps:
+            if step.view is not None:  # a collection view prepares its own vectors
+                continue
             for panel in step.panels:
                 needs.setdefault((step.image, panel.weights), set()).add(panel.layer)
         return [

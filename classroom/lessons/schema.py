@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from classroom.lessons.collection_views import CollectionEntry, CollectionView
 from classroom.lessons.problems import describe
 from classroom.lessons.techniques import TechniqueEntries
 from classroom.networks import registry
@@ -246,6 +247,9 @@ class StepEntry(_FileModel):
         description="The lecture's toolbox beside the view, on this step's image and reference "
         "pixel: technique names, or {technique: ..., layer: ..., target: ..., parameters}.",
     )
+    view: CollectionView | None = Field(
+        None, description="Show a collection across the network instead of the image."
+    )
 
 
 class LessonFile(_FileModel):
@@ -290,6 +294,9 @@ class LessonFile(_FileModel):
     )
     images: Annotated[dict[Name, ImageEntry], Field(min_length=1)] = Field(
         description="The lesson's images, by id."
+    )
+    collections: dict[Name, CollectionEntry] | None = Field(
+        None, description="Named sets of labelled images that steps' views look across."
     )
     steps: Annotated[list[StepEntry], Field(min_length=1)] = Field(
         description="The steps, in order."

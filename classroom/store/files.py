@@ -175,6 +175,13 @@ class FeatureStore:
             pass  # a read-only store still serves the upload; it just ages from its first use
         return destination
 
+    def publish(self, destination: Path, chunks: list[bytes | memoryview]) -> None:
+        """Write ``chunks`` to ``destination`` (inside the store) atomically: the same way as
+        feature files, for the other caches kept in the store (collections' vectors)."""
+        if not destination.resolve().is_relative_to(self.root):
+            raise ValueError(f"{destination} is not inside the store {self.root}")
+        self._publish(destination, chunks)
+
     def _publish(self, destination: Path, chunks: list[bytes | memoryview]) -> None:
         with self._writing(destination):
             destination.parent.mkdir(parents=True, exist_ok=True)

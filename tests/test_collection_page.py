@@ -1,0 +1,80 @@
+"""The collection views on the page, through Streamlit's AppTest: a lesson's view steps and
+the Collections page compute on the real digits network and say what they show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from classroom.collections.sources import digits_collection
+from tests.conftest import REPO_ROOT
+from tests.lesson_tree import LessonTree
+
+APP = REPO_ROOT / "classroom" / "app" / "main.py"
+
+LESSON = """\
+title: Digits views
+model: digits
+images:
+  photo: {path: photo.png, attribution: "made by the tests, CC0"}
+collections:
+  few: {source: digits, count: 40}
+steps:
+  - id: near
+    text: Neighbours.
+    view: {kind: neighbours, collection: few, layers: [block3], k: 4, query: 2}
+  - id: mean
+    text: The eights.
+    view: {kind: average, collection: few, layers: [block1], select: ["8"]}
+  - id: top
+    text: Top patches.
+    view: {kind: patches, collection: few, layers: [block2], channel: 5}
+    question: {prompt: "What do they share?"}
+"""
+
+
+@pytest.fixture
+def lessons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LessonTree:
+    tree = LessonTree(tmp_path)
+    tree.write(LESSON, "digits-views.yaml")
+    monkeypatch.setenv("CLASSROOM_LESSONS_DIR", str(tree.lessons))
+    return tree
+
+
+def _open(step: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.query_params.update({"lesson": "digits-views", "step": step})
+    return at.run()
+
+
+def _markdown(at: AppTest) -> list[str]:
+    return [element.value for element in at.markdown]
+
+
+@pytest.mark.usefixtures("lessons")
+def test_neighbour_rows_count_the_shared_labels() -> None:
+    at = _open("near")
+    assert not at.exception
+    rows = [text for text in _markdown(at) if "share the query's label" in text]
+    assert [row.split(":")[0] for row in rows] == ["**block3 · trained", "**pixels"]
+    assert all(" of 4 share" in row for row in rows)
+
+
+@pytest.mark.usefixtures("lessons")
+def test_the_average_step_selects_its_class() -> None:
+    at = _open("mean")
+    assert not at.exception
+    eights = int(np.sum(digits_collection(40).labels == 8))
+    assert any(caption.value == "Classes in the selection: 8" for caption in at.caption)
+    assert eights > 0
+
+
+@pytest.mark.usefixtures("lessons")
+def test_the_patches_step_names_its_channel_and_keeps_its_question() -> None:
+    at = _open("top")
+    assert not at.exception
+    assert any("block2 · trained, channel 5" in text for text in _markdown(at))
+    assert any("What do they share?" in text for text in _markdown(at))
