@@ -37,18 +37,48 @@ import numpy.typing as npt
 
 __all__ = [
     "COLORMAPS",
+    "METRICS",
+    "METRIC_LEGENDS",
+    "Metric",
     "angular_similarity",
     "cell_to_image_rect",
     "channel_values",
     "colour_lut",
     "colourise",
+    "compare",
     "cosine_similarity",
+    "dot_product",
+    "euclidean_distance",
     "image_to_cell",
     "lut_index",
+    "receptive_field_spans",
     "stretch",
 ]
 
 Colormap = Literal["viridis", "cividis", "magma", "gray"]
+#: How the view compares each cell with the reference (angular: the paper's; the others: its
+#: section 4's future work). See :func:`compare`.
+Metric = Literal["angular", "cosine", "euclidean", "dot"]
+METRICS: Final[tuple[Metric, ...]] = ("angular", "cosine", "euclidean", "dot")
+#: Per metric: its name for people and what its colour scale means (the view's legend says it).
+METRIC_LEGENDS: Final[dict[Metric, tuple[str, str]]] = {
+    "angular": (
+        "angular similarity",
+        "1 = same direction as the reference, 0 = at right angles (or a zero vector)",
+    ),
+    "cosine": (
+        "cosine similarity",
+        "1 = same direction as the reference, 0 = at right angles; less even than the angle",
+    ),
+    "euclidean": (
+        "Euclidean distance",
+        "small = similar: 0 at the reference; large = different direction or strength",
+    ),
+    "dot": (
+        "dot product",
+        "large = same direction and strong; 0 = at right angles or silent",
+    ),
+}
 COLORMAPS: Final[tuple[Colormap, ...]] = ("viridis", "cividis", "magma", "gray")
 
 FloatArray = npt.NDArray[np.float64]
@@ -88,6 +118,51 @@ def angular_similarity(vectors: npt.ArrayLike, reference: npt.ArrayLike) -> Floa
     )
     similarity[zero] = 0.0
     return similarity
+
+
+def euclidean_distance(vectors: npt.ArrayLike, reference: npt.ArrayLike) -> FloatArray:
+    """The distance ``|v_j - v_r|`` of each vector (last axis) from ``reference``.
+
+    Unlike the angle, it sees length: a weak response in the reference's direction is far from
+    a strong one. Small means similar (0 at the reference itself).
+    """
+    difference = np.asarray(vectors, dtype=np.float64) - np.asarray(reference, dtype=np.float64)
+    distance: FloatArray = np.linalg.norm(difference, axis=-1)
+    return distance
+
+
+def dot_product(vectors: npt.ArrayLike, reference: npt.ArrayLike) -> FloatArray:
+    """The dot product ``<v_j, v_r>``: direction and both lengths together (0 for zero vectors)."""
+    product: FloatArray = np.asarray(vectors, dtype=np.float64) @ np.asarray(
+        reference, dtype=np.float64
+    )
+    return product
+
+
+def compare(
+    metric: Metric, vectors: npt.ArrayLike, reference: npt.ArrayLike, scales: npt.ArrayLike
+) -> FloatArray:
+    """What the view shows for ``metric``: each cell's vector compared with the reference cell's.
+
+    Args:
+        metric: ``angular`` (IFeaLiD, Eq. 3), ``cosine``, ``euclidean`` or ``dot``.
+        vectors: ``(H, W, D)`` stored codes ``q`` (what the browser holds).
+        reference: ``(2,)`` the reference cell ``(x, y)``.
+        scales: ``(H, W)`` the cells' scales ``s``: the features are ``q * s``. The angle and
+            the cosine do not depend on them; the distance and the dot product do.
+    """
+    codes = np.asarray(vectors, dtype=np.float64)
+    values = codes * np.asarray(scales, dtype=np.float64)[..., None]
+    cell_x, cell_y = (int(v) for v in np.asarray(reference))
+    if metric == "angular":
+        return angular_similarity(codes, codes[cell_y, cell_x])
+    if metric == "cosine":
+        return cosine_similarity(codes, codes[cell_y, cell_x])
+    if metric == "euclidean":
+        return euclidean_distance(values, values[cell_y, cell_x])
+    if metric == "dot":
+        return dot_product(values, values[cell_y, cell_x])
+    raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
 
 
 def stretch(values: npt.ArrayLike) -> tuple[FloatArray, float, float]:
@@ -166,6 +241,21 @@ def image_to_cell(
     if grid is not None:
         cell_x, cell_y = min(cell_x, grid[0] - 1), min(cell_y, grid[1] - 1)
     return cell_x, cell_y
+
+
+def receptive_field_spans(size: int, jump: int, centre: float, cells: int) -> FloatArray:
+    """Where each cell along one axis looks: its theoretical receptive field's ``[start, end)``.
+
+    Cell ``i``'s field is the ``size`` pixels centred on ``centre + i * jump`` (continuous image
+    coordinates, pixel ``p`` spanning ``[p, p + 1)``; the registry's ``Layer`` data). Fields
+    reach past the image where the network pads. The browser draws these spans as they are.
+
+    Returns:
+        ``(cells, 2)``: start and end of each cell's field.
+    """
+    starts = centre + np.arange(cells, dtype=np.float64) * jump - size / 2
+    spans: FloatArray = np.stack([starts, starts + size], axis=1)
+    return spans
 
 
 def cell_to_image_rect(

@@ -25,6 +25,7 @@ from classroom.component.contract import ViewEvent
 from classroom.lessons import Lesson, Question
 from classroom.preparation import PreparedImage
 from classroom.session import Pointer, Position
+from classroom.similarity import Metric
 from classroom.store import FeatureStore, PreparedLayer
 
 __all__ = ["draw_view", "lesson_page", "lesson_view", "no_lessons", "question_box"]
@@ -41,6 +42,7 @@ def draw_view(
     *,
     presenter: bool,
     caption: str,
+    metric: Metric = "angular",
 ) -> ViewEvent | None:
     """The multi-layer similarity view; returns the user's latest deliberate action, once.
 
@@ -57,6 +59,7 @@ def draw_view(
         preset=session.view_state(pointer, image.original_size, image.size),
         presenter=presenter,
         caption=caption,
+        metric=metric,
     )
     return similarity_view(args, key="view")
 
@@ -86,6 +89,7 @@ def lesson_view(
         position.pointer,
         presenter=presenter,
         caption=lesson_image.caption,
+        metric=step.metric,
     )
     if event is not None:
         moved = session.apply_event(position, lesson, event, image.original_size, image.size)

@@ -20,11 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic.alias_generators import to_camel
 
 from classroom.json_schema import plain
+from classroom.similarity import Metric
 
 __all__ = [
     "Colormap",
     "LayerSource",
+    "MetricLegend",
     "Pixel",
+    "ReceptiveField",
     "ViewArgs",
     "ViewEvent",
     "ViewImage",
@@ -80,6 +83,26 @@ class ViewImage(_Wire):
     caption: str = ""
 
 
+Span = Annotated[list[float], Field(min_length=2, max_length=2)]
+
+
+class ReceptiveField(_Wire):
+    """A layer's theoretical receptive field, from the network registry (never recomputed).
+
+    Cell ``(i, j)`` sees the ``size`` x ``size`` square centred on
+    ``(centre + i * jump, centre + j * jump)`` in continuous image coordinates. ``columns`` and
+    ``rows`` are those squares' spans per column and row of cells, computed by
+    :func:`classroom.similarity.receptive_field_spans`: the browser draws them and computes
+    nothing about receptive fields itself.
+    """
+
+    size: Positive
+    jump: Positive
+    centre: float
+    columns: list[Span] = Field(description="Per column of cells: [x start, x end).")
+    rows: list[Span] = Field(description="Per row of cells: [y start, y end).")
+
+
 class LayerSource(_Wire):
     """One panel: a prepared feature map and where the browser fetches it.
 
@@ -102,6 +125,9 @@ class LayerSource(_Wire):
     precision: Literal[8, 16, 32]
     weights_label: str
     untrained: bool
+    receptive_field: ReceptiveField | None = Field(
+        None, description="Where the registry knows it (not for a model file's layers)."
+    )
 
 
 class Colormap(_Wire):
@@ -114,6 +140,14 @@ class Colormap(_Wire):
         ],
         Field(min_length=256, max_length=256),
     ]
+
+
+class MetricLegend(_Wire):
+    """A metric the view offers, and what its colour scale means (the legend says it)."""
+
+    name: Metric
+    title: str
+    meaning: str
 
 
 class ViewArgs(_Wire):
@@ -132,6 +166,12 @@ class ViewArgs(_Wire):
     colormap: Colormap
     model: str = Field(description="The network's title for people, e.g. ResNet-101.")
     presenter: bool = False
+    metric: Metric = Field(
+        "angular",
+        description="How cells are compared with the reference when the view opens (the "
+        "lesson step's choice); the user may pick another of `metrics`.",
+    )
+    metrics: Annotated[list[MetricLegend], Field(min_length=1)]
 
 
 class _Event(_Wire):

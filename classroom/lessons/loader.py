@@ -136,6 +136,7 @@ def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks) -> Lesson:
                 reference=entry.reference,
                 locked=entry.locked,
                 panels=panels(entry),
+                metric=entry.metric,
                 question=entry.question,
             )
         )

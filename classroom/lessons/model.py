@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from classroom.lessons.schema import Precision, Question
 from classroom.networks import registry
 from classroom.networks.choice import ModelFile, NetworkChoice
+from classroom.similarity import Metric
 
 __all__ = ["Lesson", "LessonImage", "Panel", "Question", "Step"]
 
@@ -48,6 +49,7 @@ class Step(_Resolved):
     )
     locked: bool
     panels: list[Panel] = Field(description="The step's own layers, else the lesson's layers.")
+    metric: Metric = Field("angular", description="How the view compares cells when it opens.")
     question: Question | None
 
 

@@ -18,9 +18,11 @@ import { type Point, type Size, panBy, pixelAt, screenToImage } from "./geometry
 import { type InteractionState, ViewController, reactNeedsRender } from "./interaction";
 import { useHostWindowHeight } from "./hostWindow";
 import { layoutStage } from "./layout";
+import { MetricControl } from "./MetricControl";
 import { hexToRgb } from "./palette";
 import { Panel, type PanelPhase } from "./Panel";
 import { RendererError } from "./renderer/errors";
+import { metricMode } from "./renderer/panelKinds";
 import { type PanelStatus, Renderer } from "./renderer/renderer";
 import { RangeStore } from "./rangeStore";
 import { sendEvent } from "./streamlit";
@@ -64,6 +66,13 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
     setChart({ viewId: args.viewId, layer: args.chartLayer });
   }
   const chartLayer = chart.layer;
+  // The metric too: the step's, until the user picks another or the view changes.
+  const [chosenMetric, setChosenMetric] = useState({ viewId: args.viewId, metric: args.metric });
+  if (chosenMetric.viewId !== args.viewId) {
+    setChosenMetric({ viewId: args.viewId, metric: args.metric });
+  }
+  const metric = chosenMetric.metric;
+  const metricTitle = args.metrics.find((legend) => legend.name === metric)?.title ?? metric;
 
   const image: Size = useMemo(
     () => ({ width: args.image.width, height: args.image.height }),
@@ -165,10 +174,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
       renderer.setColourImage(state.colourImage);
       for (const layer of args.layers) {
         const channel = state.channel?.layer === layer.layer ? state.channel.index : null;
-        renderer.setMode(
-          layer.entryId,
-          channel === null ? { kind: "similarity" } : { kind: "channel", channel },
-        );
+        renderer.setMode(layer.entryId, channel === null ? metricMode(metric) : { kind: "channel", channel });
       }
     };
     apply(controller.state, null);
@@ -179,7 +185,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
         setInteraction(state);
       }
     });
-  }, [renderer, controller, args.layers]);
+  }, [renderer, controller, args.layers, metric]);
 
   // The panels and their feature files: fetched once per session, uploaded once per renderer.
   useEffect(() => {
@@ -187,7 +193,12 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
       return;
     }
     renderer.setPanels(
-      args.layers.map((layer) => ({ id: layer.entryId, layer: layer.layer, stride: layer.stride })),
+      args.layers.map((layer) => ({
+        id: layer.entryId,
+        layer: layer.layer,
+        stride: layer.stride,
+        receptiveField: layer.receptiveField,
+      })),
     );
     renderer.setReference(controller.state.reference);
     let current = true;
@@ -365,6 +376,8 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
               unavailable={unavailable}
               ranges={ranges}
               channel={channel}
+              metric={metric}
+              metricTitle={metricTitle}
               signed={files[source.entryId]?.header.signed ?? false}
               colours={args.colormap.colours}
               model={args.model}
@@ -402,6 +415,13 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           }}
           caption={args.image.caption}
           panel={panelSize}
+        />
+        <MetricControl
+          metrics={args.metrics}
+          metric={metric}
+          onMetric={(next) => {
+            setChosenMetric({ viewId: args.viewId, metric: next });
+          }}
         />
       </div>
       {chartSource !== undefined && (

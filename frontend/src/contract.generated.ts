@@ -52,6 +52,35 @@ export interface LayerSource {
   precision: 8 | 16 | 32;
   weightsLabel: string;
   untrained: boolean;
+  /**
+   * Where the registry knows it (not for a model file's layers).
+   */
+  receptiveField: ReceptiveField | null;
+}
+/**
+ * A layer's theoretical receptive field, from the network registry (never recomputed).
+ *
+ * Cell ``(i, j)`` sees the ``size`` x ``size`` square centred on
+ * ``(centre + i * jump, centre + j * jump)`` in continuous image coordinates. ``columns`` and
+ * ``rows`` are those squares' spans per column and row of cells, computed by
+ * :func:`classroom.similarity.receptive_field_spans`: the browser draws them and computes
+ * nothing about receptive fields itself.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "ReceptiveField".
+ */
+export interface ReceptiveField {
+  size: number;
+  jump: number;
+  centre: number;
+  /**
+   * Per column of cells: [x start, x end).
+   */
+  columns: number[][];
+  /**
+   * Per row of cells: [y start, y end).
+   */
+  rows: number[][];
 }
 /**
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -88,6 +117,17 @@ export interface ViewState {
 export interface Pixel {
   x: number;
   y: number;
+}
+/**
+ * A metric the view offers, and what its colour scale means (the legend says it).
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "MetricLegend".
+ */
+export interface MetricLegend {
+  name: "angular" | "cosine" | "euclidean" | "dot";
+  title: string;
+  meaning: string;
 }
 /**
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -150,6 +190,14 @@ export interface ViewArgs {
    */
   model: string;
   presenter: boolean;
+  /**
+   * How cells are compared with the reference when the view opens (the lesson step's choice); the user may pick another of `metrics`.
+   */
+  metric: "angular" | "cosine" | "euclidean" | "dot";
+  /**
+   * @minItems 1
+   */
+  metrics: MetricLegend[];
 }
 /**
  * The analysis image shown beneath the heat maps.

@@ -12,7 +12,9 @@ import schema from "./contract.schema.json";
 export type {
   Colormap,
   LayerSource,
+  MetricLegend,
   Pixel,
+  ReceptiveField,
   ViewArgs,
   ViewEvent,
   ViewImage,
