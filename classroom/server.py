@@ -36,6 +36,7 @@ __all__ = [
 PAGE: Final = Path(__file__).resolve().parent / "app" / "main.py"
 _FEATURE_NAME: Final = re.compile(r"^[0-9a-f]{32}" + re.escape(FEATURE_SUFFIX) + "$")
 _IMAGE_NAME: Final = re.compile(r"^[0-9a-f]{64}-[0-9]{1,6}\.png$")
+_MAP_NAME: Final = re.compile(r"^[0-9a-f]{32}-[0-9]{1,6}x[0-9]{1,6}\.f32$")
 #: Entries are content-addressed: the same name always means the same bytes.
 _IMMUTABLE: Final = {"Cache-Control": "public, max-age=31536000, immutable"}
 
@@ -55,6 +56,11 @@ async def _serve_store_file(request: Request) -> Response:
         media_type = "image/png"
         if not path.is_file():
             return PlainTextResponse(f"{name} is not a prepared image", status_code=404)
+    elif _MAP_NAME.match(name):
+        path = store.maps_dir / name
+        media_type = "application/octet-stream"
+        if not path.is_file():
+            return PlainTextResponse(f"{name} is not a stored map", status_code=404)
     else:
         return PlainTextResponse("not found", status_code=404)
     return FileResponse(path, media_type=media_type, headers=_IMMUTABLE)

@@ -42,15 +42,18 @@ __all__ = [
     "Metric",
     "angular_similarity",
     "cell_to_image_rect",
+    "channel_strengths",
     "channel_values",
     "colour_lut",
     "colourise",
     "compare",
     "cosine_similarity",
+    "diverging_lut",
     "dot_product",
     "euclidean_distance",
     "image_to_cell",
     "lut_index",
+    "map_colours",
     "receptive_field_spans",
     "stretch",
 ]
@@ -199,6 +202,38 @@ def colour_lut(name: Colormap = "viridis") -> npt.NDArray[np.uint8]:
     return table
 
 
+@cache
+def diverging_lut() -> npt.NDArray[np.uint8]:
+    """A ``(256, 3)`` blue-white-red table for maps centred on zero (occlusion's drop).
+
+    Linear in RGB between Moreland's "cool to warm" end points and a light grey middle, so
+    that "no change" is pale and both signs stand out.
+    """
+    ends = np.array([[59, 76, 192], [221, 221, 221], [180, 4, 38]], dtype=np.float64)
+    position = np.linspace(0.0, 2.0, 256)
+    lower = np.minimum(position.astype(np.intp), 1)
+    fraction = (position - lower)[:, None]
+    mixed = ends[lower] * (1 - fraction) + ends[lower + 1] * fraction
+    table: npt.NDArray[np.uint8] = np.rint(mixed).astype(np.uint8)
+    table.flags.writeable = False
+    return table
+
+
+def map_colours(
+    values: npt.ArrayLike, value_range: tuple[float, float], table: npt.ArrayLike
+) -> npt.NDArray[np.uint8]:
+    """A technique's map coloured over its own range: ``table[floor(t * 256)]``.
+
+    ``t = (v - low) / (high - low)`` clamped to [0, 1] (0 where the range is empty), the
+    fixed range the technique states rather than the map's current min/max.
+    """
+    low, high = value_range
+    array = np.asarray(values, dtype=np.float64)
+    t = np.clip((array - low) / (high - low), 0.0, 1.0) if high > low else np.zeros_like(array)
+    colours: npt.NDArray[np.uint8] = np.asarray(table, dtype=np.uint8)[lut_index(t)]
+    return colours
+
+
 def lut_index(stretched: npt.ArrayLike) -> npt.NDArray[np.intp]:
     """Colour-table index of stretched values: ``clamp(floor(v * 256), 0, 255)``."""
     scaled = np.floor(np.asarray(stretched, dtype=np.float64) * 256.0)
@@ -215,6 +250,23 @@ def channel_values(codes_vectors: npt.ArrayLike, scales: npt.ArrayLike, channel:
     """The reconstructed values ``q_k * s`` of one channel over the grid (single-channel view)."""
     vectors = np.asarray(codes_vectors, dtype=np.float64)
     return vectors[..., channel] * np.asarray(scales, dtype=np.float64)
+
+
+def channel_strengths(
+    codes_vectors: npt.ArrayLike, scales: npt.ArrayLike
+) -> tuple[FloatArray, npt.NDArray[np.intp], int]:
+    """The activations grid's order: each channel's mean value, strongest first, dead count.
+
+    Returns:
+        ``(D,)`` mean of each channel's values ``q * s`` over the grid; the channels sorted by
+        it, strongest first (ties: lower index first); how many channels are zero everywhere.
+    """
+    values = np.asarray(codes_vectors, dtype=np.float64) * np.asarray(scales, np.float64)[..., None]
+    flat = values.reshape(-1, values.shape[-1])
+    strength: FloatArray = flat.mean(axis=0)
+    order = np.lexsort((np.arange(strength.size), -strength)).astype(np.intp)
+    dead = int((np.abs(flat).max(axis=0) == 0).sum())
+    return strength, order, dead
 
 
 def image_to_cell(

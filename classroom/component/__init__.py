@@ -14,16 +14,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from classroom.component.contract import (
+    ActivationsPanel,
     Colormap,
     LayerSource,
+    MapPanel,
     MetricLegend,
     ReceptiveField,
+    SimilarityPanel,
     ViewArgs,
     ViewEvent,
     ViewImage,
     ViewState,
     parse_event,
 )
+from classroom.component.panels import activations_panel, map_panel
 from classroom.networks.labels import layer_about, model_title
 from classroom.urls import file_url
 
@@ -38,8 +42,10 @@ __all__ = [
     "BUILD_DIR",
     "DEV_URL_ENV",
     "BundleMissingError",
+    "activations_panel",
     "colormap",
     "layer_source",
+    "map_panel",
     "metric_legends",
     "receptive_field",
     "similarity_view",
@@ -172,6 +178,7 @@ def view_args(
     presenter: bool = False,
     caption: str = "",
     metric: Metric = "angular",
+    extra_panels: Sequence[MapPanel | ActivationsPanel] = (),
 ) -> ViewArgs:
     """Arguments for one view of prepared layers of a single image and model.
 
@@ -183,6 +190,8 @@ def view_args(
         preset: reference / pinned pixel and lock to apply when ``view_id`` changes.
         chart_layer: the layer whose feature vector the bar chart shows (default: the first).
         metric: how the view compares cells with the reference when it opens.
+        extra_panels: shown after the layers' similarity panels (:func:`map_panel`,
+            :func:`activations_panel`).
 
     Raises:
         ValueError: if ``layers`` is empty or mixes images or models, naming the offender.
@@ -217,6 +226,8 @@ def view_args(
             caption=caption,
         ),
         layers=[layer_source(prepared) for prepared in layers],
+        panels=[SimilarityPanel(kind="similarity", layer=name) for name in names]
+        + list(extra_panels),
         preset=preset or ViewState(),
         chart_layer=chart_layer,
         colormap=colormap(colormap_name),

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+import numpy as np
+import numpy.typing as npt
 from filelock import FileLock, Timeout
 
 from classroom.encoding import EncodedLayer
@@ -77,6 +79,7 @@ class FeatureStore:
         <root>/features/v2/<entry_id>.cfm    feature files (v<FORMAT_VERSION>)
         <root>/images/<sha256>-<max_side>.png analysis images (resized, upright RGB)
         <root>/uploads/<sha256><suffix>      images people uploaded in the app, as uploaded
+        <root>/maps/<sha>-<W>x<H>.f32         a technique's map for the view (float32, rows)
         <root>/locks/                        cross-process locks used during preparation
         <root>/tmp/                          files being written (renamed into place when complete)
     """
@@ -86,6 +89,7 @@ class FeatureStore:
         self.features_dir = self.root / "features" / f"v{FORMAT_VERSION}"
         self.images_dir = self.root / "images"
         self.uploads_dir = self.root / "uploads"
+        self.maps_dir = self.root / "maps"
         self.locks_dir = self.root / "locks"
         self.tmp_dir = self.root / "tmp"
 
@@ -128,6 +132,22 @@ class FeatureStore:
             self._publish(destination, [data])
         except OSError:
             pass  # a read-only store still serves the upload; it just ages from its first use
+        return destination
+
+    def write_map(self, values: npt.NDArray[np.float32]) -> Path:
+        """Keep an ``(H, W)`` float32 map for the browser under its content's hash (atomically).
+
+        The file is the values as little-endian float32, rows from the top: what the view
+        uploads as a texture. The same values give the same file, written once.
+        """
+        if values.dtype != np.float32 or values.ndim != 2 or 0 in values.shape:
+            raise ValueError(f"a map is a non-empty (H, W) float32 array, not {values.dtype}")
+        data = np.ascontiguousarray(values, dtype="<f4").tobytes()
+        height, width = values.shape
+        digest = hashlib.sha256(data).hexdigest()[:32]
+        destination = self.maps_dir / f"{digest}-{width}x{height}.f32"
+        if not destination.is_file():
+            self._publish(destination, [data])
         return destination
 
     def _publish(self, destination: Path, chunks: list[bytes | memoryview]) -> None:

@@ -13,6 +13,7 @@ import { BarChart } from "./BarChart";
 import { Controls } from "./Controls";
 import type { ViewArgs } from "./contract";
 import { featureCache } from "./data/featureCache";
+import { loadImage } from "./data/image";
 import type { FeatureFile } from "./data/featureFile";
 import { type Point, type Size, panBy, pixelAt, screenToImage } from "./geometry";
 import { type InteractionState, ViewController, reactNeedsRender } from "./interaction";
@@ -26,24 +27,12 @@ import { metricMode } from "./renderer/panelKinds";
 import { type PanelStatus, Renderer } from "./renderer/renderer";
 import { RangeStore } from "./rangeStore";
 import { sendEvent } from "./streamlit";
+import { TechniquePanels } from "./TechniquePanels";
 import { installTestHook } from "./testHook";
 
 export interface ViewProps {
   readonly args: ViewArgs;
   readonly theme: Theme | undefined;
-}
-
-async function loadImage(url: string): Promise<ImageBitmap> {
-  const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) {
-    throw new Error(
-      `the image ${url} could not be loaded (${response.status.toString()} ${response.statusText})`,
-    );
-  }
-  return createImageBitmap(await response.blob(), {
-    premultiplyAlpha: "none",
-    colorSpaceConversion: "none",
-  });
 }
 
 export function View({ args, theme }: ViewProps): React.JSX.Element {
@@ -435,6 +424,13 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           textColour={theme?.textColor ?? "#31333f"}
         />
       )}
+      <TechniquePanels
+        args={args}
+        files={files}
+        controller={controller}
+        state={interaction}
+        width={Math.max(1, layout.width)}
+      />
     </div>
   );
 }

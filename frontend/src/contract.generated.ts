@@ -14,6 +14,20 @@ export interface ClassroomContract {
   [k: string]: unknown;
 }
 /**
+ * A layer's activation maps: its channels as small images, strongest first, in pages.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "ActivationsPanel".
+ */
+export interface ActivationsPanel {
+  kind: "activations";
+  /**
+   * One of the view's `layers`, by name (its data is reused).
+   */
+  layer: string;
+  pageSize: number;
+}
+/**
  * A 256-entry colour table (RGB, 0-255), the same one the numpy reference uses.
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -119,6 +133,36 @@ export interface Pixel {
   y: number;
 }
 /**
+ * A technique's map over the image (``classroom.techniques.result.TechniqueMap``).
+ *
+ * The browser fetches the values (``width`` x ``height`` little-endian float32, rows from the
+ * top, at the image's resolution) from ``url`` and colours them over ``value_range`` with the
+ * panel's own colour table and axis.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "MapPanel".
+ */
+export interface MapPanel {
+  kind: "map";
+  technique: string;
+  title: string;
+  /**
+   * What a high value means, for the legend.
+   */
+  meaning: string;
+  url: string;
+  mapId: string;
+  width: number;
+  height: number;
+  /**
+   * @minItems 2
+   * @maxItems 2
+   */
+  valueRange: number[];
+  scale: "sequential" | "diverging";
+  colormap: Colormap;
+}
+/**
  * A metric the view offers, and what its colour scale means (the legend says it).
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -154,6 +198,19 @@ export interface ReleaseEvent {
   kind: "release";
 }
 /**
+ * A panel of the multi-layer view: every cell of a layer compared with the reference.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "SimilarityPanel".
+ */
+export interface SimilarityPanel {
+  kind: "similarity";
+  /**
+   * One of the view's `layers`, by name.
+   */
+  layer: string;
+}
+/**
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
  * via the `definition` "StepEvent".
  */
@@ -179,9 +236,17 @@ export interface ViewArgs {
   viewId: string;
   image: ViewImage;
   /**
+   * The feature data the view fetches, one similarity panel each.
+   *
    * @minItems 1
    */
   layers: LayerSource[];
+  /**
+   * What the view shows, each panel by its kind: a similarity panel per layer (the synchronized stage), then maps and activation grids.
+   *
+   * @minItems 1
+   */
+  panels: (SimilarityPanel | MapPanel | ActivationsPanel)[];
   preset: ViewState;
   chartLayer: string | null;
   colormap: Colormap;

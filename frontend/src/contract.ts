@@ -10,11 +10,14 @@ import type { ViewArgs, ViewEvent, ViewState } from "./contract.generated";
 import schema from "./contract.schema.json";
 
 export type {
+  ActivationsPanel,
   Colormap,
   LayerSource,
+  MapPanel,
   MetricLegend,
   Pixel,
   ReceptiveField,
+  SimilarityPanel,
   ViewArgs,
   ViewEvent,
   ViewImage,

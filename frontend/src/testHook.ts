@@ -10,6 +10,7 @@ import type { ViewController } from "./interaction";
 import type { StageLayout } from "./layout";
 import type { Capabilities } from "./renderer/capabilities";
 import type { PanelStatus, PassCounts, Renderer } from "./renderer/renderer";
+import { techniqueReport } from "./techniqueHook";
 
 export interface TestHookSources {
   readonly renderer: Renderer;
@@ -62,6 +63,12 @@ export interface ClassroomViewHook {
   /** RGB painted at image point (x, y) in a panel with the markers and receptive field drawn. */
   paintedWithMarkers(index: number, x: number, y: number): number[] | null;
   transfers(): TransferStats;
+  /** What the contract's panel `index` (a map or activations panel) drew, or null. */
+  technique(index: number): {
+    kind: string;
+    colours: { width: number; height: number; rgb: number[] } | null;
+    activations: { order: number[]; dead: number; page: number; pages: number } | null;
+  } | null;
   layerInfo(index: number): ReturnType<Renderer["layerInfo"]>;
   loseContext(): boolean;
   restoreContext(): boolean;
@@ -166,6 +173,16 @@ export function installTestHook(sources: TestHookSources): () => void {
     },
     transfers() {
       return featureCache.stats();
+    },
+    technique(index) {
+      const report = techniqueReport(index);
+      return report === null
+        ? null
+        : {
+            kind: report.kind,
+            colours: report.colours?.() ?? null,
+            activations: report.activations?.() ?? null,
+          };
     },
     layerInfo(index) {
       return renderer.layerInfo(idOf(index));
