@@ -18,6 +18,7 @@ from classroom.app.state import (
     set_session_position,
     uses_untrained,
 )
+from classroom.app.view_panels import activations_choice
 from classroom.background import Job, LessonJobs, Readiness, readiness
 from classroom.catalog import Catalog
 from classroom.component import similarity_view, view_args
@@ -53,6 +54,7 @@ def draw_view(
     """
     # Panels that resolve to the same entry (two weights made equal by untrained mode) once.
     unique = list({layer.entry_id: layer for layer in layers}.values())
+    names = list(dict.fromkeys(layer.header.key.layer for layer in unique))
     args = view_args(
         view_id,
         unique,
@@ -60,6 +62,7 @@ def draw_view(
         presenter=presenter,
         caption=caption,
         metric=metric,
+        extra_panels=activations_choice(names, key="view/activations"),
     )
     return similarity_view(args, key="view")
 

@@ -27,7 +27,7 @@ from classroom.component.contract import (
     ViewState,
     parse_event,
 )
-from classroom.component.panels import activations_panel, map_panel
+from classroom.component.panels import activations_panel, map_panel, result_panels
 from classroom.networks.labels import layer_about, model_title
 from classroom.urls import file_url
 
@@ -48,6 +48,7 @@ __all__ = [
     "map_panel",
     "metric_legends",
     "receptive_field",
+    "result_panels",
     "similarity_view",
     "view_args",
 ]

@@ -15,9 +15,31 @@ from classroom.urls import file_url
 if TYPE_CHECKING:
     from classroom.similarity import Colormap as ColormapName
     from classroom.store import FeatureStore
-    from classroom.techniques.result import TechniqueMap
+    from classroom.techniques.result import TechniqueMap, TechniqueResult
 
-__all__ = ["activations_panel", "map_panel"]
+__all__ = ["activations_panel", "map_panel", "paintable", "result_panels"]
+
+
+def paintable(technique_map: TechniqueMap) -> bool:
+    """Whether a map panel paints this map: one ``(H, W)`` map, sequential or diverging."""
+    return technique_map.values.ndim == 2 and technique_map.scale != "picture"
+
+
+def result_panels(
+    result: TechniqueResult,
+    *,
+    store: FeatureStore | None = None,
+    colormap_name: ColormapName = "viridis",
+) -> list[MapPanel]:
+    """A map panel for each map of a technique's result that one can paint (:func:`paintable`).
+
+    Tiled maps (filters, channels) and pictures are left to the caller.
+    """
+    return [
+        map_panel(item, store=store, colormap_name=colormap_name)
+        for item in result.maps
+        if paintable(item)
+    ]
 
 
 def map_panel(
@@ -38,7 +60,7 @@ def map_panel(
     from classroom.similarity import colour_lut, diverging_lut
     from classroom.store import FeatureStore
 
-    if technique_map.values.ndim != 2 or technique_map.scale == "picture":
+    if not paintable(technique_map):
         raise ValueError(
             f"{technique_map.technique}: a map panel paints one (H, W) map with a sequential "
             f"or diverging scale, not {technique_map.values.shape} as {technique_map.scale}"
