@@ -77,6 +77,7 @@ export function TechniquePanels({
             file={source === undefined ? null : (files[source.entryId] ?? null)}
             controller={controller}
             channel={state.channel}
+            width={width}
           />,
         ];
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { channelImage, summariseChannels } from "./activations";
+import { pageValues, summariseChannels } from "./activations";
 import { cellValues } from "./data/featureFile";
 import { parsedFixture } from "./fixtures/featureFixtures";
 
@@ -32,15 +32,12 @@ describe("summariseChannels", () => {
     });
   }
 
-  it("draws a channel in grey, its largest magnitude white at the layer's peak", () => {
-    const { file } = parsedFixture("uint8");
-    const summary = summariseChannels(file);
-    const strongest = summary.order[0] ?? 0;
-    const pixels = channelImage(file, strongest, summary.peak);
-    expect(pixels).toHaveLength(file.header.width * file.header.height * 4);
-    for (let index = 0; index < pixels.length; index += 4) {
-      expect(pixels[index]).toBe(pixels[index + 2]);
-      expect(pixels[index + 3]).toBe(255);
-    }
+  it("lays out a page's channels tile after tile, as the bar chart reads them", () => {
+    const { file } = parsedFixture("int16");
+    const { width, height } = file.header;
+    const values = pageValues(file, [5, 2]);
+    expect(values).toHaveLength(2 * width * height);
+    expect(values[width * height + width + 1]).toBeCloseTo(cellValues(file, 1, 1)[2] ?? Number.NaN, 6);
+    expect(values[width]).toBeCloseTo(cellValues(file, 0, 1)[5] ?? Number.NaN, 6);
   });
 });

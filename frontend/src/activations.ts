@@ -1,6 +1,6 @@
 /**
  * A layer's activation maps, the pure part: each channel's strength (its mean value over the
- * grid), the channels strongest first, the dead ones (zero everywhere) and one channel's map.
+ * grid), the channels strongest first, the dead ones (zero everywhere) and a page's values.
  * classroom.similarity.channel_strengths is the reference.
  */
 import { type FeatureFile, codeIndex } from "./data/featureFile";
@@ -42,19 +42,16 @@ export function summariseChannels(file: FeatureFile): ChannelSummary {
   return { order, strength, dead, peak };
 }
 
-/** One channel as grey RGBA pixels (one per cell, rows from the top), |value| / peak. */
-export function channelImage(
-  file: FeatureFile,
-  channel: number,
-  peak: number,
-): Uint8ClampedArray<ArrayBuffer> {
+/** The values of `channels`, one tile after another, each one per cell, rows from the top. */
+export function pageValues(file: FeatureFile, channels: readonly number[]): Float32Array {
   const { header } = file;
   const cells = header.width * header.height;
-  const pixels = new Uint8ClampedArray(cells * 4);
-  for (let cell = 0; cell < cells; cell++) {
-    const value = (file.codes[codeIndex(header, cell, channel)] ?? 0) * (file.scales[cell] ?? 0);
-    const grey = peak > 0 ? Math.round((Math.abs(value) / peak) * 255) : 0;
-    pixels.set([grey, grey, grey, 255], cell * 4);
-  }
-  return pixels;
+  const values = new Float32Array(cells * channels.length);
+  channels.forEach((channel, tile) => {
+    for (let cell = 0; cell < cells; cell++) {
+      values[tile * cells + cell] =
+        (file.codes[codeIndex(header, cell, channel)] ?? 0) * (file.scales[cell] ?? 0);
+    }
+  });
+  return values;
 }

@@ -6,8 +6,17 @@ export interface TechniqueReport {
   readonly kind: "map" | "activations";
   /** Map panels: the coloured map, RGB per image pixel, rows from the top. */
   readonly colours?: () => { width: number; height: number; rgb: number[] };
-  /** Activation panels: channels in display order (strongest first), the dead count, the page. */
-  readonly activations?: () => { order: number[]; dead: number; page: number; pages: number };
+  /**
+   * Activation panels: channels in display order (strongest first), the dead count, the page,
+   * and the grey painted at each cell centre of the page's first tile (rows from the top).
+   */
+  readonly activations?: () => {
+    order: number[];
+    dead: number;
+    page: number;
+    pages: number;
+    firstTile: number[];
+  };
 }
 
 const mounted = new Map<number, TechniqueReport>();

@@ -67,7 +67,7 @@ export interface ClassroomViewHook {
   technique(index: number): {
     kind: string;
     colours: { width: number; height: number; rgb: number[] } | null;
-    activations: { order: number[]; dead: number; page: number; pages: number } | null;
+    activations: { order: number[]; dead: number; page: number; pages: number; firstTile: number[] } | null;
   } | null;
   layerInfo(index: number): ReturnType<Renderer["layerInfo"]>;
   loseContext(): boolean;

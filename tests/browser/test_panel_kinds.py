@@ -197,8 +197,13 @@ def test_activations_panel_orders_pages_and_links_a_channel(
     summary = component.get_by_test_id("activations-summary").inner_text()
     assert "1024 channels" in summary
     assert "2 dead" in summary
-    # Pointing at the strongest channel shows it alone over the image in conv4_x's panel.
-    component.get_by_test_id("activation-tile").first.hover()
+    # The page's first tile is the strongest channel in grey: |value| over the layer's peak.
+    values = deep.code_vectors() * deep.scales[..., None]
+    grey = np.rint(np.abs(values[..., order[0]]) / np.abs(values).max() * 255)
+    np.testing.assert_allclose(np.asarray(report["firstTile"]).reshape(12, 16), grey, atol=1)
+    # Pointing at it shows it alone over the image in conv4_x's panel.
+    tiles = component.get_by_test_id("activation-tiles")
+    tiles.hover(position={"x": 5, "y": 5})
     frame.wait_for_function(
         "() => window.__classroomView.state().channel?.layer === 'conv4_x'", polling=POLL_MS
     )
@@ -208,5 +213,9 @@ def test_activations_panel_orders_pages_and_links_a_channel(
     np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-9)
     # The next page starts with the 65th strongest channel.
     component.get_by_role("button", name="Next page").click()
-    first = component.get_by_test_id("activation-tile").first
-    assert first.get_attribute("data-channel") == str(int(order[64]))
+    frame.wait_for_function(
+        "(first) => document.querySelector('[data-testid=activation-tiles]')"
+        "?.dataset.channels?.split(' ')[0] === first",
+        arg=str(int(order[64])),
+        polling=POLL_MS,
+    )
