@@ -23,6 +23,7 @@ import { ReceptiveFieldPass } from "./passes/receptiveFieldPass";
 import { receptiveFieldOf } from "./receptiveField";
 import { type PanelBox, placePanel } from "./placement";
 import { createTexture } from "./target";
+import { solidTexture, uploadColourTable, uploadImage } from "./textures";
 
 /** What the last frame drew for one panel (the browser tests read this). */
 export interface DrawnPanel {
@@ -81,46 +82,19 @@ export class Compositor {
     this.composite = new CompositePass(gl);
     this.markers = new MarkerPass(gl);
     this.receptiveFields = new ReceptiveFieldPass(gl);
-    this.image = createTexture(gl, gl.TEXTURE_2D);
-    gl.texImage2D(
-      gl.TEXTURE_2D,
-      0,
-      gl.RGBA8,
-      1,
-      1,
-      0,
-      gl.RGBA,
-      gl.UNSIGNED_BYTE,
-      new Uint8Array([128, 128, 128, 255]),
-    );
-    this.placeholder = createTexture(gl, gl.TEXTURE_2D);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+    this.image = solidTexture(gl, [128, 128, 128, 255]);
+    this.placeholder = solidTexture(gl, [0, 0, 0, 0]);
     this.lut = createTexture(gl, gl.TEXTURE_2D);
   }
 
   /** The analysis image, mipmapped so that every zoom samples about one texel per pixel. */
   setImage(source: TexImageSource, size: Size): void {
-    const gl = this.gl;
-    gl.bindTexture(gl.TEXTURE_2D, this.image);
-    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
-    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-    gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, source);
-    gl.generateMipmap(gl.TEXTURE_2D);
+    uploadImage(this.gl, this.image, source);
     this.imageTextureSize = size;
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR_MIPMAP_LINEAR);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
   }
 
   setColourTable(colours: readonly (readonly number[])[]): void {
-    const gl = this.gl;
-    const table = new Uint8Array(256 * 4);
-    colours.slice(0, 256).forEach((colour, index) => {
-      table.set([colour[0] ?? 0, colour[1] ?? 0, colour[2] ?? 0, 255], index * 4);
-    });
-    gl.bindTexture(gl.TEXTURE_2D, this.lut);
-    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 256, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, table);
+    uploadColourTable(this.gl, this.lut, colours);
   }
 
   /** Draw every panel onto the canvas; returns what each panel showed. */

@@ -10,6 +10,7 @@ import { CompositePass } from "./passes/compositePass";
 import { MapColourPass } from "./passes/mapColourPass";
 import { placePanel } from "./placement";
 import { RenderTarget, createTexture } from "./target";
+import { solidTexture, uploadColourTable, uploadImage } from "./textures";
 
 export class MapRenderer {
   private readonly gl: WebGL2RenderingContext;
@@ -39,20 +40,8 @@ export class MapRenderer {
     this.gl = gl;
     this.colourPass = new MapColourPass(gl);
     this.composite = new CompositePass(gl);
-    this.image = createTexture(gl, gl.TEXTURE_2D);
-    gl.texImage2D(
-      gl.TEXTURE_2D,
-      0,
-      gl.RGBA8,
-      1,
-      1,
-      0,
-      gl.RGBA,
-      gl.UNSIGNED_BYTE,
-      new Uint8Array([128, 128, 128, 255]),
-    );
-    this.placeholder = createTexture(gl, gl.TEXTURE_2D);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+    this.image = solidTexture(gl, [128, 128, 128, 255]);
+    this.placeholder = solidTexture(gl, [0, 0, 0, 0]);
     this.values = createTexture(gl, gl.TEXTURE_2D);
     gl.texStorage2D(gl.TEXTURE_2D, 1, gl.R32F, size.width, size.height);
     this.lut = createTexture(gl, gl.TEXTURE_2D);
@@ -60,13 +49,7 @@ export class MapRenderer {
   }
 
   setImage(source: TexImageSource, size: Size): void {
-    const gl = this.gl;
-    gl.bindTexture(gl.TEXTURE_2D, this.image);
-    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
-    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-    gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, source);
-    gl.generateMipmap(gl.TEXTURE_2D);
+    uploadImage(this.gl, this.image, source);
     this.imageTexture = size;
     this.render();
   }
@@ -87,14 +70,7 @@ export class MapRenderer {
     range: readonly [number, number],
     diverging: boolean,
   ): void {
-    const gl = this.gl;
-    const table = new Uint8Array(256 * 4);
-    colours.slice(0, 256).forEach((colour, index) => {
-      table.set([colour[0] ?? 0, colour[1] ?? 0, colour[2] ?? 0, 255], index * 4);
-    });
-    gl.bindTexture(gl.TEXTURE_2D, this.lut);
-    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 256, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, table);
+    uploadColourTable(this.gl, this.lut, colours);
     this.range = range;
     this.diverging = diverging;
     this.colourDirty = true;
