@@ -22,7 +22,7 @@ from classroom.app.view_panels import activations_choice
 from classroom.background import Job, LessonJobs, Readiness, readiness
 from classroom.catalog import Catalog
 from classroom.component import similarity_view, view_args
-from classroom.component.contract import ViewEvent
+from classroom.component.contract import MapPanel, ViewEvent
 from classroom.lessons import Lesson, Question
 from classroom.preparation import PreparedImage
 from classroom.session import Pointer, Position
@@ -44,8 +44,12 @@ def draw_view(
     presenter: bool,
     caption: str,
     metric: Metric = "angular",
+    maps: Sequence[MapPanel] = (),
 ) -> ViewEvent | None:
     """The multi-layer similarity view; returns the user's latest deliberate action, once.
+
+    ``maps`` are technique maps shown under the view (``classroom.component.result_panels``
+    makes them from a technique's result); the activation maps of a layer are the menu's.
 
     One key for every view of the session: while the view stays on the page, the browser
     keeps the feature data it fetched across steps, lessons and uploads. (A step still being
@@ -62,7 +66,7 @@ def draw_view(
         presenter=presenter,
         caption=caption,
         metric=metric,
-        extra_panels=activations_choice(names, key="view/activations"),
+        extra_panels=[*maps, *activations_choice(names, key="view/activations")],
     )
     return similarity_view(args, key="view")
 
