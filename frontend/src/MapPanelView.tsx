@@ -7,7 +7,8 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { cssGradient, formatValue } from "./colourScale";
 import type { MapPanel } from "./contract";
-import type { Size } from "./geometry";
+import { type Size, fullView, pixelAt, screenToImage } from "./geometry";
+import type { ViewController } from "./interaction";
 import { RendererError } from "./renderer/errors";
 import { MapRenderer } from "./renderer/mapRenderer";
 import { registerTechnique } from "./techniqueHook";
@@ -20,6 +21,8 @@ export interface MapPanelViewProps {
   readonly width: number;
   readonly opacityShift: number;
   readonly colourImage: boolean;
+  /** The view's reference and pinned pixels, marked here too; pointing at the map moves them. */
+  readonly controller: ViewController;
 }
 
 async function fetchValues(panel: MapPanel): Promise<Float32Array> {
@@ -114,6 +117,18 @@ export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
     renderer?.setAppearance(props.opacityShift, props.colourImage);
   }, [renderer, props.opacityShift, props.colourImage]);
 
+  // The markers follow the pointer without a React render, as on the stage.
+  const { controller } = props;
+  useEffect(() => {
+    if (renderer === null) {
+      return;
+    }
+    renderer.setMarkers(controller.state.reference, controller.state.pinned);
+    return controller.subscribe((state) => {
+      renderer.setMarkers(state.reference, state.pinned);
+    });
+  }, [renderer, controller]);
+
   const [low = 0, high = 1] = panel.valueRange;
   return (
     <figure className="technique-panel" data-testid="map-panel" data-technique={panel.technique}>
@@ -124,6 +139,14 @@ export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
         ref={attachCanvas}
         style={{ width: box.width, height: box.height }}
         aria-label={`${panel.title}: ${panel.meaning}`}
+        onPointerMove={(event) => {
+          const bounds = event.currentTarget.getBoundingClientRect();
+          const local = { x: event.clientX - bounds.left, y: event.clientY - bounds.top };
+          const pixel = pixelAt(screenToImage(local, box, size, fullView(size)), size);
+          if (pixel !== null) {
+            controller.hover(pixel);
+          }
+        }}
       />
       {problem !== null && (
         <p className="panel-error" role="alert">

@@ -65,6 +65,7 @@ export function TechniquePanels({
             width={Math.min(MAP_WIDTH, width)}
             opacityShift={state.opacityShift}
             colourImage={state.colourImage}
+            controller={controller}
           />,
         ];
       case "activations": {

@@ -176,6 +176,17 @@ def test_map_panels_paint_their_map_as_numpy_colours_it(
     difference = np.abs(got - expected).max(axis=2)
     assert (difference == 0).mean() >= 0.999, f"{technique}: {(difference == 0).mean():.4%} exact"
     assert difference.max() <= 6, technique
+    # Pointing at the map points at that pixel in every panel.
+    canvas = kinds_page.frame_locator(IFRAME).first.locator(f"[data-technique={technique}] canvas")
+    box = canvas.bounding_box()
+    assert box is not None
+    scale = box["width"] / IMAGE[0]
+    canvas.hover(position={"x": 50.5 * scale, "y": 25.5 * scale})
+    frame.wait_for_function(
+        "() => window.__classroomView.state().reference?.x === 50"
+        " && window.__classroomView.state().reference?.y === 25",
+        polling=POLL_MS,
+    )
     legend = kinds_page.frame_locator(IFRAME).first.locator(
         f"[data-technique={technique}] [data-testid=map-legend]"
     )

@@ -4,10 +4,12 @@
  * similarity view's own CompositePass (the map is a layer of stride 1). Pan and zoom stay the
  * view's: the panel shows the whole image. Nothing here knows React.
  */
-import { type Size, fullView } from "../geometry";
+import { type Point, type Size, fullView } from "../geometry";
+import { PINNED_RGB } from "../palette";
 import { createContext } from "./capabilities";
 import { CompositePass } from "./passes/compositePass";
 import { MapColourPass } from "./passes/mapColourPass";
+import { MarkerPass } from "./passes/markerPass";
 import { placePanel } from "./placement";
 import { RenderTarget, createTexture } from "./target";
 import { solidTexture, uploadColourTable, uploadImage } from "./textures";
@@ -16,6 +18,9 @@ export class MapRenderer {
   private readonly gl: WebGL2RenderingContext;
   private readonly colourPass: MapColourPass;
   private readonly composite: CompositePass;
+  private readonly markers: MarkerPass;
+  private reference: Point | null = null;
+  private pinned: Point | null = null;
   private readonly image: WebGLTexture;
   private readonly values: WebGLTexture;
   private readonly lut: WebGLTexture;
@@ -40,6 +45,7 @@ export class MapRenderer {
     this.gl = gl;
     this.colourPass = new MapColourPass(gl);
     this.composite = new CompositePass(gl);
+    this.markers = new MarkerPass(gl);
     this.image = solidTexture(gl, [128, 128, 128, 255]);
     this.placeholder = solidTexture(gl, [0, 0, 0, 0]);
     this.values = createTexture(gl, gl.TEXTURE_2D);
@@ -91,6 +97,13 @@ export class MapRenderer {
     this.render();
   }
 
+  /** The view's reference and pinned pixels, marked on the map as on the stage's panels. */
+  setMarkers(reference: Point | null, pinned: Point | null): void {
+    this.reference = reference;
+    this.pinned = pinned;
+    this.render();
+  }
+
   render(): void {
     const gl = this.gl;
     if (gl.isContextLost()) {
@@ -114,8 +127,8 @@ export class MapRenderer {
       view: fullView(this.size),
       stride: 1,
       grid: this.size,
-      reference: null,
-      pinned: null,
+      reference: this.reference,
+      pinned: this.pinned,
     });
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     gl.enable(gl.SCISSOR_TEST);
@@ -131,6 +144,15 @@ export class MapRenderer {
       opacityShift: this.opacityShift,
       colourImage: this.colourImage,
       background: [0.94, 0.95, 0.96],
+    });
+    this.markers.draw({
+      viewport: placed.viewport,
+      pixelRatio: this.pixelRatio,
+      markerScale: 1,
+      reference: placed.reference,
+      referenceCell: null,
+      pinned: placed.pinned,
+      pinnedColour: PINNED_RGB,
     });
     gl.disable(gl.SCISSOR_TEST);
   }
@@ -155,6 +177,7 @@ export class MapRenderer {
     const gl = this.gl;
     this.colourPass.dispose();
     this.composite.dispose();
+    this.markers.dispose();
     for (const texture of [this.image, this.values, this.lut, this.placeholder]) {
       gl.deleteTexture(texture);
     }
