@@ -190,6 +190,17 @@ def command_test(extra: list[str]) -> int:
     return 0
 
 
+def command_dist() -> int:
+    """The wheel and the sdist into dist/, the component bundle built first (the wheel's hook
+    also builds it; building it here shows npm's output in the usual place)."""
+    setup(for_tests=False)
+    out = ROOT / "dist"
+    run([ensure_uv(), "build", "--out-dir", out, ROOT])
+    for built in sorted(out.glob("classroom-*")):
+        say(f"built {built.relative_to(ROOT)} ({built.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -202,12 +213,15 @@ def main() -> int:
     sub.add_parser("test", help="set up, then run the whole test suite (extra args go to pytest)")
     sub.add_parser("setup", help="only set up (.venv, frontend bundle)")
     sub.add_parser("lint", help="set up, then run only the linters and type checkers")
+    sub.add_parser("dist", help="set up, then build the wheel and the sdist into dist/")
     arguments, extra = parser.parse_known_args()
     try:
         if arguments.command == "run":
             return command_run(extra)
         if arguments.command == "test":
             return command_test(extra)
+        if arguments.command == "dist":
+            return command_dist()
         if arguments.command == "lint":
             setup(for_tests=False)
             lint()

@@ -31,7 +31,7 @@ from classroom.store import FeatureStore
 from tests.browser.chromium import launch
 from tests.synthetic import RESNET101_STAGES, prepare_view
 
-__all__ = ["SPECS", "measure"]
+__all__ = ["SPECS", "measure", "serve_directory"]
 
 OURS: Final = Spec("repaint_ms_median", "repaint per pointer move, ours", "ms")
 NAIVE: Final = Spec(
@@ -64,8 +64,9 @@ SPECS: Final[tuple[Spec, ...]] = (
 
 
 @contextmanager
-def _serve_directory(root: Path) -> Iterator[str]:
-    """Serve ``root`` over HTTP on a free loopback port; yields the base URL."""
+def serve_directory(root: Path) -> Iterator[str]:
+    """Serve ``root`` over HTTP on a free loopback port (Python's static file server, threaded);
+    yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -149,7 +150,7 @@ def _measure_frames(
         ]
         coarsest = max(spec.stride for spec in RESNET101_STAGES)
         with (
-            _serve_directory(site) as base,
+            serve_directory(site) as base,
             sync_playwright() as playwright,
             launch(playwright) as context,
         ):

@@ -19,10 +19,18 @@ from typing import TYPE_CHECKING, Final
 
 from benchmarks.workload import LESSON_ID, prepared_lesson
 from tests.browser.chromium import launch_browser
-from tests.browser.harness import Server, classroom_app, wait_painted
+from tests.browser.harness import POLL_MS, Server, classroom_app, hook, wait_painted
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Response
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        ConsoleMessage,
+        Frame,
+        Page,
+        Request,
+        Response,
+    )
 
 __all__ = [
     "Classroom",
@@ -33,6 +41,9 @@ __all__ = [
     "lesson_url",
     "open_session",
 ]
+
+#: Waits until the GPU has finished the first frame with every heat map (frontend timeline.ts).
+_SHOWN: Final = "() => window.__classroomView.timeline().shown !== undefined"
 
 #: Streamlit shows an exception raised by the page script in this element.
 EXCEPTION: Final = '[data-testid="stException"]'
@@ -52,6 +63,8 @@ class Session:
     context: BrowserContext
     page: Page
     errors: list[str] = field(default_factory=list)
+    #: The component's frame once it has painted (set by :func:`open_session`).
+    frame: Frame | None = None
 
     def watch(self) -> None:
         self.page.on("console", self._console)
@@ -81,6 +94,15 @@ class Session:
     def close(self) -> None:
         self.context.close()
 
+    def timeline(self) -> dict[str, float]:
+        """The view's opening marks in seconds since the page's navigation started, once the
+        first frame with every heat map is on screen (``shown``)."""
+        assert self.frame is not None, "the session has not painted yet"
+        self.frame.wait_for_function(_SHOWN, polling=POLL_MS)
+        navigation = float(self.page.evaluate("performance.timeOrigin"))
+        marks: dict[str, float] = hook(self.frame, "timeline")
+        return {name: (value - navigation) / 1000 for name, value in marks.items()}
+
 
 def open_session(
     browser: Browser, url: str, *, viewport: tuple[int, int] = (1280, 800)
@@ -94,7 +116,7 @@ def open_session(
     session.watch()
     start = time.perf_counter()
     session.page.goto(url)
-    wait_painted(session.page, timeout_ms=PAINT_TIMEOUT_MS)
+    session.frame = wait_painted(session.page, timeout_ms=PAINT_TIMEOUT_MS)
     return session, time.perf_counter() - start
 
 

@@ -11,7 +11,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from benchmarks import load_check, open_lesson, prepare, repaint, serving, store_size, uploads
+from benchmarks import (
+    bundle,
+    load_check,
+    maximize,
+    open_lesson,
+    prepare,
+    repaint,
+    serving,
+    store_size,
+    techniques,
+    uploads,
+)
 from benchmarks.figures import Figure, Spec
 
 __all__ = ["FAMILIES", "Family", "Options", "run_family", "select"]
@@ -68,13 +79,27 @@ def _open(options: Options) -> list[Figure]:
 
 
 def _serving(options: Options) -> list[Figure]:
-    return serving.measure(sessions=min(options.sessions, 3) if options.quick else options.sessions)
+    if options.quick:
+        return serving.measure(sessions=min(options.sessions, 3), repeats=1)
+    return serving.measure(sessions=options.sessions)
 
 
 def _load(options: Options) -> list[Figure]:
     if options.quick:
         return load_check.measure(sessions=min(options.sessions, 3), minutes=0.5)
     return load_check.measure(sessions=options.sessions, minutes=options.load_minutes)
+
+
+def _bundle(options: Options) -> list[Figure]:
+    return bundle.measure(repeats=2 if options.quick else 5)
+
+
+def _maximize(options: Options) -> list[Figure]:
+    return maximize.measure(steps=2, repeats=1 if options.quick else 9)
+
+
+def _techniques(options: Options) -> list[Figure]:
+    return techniques.measure(repeats=1 if options.quick else 3)
 
 
 def _uploads(_: Options) -> list[Figure]:
@@ -87,8 +112,11 @@ FAMILIES: Final[tuple[Family, ...]] = (
     Family("store", "Store size and similarity error", store_size.SPECS, _store),
     Family("open", "Opening a lesson", open_lesson.SPECS, _open),
     Family("serving", "Serving a class", serving.SPECS, _serving),
+    Family("bundle", "Lesson bundles", bundle.SPECS, _bundle),
     Family("load", "Load check", load_check.SPECS, _load, default=False),
     Family("uploads", "Worst-case uploads", uploads.SPECS, _uploads, default=False),
+    Family("maximize", "Activation maximization", maximize.SPECS, _maximize, default=False),
+    Family("techniques", "Techniques", techniques.SPECS, _techniques, default=False),
 )
 
 

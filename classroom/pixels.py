@@ -1,12 +1,13 @@
 """Decoded pictures as 8-bit RGB, and large ones made smaller within a bounded memory.
 
-:mod:`classroom.images` opens and checks a file; this module turns what Pillow decoded into
-the RGB picture features are computed on. A picture far larger than its analysis image (a
-6300 x 6300 16-bit scan for an analysis image of 1024 x 1024) is box-reduced band by band:
+:mod:`classroom.image_headers` checks a file and :mod:`classroom.images` opens it; this module
+turns what Pillow decoded into the RGB picture features are computed on. A picture far larger
+than its analysis image (a 6300 x 6300 16-bit scan for an analysis image of 1024 x 1024) is
+box-reduced band by band:
 only one band at a time is converted (to floating point, for high bit depths), so the
 memory a picture costs is its decoded size plus one band, never several full-size copies.
-:func:`decoded_bytes` says what the decoded picture itself takes, so that callers can refuse
-a picture before decoding it.
+:func:`classroom.image_headers.decoded_bytes` says what the decoded picture itself takes, so
+that a picture is refused before it is decoded.
 """
 
 from __future__ import annotations
@@ -18,23 +19,13 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-__all__ = ["HIGH_DEPTH_MODES", "decoded_bytes", "reduced_rgb", "to_rgb"]
+__all__ = ["HIGH_DEPTH_MODES", "reduced_rgb", "to_rgb"]
 
 #: Modes whose values are not 8-bit intensities; they are stretched to 0..255 by their range.
 HIGH_DEPTH_MODES: Final = frozenset({"I", "F", "I;16", "I;16L", "I;16B", "I;16N"})
 #: Pixels converted at once while reducing: a band of float64 values takes 16 MiB.
 BAND_PIXELS: Final = 1 << 21
 _WHITE: Final = (255, 255, 255)
-#: Bytes per pixel in Pillow's memory: one byte for 1, L and P, two for 16-bit greyscale,
-#: four for every other mode (multi-band 8-bit pictures are stored as four bytes a pixel).
-_ONE_BYTE: Final = frozenset({"1", "L", "P"})
-_TWO_BYTES: Final = frozenset({"I;16", "I;16L", "I;16B", "I;16N"})
-
-
-def decoded_bytes(mode: str, size: tuple[int, int]) -> int:
-    """The memory Pillow takes for a decoded picture of ``mode`` and ``size``."""
-    per_pixel = 1 if mode in _ONE_BYTE else 2 if mode in _TWO_BYTES else 4
-    return size[0] * size[1] * per_pixel
 
 
 def _stretched(values: npt.NDArray[np.float64], low: float, high: float) -> Image.Image:

@@ -1,8 +1,8 @@
 """The ASGI application: Streamlit's page (``classroom/app/main.py``) plus one file route.
 
-The route serves prepared feature files and analysis images straight from the store, so the
-bytes travel once per browser session over plain HTTP (streamed from disk, cached by the
-browser as immutable) instead of riding along with every Streamlit rerun.
+The route (:mod:`classroom.file_route`) serves prepared feature files and analysis images
+from the store, checked, so the bytes travel once per browser over plain HTTP instead of
+riding along with every Streamlit rerun.
 ``classroom run`` starts this module with ``streamlit run``, which finds ``app`` below.
 """
 
@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Final
 
 import streamlit as st
-from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
-from starlette.routing import Route
 
-from classroom.store import FEATURE_SUFFIX, FeatureStore
+from classroom.file_route import file_route
 from classroom.urls import FILES_PREFIX, file_url
 
 __all__ = [
@@ -34,40 +30,9 @@ __all__ = [
 ]
 
 PAGE: Final = Path(__file__).resolve().parent / "app" / "main.py"
-_FEATURE_NAME: Final = re.compile(r"^[0-9a-f]{32}" + re.escape(FEATURE_SUFFIX) + "$")
-_IMAGE_NAME: Final = re.compile(r"^[0-9a-f]{64}-[0-9]{1,6}\.png$")
-_MAP_NAME: Final = re.compile(r"^[0-9a-f]{32}-[0-9]{1,6}x[0-9]{1,6}\.f32$")
-#: Entries are content-addressed: the same name always means the same bytes.
-_IMMUTABLE: Final = {"Cache-Control": "public, max-age=31536000, immutable"}
-
-
-async def _serve_store_file(request: Request) -> Response:
-    name = str(request.path_params["name"])
-    store = FeatureStore()
-    if _FEATURE_NAME.match(name):
-        # Validate before serving: a damaged entry must never reach the browser as data.
-        prepared = store.read_entry(name.removesuffix(FEATURE_SUFFIX))
-        if prepared is None:
-            return PlainTextResponse(f"{name} is not a prepared feature file", status_code=404)
-        path = prepared.path
-        media_type = "application/octet-stream"
-    elif _IMAGE_NAME.match(name):
-        path = store.images_dir / name
-        media_type = "image/png"
-        if not path.is_file():
-            return PlainTextResponse(f"{name} is not a prepared image", status_code=404)
-    elif _MAP_NAME.match(name):
-        path = store.maps_dir / name
-        media_type = "application/octet-stream"
-        if not path.is_file():
-            return PlainTextResponse(f"{name} is not a stored map", status_code=404)
-    else:
-        return PlainTextResponse("not found", status_code=404)
-    return FileResponse(path, media_type=media_type, headers=_IMMUTABLE)
-
 
 #: The routes classroom adds to Streamlit's own (test harnesses mount them on their own pages).
-ROUTES: Final = (Route(FILES_PREFIX + "{name}", _serve_store_file, methods=["GET", "HEAD"]),)
+ROUTES: Final = (file_route(),)
 
 app = st.App(PAGE, routes=list(ROUTES))
 

@@ -3,7 +3,8 @@
 The page script (``classroom/app.py``) keeps a :class:`Position` per session and calls these
 plain functions to move it: step navigation, the component's events, and the share link in
 the URL's query parameters (``lesson``, ``step``, ``ref=x,y``, ``pin=x,y``, ``lock=1``,
-``present=1``). Nothing here imports Streamlit, so all of it is unit-tested directly.
+``untrained=1``, ``present=1``). Nothing here imports Streamlit, so all of it is unit-tested
+directly.
 
 Coordinates: lessons, links and :class:`Pointer` use *original image* pixels (after EXIF
 rotation), which stay valid whatever size cap the features were computed with. The component
@@ -19,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from classroom.component.contract import Pixel, ViewEvent, ViewState
-from classroom.images import map_pixel
+from classroom.image_headers import map_pixel
 from classroom.lessons import Lesson, Step
 
 __all__ = [
@@ -39,10 +40,12 @@ __all__ = [
     "view_state",
 ]
 
-LINK_KEYS: Final = ("lesson", "step", "ref", "pin", "lock", "present")
+LINK_KEYS: Final = ("lesson", "step", "ref", "pin", "lock", "untrained", "present")
 _POINT: Final = re.compile(r"^\s*(-?\d{1,9})\s*,\s*(-?\d{1,9})\s*$")
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})
 _FALSE: Final = frozenset({"0", "false", "no", "off", ""})
+#: Step numbers longer than this are past the end of any lesson.
+_STEP_DIGITS: Final = 9
 
 Size = tuple[int, int]
 
@@ -185,15 +188,22 @@ class Link:
     pinned: Point | None = None
     locked: bool = False
     present: bool = False
+    #: The weights the view was made with: untrained (True), the lesson's own (False), or
+    #: not said (None: the app's default).
+    untrained: bool | None = None
 
     @property
     def has_pointer(self) -> bool:
         return self.reference is not None or self.pinned is not None or self.locked
 
 
+def _short(value: str) -> str:
+    return value if len(value) <= 40 else value[:37] + "..."
+
+
 def _shown(value: str) -> str:
     """A value from a URL, shortened for a message."""
-    return repr(value if len(value) <= 40 else value[:37] + "...")
+    return repr(_short(value))
 
 
 def _flag(name: str, value: str | None, notices: list[str]) -> bool:
@@ -204,6 +214,17 @@ def _flag(name: str, value: str | None, notices: list[str]) -> bool:
     if value.strip().lower() not in _FALSE:
         notices.append(f"{name}={_shown(value)} is not 1 or 0, so it was ignored.")
     return False
+
+
+def _choice(name: str, value: str | None, notices: list[str]) -> bool | None:
+    """A flag that may be absent (None) as well as on or off."""
+    if value is None or not value.strip():
+        return None
+    spelled = value.strip().lower()
+    if spelled in _TRUE or spelled in _FALSE:
+        return spelled in _TRUE
+    notices.append(f"{name}={_shown(value)} is not 1 or 0, so it was ignored.")
+    return None
 
 
 def _point(name: str, value: str | None, notices: list[str]) -> Point | None:
@@ -239,12 +260,19 @@ def parse_link(params: Mapping[str, str]) -> tuple[Link, list[str]]:
         pinned=_point("pin", params.get("pin"), notices),
         locked=_flag("lock", params.get("lock"), notices),
         present=_flag("present", params.get("present"), notices),
+        untrained=_choice("untrained", params.get("untrained"), notices),
     )
     return link, notices
 
 
-def link_params(lesson: Lesson, position: Position, *, present: bool) -> dict[str, str]:
-    """The query parameters that reopen exactly this view."""
+def link_params(
+    lesson: Lesson, position: Position, *, present: bool, untrained: bool | None = None
+) -> dict[str, str]:
+    """The query parameters that reopen exactly this view.
+
+    Args:
+        untrained: the session's weights where a link must say them (see :class:`Link`).
+    """
     params = {"lesson": lesson.id, "step": lesson.steps[position.step].id}
     pointer = position.pointer
     if pointer.reference is not None:
@@ -253,6 +281,8 @@ def link_params(lesson: Lesson, position: Position, *, present: bool) -> dict[st
         params["pin"] = str(pointer.pinned)
     if pointer.locked and pointer.pinned is not None:
         params["lock"] = "1"
+    if untrained is not None:
+        params["untrained"] = "1" if untrained else "0"
     if present:
         params["present"] = "1"
     return params
@@ -263,14 +293,18 @@ def _find_step(lesson: Lesson, wanted: str, notices: list[str]) -> int | None:
     for index, step in enumerate(lesson.steps):
         if step.id == wanted:
             return index
-    if wanted.isdecimal() and len(wanted) <= 9:
-        number = int(wanted)
+    if wanted.isdecimal():
         count = len(lesson.steps)
+        # Any number of digits: a huge number is past the end like a small one (and int()
+        # of thousands of digits would be slow or refused, so only short ones are converted).
+        digits = wanted.lstrip("0") or "0"
+        number = int(digits) if len(digits) <= _STEP_DIGITS else count + 1
         if 1 <= number <= count:
             return number - 1
         clamped = min(max(number, 1), count)
         notices.append(
-            f'"{lesson.title}" has {count} steps, not a step {number}: showing step {clamped}.'
+            f'"{lesson.title}" has {count} steps, not a step {_short(digits)}: '
+            f"showing step {clamped}."
         )
         return clamped - 1
     notices.append(

@@ -13,7 +13,18 @@ from typing import Final
 
 __all__ = ["BUNDLED_LESSONS", "lessons_dir_default"]
 
-BUNDLED_LESSONS: Final = Path(__file__).resolve().parent.parent / "lessons"
+_PACKAGE: Final = Path(__file__).resolve().parent
+
+
+def _bundled_lessons() -> Path:
+    """``lessons/`` of the checkout, else the copy an installed wheel carries (its datasets
+    beside it, as in the checkout: ``classroom/_bundled/{lessons,datasets}``)."""
+    checkout = _PACKAGE.parent / "lessons"
+    installed = _PACKAGE / "_bundled" / "lessons"
+    return installed if installed.is_dir() and not checkout.is_dir() else checkout
+
+
+BUNDLED_LESSONS: Final = _bundled_lessons()
 
 
 def lessons_dir_default() -> Path:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from classroom.background import PreparationWorker, PreparedCache
+from classroom.background import GenerationWorker, PreparationWorker, PreparedCache
 from classroom.catalog import LessonCatalog
 from classroom.store import FeatureStore, MaintenanceReport
 
-__all__ = ["lesson_catalog", "maintained_store", "prepared_cache", "worker"]
+__all__ = ["generation_worker", "lesson_catalog", "maintained_store", "prepared_cache", "worker"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,6 +30,14 @@ def worker() -> PreparationWorker:
     """The one background worker of this process."""
     created = PreparationWorker()
     atexit.register(created.close, timeout=60)
+    return created
+
+
+@st.cache_resource(show_spinner=False)
+def generation_worker(root: str) -> GenerationWorker:
+    """The one activation-maximization worker of this process (per store, for tests)."""
+    created = GenerationWorker(FeatureStore(Path(root)))
+    atexit.register(created.close, timeout=10)
     return created
 
 

@@ -35,6 +35,8 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 
+from classroom.metrics import METRICS, Metric
+
 __all__ = [
     "COLORMAPS",
     "METRICS",
@@ -59,10 +61,6 @@ __all__ = [
 ]
 
 Colormap = Literal["viridis", "cividis", "magma", "gray"]
-#: How the view compares each cell with the reference (angular: the paper's; the others: its
-#: section 4's future work). See :func:`compare`.
-Metric = Literal["angular", "cosine", "euclidean", "dot"]
-METRICS: Final[tuple[Metric, ...]] = ("angular", "cosine", "euclidean", "dot")
 #: Per metric: its name for people and what its colour scale means (the view's legend says it).
 METRIC_LEGENDS: Final[dict[Metric, tuple[str, str]]] = {
     "angular": (

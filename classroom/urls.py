@@ -11,6 +11,10 @@ __all__ = ["FILES_PREFIX", "file_url"]
 FILES_PREFIX: Final = "/classroom/files/"
 
 
-def file_url(path: Path) -> str:
-    """The URL under which the browser fetches a store file (a feature file or an image)."""
-    return FILES_PREFIX + path.name
+def file_url(path: Path, version: str | None = None) -> str:
+    """The URL under which the browser fetches a store file (a feature file or an image).
+
+    ``version`` is the file's checksum: the URL changes whenever the content does, so the
+    route may let a browser keep what it fetched under a versioned URL for good.
+    """
+    return FILES_PREFIX + path.name + ("" if version is None else f"?v={version}")

@@ -1,7 +1,7 @@
-# ruff: noqa: F811 (test_app's fixtures are parameters by the names they are imported under)
+# ruff: noqa: F811 (tests/app's fixtures are parameters by the names they are imported under)
 """The page under a hostile or careless user (issue 17, findings 4 to 8; issue 11, items 9, 10).
 
-Through Streamlit's AppTest with the real worker and store, like ``test_app.py``, whose
+Through Streamlit's AppTest with the real worker and store, like ``tests/app/``, whose
 lessons, fixtures and helpers these tests share.
 """
 
@@ -22,11 +22,14 @@ from classroom.app.state import plain
 from classroom.background import worker as background_worker
 from classroom.preparation import PrepareRequest, prepare, requests_for_lesson
 from classroom.store import FeatureStore
-from tests.lesson_tree import LessonTree
-from tests.test_app import (  # noqa: F401 (fixtures, which pytest finds by their names)
+from tests.app.conftest import (  # noqa: F401 (fixtures, which pytest finds by their names)
+    _worker_idle_afterwards,
+    tree,
+    untrained,
+)
+from tests.app.page import (
     FIRST,
     _png,
-    _worker_idle_afterwards,
     drop_file,
     labelled,
     literal,
@@ -34,11 +37,10 @@ from tests.test_app import (  # noqa: F401 (fixtures, which pytest finds by thei
     prepared,
     progress_texts,
     texts,
-    tree,
-    untrained,
     view,
     view_shown,
 )
+from tests.lesson_tree import LessonTree
 
 #: Every kind of Markdown Streamlit renders, in a file name and a share link (finding 6).
 HOSTILE = (
@@ -306,7 +308,8 @@ def test_a_bug_in_the_page_shows_a_message_not_a_traceback(
     assert error.startswith("**Something went wrong while showing this step.**")
     assert "a bug" not in error
     assert "Traceback" not in error
-    assert at.button(key="next") is not None, "the rest of the page works"
+    # The rest of the page works: the sidebar's step list (Back and Next are a component).
+    assert at.button(key="goto/1") is not None, "the rest of the page works"
 
 
 # -- what held: keep it so -----------------------------------------------------------------------
@@ -392,5 +395,5 @@ def test_try_again_retries_every_picture_of_the_lesson(tree: LessonTree) -> None
     labelled(at.button, "Try again").click().run()
 
     assert view_shown(prepared(at))
-    at.button(key="next").click().run()
+    at.button(key="goto/1").click().run()  # the next step (Back and Next are a component)
     assert view_shown(at), "the next picture was tried again too, and is ready"

@@ -30,7 +30,8 @@ def test_layer_source_describes_the_entry() -> None:
     assert source.model_dump(exclude={"receptive_field"}) == {
         "layer": "conv3_x",
         "about": "stride 8 px · sees 91 px · textures and simple patterns",  # ResNet-101
-        "url": f"/classroom/files/{layers[1].path.name}",
+        # The checksum in the URL: it changes with the content, so it may be cached for good.
+        "url": f"/classroom/files/{layers[1].path.name}?v={layers[1].digest}",
         "entry_id": layers[1].entry_id,
         "nbytes": layers[1].path.stat().st_size,
         "width": 4,
@@ -50,7 +51,8 @@ def test_view_args_show_one_image_with_its_layers_in_order() -> None:
     args = view_args("step-3", layers, store=store, preset=preset, colormap_name="magma")
     assert [layer.layer for layer in args.layers] == ["conv2_x", "conv3_x"]
     sha = layers[0].header.key.image_sha256
-    assert args.image.url == f"/classroom/files/{sha}-30.png"
+    image = store.image_path(sha, 30)
+    assert args.image.url == f"/classroom/files/{sha}-30.png?v={image.read_bytes()[41:57].hex()}"
     assert (args.image.width, args.image.height) == (30, 20)
     assert store.image_path(sha, 30).is_file()
     assert args.model == "ResNet-50", "the network's title, from the registry"
@@ -80,9 +82,9 @@ def test_view_args_refuse_to_mix_images_or_models() -> None:
 @pytest.fixture
 def fresh_declaration() -> Iterator[None]:
     """The component is declared once per process: forget it around each test."""
-    component._component.cache_clear()
+    component.declare.cache_clear()
     yield
-    component._component.cache_clear()
+    component.declare.cache_clear()
 
 
 @pytest.mark.usefixtures("fresh_declaration")
@@ -92,7 +94,7 @@ def test_a_missing_bundle_says_how_to_build_it(
     monkeypatch.setattr(component, "BUILD_DIR", tmp_path / "frontend_build")
     monkeypatch.delenv(component.DEV_URL_ENV, raising=False)
     with pytest.raises(BundleMissingError, match=r"python3 dev\.py setup"):
-        component._component()
+        component.declare()
 
 
 @pytest.mark.usefixtures("fresh_declaration")
@@ -100,7 +102,7 @@ def test_the_built_bundle_is_where_the_component_serves_it_from(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv(component.DEV_URL_ENV, raising=False)
-    declared = component._component()
+    declared = component.declare()
     assert declared.name == "classroom.component.similarity_view"
     assert declared.path == str(component.BUILD_DIR)
     assert (component.BUILD_DIR / "index.html").is_file()
@@ -109,4 +111,4 @@ def test_the_built_bundle_is_where_the_component_serves_it_from(
 @pytest.mark.usefixtures("fresh_declaration")
 def test_a_development_server_can_serve_the_frontend(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(component.DEV_URL_ENV, "http://localhost:5173")
-    assert component._component().url == "http://localhost:5173"
+    assert component.declare().url == "http://localhost:5173"

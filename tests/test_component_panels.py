@@ -25,7 +25,8 @@ def test_a_map_panel_stores_the_values_and_names_them() -> None:
     store = FeatureStore()
     technique_map = _map()
     panel = map_panel(technique_map, store=store, colormap_name="magma")
-    path = store.maps_dir / panel.url.rsplit("/", 1)[1]
+    path = store.maps_dir / panel.url.rsplit("/", 1)[1].split("?")[0]
+    assert panel.url.endswith(f"?v={panel.map_id}")  # versioned: cached for good
     assert path.name.startswith(panel.map_id)
     stored = np.frombuffer(path.read_bytes(), dtype="<f4").reshape(20, 30)
     np.testing.assert_array_equal(stored, technique_map.values)

@@ -209,6 +209,18 @@ def test_a_link_restores_exactly_the_view_it_was_made_from(lesson: Lesson) -> No
     assert restored == position
 
 
+@pytest.mark.parametrize("untrained", [True, False, None])
+def test_a_link_keeps_the_weights_choice(lesson: Lesson, untrained: bool | None) -> None:
+    position = start(lesson)
+    params = link_params(lesson, position, present=False, untrained=untrained)
+
+    link, notices = parse_link(params)
+
+    assert notices == []
+    assert link.untrained is untrained
+    assert ("untrained" in params) is (untrained is not None)
+
+
 def test_a_link_without_pointer_parameters_uses_the_step_preset(lesson: Lesson) -> None:
     link, _ = parse_link({"lesson": "lesson", "step": "held"})
     restored, notices = restore(link, [lesson], _size)
@@ -228,6 +240,31 @@ def test_a_step_number_past_the_end_is_clamped_with_a_notice(lesson: Lesson) -> 
     assert restored is not None
     assert restored.step == 2
     assert notices == ['"Three steps" has 3 steps, not a step 7: showing step 3.']
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("1234567890", "1234567890"),  # ten digits: once read as an unknown step id
+        ("99999999999999999999", "99999999999999999999"),
+        ("0000000000000000000000000000000000000000007", "7"),
+        ("9" * 5000, "9" * 37 + "..."),  # longer than int() converts by default
+    ],
+)
+def test_a_step_number_of_any_length_past_the_end_opens_the_last_step(
+    lesson: Lesson, number: str, shown: str
+) -> None:
+    restored, notices = restore(Link(lesson="lesson", step=number), [lesson], _size)
+
+    assert restored is not None
+    assert restored.step == 2
+    assert notices == [f'"Three steps" has 3 steps, not a step {shown}: showing step 3.']
+
+
+def test_step_zero_opens_the_first_step_with_a_notice(lesson: Lesson) -> None:
+    restored, notices = restore(Link(lesson="lesson", step="000"), [lesson], _size)
+    assert (restored.step if restored else None) == 0
+    assert notices == ['"Three steps" has 3 steps, not a step 0: showing step 1.']
 
 
 def test_an_unknown_step_falls_back_to_the_lesson_start(lesson: Lesson) -> None:
@@ -295,6 +332,7 @@ def test_a_lock_without_pin_holds_the_reference(lesson: Lesson) -> None:
         ({"pin": "1,2,3"}, "pin='1,2,3' is not a pixel like pin=120,80, so it was ignored."),
         ({"ref": "9" * 20 + ",1"}, "is not a pixel like ref=120,80"),
         ({"lock": "maybe"}, "lock='maybe' is not 1 or 0, so it was ignored."),
+        ({"untrained": "2"}, "untrained='2' is not 1 or 0, so it was ignored."),
         ({"present": "x" * 80}, "present='xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' is not 1"),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import mmap
 import os
 import time
@@ -12,10 +13,12 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 from filelock import Timeout
+from PIL import Image
 
 from classroom import encoding, store
 from classroom.encoding import Precision
 from classroom.store import EntryKey, FeatureStore, LayerInfo
+from tests.synthetic import synthetic_image
 
 IMAGE_SHA = "ab" * 32
 
@@ -87,18 +90,33 @@ def test_round_trip(feature_store: FeatureStore, precision: Precision, signed: b
     assert header.scales.offset % 64 == 0
 
 
-def test_reads_are_read_only_views_of_a_memory_map(feature_store: FeatureStore) -> None:
-    _write(feature_store)
+def test_reads_keep_only_the_header_and_never_map_the_file(
+    feature_store: FeatureStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mapped file truncated by someone else kills the process (SIGBUS): files are read."""
+
+    def no_mapping(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a store file was memory-mapped")
+
+    monkeypatch.setattr(mmap, "mmap", no_mapping)
+    path = _write(feature_store)
     prepared = feature_store.read(_key())
     assert prepared is not None
+    assert prepared._arrays == {}, "reading an entry kept its arrays"
     for array in (prepared.codes, prepared.scales):
         assert not array.flags.writeable
-        base: object = array.base
-        while isinstance(base, np.ndarray):
-            base = base.base
-        if isinstance(base, memoryview):
-            base = base.obj
-        assert isinstance(base, mmap.mmap)
+    assert prepared.digest == path.read_bytes()[16:32].hex()
+
+
+def test_arrays_read_later_from_a_changed_file_are_refused(feature_store: FeatureStore) -> None:
+    path = _write(feature_store)
+    prepared = feature_store.read(_key())
+    assert prepared is not None
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1
+    path.write_bytes(bytes(data))
+    with pytest.raises(store.DamagedEntryError, match="checksum mismatch"):
+        prepared.encoded()
 
 
 def test_entry_ids_depend_on_every_key_field() -> None:
@@ -175,7 +193,7 @@ def test_a_failed_write_keeps_the_old_entry_and_leaves_no_temporary(
 def test_published_files_have_an_ordinary_files_mode(feature_store: FeatureStore) -> None:
     """Not mkstemp's 0600: the user serving the store may not be the one who prepared it."""
     entry = _write(feature_store)
-    image = feature_store.write_image(IMAGE_SHA, 1024, b"\x89PNG\r\n\x1a\n")
+    image = feature_store.write_image(IMAGE_SHA, 1024, synthetic_image(8, 6, seed=0))
     assert [path.stat().st_mode & 0o777 for path in (entry, image)] == [0o644, 0o644]
 
 
@@ -243,10 +261,16 @@ def test_8_bit_files_take_at_most_26_percent_of_float32(
 def test_analysis_images_must_be_png(feature_store: FeatureStore) -> None:
     with pytest.raises(ValueError, match="must be PNG bytes"):
         feature_store.write_image(IMAGE_SHA, 1024, b"\xff\xd8\xff not a png")
-    png = b"\x89PNG\r\n\x1a\n" + b"rest"
+    png = synthetic_image(8, 6, seed=0)
     path = feature_store.write_image(IMAGE_SHA, 1024, png)
     assert path == feature_store.images_dir / f"{IMAGE_SHA}-1024.png"
-    assert path.read_bytes() == png
+    # Stored with its checksum in a chunk after IHDR; the picture itself is unchanged.
+    assert path.read_bytes()[:33] == png[:33]
+    assert path.read_bytes()[61:] == png[33:]
+    assert feature_store.read_image(IMAGE_SHA, 1024) == path
+    assert feature_store.image_version(IMAGE_SHA, 1024) == path.read_bytes()[41:57].hex()
+    with Image.open(path) as image:
+        assert np.array_equal(np.asarray(image), np.asarray(Image.open(io.BytesIO(png))))
 
 
 def test_a_lock_excludes_a_second_holder(feature_store: FeatureStore) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import mmap
 import os
 import shutil
 import struct
@@ -33,6 +32,7 @@ from classroom.store import format as store_format
 from tests.conftest import picture
 from tests.damage import damaged
 from tests.privileges import file_modes_enforced
+from tests.synthetic import synthetic_image
 
 LAYERS = ("conv2_x", "conv3_x")
 
@@ -189,6 +189,32 @@ def _fifo(path: Path) -> None:
     os.mkfifo(path)
 
 
+def _linked_to(target: str) -> Damage:
+    def link(path: Path) -> None:
+        path.unlink()
+        path.symlink_to(target)
+
+    return link
+
+
+def _linked_to_copy(path: Path) -> None:
+    """A link to a valid copy of the file kept outside the store (which must stay)."""
+    store_root = next(parent for parent in path.parents if parent.name == "store")
+    outside = store_root.parent / f"outside-{path.name}"
+    shutil.copyfile(path, outside)
+    _linked_to(str(outside))(path)
+
+
+def _another_png(path: Path) -> None:
+    path.write_bytes(synthetic_image(8, 6, seed=1))
+
+
+def _another_images_png(path: Path) -> None:
+    """The sealed analysis image of another picture, copied over this one."""
+    other = FeatureStore(path.parents[2] / "other-store")
+    path.write_bytes(other.write_image("ef" * 32, 64, synthetic_image(8, 6, seed=2)).read_bytes())
+
+
 def _not_json(path: Path) -> None:
     _edit(lambda data: _replace_header(data, b"\xff{not json"))(path)
 
@@ -240,6 +266,8 @@ DAMAGE: dict[str, tuple[Damage, str]] = {
     # Not a file at all.
     "a directory": (_directory, "is a directory, not a file"),
     "a FIFO": (_fifo, "is a special file, not a file"),
+    "a symbolic link to a valid copy": (_linked_to_copy, "is a symbolic link"),
+    "a dangling symbolic link": (_linked_to("/nonexistent/entry.cfm"), "is a symbolic link"),
 }
 
 
@@ -281,15 +309,17 @@ def test_a_reader_never_removes_an_entry_a_writer_has_just_published(
     """The reader finds damage in the file it opened; meanwhile a writer renames a good one in."""
     path = copy.entries["conv3_x"]
     _flip(lambda d: len(d) - 1)(path)
-    real_parse = store_format.parse
+    real_verify = store_format.verify_stream
 
-    def parse_while_a_writer_publishes(examined: Path, buffer: bytes | mmap.mmap) -> PreparedLayer:
+    def verify_while_a_writer_publishes(
+        examined: Path, size: int, read_at: Callable[[int, int], bytes]
+    ) -> PreparedLayer:
         replacement = copy.store.tmp_dir / "replacement.part"
         replacement.write_bytes(pristine.entries["conv3_x"].read_bytes())
         replacement.replace(examined)
-        return real_parse(examined, buffer)  # still the damaged bytes the reader mapped
+        return real_verify(examined, size, read_at)  # still the damaged file the reader opened
 
-    monkeypatch.setattr(store_files, "parse", parse_while_a_writer_publishes)
+    monkeypatch.setattr(store_files, "verify_stream", verify_while_a_writer_publishes)
     assert copy.read("conv3_x") is None
     monkeypatch.undo()
 
@@ -375,10 +405,15 @@ def test_entries_of_an_older_release_are_ignored(
 # -- the analysis image ----------------------------------------------------------------------
 
 IMAGE_DAMAGE: dict[str, tuple[Damage, str]] = {
-    "truncated": (_edit(lambda d: d.__delitem__(slice(len(d) // 2, None))), "not a valid PNG"),
-    "pixel data altered": (_flip(lambda d: d.index(b"IDAT") + 10), "not a valid PNG"),
-    "zero length": (_zero_length, "not a valid PNG"),
-    "a directory": (_directory, "is not a file"),
+    "truncated": (_edit(lambda d: d.__delitem__(slice(len(d) // 2, None))), "checksum mismatch"),
+    "pixel data altered": (_flip(lambda d: d.index(b"IDAT") + 10), "checksum mismatch"),
+    "checksum altered": (_flip(lambda _: 45), "checksum mismatch"),
+    "another valid PNG": (_another_png, "no content checksum"),
+    "another image's sealed PNG": (_another_images_png, "or is another image's"),
+    "zero length": (_zero_length, "the file is empty"),
+    "a directory": (_directory, "is a directory, not a file"),
+    "a symbolic link to a valid copy": (_linked_to_copy, "is a symbolic link"),
+    "a symbolic link to /etc/passwd": (_linked_to("/etc/passwd"), "is a symbolic link"),
 }
 
 

@@ -20,8 +20,9 @@ from classroom.store import (
     LayerInfo,
     Removed,
 )
+from tests.synthetic import synthetic_image
 
-PNG = b"\x89PNG\r\n\x1a\n"
+PNG = synthetic_image(8, 6, seed=0)
 
 
 @pytest.fixture

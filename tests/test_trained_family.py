@@ -78,3 +78,12 @@ def test_a_shapes_lesson_prepares_offline(
     assert result.weights is not None
     assert result.weights.label == "trained by classroom (held-out accuracy 99.2 %)"
     assert refused_hosts == []
+
+
+def test_only_the_weights_classroom_ships_count_as_needing_no_download() -> None:
+    """What the app offers when pretrained weights are missing (``networks.ships_weights``)."""
+    assert networks.ships_weights("shapes", "trained")
+    assert networks.ships_weights("digits", "trained")
+    assert not networks.ships_weights("shapes", networks.UNTRAINED)
+    assert not networks.ships_weights("resnet101", networks.IMAGENET)
+    assert not networks.ships_weights("resnet18", "/lessons/datasets/pets.pth")

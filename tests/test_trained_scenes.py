@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -11,6 +14,7 @@ from classroom.trained.scenes import (
     MIN_SAMPLE_SIDE,
     SAMPLE_SHAPE_SIZES,
     compose_scene,
+    read_scenes,
     shapes_batch,
     shapes_sample,
 )
@@ -169,3 +173,23 @@ def test_plain_backgrounds_can_be_asked_for_and_larger_images_keep_the_shape_sca
 def test_bad_sample_arguments_are_refused_clearly(call, message: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_scenes_are_read_from_data_and_a_bad_one_is_named(tmp_path: Path) -> None:
+    good = {
+        "size": [64, 48],
+        "background": {"kind": "stripes", "colours": [[0, 0, 0], [200, 200, 200]], "scale": 8},
+        "shapes": [{"kind": "circle", "colour": [220, 40, 40], "centre": [32, 24], "size": 30}],
+    }
+    bad = {
+        **good,
+        "shapes": [{"kind": "hexagon", "colour": [1, 2, 3], "centre": [5, 5], "size": 9}],
+    }
+    path = tmp_path / "scenes.json"
+    path.write_text(json.dumps({"scenes": {"good": good}}))
+    (scene,) = read_scenes(path).values()
+    assert scene.image.shape == (48, 64, 3)
+    assert scene.masks[0, 24, 32]
+    path.write_text(json.dumps({"scenes": {"good": good, "odd": bad}}))
+    with pytest.raises(ValueError, match=r"scenes\.json: scene 'odd': unknown shape 'hexagon'"):
+        read_scenes(path)

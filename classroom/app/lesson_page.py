@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from classroom import session, shared
+from classroom.app.channel_images import channel_images
 from classroom.app.progress import STEP, prepare_rest, preparing, show_problems, want
 from classroom.app.sidebar import step_buttons
 from classroom.app.state import (
@@ -17,7 +18,9 @@ from classroom.app.state import (
     session_weights_file,
     set_session_position,
     uses_untrained,
+    view_key,
 )
+from classroom.app.technique_panels import step_techniques, technique_picker
 from classroom.app.view_panels import activations_choice
 from classroom.background import Job, LessonJobs, Readiness, readiness
 from classroom.catalog import Catalog
@@ -43,18 +46,19 @@ def draw_view(
     *,
     presenter: bool,
     caption: str,
+    page: str,
     metric: Metric = "angular",
     maps: Sequence[MapPanel] = (),
 ) -> ViewEvent | None:
     """The multi-layer similarity view; returns the user's latest deliberate action, once.
 
+    One key while the view stays on ``page``: the browser keeps the feature data it fetched
+    across steps and lessons. (A step still being prepared shows a progress bar instead; the
+    view that follows is a new frame, see :func:`~classroom.app.state.view_key`, and fetches
+    again, from the browser's cache, since the files are served as immutable.)
+
     ``maps`` are technique maps shown under the view (``classroom.component.result_panels``
     makes them from a technique's result); the activation maps of a layer are the menu's.
-
-    One key for every view of the session: while the view stays on the page, the browser
-    keeps the feature data it fetched across steps, lessons and uploads. (A step still being
-    prepared shows a progress bar instead; the view that follows fetches again, from the
-    browser's cache, since the files are served as immutable.)
     """
     # Panels that resolve to the same entry (two weights made equal by untrained mode) once.
     unique = list({layer.entry_id: layer for layer in layers}.values())
@@ -66,9 +70,9 @@ def draw_view(
         presenter=presenter,
         caption=caption,
         metric=metric,
-        extra_panels=[*maps, *activations_choice(names, key="view/activations")],
+        extra_panels=[*maps, *activations_choice(names, key=f"{page}/activations")],
     )
-    return similarity_view(args, key="view")
+    return similarity_view(args, key=view_key(page))
 
 
 def lesson_view(
@@ -96,6 +100,7 @@ def lesson_view(
         position.pointer,
         presenter=presenter,
         caption=lesson_image.caption,
+        page="lesson",
         metric=step.metric,
     )
     if event is not None:
@@ -158,6 +163,15 @@ def lesson_page(
             preparing(list(step_jobs.values()), step_ready.pending, "Preparing this step", STEP)
         else:
             lesson_view(lesson, position, step_jobs, step_ready, presenter=presenter)
+            step_techniques(lesson, step)
+            technique_picker(
+                lesson,
+                lesson.image(step.image).path,
+                position.pointer.reference
+                or (session.Point(*step.reference) if step.reference else None),
+                position.view_id(lesson),
+            )
+            channel_images(lesson, list(dict.fromkeys(panel.layer for panel in step.panels)))
     if step.question is not None:
         question_box(step.question, position.view_id(lesson))
     prepare_rest(ready, step_jobs.values(), rest_slot)

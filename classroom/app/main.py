@@ -19,7 +19,9 @@ from classroom.app.state import (
     POSITION,
     PRESENTER,
     UPLOAD_MODE,
+    apply_navigator,
     current_lesson,
+    finish_run,
     session_position,
     start_session,
 )
@@ -30,7 +32,12 @@ from classroom.store import FeatureStore
 _PRESENTER_CSS: Final = """
 <style>
   /* Clear of Streamlit's header (3.75rem, opaque): less hides the Back/Next row under it. */
-  [data-testid="stMainBlockContainer"] { padding-top: 4rem; max-width: 100%; }
+  [data-testid="stMainBlockContainer"] {
+    padding: 4rem 1.5rem 2rem; max-width: 100%;
+  }
+  /* Title, text and view share one screen: less air between them. */
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
+  [data-testid="stHeading"] h2 { padding: 0.25rem 0; }
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
     font-size: 1.5rem; line-height: 1.45;
   }
@@ -56,10 +63,17 @@ def main() -> None:
     if POSITION not in st.session_state:
         start_session(catalog)
     current = current_lesson(catalog)
+    if current is not None:
+        apply_navigator(current[0])
+        current = current_lesson(catalog)
     presenter = bool(st.session_state.get(PRESENTER))
     st.set_page_config(initial_sidebar_state="collapsed" if presenter else "auto")
     if presenter:
         st.html(_PRESENTER_CSS)
+    if current is not None:
+        # Now, not only at the end: the rest of the run may take a while (a busy machine, a
+        # lesson to check), and the address bar is the share link of the step on screen.
+        sync_link(current[0], presenter)
 
     with st.sidebar:
         with guarded("the lessons and steps"):
@@ -93,6 +107,7 @@ def main() -> None:
             position = current[1]
         with share_slot:
             share_box(current[0], position, presenter)
+    finish_run()
 
 
 main()

@@ -13,16 +13,25 @@ from collections.abc import Collection, Sequence
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from classroom import shared
+from classroom import networks, shared
 from classroom.app.guard import guarded
-from classroom.app.state import PROGRESS_INTERVAL, plain, session_owner, use_untrained
+from classroom.app.state import (
+    PROGRESS_INTERVAL,
+    open_lesson,
+    plain,
+    session_owner,
+    use_untrained,
+)
 from classroom.background import Job, Progress, Readiness, progress
+from classroom.lessons import Lesson
 from classroom.preparation import Cause, Failure
+from classroom.settings import lessons_dir_default
 
 __all__ = [
     "REST",
     "STEP",
     "duration_text",
+    "offline_lessons",
     "prepare_rest",
     "preparing",
     "progress_text",
@@ -117,8 +126,44 @@ def show_problems(ready: Readiness, also_retry: Collection[Job] = ()) -> bool:
     return False
 
 
+def offline_lessons() -> list[Lesson]:
+    """The lessons whose network ships its weights with classroom (the shapes network's):
+    what a classroom without the pretrained weights can still open."""
+    catalog = shared.lesson_catalog(str(lessons_dir_default())).snapshot()
+    return [
+        lesson
+        for lesson in catalog.lessons
+        if networks.ships_weights(lesson.network, lesson.weights)
+    ]
+
+
+def _offer_offline_lessons() -> None:
+    """Lessons that need no download, each with what its network is."""
+    lessons = offline_lessons()
+    if not lessons:
+        return
+    st.markdown(
+        "Or open a lesson on a network that classroom trained itself and ships with it: it "
+        "needs no download. It was trained on pictures classroom draws (circles, squares, "
+        "triangles, stars and crosses on textured backgrounds), so its lessons show such "
+        "pictures, not this lesson's."
+    )
+    for lesson in lessons:
+        architecture = networks.architecture(lesson.model)
+        weights = architecture.weights(lesson.weights).shown
+        st.button(
+            f"Open “{plain(lesson.title)}”",
+            key=f"offline/{lesson.id}",
+            icon=":material/school:",
+            help=f"{architecture.title}, {weights}",
+            on_click=open_lesson,
+            args=(lesson,),
+        )
+
+
 def weights_problem(failure: Failure) -> None:
-    """Weights that cannot be had or used: what, where from, and the way to continue now."""
+    """Weights that cannot be had or used: what, where from, and the ways to continue now
+    (untrained weights, or a lesson on a network whose weights ship with classroom)."""
     if failure.cause is Cause.WEIGHTS_UNAVAILABLE:
         st.warning(
             "**The pretrained weights this lesson uses are not on this machine, and they could "
@@ -145,6 +190,8 @@ def weights_problem(failure: Failure) -> None:
         type="primary",
         on_click=use_untrained,
     )
+    if failure.cause is Cause.WEIGHTS_UNAVAILABLE:
+        _offer_offline_lessons()
 
 
 def prepare_rest(ready: Readiness, step_jobs: Collection[Job], slot: DeltaGenerator) -> None:

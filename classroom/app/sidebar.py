@@ -11,10 +11,10 @@ from classroom.app.state import (
     LESSON_MODE,
     LESSON_PICK,
     MODE,
-    STEP_PICK,
+    NAVIGATOR,
     UNTRAINED,
     UPLOAD_MODE,
-    move_step,
+    link_weights,
     pick_lesson,
     pick_step,
     plain,
@@ -24,6 +24,8 @@ from classroom.app.state import (
     weights_changed,
 )
 from classroom.catalog import Catalog
+from classroom.component.contract import NavigatorArgs
+from classroom.component.navigator import step_navigator
 from classroom.lessons import Lesson
 from classroom.session import Position
 
@@ -50,6 +52,8 @@ def sidebar(catalog: Catalog, current: tuple[Lesson, Position] | None, presenter
     if current is not None:
         lesson, position = current
         titles = {item.id: item.title for item in catalog.lessons}
+        # Only a pick changes the lesson (links are read before the picker exists), so the
+        # value the browser sends back is never an old one.
         st.session_state[LESSON_PICK] = lesson.id
         st.selectbox(
             "Lesson",
@@ -69,51 +73,38 @@ def sidebar(catalog: Catalog, current: tuple[Lesson, Position] | None, presenter
 def step_buttons(lesson: Lesson, position: Position, *, presenter: bool) -> None:
     """Back and Next with the step count; PageUp/PageDown are what presenter remotes send.
 
-    In the sidebar under a progress bar, one button per row (with its keyboard hint, a label
-    needs the sidebar's whole width); in presenter mode (sidebar collapsed) as one row above
-    the step.
+    Counted in the browser (:mod:`classroom.component.navigator`), so no press is lost however
+    fast they come; :func:`~classroom.app.state.apply_step_presses` moves by them. In the
+    sidebar a column; in presenter mode (sidebar collapsed) one row above the step.
     """
-    count = len(lesson.steps)
-    where = f"Step {position.step + 1} of {count}"
-    if presenter:
-        back, middle, forward = st.columns([1, 3, 1], vertical_alignment="center")
-        middle.caption(f"{plain(lesson.title)} · {where.lower()}", text_alignment="center")
-    else:
-        st.progress((position.step + 1) / count, text=where)
-        forward = back = st.container()
-    forward.button(
-        "Next",
-        icon=":material/arrow_forward:",
-        key="next",
-        type="primary",
-        on_click=move_step,
-        args=(lesson, 1),
-        disabled=position.step == count - 1,
-        shortcut="PageDown",
-        width="stretch",
+    args = NavigatorArgs(
+        step=position.step,
+        count=len(lesson.steps),
+        lesson_title=lesson.title,
+        presenter=presenter,
     )
-    back.button(
-        "Back",
-        icon=":material/arrow_back:",
-        key="previous",
-        on_click=move_step,
-        args=(lesson, -1),
-        disabled=position.step == 0,
-        shortcut="PageUp",
-        width="stretch",
-    )
+    step_navigator(args, key=NAVIGATOR)
 
 
 def step_list(lesson: Lesson, position: Position) -> None:
-    st.session_state[STEP_PICK] = position.step
-    st.radio(
-        "Steps",
-        range(len(lesson.steps)),
-        format_func=lambda index: f"{index + 1}. {lesson.steps[index].title}",
-        key=STEP_PICK,
-        on_change=pick_step,
-        args=(lesson,),
-    )
+    """Every step, to jump to; the one on screen marked.
+
+    Buttons, not a radio: a radio whose value follows Back and Next sends back the value it last
+    showed with every rerun, and before the page has caught up with a Next that old value
+    looked like a pick of the previous step and moved back. A button only says it was clicked.
+    """
+    st.caption("Steps")
+    for index, step in enumerate(lesson.steps):
+        here = index == position.step
+        st.button(
+            f"{index + 1}. {step.title}",
+            key=f"goto/{index}",
+            type="secondary" if here else "tertiary",
+            icon=":material/play_arrow:" if here else None,
+            on_click=pick_step,
+            args=(lesson, index),
+            width="stretch",
+        )
 
 
 def broken_lessons(catalog: Catalog) -> None:
@@ -174,9 +165,10 @@ def pretrained_label(network: networks.NetworkChoice, weights: str) -> str:
 
 
 def share_box(lesson: Lesson, position: Position, presenter: bool) -> None:
-    query = urlencode(session.link_params(lesson, position, present=presenter))
+    params = session.link_params(lesson, position, present=presenter, untrained=link_weights())
+    query = urlencode(params)
     with st.expander("Share this view", icon=":material/link:"):
-        st.caption("Opens this lesson and step with the same pointer, pin and lock.")
+        st.caption("Opens this lesson and step with the same weights, pointer, pin and lock.")
         st.code(f"{st.context.url or ''}?{query}", language=None, wrap_lines=True)
 
 
@@ -185,6 +177,6 @@ def sync_link(lesson: Lesson, presenter: bool) -> None:
     position = session_position()
     if position is None or position.lesson_id != lesson.id:
         return
-    wanted = session.link_params(lesson, position, present=presenter)
+    wanted = session.link_params(lesson, position, present=presenter, untrained=link_weights())
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from classroom import images, session
 from classroom.catalog import Catalog
+from classroom.component.navigator import lost_views, parse_presses, unapplied
 from classroom.lessons import Lesson, Step
 from classroom.session import Position
 
@@ -20,11 +21,11 @@ __all__ = [
     "LESSON_MODE",
     "LESSON_PICK",
     "MODE",
+    "NAVIGATOR",
     "NOTICES",
     "POSITION",
     "PRESENTER",
     "PROGRESS_INTERVAL",
-    "STEP_PICK",
     "UNTRAINED",
     "UPLOAD",
     "UPLOAD_BOX",
@@ -33,9 +34,14 @@ __all__ = [
     "UPLOAD_POINTER",
     "UPLOAD_REFUSAL",
     "UPLOAD_SERIAL",
+    "VIEW_KEY",
+    "apply_navigator",
     "current_lesson",
-    "move_step",
+    "default_untrained",
+    "finish_run",
+    "link_weights",
     "navigate",
+    "open_lesson",
     "original_image_size",
     "pick_lesson",
     "pick_step",
@@ -47,6 +53,7 @@ __all__ = [
     "start_session",
     "use_untrained",
     "uses_untrained",
+    "view_key",
     "weights_changed",
 ]
 
@@ -62,7 +69,15 @@ UNTRAINED: Final = "untrained"
 PRESENTER: Final = "presenter"
 MODE: Final = "mode"
 LESSON_PICK: Final = "lesson_pick"
-STEP_PICK: Final = "step_pick"
+#: The step navigator (a component) and the last of its reports the page has taken in.
+NAVIGATOR: Final = "navigator"
+APPLIED_PRESSES: Final = "navigator_applied"
+#: The similarity view's element key now, and what decides it (see :func:`view_key`).
+VIEW_KEY: Final = "view_key"
+_VIEW_GENERATION: Final = "view_generation"
+_VIEW_DRAWN: Final = "view_drawn_this_run"
+_VIEW_SHOWN: Final = "view_shown_last_run"
+_VIEW_RENEWED: Final = "view_renewed"
 UPLOAD: Final = "upload"
 UPLOAD_POINTER: Final = "upload_pointer"
 UPLOAD_SERIAL: Final = "upload_serial"
@@ -114,6 +129,23 @@ def uses_untrained() -> bool:
     return bool(st.session_state.get(UNTRAINED, False))
 
 
+def default_untrained() -> bool:
+    """Whether sessions start with untrained weights (``classroom run --untrained``)."""
+    return os.environ.get("CLASSROOM_UNTRAINED", "") == "1"
+
+
+def link_weights() -> bool | None:
+    """The weights choice a share link must carry to reopen what this session shows.
+
+    Untrained weights are always named (a fresh browser would otherwise open the lesson's
+    pretrained weights, maybe on a missing-weights page); the lesson's own weights only where
+    the app starts sessions untrained.
+    """
+    if uses_untrained():
+        return True
+    return False if default_untrained() else None
+
+
 def session_weights_file() -> Path | None:
     """``classroom run --weights-file`` (``$CLASSROOM_WEIGHTS_FILE``): replaces pretrained
     weights for every lesson, unless this session uses untrained weights."""
@@ -141,7 +173,7 @@ def start_session(catalog: Catalog) -> None:
     set_session_position(position)
     st.session_state[NOTICES] = [*notices, *more]
     st.session_state[PRESENTER] = link.present
-    st.session_state[UNTRAINED] = os.environ.get("CLASSROOM_UNTRAINED", "") == "1"
+    st.session_state[UNTRAINED] = default_untrained() if link.untrained is None else link.untrained
     st.session_state[MODE] = LESSON_MODE
 
 
@@ -166,6 +198,52 @@ def current_lesson(catalog: Catalog) -> tuple[Lesson, Position] | None:
     return lesson, position
 
 
+def apply_navigator(lesson: Lesson) -> None:
+    """Take in what the navigator reported and the page has not: Back and Next presses (the
+    position moves by them) and views that went deaf (the view is drawn anew).
+
+    Read before anything is drawn (a widget's value is in the session state at the start of a
+    run), so the page that follows shows the step they lead to.
+    """
+    position = session_position()
+    value = parse_presses(st.session_state.get(NAVIGATOR))
+    if value is None or position is None or position.lesson_id != lesson.id:
+        return
+    applied = st.session_state.get(APPLIED_PRESSES)
+    moves = unapplied(value, applied)
+    if lost_views(value, applied) > 0:
+        st.session_state[_VIEW_GENERATION] = st.session_state.get(_VIEW_GENERATION, 0) + 1
+    st.session_state[APPLIED_PRESSES] = value
+    if moves:
+        navigate(session.goto_step(position, lesson, position.step + moves))
+
+
+def view_key(page: str) -> str:
+    """The similarity view's element key on ``page``: the same while the view stays there.
+
+    A new one when the view comes back after a run without it (a step being prepared), or
+    after it went deaf (:func:`apply_navigator`), so Streamlit mounts a new frame for it and
+    listens to that one. With the old key Streamlit may keep the old frame and put it back in
+    place, and a frame moved in the page is reloaded and no longer heard: the view stays
+    blank ("Starting the similarity view...") until the page is reloaded.
+    """
+    if not st.session_state.get(_VIEW_SHOWN, True) and not st.session_state.get(_VIEW_RENEWED):
+        st.session_state[_VIEW_GENERATION] = st.session_state.get(_VIEW_GENERATION, 0) + 1
+        st.session_state[_VIEW_RENEWED] = True
+    st.session_state[_VIEW_DRAWN] = True
+    key = f"view/{page}/{st.session_state.get(_VIEW_GENERATION, 0)}"
+    st.session_state[VIEW_KEY] = key
+    return key
+
+
+def finish_run() -> None:
+    """At the end of a run that was not interrupted: remember whether it drew the view."""
+    drawn = bool(st.session_state.pop(_VIEW_DRAWN, False))
+    st.session_state[_VIEW_SHOWN] = drawn
+    if drawn:
+        st.session_state[_VIEW_RENEWED] = False
+
+
 def navigate(position: Position) -> None:
     """Every deliberate move: a link's notices have been read by now."""
     set_session_position(position)
@@ -182,16 +260,17 @@ def pick_lesson(catalog: Catalog) -> None:
         navigate(session.start(lesson, serial=position.serial + 1 if position else 0))
 
 
-def move_step(lesson: Lesson, delta: int) -> None:
+def open_lesson(lesson: Lesson) -> None:
+    """Open ``lesson`` at its start (the offer of a lesson that needs no download)."""
     position = session_position()
-    if position is not None:
-        navigate(session.goto_step(position, lesson, position.step + delta))
+    st.session_state[MODE] = LESSON_MODE
+    navigate(session.start(lesson, serial=position.serial + 1 if position else 0))
 
 
-def pick_step(lesson: Lesson) -> None:
+def pick_step(lesson: Lesson, index: int) -> None:
     position = session_position()
     if position is not None:
-        navigate(session.goto_step(position, lesson, int(st.session_state[STEP_PICK])))
+        navigate(session.goto_step(position, lesson, index))
 
 
 def weights_changed() -> None:

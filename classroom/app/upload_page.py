@@ -26,6 +26,7 @@ from classroom.app.state import (
     session_weights_file,
     uses_untrained,
 )
+from classroom.app.technique_panels import technique_picker
 from classroom.background import Job, readiness
 from classroom.lessons import Lesson
 from classroom.session import Pointer
@@ -133,8 +134,11 @@ def _upload_view(upload: Upload, lesson: Lesson | None, presenter: bool) -> None
         pointer,
         presenter=presenter,
         caption=upload.name,
+        page="upload",
     )
     if event is not None and event.kind != "step":
         st.session_state[UPLOAD_POINTER] = session.pointer_from_view(
             event.state, image.original_size, image.size
         )
+    if lesson is not None:
+        technique_picker(lesson, upload.path, pointer.reference, f"upload/{upload.path.stem}")

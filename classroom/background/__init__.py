@@ -11,6 +11,9 @@ and poll their status; failures are remembered for a while, not for the life of 
 validates every file it maps, so each prepared image is loaded once per process and then
 shared by all sessions (one memory-mapped copy).
 
+:class:`GenerationWorker` runs activation maximization the same way (one thread, progress
+and a live preview for the page that waits; results cached in the store).
+
 Pretrained weights missing from this machine are downloaded by the worker, never by a page:
 :func:`readiness` counts such a job as pending until the worker has tried (once per process
 and weights, see :func:`classroom.networks.resolve_weights`), and as failed, with the reason and
@@ -19,6 +22,7 @@ and weights, see :func:`classroom.networks.resolve_weights`), and as failed, wit
 
 from __future__ import annotations
 
+from classroom.background.generation import GenerationJob, GenerationStatus, GenerationWorker
 from classroom.background.jobs import Job, JobStatus, LessonJobs, Phase
 from classroom.background.readiness import (
     PreparedCache,
@@ -32,6 +36,9 @@ from classroom.background.worker import BACKGROUND, URGENT, PreparationWorker
 __all__ = [
     "BACKGROUND",
     "URGENT",
+    "GenerationJob",
+    "GenerationStatus",
+    "GenerationWorker",
     "Job",
     "JobStatus",
     "LessonJobs",

@@ -15,7 +15,7 @@ from typing import Final
 
 from classroom.background.jobs import Job, Phase
 from classroom.background.worker import PreparationWorker
-from classroom.images import ImageError, content_sha256
+from classroom.image_headers import ImageError, content_sha256
 from classroom.networks import WeightsFileError, WeightsUnavailableError
 from classroom.preparation import (
     Failure,

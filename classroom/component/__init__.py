@@ -1,5 +1,7 @@
 """The similarity-view Streamlit component: one typed function and the helpers that feed it.
 
+(The step navigator, Back and Next, is :mod:`classroom.component.navigator`: the same bundle.)
+
 The app builds :class:`~classroom.component.contract.ViewArgs` from prepared store entries with
 :func:`view_args` and draws the view with :func:`similarity_view`. The browser fetches the
 feature files itself (once per session, by URL), so a rerun sends only small JSON.
@@ -44,6 +46,7 @@ __all__ = [
     "BundleMissingError",
     "activations_panel",
     "colormap",
+    "declare",
     "layer_source",
     "map_panel",
     "metric_legends",
@@ -65,18 +68,28 @@ class BundleMissingError(RuntimeError):
 
 
 @cache
-def _component() -> CustomComponent:
+def declare(name: str = "similarity_view") -> CustomComponent:
+    """The Streamlit component ``name`` served from the bundle (or the Vite dev server).
+
+    Declared here, so that Streamlit names it ``classroom.component.<name>``: the view and
+    the step navigator are one bundle, one download per browser; each frame draws what its
+    arguments ask for.
+    """
     import streamlit.components.v1 as components
 
     dev_url = os.environ.get(DEV_URL_ENV)
     if dev_url:
-        return components.declare_component("similarity_view", url=dev_url)
+        return components.declare_component(name, url=dev_url)
     if not (BUILD_DIR / "index.html").is_file():
         raise BundleMissingError(
             f"the similarity view's frontend bundle is missing ({BUILD_DIR / 'index.html'}); "
             "run `python3 dev.py setup` to build it"
         )
-    return components.declare_component("similarity_view", path=BUILD_DIR)
+    return components.declare_component(name, path=BUILD_DIR)
+
+
+def _file_urls(args: ViewArgs) -> list[str]:
+    return [args.image.url, *(layer.url for layer in args.layers)]
 
 
 def similarity_view(args: ViewArgs, *, key: str) -> ViewEvent | None:
@@ -93,7 +106,16 @@ def similarity_view(args: ViewArgs, *, key: str) -> ViewEvent | None:
     """
     import streamlit as st
 
-    raw = _component()(args=args.model_dump(by_alias=True, mode="json"), key=key, default=None)
+    from classroom.file_cache import FileCache
+    from classroom.store import FeatureStore
+
+    # The browser asks for these files next: check and compress them meanwhile.
+    FileCache.shared().warm(
+        FeatureStore(), [url.split("?")[0].rsplit("/", 1)[-1] for url in _file_urls(args)]
+    )
+    # As a JSON string: Streamlit checks a dict argument for being a data frame, which imports
+    # pandas (over a second in a fresh process); a string it passes as it is.
+    raw = declare()(args=args.model_dump_json(by_alias=True), key=key, default=None)
     event = parse_event(raw)
     if event is None:
         return None
@@ -152,7 +174,7 @@ def layer_source(prepared: PreparedLayer) -> LayerSource:
     return LayerSource(
         layer=header.key.layer,
         about=layer_about(header.key.model, header.key.layer, header.info.stride),
-        url=file_url(prepared.path),
+        url=file_url(prepared.path, prepared.digest),
         entry_id=prepared.entry_id,
         nbytes=prepared.nbytes,
         width=header.width,
@@ -217,11 +239,13 @@ def view_args(
     names = [prepared.header.key.layer for prepared in layers]
     if chart_layer is not None and chart_layer not in names:
         raise ValueError(f"chart layer {chart_layer!r} is not among the view's layers {names}")
-    image_path = (store or FeatureStore()).image_path(first.key.image_sha256, first.key.max_side)
+    image_store = store or FeatureStore()
+    image_path = image_store.image_path(first.key.image_sha256, first.key.max_side)
+    image_version = image_store.image_version(first.key.image_sha256, first.key.max_side)
     return ViewArgs(
         view_id=view_id,
         image=ViewImage(
-            url=file_url(image_path),
+            url=file_url(image_path, image_version),
             width=first.info.image_width,
             height=first.info.image_height,
             caption=caption,

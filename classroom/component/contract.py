@@ -2,6 +2,7 @@
 
 Python sends :class:`ViewArgs` on every rerun; the browser sends back a :class:`ViewEvent`
 only on deliberate actions (pin, lock, release, step), never while the pointer merely moves.
+The step navigator (Back and Next) gets :class:`NavigatorArgs` and sends :class:`NavigatorValue`.
 The JSON Schema of both (``frontend/src/contract.schema.json``) is generated from these
 models and the TypeScript types are generated from that schema, so the two sides cannot drift
 apart silently: ``tests/test_contract.py`` fails when the committed schema is stale and the
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 from pydantic.alias_generators import to_camel
 
 from classroom.json_schema import plain
-from classroom.similarity import Metric
+from classroom.metrics import Metric
 
 __all__ = [
     "ActivationsPanel",
@@ -28,6 +29,8 @@ __all__ = [
     "LayerSource",
     "MapPanel",
     "MetricLegend",
+    "NavigatorArgs",
+    "NavigatorValue",
     "Panel",
     "Pixel",
     "ReceptiveField",
@@ -268,6 +271,37 @@ ViewEvent = Annotated[PinEvent | LockEvent | ReleaseEvent | StepEvent, Field(dis
 _EVENT_ADAPTER: TypeAdapter[ViewEvent] = TypeAdapter(ViewEvent)
 
 
+class NavigatorArgs(_Wire):
+    """Back and Next for a lesson: where the session is, and how to lay the buttons out."""
+
+    step: NonNegative = Field(description="The step on screen, 0-based.")
+    count: Positive
+    lesson_title: str
+    presenter: bool = Field(
+        default=False, description="One row above the step; else a column (the sidebar)."
+    )
+
+
+class NavigatorValue(_Wire):
+    """What the step navigator reports: every Back and Next press of its frame so far (buttons,
+    PageUp, PageDown), and the similarity views of the page that went deaf.
+
+    Counts, not events: presses that arrive while the page is still busy with the previous
+    one add up instead of replacing each other, so Python moves by ``net`` minus what it
+    already applied for this ``instance`` (a frame loaded anew starts again from 0).
+    """
+
+    instance: Annotated[str, Field(min_length=1, max_length=64)]
+    net: int = Field(description="Next presses minus Back presses since the frame loaded.")
+    lost_views: NonNegative = Field(
+        default=0,
+        description=(
+            "View frames that Streamlit did not answer (a frame it moved is reloaded and no "
+            "longer heard); Python then draws the view anew."
+        ),
+    )
+
+
 def parse_event(raw: object) -> PinEvent | LockEvent | ReleaseEvent | StepEvent | None:
     """The event the component returned, or ``None`` when there is none (or it is malformed)."""
     if raw is None:
@@ -279,9 +313,9 @@ def parse_event(raw: object) -> PinEvent | LockEvent | ReleaseEvent | StepEvent 
 
 
 def contract_schema() -> dict[str, Any]:
-    """The JSON Schema of the contract (``ViewArgs`` and ``ViewEvent``), by alias.
+    """The JSON Schema of the contract (view and navigator, both ways), by alias.
 
-    Both are described as serialized (every field present), which is what crosses the wire.
+    All are described as serialized (every field present), which is what crosses the wire.
     Fields carry no titles nor defaults (see :func:`classroom.json_schema.plain`).
     """
     args_schema = ViewArgs.model_json_schema(
@@ -293,6 +327,10 @@ def contract_schema() -> dict[str, Any]:
     definitions: dict[str, Any] = {**args_schema.pop("$defs", {}), **event_schema.pop("$defs", {})}
     definitions["ViewArgs"] = args_schema
     definitions["ViewEvent"] = event_schema
+    for model in (NavigatorArgs, NavigatorValue):
+        definitions[model.__name__] = model.model_json_schema(
+            by_alias=True, ref_template="#/$defs/{model}", mode="serialization"
+        )
     definitions = plain(definitions)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -75,7 +75,7 @@ def map_panel(
         technique=technique_map.technique,
         title=technique_map.title,
         meaning=technique_map.meaning,
-        url=file_url(path),
+        url=file_url(path, path.name[:32]),
         map_id=path.name[:32],
         width=width,
         height=height,

@@ -19,6 +19,7 @@ from classroom.lessons.paths import image_size, resolve_data_path
 from classroom.lessons.problems import suggest
 from classroom.lessons.safe_yaml import Location
 from classroom.lessons.schema import DEFAULT_MAX_SIDE, MaxSide, PanelEntry, Reference
+from classroom.lessons.techniques import check_step_techniques
 from classroom.networks import registry
 
 __all__ = ["SemanticChecks"]
@@ -171,6 +172,16 @@ class SemanticChecks:
             layers = step.get("layers")
             if isinstance(layers, list):
                 self._panels(layers, (*here, "layers"), default_weights)
+            chosen = step.get("techniques")
+            if isinstance(chosen, list):
+                check_step_techniques(
+                    self.raw,
+                    chosen,
+                    (*here, "techniques"),
+                    architecture=self.network.architecture,
+                    check_layer=self.network.layer,
+                    report=self._report,
+                )
 
     def _inside(self, reference: tuple[int, int], size: tuple[int, int], at: Location) -> None:
         x, y = reference

@@ -115,7 +115,12 @@ def explain_all(errors: list[ErrorDetails]) -> list[tuple[Location, str]]:
 
 def _location(error: ErrorDetails) -> Location:
     """Where an error is in the file (pydantic's location without its own markers)."""
-    return tuple(part for part in error["loc"] if part not in _NOT_FIELDS)
+    return tuple(
+        part
+        for part in error["loc"]
+        # Union branches are tagged "@..." (a model's, a technique's): no field of the file.
+        if part not in _NOT_FIELDS and not (isinstance(part, str) and part.startswith("@"))
+    )
 
 
 def _close_fields(location: Location) -> list[str]:

@@ -14,6 +14,7 @@ from classroom.lessons.model import Lesson, LessonImage, Panel, Step
 from classroom.lessons.problems import LessonError, LessonProblem, describe, field_path
 from classroom.lessons.safe_yaml import Location, YamlSourceError, read_yaml
 from classroom.lessons.schema import LessonFile, ModelFileEntry, StepEntry
+from classroom.lessons.techniques import techniques_of
 from classroom.networks import registry
 from classroom.networks.base import IMAGENET_MEAN, IMAGENET_STD
 from classroom.networks.choice import FileLayer, ModelFile, NetworkChoice, is_weights_file
@@ -138,6 +139,7 @@ def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks) -> Lesson:
                 panels=panels(entry),
                 metric=entry.metric,
                 question=entry.question,
+                techniques=techniques_of(entry.techniques),
             )
         )
     images = [

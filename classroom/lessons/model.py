@@ -7,9 +7,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from classroom.lessons.schema import Precision, Question
+from classroom.lessons.techniques import TechniqueUse
+from classroom.metrics import Metric
 from classroom.networks import registry
 from classroom.networks.choice import ModelFile, NetworkChoice
-from classroom.similarity import Metric
 
 __all__ = ["Lesson", "LessonImage", "Panel", "Question", "Step"]
 
@@ -51,6 +52,9 @@ class Step(_Resolved):
     panels: list[Panel] = Field(description="The step's own layers, else the lesson's layers.")
     metric: Metric = Field("angular", description="How the view compares cells when it opens.")
     question: Question | None
+    techniques: list[TechniqueUse] = Field(
+        default_factory=list, description="The techniques shown beside the view."
+    )
 
 
 class Lesson(_Resolved):

@@ -58,12 +58,12 @@ def image_size(path: Path, max_side: int = DEFAULT_MAX_SIDE) -> tuple[int, int]:
             many pixels, or is too small or narrow to prepare at ``max_side``; the message
             names the file.
     """
-    from classroom import images
+    from classroom import image_headers
 
     try:
-        width, height = images.upright_size(path, verify=True)
-        images.check_size(path, width, height, max_side)
-    except images.ImageError as error:
+        width, height = image_headers.upright_size(path, verify=True)
+        image_headers.check_size(path, width, height, max_side)
+    except image_headers.ImageError as error:
         # The picture's own file, not only the lesson's line: it is what has to be replaced.
         raise ValueError(str(error)) from None
     return width, height

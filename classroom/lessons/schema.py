@@ -28,8 +28,9 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from classroom.lessons.problems import describe
+from classroom.lessons.techniques import TechniqueEntries
+from classroom.metrics import Metric
 from classroom.networks import registry
-from classroom.similarity import Metric
 
 __all__ = [
     "ARCHITECTURES",
@@ -247,6 +248,11 @@ class StepEntry(_FileModel):
         "similar) or dot (dot product). Students may switch.",
     )
     question: Question | None = None
+    techniques: TechniqueEntries | None = Field(
+        None,
+        description="The lecture's toolbox beside the view, on this step's image and reference "
+        "pixel: technique names, or {technique: ..., layer: ..., target: ..., parameters}.",
+    )
 
 
 class LessonFile(_FileModel):

@@ -46,6 +46,7 @@ from classroom.networks.weights import (
     download_note,
     hub_checkpoint_path,
     resolve_weights,
+    ships_weights,
     untrained_weights,
     validate_weights_name,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "layer",
     "load_state_dict",
     "resolve_weights",
+    "ships_weights",
     "untrained_weights",
     "validate_architecture",
     "validate_weights_name",

@@ -35,6 +35,7 @@ from classroom.hashing import file_sha256
 from classroom.networks import registry
 from classroom.networks.base import IMAGENET, IMAGENET_MEAN, IMAGENET_STD, UNTRAINED, Pretrained
 from classroom.networks.choice import ModelFile, NetworkChoice, is_weights_file
+from classroom.networks.pinned import pinned_identity
 
 __all__ = [
     "DEFAULT_SEED",
@@ -46,6 +47,7 @@ __all__ = [
     "hub_checkpoint_path",
     "hub_dir",
     "resolve_weights",
+    "ships_weights",
     "untrained_weights",
     "validate_weights_name",
 ]
@@ -190,14 +192,25 @@ def hub_checkpoint_path(architecture: str, name: str = IMAGENET) -> Path:
     return hub_dir() / "checkpoints" / pretrained.file_name
 
 
+def ships_weights(network: str | NetworkChoice, name: str) -> bool:
+    """Whether weights ``name`` of the network ship with classroom (``shapes``' ``trained``):
+    usable offline, with nothing to download or find. Untrained weights do not count."""
+    try:
+        return _pretrained(_choice(network), name).shipped_file is not None
+    except ValueError:  # untrained, a weights file, or a whole model file
+        return False
+
+
 def untrained_weights(network: str | NetworkChoice, seed: int = DEFAULT_SEED) -> ResolvedWeights:
     """Seeded random weights: deterministic, and labelled as untrained wherever they are shown."""
     choice = _choice(network)
     validate_weights_name(choice, UNTRAINED)
     pretrained = _default_pretrained(choice.architecture)
+    pinned = _pinned(choice, UNTRAINED) if seed == DEFAULT_SEED else None
     return ResolvedWeights(
         network=choice,
-        identity=WeightsIdentity(
+        identity=pinned
+        or WeightsIdentity(
             f"untrained:seed={seed}:{_initialisation_versions()}", f"untrained (seed {seed})", True
         ),
         seed=seed,
@@ -217,6 +230,12 @@ def _initialisation_versions() -> str:
     """
     versions = (f"{name}={importlib.metadata.version(name)}" for name in ("torch", "torchvision"))
     return ":".join(versions)
+
+
+def _pinned(choice: NetworkChoice, name: str) -> WeightsIdentity | None:
+    """The identity an opened bundle pinned (:mod:`classroom.networks.pinned`), else None."""
+    found = pinned_identity(choice.key, name)
+    return None if found is None else WeightsIdentity(*found)
 
 
 def _file_identity(path: Path, label: str) -> WeightsIdentity:
@@ -261,6 +280,10 @@ def resolve_weights(
             if model_file is None
             else (str(model_file.path))
         )
+    pinned = _pinned(choice, name)
+    if pinned is not None:  # an opened bundle says which weights made its maps
+        validate_weights_name(choice, name)
+        return ResolvedWeights(network=choice, identity=pinned)
     if choice.model_file is not None:
         validate_weights_name(choice, name)
         model_file = choice.model_file

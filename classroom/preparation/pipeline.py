@@ -106,6 +106,7 @@ class _Pipeline:
             if not image_stored:
                 self.store.write_image(image_sha256, request.max_side, analysis.png_bytes())
             if missing:
+                _require_torch(request, missing)
                 extractor = self.extractor(weights, missing)
                 self.notify(f"computing {', '.join(missing)}", request)
                 maps = extractor(analysis.image)
@@ -123,6 +124,19 @@ class _Pipeline:
                     self.store.write(keys[layer], info, encoded)
                     del encoded
         return RequestResult(request, prepared=missing, present=present, weights=identity)
+
+
+def _require_torch(request: PrepareRequest, missing: tuple[str, ...]) -> None:
+    """A viewer-only install (no torch) shows prepared maps; computing more says so plainly."""
+    import importlib.util
+
+    if all(importlib.util.find_spec(name) for name in ("torch", "torchvision")):
+        return
+    raise ValueError(
+        f"{request.name}: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not "
+        "prepared, and computing feature maps needs torch, which this install (the viewer) "
+        "lacks. Show a bundle or store that holds them, or install 'classroom[prepare]'."
+    )
 
 
 def _encode(

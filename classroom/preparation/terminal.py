@@ -16,6 +16,8 @@ from classroom.store import FeatureStore
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from classroom.lessons import Lesson
+
 
 __all__ = ["prepare_and_report", "prepare_from_cli"]
 
@@ -64,9 +66,12 @@ def prepare_from_cli(
         return False
     requests: list[PrepareRequest] = []
     invalid: list[str] = []
+    loaded: list[lessons.Lesson] = []
     for file in files:
         try:
-            lesson_requests = requests_for_lesson(lessons.load_lesson(file))
+            lesson = lessons.load_lesson(file)
+            loaded.append(lesson)
+            lesson_requests = requests_for_lesson(lesson)
         except (ValueError, OSError) as error:
             console.print(f"[red]✗ lesson not prepared:[/red] {escape(str(error))}")
             invalid.append(_why_invalid(file, error))
@@ -84,9 +89,39 @@ def prepare_from_cli(
     prepared = not requests or prepare_and_report(
         requests, store, untrained=untrained, weights_file=weights_file, console=console
     )
+    techniques_ok = _prepare_techniques(
+        loaded, store, untrained=untrained, weights_file=weights_file, console=console
+    )
     if invalid:
         console.print(_not_prepared(invalid))
-    return lessons_ok and prepared
+    return lessons_ok and prepared and techniques_ok
+
+
+def _prepare_techniques(
+    loaded: Sequence[Lesson],
+    store: FeatureStore,
+    *,
+    untrained: bool,
+    weights_file: Path | None,
+    console: Console,
+) -> bool:
+    """The lessons' step techniques (docs/techniques.md), after their feature maps."""
+    from rich.markup import escape
+
+    from classroom.preparation.techniques import prepare_techniques
+
+    failures: list[str] = []
+    for lesson in loaded:
+        failures += prepare_techniques(
+            lesson,
+            store,
+            untrained=untrained,
+            weights_file=weights_file,
+            report=lambda line: console.print(f"technique {escape(line)}"),
+        )
+    for failure in failures:
+        console.print(f"[red]✗ technique not prepared:[/red] {escape(failure)}")
+    return not failures
 
 
 def _why_invalid(file: Path, error: Exception) -> str:

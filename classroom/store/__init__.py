@@ -2,13 +2,20 @@
 
 * :mod:`classroom.store.format`: the feature-file format (keys, headers, serialize, parse);
 * :mod:`classroom.store.files`: :class:`FeatureStore`, the directory with atomic writes and
-  validated reads;
+  validated reads (files opened by :mod:`classroom.store.opening`, analysis images sealed by
+  :mod:`classroom.store.sealed_png`);
 * :mod:`classroom.store.maintenance`: removing what nobody reads again.
 """
 
 from __future__ import annotations
 
-from classroom.store.files import FILE_MODE, FeatureStore, StoreWriteError, default_store_root
+from classroom.store.files import (
+    FILE_MODE,
+    FeatureStore,
+    StoreFile,
+    StoreWriteError,
+    default_store_root,
+)
 from classroom.store.format import (
     FEATURE_SUFFIX,
     FORMAT_VERSION,
@@ -25,6 +32,7 @@ from classroom.store.maintenance import (
     Removal,
     Removed,
 )
+from classroom.store.results import ResultKey
 
 __all__ = [
     "FEATURE_SUFFIX",
@@ -41,6 +49,8 @@ __all__ = [
     "PreparedLayer",
     "Removal",
     "Removed",
+    "ResultKey",
+    "StoreFile",
     "StoreWriteError",
     "default_store_root",
 ]

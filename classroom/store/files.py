@@ -1,8 +1,10 @@
 """The store's directory: atomic writes, validated reads, locks and damage reports.
 
 Writes are atomic (a temporary file in the same directory tree, flushed, then renamed into
-place); reads memory-map the file and validate it (:func:`classroom.store.format.parse`), so a
-damaged entry is reported once, deleted and then treated as missing, never as data.
+place). Reads open regular files inside the store only and read them through, never mapping
+them (:mod:`classroom.store.opening`), and validate them (:mod:`classroom.store.format`,
+:mod:`classroom.store.sealed_png`), so a damaged entry is reported once, deleted and then
+treated as missing, never as data, and a file changed underneath never crashes the process.
 """
 
 from __future__ import annotations
@@ -11,16 +13,17 @@ import contextlib
 import errno
 import hashlib
 import logging
-import mmap
 import os
+import re
 import shutil
 import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -36,12 +39,18 @@ from classroom.store.format import (
     PreparedLayer,
     parse,
     serialize,
+    verify_stream,
 )
+from classroom.store.opening import OutsideStoreError, file_identity, opened, read_all
+from classroom.store.results import RESULT_SUFFIX, ResultKey, parse_result, serialize_result
+from classroom.store.results import VERSION as RESULT_VERSION
+from classroom.store.sealed_png import SEAL_END, DamagedImageError, seal, sealed_digest, verify
 
 if TYPE_CHECKING:
     from classroom.store.maintenance import MaintenanceReport
+    from classroom.techniques.result import TechniqueResult
 
-__all__ = ["FILE_MODE", "FeatureStore", "StoreWriteError", "default_store_root"]
+__all__ = ["FILE_MODE", "FeatureStore", "StoreFile", "StoreWriteError", "default_store_root"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,6 +64,29 @@ _WRITE_HINTS: Final = {
     errno.EPERM: "Make the directory writable for this user. ",
     errno.EROFS: "The disk is read-only. ",
 }
+#: The names the browser may ask for: feature files and analysis images.
+FEATURE_NAME: Final = re.compile(r"^[0-9a-f]{32}" + re.escape(FEATURE_SUFFIX) + "$")
+IMAGE_NAME: Final = re.compile(r"^[0-9a-f]{64}-[0-9]{1,6}\.png$")
+#: A technique's map for the view: its content's hash, its size (float32 values, rows).
+MAP_NAME: Final = re.compile(r"^([0-9a-f]{32})-([0-9]{1,6})x([0-9]{1,6})\.f32$")
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, eq=False)
+class StoreFile:
+    """A feature file or analysis image read whole and verified, with what identifies it.
+
+    Attributes:
+        data: the file's bytes, exactly as checked.
+        digest: the checksum that names this content (hex; it goes into URLs).
+        identity: device, inode, size, mtime and ctime of what was read (any change to the
+            file changes it).
+    """
+
+    path: Path
+    data: bytes
+    digest: str
+    identity: tuple[int, ...]
 
 
 def default_store_root() -> Path:
@@ -80,6 +112,7 @@ class FeatureStore:
         <root>/images/<sha256>-<max_side>.png analysis images (resized, upright RGB)
         <root>/uploads/<sha256><suffix>      images people uploaded in the app, as uploaded
         <root>/maps/<sha>-<W>x<H>.f32         a technique's map for the view (float32, rows)
+        <root>/generated/<key>.npz           images a technique generated (activation maximization)
         <root>/locks/                        cross-process locks used during preparation
         <root>/tmp/                          files being written (renamed into place when complete)
     """
@@ -90,8 +123,10 @@ class FeatureStore:
         self.images_dir = self.root / "images"
         self.uploads_dir = self.root / "uploads"
         self.maps_dir = self.root / "maps"
+        self.generated_dir = self.root / "generated"
         self.locks_dir = self.root / "locks"
         self.tmp_dir = self.root / "tmp"
+        self.results_dir = self.root / "results" / f"v{RESULT_VERSION}"
 
     def __repr__(self) -> str:
         return f"FeatureStore({str(self.root)!r})"
@@ -113,12 +148,24 @@ class FeatureStore:
         return destination
 
     def write_image(self, image_sha256: str, max_side: int, png_bytes: bytes) -> Path:
-        """Store the analysis image (PNG bytes) atomically and return its path."""
+        """Store the analysis image (PNG bytes, sealed with its checksum) and return its path."""
         if not png_bytes.startswith(b"\x89PNG\r\n\x1a\n"):
             raise ValueError("the analysis image must be PNG bytes")
         destination = self.image_path(image_sha256, max_side)
-        self._publish(destination, [png_bytes])
+        self._publish(destination, [seal(png_bytes, destination.name)])
         return destination
+
+    def write_generated(self, key: str, data: bytes) -> Path:
+        """Keep a generated result (its own validated format) atomically under ``key``."""
+        if len(key) != 32 or any(c not in "0123456789abcdef" for c in key):
+            raise ValueError(f"a generated result's key is 32 hex digits, not {key!r}")
+        destination = self.generated_dir / f"{key}.npz"
+        self._publish(destination, [data])
+        return destination
+
+    def discard(self, path: Path, reason: str) -> None:
+        """Report a damaged file of the store once and remove it (readers of other formats)."""
+        self._discard(path, reason)
 
     def write_upload(self, data: bytes, suffix: str) -> Path:
         """Keep an uploaded file under its SHA-256 (atomically; the same bytes, the same file)."""
@@ -205,7 +252,23 @@ class FeatureStore:
         finally:
             lock.release()
 
+    def write_result(self, key: ResultKey, result: TechniqueResult) -> Path:
+        """Cache a technique's result atomically and return its path."""
+        destination = self.results_dir / f"{key.entry_id}{RESULT_SUFFIX}"
+        self._publish(destination, [serialize_result(key, result)])
+        return destination
+
     # -- reading -----------------------------------------------------------------------------
+
+    def read_result(self, key: ResultKey) -> TechniqueResult | None:
+        """The validated cached result, or ``None`` if it is missing or was damaged.
+
+        Read like every store file: a regular file inside the store, never a link."""
+        path = self.results_dir / f"{key.entry_id}{RESULT_SUFFIX}"
+        return self._checked(
+            path,
+            lambda descriptor, status: parse_result(path, read_all(descriptor, status.st_size)),
+        )
 
     def read(self, key: EntryKey) -> PreparedLayer | None:
         """The validated entry for ``key``, or ``None`` if it is missing or was damaged."""
@@ -218,61 +281,100 @@ class FeatureStore:
         return self.read_path(self.features_dir / f"{entry_id}{FEATURE_SUFFIX}")
 
     def read_path(self, path: Path) -> PreparedLayer | None:
-        """The validated entry at ``path``, or ``None`` if it is missing or was damaged."""
-        try:
-            # O_NONBLOCK: a FIFO left where an entry belongs must not hang the reader.
-            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        except FileNotFoundError:
-            return None
-        except OSError as error:
-            self._discard(path, f"cannot be opened ({error.strerror or error})")
-            return None
-        status: os.stat_result | None = None
-        try:
-            status = os.fstat(descriptor)
-            if not stat.S_ISREG(status.st_mode):
-                kind = "a directory" if stat.S_ISDIR(status.st_mode) else "a special file"
-                raise DamagedEntryError(f"is {kind}, not a file")
+        """The validated entry at ``path``, or ``None`` if it is missing or was damaged.
+
+        The file is read through once to check it; only its header is kept (the arrays are
+        read again when asked for).
+        """
+
+        def verify_entry(descriptor: int, status: os.stat_result) -> PreparedLayer:
             if status.st_size == 0:
                 raise DamagedEntryError("the file is empty")
-            buffer = mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ)
-        except DamagedEntryError as error:
+            return verify_stream(
+                path, status.st_size, lambda offset, count: os.pread(descriptor, count, offset)
+            )
+
+        return self._checked(path, verify_entry)
+
+    def read_image(self, image_sha256: str, max_side: int) -> Path | None:
+        """The stored analysis image, or ``None`` if it is missing or was damaged.
+
+        Its checksum (:mod:`classroom.store.sealed_png`, no decoding) catches truncation,
+        altered bytes and another picture copied over it, so a damaged picture is prepared
+        again instead of reaching a browser.
+        """
+        path = self.image_path(image_sha256, max_side)
+        digest = self._checked(
+            path,
+            lambda descriptor, status: verify(read_all(descriptor, status.st_size), path.name),
+        )
+        return None if digest is None else path
+
+    def image_version(self, image_sha256: str, max_side: int) -> str | None:
+        """The checksum a stored analysis image claims (for its URL), from its first bytes.
+
+        Not a check: whatever serves or uses the image verifies it whole first.
+        """
+        try:
+            with opened(self.image_path(image_sha256, max_side), self.root) as found:
+                return None if found is None else sealed_digest(os.pread(found[0], SEAL_END, 0))
+        except (DamagedEntryError, OutsideStoreError, OSError):
+            return None
+
+    def load_file(self, name: str) -> StoreFile | None:
+        """A feature file or analysis image by its file name, read whole and verified.
+
+        ``None`` if the name is not one of the store's, or the file is missing or damaged
+        (then reported once and removed, so that it is prepared again). The file route serves
+        these bytes, never the disk's, so what it sends is always what was checked.
+        """
+        if FEATURE_NAME.match(name):
+            path = self.features_dir / name
+            check: Callable[[bytes], str] = lambda data: parse(path, data).digest  # noqa: E731
+        elif IMAGE_NAME.match(name):
+            path = self.images_dir / name
+            check = lambda data: verify(data, name)  # noqa: E731
+        elif MAP_NAME.match(name):
+            path = self.maps_dir / name
+            check = lambda data: _verify_map(data, name)  # noqa: E731
+        else:
+            return None
+
+        def load(descriptor: int, status: os.stat_result) -> StoreFile:
+            data = read_all(descriptor, status.st_size)
+            return StoreFile(path, data, check(data), file_identity(status))
+
+        return self._checked(path, load)
+
+    def file_identity(self, name: str) -> tuple[int, ...] | None:
+        """What identifies the current version of a store file (see :class:`StoreFile`), or
+        ``None`` if it is missing or is not a regular file inside the store (then reported)."""
+        if MAP_NAME.match(name):
+            return self._checked(self.maps_dir / name, lambda _, status: file_identity(status))
+        if not (FEATURE_NAME.match(name) or IMAGE_NAME.match(name)):
+            return None
+        path = (self.features_dir if name.endswith(FEATURE_SUFFIX) else self.images_dir) / name
+        return self._checked(path, lambda _, status: file_identity(status))
+
+    def _checked(self, path: Path, use: Callable[[int, os.stat_result], _T]) -> _T | None:
+        """``use`` on the open file at ``path``; None if it is missing, refused or damaged."""
+        status: os.stat_result | None = None
+        try:
+            with opened(path, self.root) as found:
+                if found is None:
+                    return None
+                descriptor, status = found
+                return use(descriptor, status)
+        except OutsideStoreError as error:
+            if _first_report(path, None, str(error)):
+                _LOGGER.warning("Not reading %s: %s.", path, error)
+            return None
+        except (DamagedEntryError, DamagedImageError) as error:
             self._discard(path, str(error), status)
             return None
         except OSError as error:
             self._discard(path, f"cannot be read ({error.strerror or error})", status)
             return None
-        finally:
-            os.close(descriptor)  # the memory map keeps its own reference to the file
-        try:
-            return parse(path, buffer)
-        except DamagedEntryError as error:
-            buffer.close()
-            self._discard(path, str(error), status)
-            return None
-
-    def read_image(self, image_sha256: str, max_side: int) -> Path | None:
-        """The stored analysis image, or ``None`` if it is missing or was damaged.
-
-        PNG keeps a CRC over every chunk; checking them (no decoding) catches truncation and
-        altered bytes, so a damaged picture is prepared again instead of reaching a browser.
-        """
-        from PIL import Image
-
-        path = self.image_path(image_sha256, max_side)
-        try:
-            status = path.stat()
-            if not stat.S_ISREG(status.st_mode):
-                raise DamagedEntryError("is not a file")
-            with Image.open(path, formats=["PNG"]) as image:
-                image.verify()
-        except FileNotFoundError:
-            return None
-        except Exception as error:  # Pillow reports damage through many exception types
-            damaged = isinstance(error, DamagedEntryError)
-            self._discard(path, str(error) if damaged else f"not a valid PNG ({error})")
-            return None
-        return path
 
     def _discard(self, path: Path, reason: str, status: os.stat_result | None = None) -> None:
         """Report a damaged entry once and remove it, so that it is rebuilt rather than read.
@@ -372,3 +474,14 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+def _verify_map(data: bytes, name: str) -> str:
+    """A stored map's digest (its name's), once its bytes are checked against the name."""
+    match = MAP_NAME.match(name)
+    if match is None:  # pragma: no cover - load_file matched it
+        raise DamagedEntryError(f"{name} is not a map's name")
+    digest, width, height = match.group(1), int(match.group(2)), int(match.group(3))
+    if len(data) != width * height * 4 or hashlib.sha256(data).hexdigest()[:32] != digest:
+        raise DamagedEntryError(f"{name} does not hold the {width}x{height} map it names")
+    return digest

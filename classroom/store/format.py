@@ -3,17 +3,21 @@
 An entry is addressed by everything that determines its bytes (:class:`EntryKey`): the image
 content hash and size cap, the model, the weights identity, the layer and the precision. A
 changed image or model therefore never serves stale features. :func:`serialize` writes the
-chunks of a file; :func:`parse` validates a whole file (magic, version, header, sizes and a
-checksum over everything after the fixed prefix) and returns read-only views into it.
+chunks of a file; :func:`parse` validates a whole file held in memory (magic, version, header,
+sizes and a checksum over everything after the fixed prefix) and returns read-only views into
+it; :func:`verify_stream` validates a file by reading it through once, without keeping it.
+
+Files are read, never memory-mapped: a file that someone truncates or rewrites while it is
+mapped would kill the process (SIGBUS) on the next access to the missing pages.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import mmap
 import struct
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 
@@ -46,6 +50,7 @@ __all__ = [
     "header_schema",
     "parse",
     "serialize",
+    "verify_stream",
 ]
 
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -166,12 +171,18 @@ def header_schema() -> dict[str, Any]:
 
 @dataclass(frozen=True, eq=False)
 class PreparedLayer:
-    """A validated, memory-mapped entry. The arrays are read-only views of the file."""
+    """A validated entry: where it is, its header and its checksum.
+
+    The codes and scales are read-only arrays read from the file when first asked for (and
+    checked again then): the app only needs headers, so a process keeping many entries keeps
+    only headers, and no file is ever mapped into memory.
+    """
 
     path: Path
     header: FeatureFileHeader
-    codes: npt.NDArray[np.generic]
-    scales: npt.NDArray[np.float32]
+    #: The BLAKE2b-128 of everything after the prefix, in hex: it changes with the content.
+    digest: str
+    _arrays: dict[str, npt.NDArray[np.generic]] = field(default_factory=dict, repr=False)
 
     @property
     def entry_id(self) -> str:
@@ -181,6 +192,21 @@ class PreparedLayer:
     def nbytes(self) -> int:
         return self.header.scales.offset + self.header.scales.nbytes
 
+    @property
+    def codes(self) -> npt.NDArray[np.generic]:
+        """(slices, height, width, channels per texel) codes.
+
+        Raises:
+            DamagedEntryError: if the file changed or was damaged since it was validated.
+        """
+        return self._load()["codes"]
+
+    @property
+    def scales(self) -> npt.NDArray[np.float32]:
+        """(height, width) per-cell scales; raises like :attr:`codes`."""
+        scales: npt.NDArray[np.float32] = self._load()["scales"]  # type: ignore[assignment]
+        return scales
+
     def encoded(self) -> EncodedLayer:
         return EncodedLayer(
             codes=self.codes,
@@ -189,6 +215,21 @@ class PreparedLayer:
             precision=self.header.key.precision,
             signed=self.header.signed,
         )
+
+    def _load(self) -> dict[str, npt.NDArray[np.generic]]:
+        if not self._arrays:
+            # Imported here: opening.py builds on this module's DamagedEntryError.
+            from classroom.store.opening import read_regular
+
+            try:
+                data = read_regular(self.path)  # a link or FIFO put here since is refused
+            except OSError as error:
+                raise DamagedEntryError(f"cannot be read ({error.strerror or error})") from error
+            fresh = parse(self.path, data)
+            if fresh.digest != self.digest:
+                raise DamagedEntryError("the file changed since it was validated")
+            self._arrays.update(fresh._arrays)
+        return self._arrays
 
 
 class DamagedEntryError(ValueError):
@@ -245,16 +286,15 @@ def serialize(key: EntryKey, info: LayerInfo, layer: EncodedLayer) -> list[bytes
     return [prefix, *body]
 
 
-def parse(path: Path, buffer: mmap.mmap | bytes) -> PreparedLayer:
-    """Validate a whole feature file and return views into ``buffer``.
+def _prefix(prefix: bytes, size: int) -> tuple[int, bytes]:
+    """The header length and digest of a file of ``size`` bytes starting with ``prefix``.
 
     Raises:
         DamagedEntryError: naming what is wrong.
     """
-    size = len(buffer)
-    if size < PREFIX.size:
+    if size < PREFIX.size or len(prefix) < PREFIX.size:
         raise DamagedEntryError(f"{size} bytes is shorter than the {PREFIX.size}-byte prefix")
-    magic, version, header_length, digest = PREFIX.unpack_from(buffer, 0)
+    magic, version, header_length, digest = PREFIX.unpack_from(prefix, 0)
     if magic != MAGIC:
         raise DamagedEntryError("not a classroom feature file (wrong magic bytes)")
     if version != FORMAT_VERSION:
@@ -264,12 +304,17 @@ def parse(path: Path, buffer: mmap.mmap | bytes) -> PreparedLayer:
         )
     if header_length > min(MAX_HEADER_BYTES, size - PREFIX.size):
         raise DamagedEntryError(f"header length {header_length} does not fit the file")
-    if hashlib.blake2b(memoryview(buffer)[PREFIX.size :], digest_size=16).digest() != digest:
-        raise DamagedEntryError("checksum mismatch: the file was truncated or altered")
+    return int(header_length), bytes(digest)
+
+
+def _header(path: Path, header_bytes: bytes, header_length: int, size: int) -> FeatureFileHeader:
+    """The header, once it is consistent with itself, the file name and the file's size.
+
+    Raises:
+        DamagedEntryError: naming what is wrong.
+    """
     try:
-        header = FeatureFileHeader.model_validate_json(
-            bytes(buffer[PREFIX.size : PREFIX.size + header_length])
-        )
+        header = FeatureFileHeader.model_validate_json(header_bytes)
         header.check_consistency()
     except (ValidationError, ValueError) as error:
         raise DamagedEntryError(f"invalid header: {error}") from error
@@ -282,16 +327,62 @@ def parse(path: Path, buffer: mmap.mmap | bytes) -> PreparedLayer:
             f"the file has {size} bytes but its header describes "
             f"{header.scales.offset + header.scales.nbytes}"
         )
+    return header
+
+
+def parse(path: Path, data: bytes) -> PreparedLayer:
+    """Validate a whole feature file held in memory; its arrays are views into ``data``.
+
+    Raises:
+        DamagedEntryError: naming what is wrong.
+    """
+    size = len(data)
+    header_length, digest = _prefix(data[: PREFIX.size], size)
+    if hashlib.blake2b(memoryview(data)[PREFIX.size :], digest_size=16).digest() != digest:
+        raise DamagedEntryError("checksum mismatch: the file was truncated or altered")
+    header = _header(path, data[PREFIX.size : PREFIX.size + header_length], header_length, size)
     codes = np.frombuffer(
-        buffer,
+        data,
         dtype=code_dtype(header.key.precision, header.signed),
         count=header.codes.nbytes // np.dtype(header.dtype).itemsize,
         offset=header.codes.offset,
     ).reshape(header.slices, header.height, header.width, header.channels_per_texel)
     scales = np.frombuffer(
-        buffer,
+        data,
         dtype=np.dtype("<f4"),
         count=header.height * header.width,
         offset=header.scales.offset,
     ).reshape(header.height, header.width)
-    return PreparedLayer(path=path, header=header, codes=codes, scales=scales)
+    return PreparedLayer(path, header, digest.hex(), {"codes": codes, "scales": scales})
+
+
+#: Bytes read at a time when a file is validated by streaming it.
+STREAM_CHUNK: Final = 1 << 20
+
+
+def verify_stream(path: Path, size: int, read_at: Callable[[int, int], bytes]) -> PreparedLayer:
+    """Validate a feature file of ``size`` bytes by reading it through once.
+
+    ``read_at(offset, count)`` returns up to ``count`` bytes from ``offset`` (``os.pread`` on
+    an open file). A file that ends early, or grows, fails the size checks; nothing is kept
+    but the header, so the arrays of the result are read again when asked for.
+
+    Raises:
+        DamagedEntryError: naming what is wrong.
+    """
+    head = read_at(0, PREFIX.size + MAX_HEADER_BYTES)
+    header_length, digest = _prefix(head[: PREFIX.size], size)
+    hasher = hashlib.blake2b(head[PREFIX.size : size], digest_size=16)
+    offset = min(len(head), size)
+    while offset < size:
+        chunk = read_at(offset, min(STREAM_CHUNK, size - offset))
+        if not chunk:
+            raise DamagedEntryError(f"the file ended after {offset} of {size} bytes")
+        hasher.update(chunk)
+        offset += len(chunk)
+    if read_at(size, 1):
+        raise DamagedEntryError(f"the file grew beyond {size} bytes while it was read")
+    if hasher.digest() != digest:
+        raise DamagedEntryError("checksum mismatch: the file was truncated or altered")
+    header_bytes = head[PREFIX.size : PREFIX.size + header_length]
+    return PreparedLayer(path, _header(path, header_bytes, header_length, size), digest.hex())

@@ -13,10 +13,12 @@ be generated on the fly, in any order, and are the same on every machine (numpy'
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from pathlib import Path
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +35,7 @@ __all__ = [
     "compose_scene",
     "random_background",
     "random_shape",
+    "read_scenes",
     "shapes_batch",
     "shapes_sample",
 ]
@@ -131,6 +134,37 @@ def compose_scene(
             )
     image = np.clip(np.rint(canvas), 0, 255).astype(np.uint8)
     return Scene(image=image, masks=masks, shapes=tuple(shapes), background=background)
+
+
+def _rgb(value: Any) -> RGB:
+    red, green, blue = (int(channel) for channel in value)
+    return (red, green, blue)
+
+
+def read_scenes(path: Path) -> dict[str, Scene]:
+    """The scenes a JSON file describes (``{"scenes": {name: {"size": [w, h], "background":
+    {...}, "shapes": [{...}, ...]}}}``, fields as :class:`BackgroundSpec` and
+    :class:`ShapeSpec`): a lesson's pictures, kept as the data that draws them.
+
+    Raises:
+        ValueError: naming the file and the scene, for a field that is missing or wrong.
+    """
+    scenes: dict[str, Scene] = {}
+    for name, scene in json.loads(path.read_text("utf-8"))["scenes"].items():
+        try:
+            background = dict(scene["background"])
+            background["colours"] = tuple(_rgb(c) for c in background["colours"])
+            shapes = [
+                ShapeSpec(
+                    **{**shape, "colour": _rgb(shape["colour"]), "centre": tuple(shape["centre"])}
+                )
+                for shape in scene["shapes"]
+            ]
+            width, height = scene["size"]
+            scenes[name] = compose_scene(shapes, BackgroundSpec(**background), width, height)
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"{path}: scene {name!r}: {error}") from error
+    return scenes
 
 
 def _colour(rng: np.random.Generator) -> RGB:

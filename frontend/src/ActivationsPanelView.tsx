@@ -18,6 +18,8 @@ import { registerTechnique } from "./techniqueHook";
 
 export interface ActivationsPanelViewProps {
   readonly panel: ActivationsPanel;
+  /** The layer's entry id: the stage's panel that shows a channel alone. */
+  readonly panelId: string;
   readonly index: number;
   readonly file: FeatureFile | null;
   readonly controller: ViewController;
@@ -73,7 +75,7 @@ export function ActivationsPanelView(props: ActivationsPanelViewProps): React.JS
     renderer?.setLayout(layout, window.devicePixelRatio || 1);
   }, [renderer, layout]);
 
-  const selected = props.channel?.layer === panel.layer ? channels.indexOf(props.channel.index) : -1;
+  const selected = props.channel?.panel === props.panelId ? channels.indexOf(props.channel.index) : -1;
   useEffect(() => {
     renderer?.setSelected(selected);
   }, [renderer, selected]);
@@ -102,7 +104,7 @@ export function ActivationsPanelView(props: ActivationsPanelViewProps): React.JS
   }, [summary, renderer, index, shown, pages, layout, grid]);
 
   const point = (channel: number | null): void => {
-    controller.setChannel(channel === null ? null : { layer: panel.layer, index: channel });
+    controller.setChannel(channel === null ? null : { panel: props.panelId, index: channel });
   };
   if (file === null || summary === null) {
     return <p className="technique-panel">Loading {panel.layer}…</p>;

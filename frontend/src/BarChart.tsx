@@ -2,7 +2,8 @@
  * The feature vector of the reference pixel in one layer, one bar per channel (up to a few
  * thousand, drawn on a 2D canvas), with the pinned pixel's vector as a line in a second,
  * colour-blind-safe colour. Hovering a bar (or moving along with the arrow keys when the
- * chart has focus) switches that layer's panel to the single-channel view.
+ * chart has focus) switches that panel (and no other showing the same layer) to the
+ * single-channel view.
  *
  * Redrawn imperatively when the reference moves to another cell, so pointing never re-renders
  * React.
@@ -20,11 +21,15 @@ const IDLE_READOUT = "Point at a bar to show that channel alone in its panel.";
 export interface BarChartProps {
   readonly controller: ViewController;
   readonly file: FeatureFile | null;
-  readonly layer: string;
+  /** The panel (entry id) whose vector this is, and how to name it. */
+  readonly panel: string;
+  readonly label: string;
   readonly stride: number;
   readonly width: number;
   readonly height: number;
   readonly textColour: string;
+  /** The font size of the chart's numbers in CSS pixels (larger in presenter mode). */
+  readonly textSize: number;
 }
 
 /** The cell of the file's grid holding `pixel`, or null. */
@@ -40,7 +45,7 @@ function sameCell(a: Point | null, b: Point | null): boolean {
 interface Drawn {
   readonly reference: Point | null;
   readonly pinned: Point | null;
-  /** The channel shown alone in this chart's layer. */
+  /** The channel shown alone in this chart's panel. */
   readonly selected: number | null;
   readonly pinnedVector: Float32Array | null;
 }
@@ -48,11 +53,13 @@ interface Drawn {
 export function BarChart({
   controller,
   file,
-  layer,
+  panel,
+  label,
   stride,
   width,
   height,
   textColour,
+  textSize,
 }: BarChartProps): React.JSX.Element {
   const canvas = useRef<HTMLCanvasElement>(null);
   const readout = useRef<HTMLDivElement>(null);
@@ -113,7 +120,7 @@ export function BarChart({
         context.stroke();
       }
       context.fillStyle = textColour;
-      context.font = "11px sans-serif";
+      context.font = `${textSize.toString()}px sans-serif`;
       context.textBaseline = "top";
       context.fillText(maximum.toPrecision(3), 4, 2);
       context.textAlign = "right";
@@ -136,7 +143,7 @@ export function BarChart({
         show(IDLE_READOUT);
       }
     },
-    [width, height, maximum, channels, signed, textColour],
+    [width, height, maximum, channels, signed, textColour, textSize],
   );
 
   // Redrawn when the reference or pinned cell or the selected channel changes, not on every
@@ -149,7 +156,7 @@ export function BarChart({
     const update = (state: InteractionState): void => {
       const reference = cellAt(file, state.reference, stride);
       const pinned = cellAt(file, state.pinned, stride);
-      const selected = state.channel?.layer === layer ? state.channel.index : null;
+      const selected = state.channel?.panel === panel ? state.channel.index : null;
       if (
         drawn !== null &&
         sameCell(reference, drawn.reference) &&
@@ -169,7 +176,7 @@ export function BarChart({
     };
     update(controller.state);
     return controller.subscribe(update);
-  }, [controller, draw, file, layer, stride]);
+  }, [controller, draw, file, panel, stride]);
 
   const channelAt = (clientX: number): number | null => {
     const box = canvas.current?.getBoundingClientRect();
@@ -179,10 +186,10 @@ export function BarChart({
     return Math.min(channels - 1, Math.max(0, Math.floor(((clientX - box.left) / box.width) * channels)));
   };
   const select = (index: number | null): void => {
-    controller.setChannel(index === null ? null : { layer, index });
+    controller.setChannel(index === null ? null : { panel, index });
   };
   const onKeyDown = (event: React.KeyboardEvent): void => {
-    const now = controller.state.channel?.layer === layer ? controller.state.channel.index : -1;
+    const now = controller.state.channel?.panel === panel ? controller.state.channel.index : -1;
     const step = event.shiftKey ? 10 : 1;
     const moves: Record<string, number> = {
       ArrowRight: now + step,
@@ -202,7 +209,7 @@ export function BarChart({
     event.stopPropagation();
   };
 
-  const selected = controller.state.channel?.layer === layer ? controller.state.channel.index : null;
+  const selected = controller.state.channel?.panel === panel ? controller.state.channel.index : null;
   return (
     <div className="chart">
       <canvas
@@ -213,7 +220,7 @@ export function BarChart({
         style={{ width, height }}
         tabIndex={0}
         role="slider"
-        aria-label={`Feature vector of the reference pixel in ${layer}: choose a channel to show it alone`}
+        aria-label={`Feature vector of the reference pixel in ${label}: choose a channel to show it alone`}
         aria-valuemin={0}
         aria-valuemax={Math.max(0, channels - 1)}
         aria-valuenow={selected ?? undefined}
@@ -227,7 +234,7 @@ export function BarChart({
         }}
         onKeyDown={onKeyDown}
         onBlur={() => {
-          if (controller.state.channel?.layer === layer) {
+          if (controller.state.channel?.panel === panel) {
             select(null);
           }
         }}

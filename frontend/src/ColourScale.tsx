@@ -23,10 +23,9 @@ export interface ColourScaleProps {
   readonly colours: readonly (readonly number[])[];
   readonly height: number;
   readonly layer: string;
+  /** The numbers' font size in CSS pixels (larger in presenter mode). */
+  readonly textSize: number;
 }
-
-/** Pixels kept between an extreme's label and a tick's. */
-const EXTREME_CLEARANCE = 12;
 
 export function ColourScale({
   ranges,
@@ -39,7 +38,10 @@ export function ColourScale({
   colours,
   height,
   layer,
+  textSize,
 }: ColourScaleProps): React.JSX.Element {
+  // Pixels kept between an extreme's label and a tick's: one line of the numbers' text.
+  const clearance = textSize + 1;
   const stored = useRange(ranges, entryId);
   const range = ready ? stored : null;
   const gradient = useMemo(() => cssGradient(colours), [colours]);
@@ -70,9 +72,7 @@ export function ColourScale({
       {axis?.ticks.map((tick) => {
         const top = at((tick - axis.low) / (axis.high - axis.low || 1));
         // Ticks give way to the exact minimum and maximum where they would overlap.
-        const crowded = [axis.bandFrom, axis.bandTo].some(
-          (end) => Math.abs(at(end) - top) < EXTREME_CLEARANCE,
-        );
+        const crowded = [axis.bandFrom, axis.bandTo].some((end) => Math.abs(at(end) - top) < clearance);
         return crowded ? null : (
           <span key={tick} className="scale-tick" style={{ top }}>
             {formatTick(tick, axis.step)}
@@ -84,7 +84,7 @@ export function ColourScale({
           <span className="scale-extreme" style={{ top: at(axis.bandTo) }} title="current maximum">
             {formatValue(range.max)}
           </span>
-          {at(axis.bandFrom) - at(axis.bandTo) >= EXTREME_CLEARANCE && (
+          {at(axis.bandFrom) - at(axis.bandTo) >= clearance && (
             <span className="scale-extreme" style={{ top: at(axis.bandFrom) }} title="current minimum">
               {formatValue(range.min)}
             </span>

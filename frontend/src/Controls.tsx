@@ -8,14 +8,29 @@ import type { Pixel } from "./contract";
 import type { Size } from "./geometry";
 import type { InteractionState, ViewController } from "./interaction";
 
+/** A panel the bar chart can show: its entry id and its name in the menu. */
+export interface ChartChoice {
+  readonly id: string;
+  readonly name: string;
+}
+
 export interface ControlsProps {
   readonly controller: ViewController;
   readonly state: InteractionState;
-  readonly layers: readonly string[];
-  readonly chartLayer: string;
-  readonly onChartLayer: (layer: string) => void;
+  readonly charts: readonly ChartChoice[];
+  /** The entry id of the panel the bar chart shows. */
+  readonly chart: string;
+  readonly onChart: (id: string) => void;
   readonly caption: string;
   readonly panel: Size;
+  /**
+   * Give the keyboard back to the view: a button that disables itself (Fit, Release) would
+   * otherwise leave the focus nowhere.
+   */
+  readonly refocus: () => void;
+  /** Whether the bar chart is shown (it can be hidden, e.g. on a projector). */
+  readonly chartShown: boolean;
+  readonly onChartShown: (shown: boolean) => void;
 }
 
 function describe(pixel: Pixel | null): string {
@@ -25,11 +40,14 @@ function describe(pixel: Pixel | null): string {
 export function Controls({
   controller,
   state,
-  layers,
-  chartLayer,
-  onChartLayer,
+  charts,
+  chart,
+  onChart,
   caption,
   panel,
+  refocus,
+  chartShown,
+  onChartShown,
 }: ControlsProps): React.JSX.Element {
   const readout = useRef<HTMLSpanElement>(null);
 
@@ -106,6 +124,7 @@ export function Controls({
           aria-keyshortcuts="Escape"
           onClick={() => {
             controller.release();
+            refocus();
           }}
         >
           Release (Esc)
@@ -135,22 +154,33 @@ export function Controls({
             disabled={state.view.zoom === 1}
             onClick={() => {
               controller.resetView();
+              refocus();
             }}
           >
             Fit
           </button>
         </span>
-        <label className="control">
-          <span>Bar chart</span>
+        <button
+          type="button"
+          aria-pressed={chartShown}
+          data-testid="chart-toggle"
+          onClick={() => {
+            onChartShown(!chartShown);
+          }}
+        >
+          Bar chart
+        </button>
+        <label className="control" hidden={!chartShown}>
+          <span className="visually-hidden">Bar chart of</span>
           <select
-            value={chartLayer}
+            value={chart}
             onChange={(event) => {
-              onChartLayer(event.currentTarget.value);
+              onChart(event.currentTarget.value);
             }}
           >
-            {layers.map((layer) => (
-              <option key={layer} value={layer}>
-                {layer}
+            {charts.map((choice) => (
+              <option key={choice.id} value={choice.id}>
+                {choice.name}
               </option>
             ))}
           </select>

@@ -31,12 +31,18 @@ export interface PanelProps {
   readonly signed: boolean;
   readonly colours: readonly (readonly number[])[];
   readonly model: string;
+  /** Presenter mode: larger numbers, and the label's second line only the map's shape. */
+  readonly presenter: boolean;
   /** Pointer at a panel-local point (CSS pixels), or a drag by (dx, dy). */
   readonly onPoint: (local: Point, panel: Size) => void;
   readonly onPin: (local: Point, panel: Size) => void;
   readonly onDrag: (dx: number, dy: number, panel: Size) => void;
   readonly onZoom: (factor: number, local: Point, panel: Size) => void;
 }
+
+/** The colour scale's numbers in CSS pixels (styles.css: .scale, .presenter .scale). */
+const SCALE_TEXT = 11;
+const PRESENTER_SCALE_TEXT = 18;
 
 /** Pointer travel (CSS pixels) that turns a click into a drag. */
 const DRAG_THRESHOLD = 4;
@@ -119,7 +125,10 @@ export function Panel(props: PanelProps): React.JSX.Element {
           {channel !== null && <span className="badge badge-channel">channel {channel}</span>}
         </div>
         <div className="panel-details" title={`${details} · ${props.model} · ${source.weightsLabel}`}>
-          <span className="panel-shape">{details}</span> · {props.model} · {source.weightsLabel}
+          <span className="panel-shape">{details}</span>
+          {/* On a projector the line must fit a third of the width at 18 px: the network is the
+              lesson's, and the badge says "untrained" where it matters. */}
+          {!props.presenter && ` · ${props.model} · ${source.weightsLabel}`}
         </div>
       </div>
       <div
@@ -184,6 +193,7 @@ export function Panel(props: PanelProps): React.JSX.Element {
           colours={colours}
           height={box.height}
           layer={source.layer}
+          textSize={props.presenter ? PRESENTER_SCALE_TEXT : SCALE_TEXT}
         />
       </div>
     </>

@@ -1,18 +1,41 @@
 /**
- * The component's root: waits for Streamlit's first render, checks the arguments against the
- * contract, and keeps the frame as tall as the view.
+ * The components' root: waits for Streamlit's first render, checks the arguments against the
+ * contract, and keeps the frame as tall as what it draws: the similarity view, or the step
+ * navigator (the same bundle, so a browser downloads it once).
  */
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 import { PINNED_COLOUR } from "./palette";
+import { Navigator } from "./navigator/Navigator";
+import { reportLostView } from "./navigator/stepPresses";
 import { useFrameHeight, useStreamlitRender } from "./streamlit";
 import { View } from "./View";
 
+/**
+ * Streamlit answers a frame's "ready" with its arguments at once; a frame still waiting after
+ * this long is not heard (or the page is very busy: a new frame costs only a fetch then).
+ */
+const UNHEARD_AFTER_MS = 6000;
+
 export function SimilarityView(): React.JSX.Element {
   const render = useStreamlitRender();
+  const [unheard, setUnheard] = useState(false);
+  const waiting = render.kind === "waiting";
+  useEffect(() => {
+    if (!waiting) {
+      return;
+    }
+    const timer = setTimeout(() => {
+      setUnheard(true);
+      reportLostView();
+    }, UNHEARD_AFTER_MS);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [waiting]);
   const [element, setElement] = useState<HTMLDivElement | null>(null);
   useFrameHeight(element);
-  const theme = render.kind === "ready" ? render.theme : undefined;
+  const theme = render.kind === "ready" || render.kind === "navigator" ? render.theme : undefined;
   const style = {
     "--text": theme?.textColor ?? "#31333f",
     "--background": theme?.backgroundColor ?? "#ffffff",
@@ -23,13 +46,20 @@ export function SimilarityView(): React.JSX.Element {
   } as React.CSSProperties;
   return (
     <div ref={setElement} className={`root${theme?.base === "dark" ? " dark" : ""}`} style={style}>
-      {render.kind === "waiting" && <p className="view-message">Starting the similarity view…</p>}
+      {waiting && (
+        <p className="view-message" role="status">
+          {unheard
+            ? "The page does not answer this view; it is being drawn anew. If it stays empty, reload the page: the address keeps what was shown."
+            : "Starting the similarity view…"}
+        </p>
+      )}
       {render.kind === "invalid" && (
         <p className="view-message view-error" role="alert">
           The similarity view received arguments it cannot use: {render.message}
         </p>
       )}
       {render.kind === "ready" && <View args={render.args} theme={render.theme} />}
+      {render.kind === "navigator" && <Navigator args={render.args} />}
     </div>
   );
 }

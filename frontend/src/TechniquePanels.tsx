@@ -74,6 +74,7 @@ export function TechniquePanels({
           <ActivationsPanelView
             key={`activations-${panel.layer}`}
             panel={panel}
+            panelId={source?.entryId ?? ""}
             index={index}
             file={source === undefined ? null : (files[source.entryId] ?? null)}
             controller={controller}

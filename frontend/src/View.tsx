@@ -6,7 +6,15 @@
  * panel's min/max (new on nearly every reference-cell change) goes from the renderer through
  * a RangeStore to that panel's colour scale alone.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from "react";
 import type { Theme } from "streamlit-component-lib";
 
 import { BarChart } from "./BarChart";
@@ -16,31 +24,39 @@ import { featureCache } from "./data/featureCache";
 import { loadImage } from "./data/image";
 import type { FeatureFile } from "./data/featureFile";
 import { type Point, type Size, panBy, pixelAt, screenToImage } from "./geometry";
-import { type InteractionState, ViewController, reactNeedsRender } from "./interaction";
-import { useHostWindowHeight } from "./hostWindow";
+import { type InteractionState, ViewController } from "./interaction";
+import { useFrameTop, useHostWindowHeight } from "./hostWindow";
 import { layoutStage } from "./layout";
 import { MetricControl } from "./MetricControl";
 import { hexToRgb } from "./palette";
 import { Panel, type PanelPhase } from "./Panel";
+import { panelNames } from "./panelNames";
 import { RendererError } from "./renderer/errors";
 import { metricMode } from "./renderer/panelKinds";
 import { type PanelStatus, Renderer } from "./renderer/renderer";
 import { RangeStore } from "./rangeStore";
-import { sendEvent } from "./streamlit";
+import { handOverStep } from "./navigator/stepPresses";
+import { sendValue } from "./streamlit";
 import { TechniquePanels } from "./TechniquePanels";
 import { installTestHook } from "./testHook";
+import { mark } from "./timeline";
 
 export interface ViewProps {
   readonly args: ViewArgs;
   readonly theme: Theme | undefined;
 }
 
+/** Kept free below the view in presenter mode (its padding and a margin), in CSS pixels. */
+const PRESENTER_MARGIN = 16;
+
 export function View({ args, theme }: ViewProps): React.JSX.Element {
+  mark("args");
   const root = useRef<HTMLDivElement>(null);
   const controlsBox = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [controlsHeight, setControlsHeight] = useState(0);
   const windowHeight = useHostWindowHeight();
+  const frameTop = useFrameTop(args.presenter);
   const [renderer, setRenderer] = useState<Renderer | null>(null);
   const [unavailable, setUnavailable] = useState<string | null>(null);
   const [phases, setPhases] = useState<Record<string, PanelPhase>>({});
@@ -48,14 +64,20 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   const [files, setFiles] = useState<Record<string, FeatureFile>>({});
   const [imageError, setImageError] = useState<string | null>(null);
   const [contextLost, setContextLost] = useState(false);
-  // The chart's layer is the user's choice until the view changes (derived state, see
+  // The chart's panel (entry id) is the user's choice until the view changes (derived state, see
   // https://react.dev/learn/you-might-not-need-an-effect#adjusting-some-state-when-a-prop-changes).
-  const [chart, setChart] = useState({ viewId: args.viewId, layer: args.chartLayer });
+  const [chart, setChart] = useState<{ viewId: string; panel: string | null }>({
+    viewId: args.viewId,
+    panel: null,
+  });
   if (chart.viewId !== args.viewId) {
-    setChart({ viewId: args.viewId, layer: args.chartLayer });
+    setChart({ viewId: args.viewId, panel: null });
   }
-  const chartLayer = chart.layer;
-  // The metric too: the step's, until the user picks another or the view changes.
+  // On a projector the bar chart starts hidden (the panels need the room); either way a
+  // button shows or hides it, and the choice holds for the life of the view.
+  const [chartShown, setChartShown] = useState(!args.presenter);
+  const names = useMemo(() => panelNames(args.layers), [args.layers]);
+  // The metric: the step's, until the user picks another or the view changes.
   const [chosenMetric, setChosenMetric] = useState({ viewId: args.viewId, metric: args.metric });
   if (chosenMetric.viewId !== args.viewId) {
     setChosenMetric({ viewId: args.viewId, metric: args.metric });
@@ -69,16 +91,24 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   );
   const finestStride = Math.min(...args.layers.map((layer) => layer.stride));
   // Created once; later arguments reach it through configure() and applyPreset().
-  const [controller] = useState(() => new ViewController(image, finestStride, sendEvent));
-  const [interaction, setInteraction] = useState<InteractionState>(controller.state);
-  // Labels, panels and controls fit in the window (the bar chart may go below it).
+  const [controller] = useState(() => new ViewController(image, finestStride, sendValue));
+  // React shows what the controller holds (lock, pin, zoom...) from the first render on,
+  // whether or not a renderer exists yet: a locked preset must reach the controls too.
+  const subscribeReact = useCallback((listener: () => void) => controller.subscribe(listener), [controller]);
+  const interaction = useSyncExternalStore(subscribeReact, () => controller.reactState);
+  // Labels, panels and controls fit in the window (the bar chart may go below it); in presenter
+  // mode together with what the page shows above the view (step row, title, text).
   const layout = useMemo(
     () =>
       layoutStage(Math.max(width, 1), args.layers.length, image, {
         presenter: args.presenter,
-        fit: { windowHeight, belowHeight: controlsHeight },
+        fit: {
+          windowHeight,
+          belowHeight: controlsHeight,
+          ...(args.presenter ? { above: frameTop + PRESENTER_MARGIN } : {}),
+        },
       }),
-    [width, args.layers.length, image, args.presenter, windowHeight, controlsHeight],
+    [width, args.layers.length, image, args.presenter, windowHeight, controlsHeight, frameTop],
   );
   const setPhase = useCallback((id: string, phase: PanelPhase) => {
     setPhases((all) => (all[id] === phase ? all : { ...all, [id]: phase }));
@@ -116,6 +146,9 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
       try {
         created = new Renderer(element, {
           onStatus: (id, status: PanelStatus) => {
+            if (status.kind !== "ready") {
+              ranges.clear(id); // numbers of an earlier visit are not those of the map to come
+            }
             setPhase(id, status);
           },
           onRange: (id, range) => {
@@ -129,6 +162,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
         );
         return;
       }
+      mark("renderer");
       setRenderer(created);
       return () => {
         created.dispose();
@@ -162,21 +196,16 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
       renderer.setOpacityShift(state.opacityShift);
       renderer.setColourImage(state.colourImage);
       for (const layer of args.layers) {
-        const channel = state.channel?.layer === layer.layer ? state.channel.index : null;
+        const channel = state.channel?.panel === layer.entryId ? state.channel.index : null;
         renderer.setMode(layer.entryId, channel === null ? metricMode(metric) : { kind: "channel", channel });
       }
     };
     apply(controller.state, null);
-    return controller.subscribe((state, previous) => {
-      apply(state, previous);
-      // React re-renders for everything but pointer moves and pans.
-      if (reactNeedsRender(state, previous)) {
-        setInteraction(state);
-      }
-    });
+    return controller.subscribe(apply);
   }, [renderer, controller, args.layers, metric]);
 
   // The panels and their feature files: fetched once per session, uploaded once per renderer.
+  const shownBefore = useRef<ReadonlySet<string>>(new Set());
   useEffect(() => {
     if (renderer === null) {
       return;
@@ -215,11 +244,20 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           },
         );
     }
-    featureCache.trim(new Set(args.layers.map((layer) => layer.entryId)));
+    const shown = new Set(args.layers.map((layer) => layer.entryId));
+    featureCache.trim(shown);
+    // A layer that comes back later starts afresh: its old state and numbers are not its map's.
+    for (const id of shownBefore.current) {
+      if (!shown.has(id)) {
+        ranges.clear(id);
+        setPhase(id, { kind: "waiting" });
+      }
+    }
+    shownBefore.current = shown;
     return () => {
       current = false;
     };
-  }, [renderer, controller, args.layers, setPhase]);
+  }, [renderer, controller, args.layers, setPhase, ranges]);
 
   useEffect(() => {
     if (renderer === null) {
@@ -230,6 +268,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
     loadImage(args.image.url).then(
       (bitmap) => {
         if (current) {
+          mark("image");
           renderer.setImage(bitmap, image);
           setImageError(null);
         }
@@ -276,7 +315,10 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   const toPixel = (local: Point, panel: Size): Point | null =>
     pixelAt(screenToImage(local, panel, image, controller.state.view), image);
 
-  const onKeyDown = (event: React.KeyboardEvent): void => {
+  const focusView = useCallback(() => {
+    root.current?.focus({ preventScroll: true });
+  }, []);
+  const onKeyDown = (event: KeyboardEvent): void => {
     // Form controls keep their own keys (arrows move the opacity slider, not the reference).
     const target = event.target as HTMLElement;
     if (event.key !== "Escape" && ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName)) {
@@ -298,10 +340,11 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
         return;
       }
     } else if (event.key === "PageUp" || event.key === "PageDown") {
-      if (event.repeat) {
-        return;
+      const step = event.key === "PageUp" ? -1 : 1;
+      // The page's navigator counts every press; without one (another host page), an event.
+      if (!event.repeat && !handOverStep(step)) {
+        controller.step(step);
       }
-      controller.step(event.key === "PageUp" ? -1 : 1);
     } else if (event.key === "+" || event.key === "=") {
       controller.zoomStep(1, panelSize);
     } else if (event.key === "-") {
@@ -313,13 +356,37 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
     }
     event.preventDefault();
   };
-  const onKeyUp = (event: React.KeyboardEvent): void => {
+  const onKeyUp = (event: KeyboardEvent): void => {
     if (event.key.startsWith("Arrow")) {
       controller.commitPin();
     }
   };
+  // Keys are heard by the frame's whole document, not only by the focused view: a button that
+  // disables itself when pressed (Fit, Release) drops the focus to the body, and the keyboard
+  // must not go dead then. The bar chart keeps its own keys (it stops them on the way up).
+  const keys = useRef({ onKeyDown, onKeyUp });
+  useLayoutEffect(() => {
+    keys.current = { onKeyDown, onKeyUp };
+  });
+  useEffect(() => {
+    const down = (event: KeyboardEvent): void => {
+      keys.current.onKeyDown(event);
+    };
+    const up = (event: KeyboardEvent): void => {
+      keys.current.onKeyUp(event);
+    };
+    window.addEventListener("keydown", down);
+    window.addEventListener("keyup", up);
+    return () => {
+      window.removeEventListener("keydown", down);
+      window.removeEventListener("keyup", up);
+    };
+  }, []);
 
-  const chartSource = args.layers.find((layer) => layer.layer === chartLayer) ?? args.layers[0];
+  const chartSource =
+    args.layers.find((layer) => layer.entryId === chart.panel) ??
+    args.layers.find((layer) => layer.layer === args.chartLayer) ??
+    args.layers[0];
   const message = imageError ?? (contextLost ? "The graphics context was lost; restoring the view…" : null);
 
   return (
@@ -330,9 +397,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
       role="application"
       aria-label="Similarity view: point at a panel to compare every location with the one under the pointer"
       aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown L Escape PageUp PageDown"
-      onKeyDown={onKeyDown}
-      onKeyUp={onKeyUp}
-      onPointerDown={() => root.current?.focus({ preventScroll: true })}
+      onPointerDown={focusView}
     >
       {message !== null && (
         <div className="view-message" role="alert">
@@ -354,7 +419,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           if (box === undefined) {
             return null;
           }
-          const channel = interaction.channel?.layer === source.layer ? interaction.channel.index : null;
+          const channel = interaction.channel?.panel === source.entryId ? interaction.channel.index : null;
           return (
             <Panel
               key={source.entryId}
@@ -370,6 +435,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
               signed={files[source.entryId]?.header.signed ?? false}
               colours={args.colormap.colours}
               model={args.model}
+              presenter={args.presenter}
               onPoint={(local, panel) => {
                 const pixel = toPixel(local, panel);
                 if (pixel !== null) {
@@ -397,13 +463,19 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
         <Controls
           controller={controller}
           state={interaction}
-          layers={args.layers.map((layer) => layer.layer)}
-          chartLayer={chartSource?.layer ?? ""}
-          onChartLayer={(layer) => {
-            setChart({ viewId: args.viewId, layer });
+          charts={args.layers.map((layer) => ({
+            id: layer.entryId,
+            name: names.get(layer.entryId) ?? layer.layer,
+          }))}
+          chart={chartSource?.entryId ?? ""}
+          onChart={(panel) => {
+            setChart({ viewId: args.viewId, panel });
           }}
           caption={args.image.caption}
           panel={panelSize}
+          refocus={focusView}
+          chartShown={chartShown}
+          onChartShown={setChartShown}
         />
         <MetricControl
           metrics={args.metrics}
@@ -413,14 +485,16 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           }}
         />
       </div>
-      {chartSource !== undefined && (
+      {chartShown && chartSource !== undefined && (
         <BarChart
           controller={controller}
           file={files[chartSource.entryId] ?? null}
-          layer={chartSource.layer}
+          panel={chartSource.entryId}
+          label={names.get(chartSource.entryId) ?? chartSource.layer}
           stride={chartSource.stride}
           width={Math.max(1, layout.width)}
           height={args.presenter ? 180 : 120}
+          textSize={args.presenter ? 18 : 11}
           textColour={theme?.textColor ?? "#31333f"}
         />
       )}

@@ -174,6 +174,46 @@ export interface MetricLegend {
   meaning: string;
 }
 /**
+ * Back and Next for a lesson: where the session is, and how to lay the buttons out.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "NavigatorArgs".
+ */
+export interface NavigatorArgs {
+  /**
+   * The step on screen, 0-based.
+   */
+  step: number;
+  count: number;
+  lessonTitle: string;
+  /**
+   * One row above the step; else a column (the sidebar).
+   */
+  presenter: boolean;
+}
+/**
+ * What the step navigator reports: every Back and Next press of its frame so far (buttons,
+ * PageUp, PageDown), and the similarity views of the page that went deaf.
+ *
+ * Counts, not events: presses that arrive while the page is still busy with the previous
+ * one add up instead of replacing each other, so Python moves by ``net`` minus what it
+ * already applied for this ``instance`` (a frame loaded anew starts again from 0).
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "NavigatorValue".
+ */
+export interface NavigatorValue {
+  instance: string;
+  /**
+   * Next presses minus Back presses since the frame loaded.
+   */
+  net: number;
+  /**
+   * View frames that Streamlit did not answer (a frame it moved is reloaded and no longer heard); Python then draws the view anew.
+   */
+  lostViews: number;
+}
+/**
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
  * via the `definition` "PinEvent".
  */

@@ -6,7 +6,7 @@
  */
 import Ajv2020 from "ajv/dist/2020";
 
-import type { ViewArgs, ViewEvent, ViewState } from "./contract.generated";
+import type { NavigatorArgs, ViewArgs, ViewEvent, ViewState } from "./contract.generated";
 import schema from "./contract.schema.json";
 
 export type {
@@ -15,6 +15,8 @@ export type {
   LayerSource,
   MapPanel,
   MetricLegend,
+  NavigatorArgs,
+  NavigatorValue,
   Pixel,
   ReceptiveField,
   SimilarityPanel,
@@ -34,6 +36,7 @@ const ajv = new Ajv2020({ allErrors: true, strict: false });
 ajv.addSchema(schema, "contract");
 const validateViewArgs = ajv.compile<ViewArgs>({ $ref: "contract#/$defs/ViewArgs" });
 const validateViewEvent = ajv.compile<ViewEvent>({ $ref: "contract#/$defs/ViewEvent" });
+const validateNavigatorArgs = ajv.compile<NavigatorArgs>({ $ref: "contract#/$defs/NavigatorArgs" });
 
 function describe(errors: typeof validateViewArgs.errors): string {
   return (errors ?? [])
@@ -49,6 +52,16 @@ export function parseViewArgs(raw: unknown): ViewArgs {
   }
   throw new ContractError(
     `the view arguments do not match the contract: ${describe(validateViewArgs.errors)}`,
+  );
+}
+
+/** The step navigator's arguments, checked like the view's. */
+export function parseNavigatorArgs(raw: unknown): NavigatorArgs {
+  if (validateNavigatorArgs(raw)) {
+    return raw;
+  }
+  throw new ContractError(
+    `the navigator arguments do not match the contract: ${describe(validateNavigatorArgs.errors)}`,
   );
 }
 

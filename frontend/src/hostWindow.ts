@@ -35,3 +35,58 @@ function subscribe(onChange: () => void): () => void {
 export function useHostWindowHeight(): number {
   return useSyncExternalStore(subscribe, () => hostWindow().innerHeight);
 }
+
+/**
+ * Where the view's frame starts in the host page (CSS pixels from the top of the page's
+ * content, as if scrolled to the top): what the page shows above the view. Follows the window
+ * and the content above as they change. 0 where the frame has no readable host, or when not
+ * `wanted` (reading it lays out the page: only presenter mode needs it).
+ */
+export function useFrameTop(wanted: boolean): number {
+  return useSyncExternalStore(wanted ? subscribeFrameTop : subscribeNothing, wanted ? frameTop : nothing);
+}
+
+function subscribeNothing(): () => void {
+  return () => undefined;
+}
+
+function nothing(): number {
+  return 0;
+}
+
+function frameTop(): number {
+  let frame: Element | null;
+  try {
+    frame = window.frameElement;
+  } catch {
+    return 0;
+  }
+  if (frame === null) {
+    return 0;
+  }
+  let scrolled = 0;
+  for (let element = frame.parentElement; element !== null; element = element.parentElement) {
+    scrolled += element.scrollTop;
+  }
+  return Math.round(frame.getBoundingClientRect().top + scrolled);
+}
+
+function subscribeFrameTop(onChange: () => void): () => void {
+  const unsubscribe = subscribe(onChange);
+  let frame: Element | null = null;
+  try {
+    frame = window.frameElement;
+  } catch {
+    // another origin: nothing to observe
+  }
+  // The content above the frame grows or shrinks (a rerun, a message): its container resizes.
+  const container = frame?.closest('[data-testid="stMainBlockContainer"]') ?? frame?.parentElement ?? null;
+  const observer = new ResizeObserver(onChange);
+  if (container != null) {
+    observer.observe(container);
+  }
+  return () => {
+    observer.disconnect();
+    unsubscribe();
+  };
+}

@@ -3,6 +3,9 @@ import { createRoot } from "react-dom/client";
 
 import { SimilarityView } from "./SimilarityView";
 import "./styles.css";
+import { mark } from "./timeline";
+
+mark("bundle");
 
 const container = document.getElementById("root");
 if (container === null) {

@@ -91,7 +91,7 @@ describe("ViewController", () => {
   it("leaves the single-channel view before releasing the pin on Escape", () => {
     const { view, events } = controller();
     view.pin({ x: 1, y: 1 });
-    view.setChannel({ layer: "conv2_x", index: 7 });
+    view.setChannel({ panel: "conv2-entry", index: 7 });
     expect(view.release()).toBe(true);
     expect(view.state.channel).toBeNull();
     expect(view.state.pinned).toEqual({ x: 1, y: 1 });
@@ -104,7 +104,7 @@ describe("ViewController", () => {
   it("applies a locked preset on the pinned pixel and resets zoom and channel", () => {
     const { view } = controller();
     view.zoom(4, { width: 200, height: 160 });
-    view.setChannel({ layer: "conv3_x", index: 2 });
+    view.setChannel({ panel: "conv3-entry", index: 2 });
     view.applyPreset({ reference: { x: 1, y: 1 }, pinned: { x: 500, y: 2 }, locked: true });
     expect(view.state).toMatchObject({
       reference: { x: 99, y: 2 },
@@ -113,6 +113,15 @@ describe("ViewController", () => {
       channel: null,
       view: { zoom: 1 },
     });
+  });
+
+  it("gives React a new state for a lock, not for a pointer move", () => {
+    const { view } = controller();
+    const before = view.reactState;
+    view.hover({ x: 3, y: 3 });
+    expect(view.reactState).toBe(before);
+    view.applyPreset({ reference: null, pinned: { x: 7, y: 8 }, locked: true });
+    expect(view.reactState).toMatchObject({ pinned: { x: 7, y: 8 }, locked: true });
   });
 
   it("keeps the user's state when the same view is configured again", () => {

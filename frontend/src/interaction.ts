@@ -17,8 +17,13 @@ import {
   zoomAt,
 } from "./geometry";
 
+/**
+ * One channel of one panel, shown alone. The panel is named by its entry id, not its layer:
+ * two panels may show the same layer of different networks (trained and untrained), whose
+ * channel k are unrelated.
+ */
 export interface ChannelView {
-  readonly layer: string;
+  readonly panel: string;
   readonly index: number;
 }
 
@@ -70,6 +75,8 @@ export const ZOOM_STEP = 1.25;
 
 export class ViewController {
   private current: InteractionState;
+  /** The last state React was given (see `reactState`). */
+  private shown: InteractionState;
   private readonly listeners = new Set<Listener>();
 
   /**
@@ -91,10 +98,20 @@ export class ViewController {
       colourImage: false,
       channel: null,
     };
+    this.shown = this.current;
   }
 
   get state(): InteractionState {
     return this.current;
+  }
+
+  /**
+   * The state as React shows it: the same object until something React shows changes, so a
+   * pointer move or a pan (which reach the renderer directly) never re-renders React. Its
+   * reference and pan may be stale; its lock, pin, zoom and settings never are.
+   */
+  get reactState(): InteractionState {
+    return this.shown;
   }
 
   /** The part of the state Python knows about. */
@@ -233,7 +250,7 @@ export class ViewController {
 
   setChannel(channel: ChannelView | null): void {
     const now = this.current.channel;
-    if (now?.layer === channel?.layer && now?.index === channel?.index) {
+    if (now?.panel === channel?.panel && now?.index === channel?.index) {
       return;
     }
     this.update({ channel });
@@ -255,6 +272,9 @@ export class ViewController {
       return;
     }
     this.current = next;
+    if (reactNeedsRender(next, this.shown)) {
+      this.shown = next;
+    }
     for (const listener of this.listeners) {
       listener(next, previous);
     }

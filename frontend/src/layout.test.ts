@@ -80,6 +80,13 @@ describe("layoutStage", () => {
     expect(tiny.panels[0]?.height).toBe(MIN_FIT_HEIGHT);
   });
 
+  it("fits below what the page shows above the view (presenter mode: step row, title, text)", () => {
+    const fit = { windowHeight: 720, belowHeight: 60, above: 290 };
+    const layout = layoutStage(1232, 1, image, { presenter: true, fit });
+    expect(layout.height + fit.belowHeight + fit.above).toBeLessThanOrEqual(720);
+    expect(layout.height).toBeGreaterThan(720 - fit.above - fit.belowHeight - 2);
+  });
+
   it("leaves panels that already fit as they are", () => {
     const fit = { windowHeight: 1000, belowHeight: 110 };
     expect(layoutStage(1200, 3, image, { presenter: true, fit })).toEqual(

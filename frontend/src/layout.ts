@@ -33,7 +33,18 @@ export interface LayoutOptions {
    * panels (its controls). Given both, a row of panels with its labels and controls fits in
    * the window: one or two panels on a wide screen would otherwise be taller than it.
    */
-  readonly fit?: { readonly windowHeight: number; readonly belowHeight: number };
+  readonly fit?: Fit;
+}
+
+export interface Fit {
+  readonly windowHeight: number;
+  readonly belowHeight: number;
+  /**
+   * What the window shows above the view, in CSS pixels: Streamlit's header by default; in
+   * presenter mode the page above the view (step row, title, text), which must stay on
+   * screen with it.
+   */
+  readonly above?: number;
 }
 
 const GAP = 16;
@@ -44,14 +55,9 @@ export const MIN_FIT_HEIGHT = 160;
 export const HEADER_ALLOWANCE = 76;
 
 /** The tallest panel with which labels, panels and controls fit in the window. */
-export function fittingPanelHeight(
-  fit: { readonly windowHeight: number; readonly belowHeight: number },
-  labelHeight: number,
-): number {
-  return Math.max(
-    MIN_FIT_HEIGHT,
-    Math.floor(fit.windowHeight - HEADER_ALLOWANCE - labelHeight - fit.belowHeight),
-  );
+export function fittingPanelHeight(fit: Fit, labelHeight: number): number {
+  const above = fit.above ?? HEADER_ALLOWANCE;
+  return Math.max(MIN_FIT_HEIGHT, Math.floor(fit.windowHeight - above - labelHeight - fit.belowHeight));
 }
 
 export function layoutStage(
@@ -61,7 +67,8 @@ export function layoutStage(
   options: LayoutOptions,
 ): StageLayout {
   const labelHeight = options.presenter ? 64 : 44;
-  const scaleWidth = options.presenter ? 76 : 60;
+  // Room for the colour scale's numbers: "0.449" at 18 px in presenter mode, 11 px otherwise.
+  const scaleWidth = options.presenter ? 92 : 60;
   const slot = (columns: number): number => (containerWidth - GAP * (columns - 1)) / columns - scaleWidth;
   let columns = Math.max(1, count);
   while (columns > 1 && slot(columns) < MIN_PANEL_WIDTH) {

@@ -26,6 +26,15 @@ export class RangeStore {
     }
   }
 
+  /** Forget a panel's range (its map is being replaced: the old numbers are not its). */
+  clear(id: string): void {
+    if (this.ranges.delete(id)) {
+      for (const listener of this.listeners.get(id) ?? []) {
+        listener();
+      }
+    }
+  }
+
   subscribe(id: string, listener: () => void): () => void {
     let set = this.listeners.get(id);
     if (set === undefined) {

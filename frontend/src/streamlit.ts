@@ -5,11 +5,21 @@
 import { useEffect, useState } from "react";
 import { type RenderData, Streamlit, type Theme } from "streamlit-component-lib";
 
-import { ContractError, type ViewArgs, type ViewEvent, parseViewArgs } from "./contract";
+import {
+  ContractError,
+  type NavigatorArgs,
+  type NavigatorValue,
+  type ViewArgs,
+  type ViewEvent,
+  parseNavigatorArgs,
+  parseViewArgs,
+} from "./contract";
 
+/** What a frame draws: the similarity view (`args=`) or the step navigator (`steps=`). */
 export type Render =
   | { readonly kind: "waiting" }
   | { readonly kind: "ready"; readonly args: ViewArgs; readonly theme: Theme | undefined }
+  | { readonly kind: "navigator"; readonly args: NavigatorArgs; readonly theme: Theme | undefined }
   | { readonly kind: "invalid"; readonly message: string };
 
 /** The latest render from Streamlit, with its arguments checked against the contract. */
@@ -17,9 +27,19 @@ export function useStreamlitRender(): Render {
   const [render, setRender] = useState<Render>({ kind: "waiting" });
   useEffect(() => {
     const onRender = (event: Event): void => {
-      const detail = (event as CustomEvent<RenderData<{ args?: unknown }>>).detail;
+      const detail = (event as CustomEvent<RenderData<{ args?: unknown; steps?: unknown }>>).detail;
       try {
-        setRender({ kind: "ready", args: parseViewArgs(detail.args.args), theme: detail.theme });
+        // Python sends the view's arguments as one JSON string (classroom/component/__init__.py).
+        const raw = detail.args.args;
+        setRender(
+          detail.args.steps === undefined
+            ? {
+                kind: "ready",
+                args: parseViewArgs(typeof raw === "string" ? JSON.parse(raw) : raw),
+                theme: detail.theme,
+              }
+            : { kind: "navigator", args: parseNavigatorArgs(detail.args.steps), theme: detail.theme },
+        );
       } catch (error) {
         const message = error instanceof ContractError ? error.message : String(error);
         setRender({ kind: "invalid", message });
@@ -52,7 +72,7 @@ export function useFrameHeight(element: HTMLElement | null): void {
   }, [element]);
 }
 
-/** Send a deliberate action to Python (this reruns the script). */
-export function sendEvent(event: ViewEvent): void {
-  Streamlit.setComponentValue(event);
+/** Send a deliberate action, or the navigator's presses, to Python (this reruns the script). */
+export function sendValue(value: ViewEvent | NavigatorValue): void {
+  Streamlit.setComponentValue(value);
 }

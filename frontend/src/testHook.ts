@@ -11,6 +11,7 @@ import type { StageLayout } from "./layout";
 import type { Capabilities } from "./renderer/capabilities";
 import type { PanelStatus, PassCounts, Renderer } from "./renderer/renderer";
 import { techniqueReport } from "./techniqueHook";
+import { timeline } from "./timeline";
 
 export interface TestHookSources {
   readonly renderer: Renderer;
@@ -45,13 +46,16 @@ export interface ClassroomViewHook {
     pinned: Pixel | null;
     locked: boolean;
     view: { zoom: number; centerX: number; centerY: number };
-    channel: { layer: string; index: number } | null;
+    /** The panel (entry id) showing one channel alone, and that channel. */
+    channel: { panel: string; index: number } | null;
   };
   /** Point at an image pixel, as the pointer would. */
   setReference(x: number, y: number): void;
   setOpacityShift(shift: number): void;
   /** How often each GPU pass ran, and how many frames were drawn, since the view started. */
   passCounts(): PassCounts;
+  /** When the view reached each stage of opening (timeline.ts). */
+  timeline(): Record<string, number>;
   /** A panel's similarity (or channel) values, one per cell, rows from the top. */
   values(index: number): { width: number; height: number; values: number[] } | null;
   /** The panel's (min, max), read synchronously. */
@@ -134,6 +138,7 @@ export function installTestHook(sources: TestHookSources): () => void {
     passCounts() {
       return renderer.passCounts();
     },
+    timeline,
     values(index) {
       const read = renderer.readBack.values(idOf(index));
       return read === null

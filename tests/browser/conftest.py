@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 
-from classroom.encoding import Precision
+from classroom.encoding import Precision, encode
 from classroom.store import FeatureStore, PreparedLayer
 from tests.browser.chromium import launch
 from tests.browser.harness import (
@@ -29,10 +29,10 @@ from tests.browser.harness import (
     view_frame,
 )
 from tests.conftest import REPO_ROOT
-from tests.synthetic import LayerSpec, prepare_view
+from tests.synthetic import LayerSpec, prepare_view, synthetic_features
 
 # The tests import these from here.
-__all__ = ["IFRAME", "POLL_MS", "PreparedViews", "hook", "open_tab", "view_frame"]
+__all__ = ["IFRAME", "POLL_MS", "PreparedViews", "hook", "open_tab", "view_frame", "views_url"]
 
 APP = Path(__file__).resolve().parent / "app" / "server.py"
 #: ResNet-18's stage depths on a small image: grids of 64x48, 32x24 and 16x12 cells.
@@ -48,11 +48,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @dataclass(frozen=True)
 class PreparedViews:
-    """What the test page shows: per key (component key), the prepared layers."""
+    """What the test page shows: per key (component key), the prepared layers.
+
+    ``views`` are on the page by default; ``extra`` views only where the page's address asks
+    for them (``?views=key,key``, see :func:`views_url`).
+    """
 
     store_root: Path
     manifest: Path
     views: dict[str, list[PreparedLayer]]
+    extra: dict[str, list[PreparedLayer]]
+
+
+def views_url(server_url: str, *keys: str) -> str:
+    """The test page showing only the views ``keys`` (default ones or extra ones)."""
+    return f"{server_url}/?views={','.join(keys)}"
+
+
+def _twin(store: FeatureStore, like: PreparedLayer, seed: int) -> PreparedLayer:
+    """The layer of ``like`` in another network (other weights) on the same image."""
+    header = like.header
+    key = header.key.model_copy(update={"weights_id": f"untrained:seed={seed}"})
+    info = header.info.model_copy(update={"weights_label": f"untrained (seed {seed})"})
+    features = synthetic_features(header.height, header.width, header.channels, seed=seed)
+    store.write(key, info, encode(features, header.key.precision))
+    twin = store.read(key)
+    assert twin is not None
+    return twin
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +93,13 @@ def prepared_views(tmp_path_factory: pytest.TempPathFactory) -> PreparedViews:
             model="resnet18",
             seed=precision,
         )
+    # The same layer of two networks side by side (a trained-against-untrained step), and a
+    # view that opens locked (a step with `locked: true`, a link with lock=1).
+    conv2 = views["view8"][0]
+    extra = {"twins": [conv2, _twin(store, conv2, seed=9)], "locked": views["view8"]}
+    presets: dict[str, dict[str, object]] = {
+        "locked": {"reference": None, "pinned": {"x": 100, "y": 60}, "locked": True}
+    }
     manifest = root / "views.json"
     manifest.write_text(
         json.dumps(
@@ -80,14 +109,15 @@ def prepared_views(tmp_path_factory: pytest.TempPathFactory) -> PreparedViews:
                         "key": key,
                         "view_id": f"{key}-a",
                         "entries": [layer.entry_id for layer in layers],
-                        "preset": {"reference": {"x": 100, "y": 60}},
+                        "preset": presets.get(key, {"reference": {"x": 100, "y": 60}}),
+                        "default": key in views,
                     }
-                    for key, layers in views.items()
+                    for key, layers in {**views, **extra}.items()
                 ]
             }
         )
     )
-    return PreparedViews(root, manifest, views)
+    return PreparedViews(root, manifest, views, extra)
 
 
 @pytest.fixture(scope="session")

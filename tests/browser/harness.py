@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IFRAME",
+    "NAVIGATOR",
     "POLL_MS",
     "Server",
     "classroom_app",
@@ -47,6 +48,8 @@ __all__ = [
 ]
 
 IFRAME: Final = 'iframe[title="classroom.component.similarity_view"]'
+#: The step navigator's frame (Back and Next, the step count).
+NAVIGATOR: Final = 'iframe[title="classroom.component.step_navigator"]'
 #: Polling interval for waits inside a frame. Playwright's default polls on animation frames,
 #: which Chromium stops for frames scrolled out of view.
 POLL_MS: Final = 50

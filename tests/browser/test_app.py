@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Frame, Page, expect
+from playwright.sync_api import BrowserContext, Frame, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from classroom import images, networks
@@ -23,7 +23,7 @@ from classroom.lessons import Lesson
 from classroom.settings import BUNDLED_LESSONS
 from classroom.similarity import image_to_cell
 from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab
-from tests.browser.harness import classroom_command, free_port, streamlit_server
+from tests.browser.harness import NAVIGATOR, classroom_command, free_port, streamlit_server
 
 #: The first visit prepares the step's image with ResNet-101 on the CPU before the view shows.
 PREPARATION_S = 240.0
@@ -145,16 +145,16 @@ def test_a_bundled_lesson_steps_through_its_preset_references(app_page: Page) ->
         assert [panel["layer"] for panel in panels] == [panel.layer for panel in step.panels]
         after = max(panel["computedFrame"] for panel in panels)
         if index + 1 < len(lesson.steps):
-            # What a presenter remote sends; the app's Next button listens for it.
+            # What a presenter remote sends; the app's step navigator listens for it.
             page.keyboard.press("PageDown")
 
-    expect(page.get_by_role("button", name="Next")).to_be_disabled()
+    expect(next_button(page)).to_be_disabled()
 
 
 def test_the_app_removes_older_store_formats_when_it_starts(
     app_page: Page, app_caches: Path
 ) -> None:
-    expect(app_page.get_by_role("button", name="Next")).to_be_visible(timeout=60_000)
+    expect(next_button(app_page)).to_be_visible(timeout=60_000)
     assert not (app_caches / "store" / "features" / "v1").exists()
     assert (app_caches / "store" / "features").is_dir(), "only the old version's folder goes"
 
@@ -175,15 +175,18 @@ _VIEW_EXTENT = """() => {
 }"""
 
 
-def _uncovered(page: Page, name: str) -> bool:
-    """Whether the button ``name`` is the element at its own centre (nothing lies over it)."""
-    box = page.get_by_role("button", name=name).bounding_box()
-    assert box is not None, f"no {name} button"
+def next_button(page: Page) -> Locator:
+    return page.frame_locator(NAVIGATOR).get_by_role("button", name="Next")
+
+
+def _uncovered(button: Locator) -> bool:
+    """Whether the navigator's frame is the element at the button's centre (nothing over it)."""
+    box = button.bounding_box()
+    assert box is not None, "no such button"
     return bool(
-        page.evaluate(
-            "([x, y, name]) => document.elementFromPoint(x, y)?.closest('button')"
-            "?.textContent.includes(name) ?? false",
-            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, name],
+        button.page.evaluate(
+            "([x, y, frame]) => document.elementFromPoint(x, y)?.matches(frame) ?? false",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, NAVIGATOR],
         )
     )
 
@@ -195,8 +198,8 @@ def test_presenter_mode_fits_the_view_in_the_window_and_refits_on_resize(
     # labels and controls; Streamlit's header (about 60 px) stays over the top of the page.
     with open_tab(browser, f"{app_url}/?present=1") as page:
         page.set_viewport_size({"width": 1600, "height": 440})
-        expect(page.get_by_role("button", name="Next")).to_be_visible(timeout=60_000)
-        assert _uncovered(page, "Next"), "the step row must not be under Streamlit's header"
+        expect(next_button(page)).to_be_visible(timeout=60_000)
+        assert _uncovered(next_button(page)), "the step row must not be under Streamlit's header"
 
         frame = _view_frame(page)
         frame.wait_for_function(

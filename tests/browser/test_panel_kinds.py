@@ -216,9 +216,11 @@ def test_activations_panel_orders_pages_and_links_a_channel(
     tiles = component.get_by_test_id("activation-tiles")
     tiles.hover(position={"x": 5, "y": 5})
     frame.wait_for_function(
-        "() => window.__classroomView.state().channel?.layer === 'conv4_x'", polling=POLL_MS
+        "(panel) => window.__classroomView.state().channel?.panel === panel",
+        arg=layers[1].entry_id,
+        polling=POLL_MS,
     )
-    assert hook(frame, "state")["channel"] == {"layer": "conv4_x", "index": int(order[0])}
+    assert hook(frame, "state")["channel"] == {"panel": layers[1].entry_id, "index": int(order[0])}
     got = np.asarray(hook(frame, "values", 1)["values"]).reshape(12, 16)
     expected = channel_values(deep.code_vectors(), deep.scales, int(order[0]))
     np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-9)

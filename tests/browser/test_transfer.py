@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
@@ -17,9 +18,8 @@ def test_feature_bytes_are_not_sent_again(page: Page, prepared_views: PreparedVi
     received: dict[str, int] = {}
 
     def on_request(event: dict[str, Any]) -> None:
-        if "/classroom/files/" in event["request"]["url"] and event["request"]["url"].endswith(
-            ".cfm"
-        ):
+        path = urlsplit(event["request"]["url"]).path  # the URL carries ?v=<checksum>
+        if path.startswith("/classroom/files/") and path.endswith(".cfm"):
             requests[event["requestId"]] = event["request"]["url"]
 
     def on_data(event: dict[str, Any]) -> None:

@@ -11,6 +11,8 @@ import { FeatureFormatError } from "./featureFile";
 // A real HTTP server on loopback serving real feature files (written by Python), in chunks.
 const files = new Map(fixtures.map((fixture) => [fixture.name, Buffer.from(fixture.base64, "base64")]));
 const requests: string[] = [];
+/** How many of a file's next downloads stop after a third of the bytes and never end. */
+const stalls = new Map<string, number>();
 let server: Server;
 let base = "";
 
@@ -24,6 +26,12 @@ beforeAll(async () => {
       return;
     }
     response.writeHead(200, { "content-type": "application/octet-stream" });
+    const stalling = stalls.get(name) ?? 0;
+    if (stalling > 0) {
+      stalls.set(name, stalling - 1);
+      response.write(body.subarray(0, Math.floor(body.length / 3))); // and then nothing, open
+      return;
+    }
     // Several chunks, so that progress and streaming into the buffer are exercised.
     const middle = Math.floor(body.length / 2);
     response.write(body.subarray(0, middle));
@@ -34,6 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
+  server.closeAllConnections();
   server.close();
 });
 
@@ -83,6 +92,29 @@ describe("FeatureCache", () => {
     requests.length = 0;
     await expect(cache.load(missing)).rejects.toThrow(FeatureFormatError);
     expect(requests).toEqual(["nothing"]);
+  });
+
+  it("asks again for a download that stopped receiving bytes (issue 11.2)", async () => {
+    const cache = new FeatureCache(undefined, undefined, 100);
+    requests.length = 0;
+    stalls.set("float32", 1);
+    const progress: number[] = [];
+    const file = await cache.load(source("float32"), (update) => progress.push(update.received));
+    expect(file.header.channels).toBe(18);
+    expect(requests).toEqual(["float32", "float32"]);
+    // The first download reached a third, the second started again from nothing.
+    const size = files.get("float32")?.length ?? 0;
+    expect(progress).toContain(Math.floor(size / 3));
+    expect(progress.at(-1)).toBe(size);
+  });
+
+  it("reports a download that stalls every time", async () => {
+    const cache = new FeatureCache(undefined, undefined, 50);
+    stalls.set("int16", 10);
+    await expect(cache.load(source("int16", { entryId: "c".repeat(32) }))).rejects.toThrow(
+      /conv2_x .*: no data from the server for 0 s \(4 tries\)/,
+    );
+    stalls.clear();
   });
 
   it("refuses a file that is longer or shorter than announced", async () => {

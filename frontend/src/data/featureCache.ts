@@ -5,8 +5,14 @@
  * re-renders: a layer's bytes cross the network once, however often Python reruns the page.
  * Concurrent requests for the same entry share one fetch. Bytes stream into a buffer of the
  * announced size (no copy after arrival) and progress is reported for the loading state.
+ *
+ * A download that stops receiving bytes (a server that stalled, a connection that died without
+ * closing) is abandoned after a while and asked for again: without this, the panel stayed at
+ * "Loading conv2_x… 35 %" for good (issue 11.2), and since the view and this cache outlive
+ * steps, coming back to the step found the same stalled download.
  */
 import type { LayerSource } from "../contract";
+import { mark } from "../timeline";
 import { type FeatureFile, FeatureFormatError, checkAnnounced, parseFeatureFile } from "./featureFile";
 
 export interface LoadProgress {
@@ -30,6 +36,19 @@ interface Entry {
 
 type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
+/** How often a download reports its progress (each report redraws the panel's bar). */
+const PROGRESS_INTERVAL_MS = 100;
+
+/** A download that receives nothing for this long is abandoned and asked for again. */
+export const STALL_MS = 20_000;
+/** Downloads of one entry before the panel reports the failure (a reload tries again). */
+export const MAX_ATTEMPTS = 4;
+
+/** No byte arrived for too long. */
+class StalledError extends Error {
+  override name = "StalledError";
+}
+
 /** Bytes kept for entries no longer on screen before the least recently used ones are dropped. */
 export const DEFAULT_BUDGET_BYTES = 1024 * 1024 * 1024;
 
@@ -41,6 +60,7 @@ export class FeatureCache {
   constructor(
     private readonly fetchImpl: Fetch = (url, init) => fetch(url, init),
     private readonly budgetBytes = DEFAULT_BUDGET_BYTES,
+    private readonly stallMs = STALL_MS,
   ) {}
 
   /** The parsed file of a layer: from memory if this session fetched it before. */
@@ -48,7 +68,7 @@ export class FeatureCache {
     let entry = this.entries.get(source.entryId);
     if (entry === undefined) {
       const listeners = new Set<(progress: LoadProgress) => void>();
-      const promise = this.fetchFile(source, listeners);
+      const promise = this.fetchPatiently(source, listeners);
       entry = { promise, file: null, lastUsed: 0, listeners };
       this.entries.set(source.entryId, entry);
       const created = entry;
@@ -102,6 +122,42 @@ export class FeatureCache {
     return { fetches, bytes, perEntry };
   }
 
+  /** Download, asking again (from the start) when a download stalls. */
+  private async fetchPatiently(
+    source: LayerSource,
+    listeners: ReadonlySet<(progress: LoadProgress) => void>,
+  ): Promise<FeatureFile> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.fetchFile(source, listeners);
+      } catch (error) {
+        if (!(error instanceof StalledError) || attempt >= MAX_ATTEMPTS) {
+          throw error instanceof StalledError
+            ? new FeatureFormatError(`${source.layer} (${source.url}): ${error.message}`)
+            : error;
+        }
+      }
+    }
+  }
+
+  /** `step` (a fetch or a read), abandoned with `abort` when nothing comes for `stallMs`. */
+  private within<T>(step: Promise<T>, abort: AbortController): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const seconds = Math.round(this.stallMs / 1000).toString();
+        // Rejected before the abort, so that the stall (not the abort) is what the race reports.
+        reject(
+          new StalledError(`no data from the server for ${seconds} s (${MAX_ATTEMPTS.toString()} tries)`),
+        );
+        abort.abort();
+      }, this.stallMs);
+    });
+    return Promise.race([step, stalled]).finally(() => {
+      clearTimeout(timer);
+    });
+  }
+
   private async fetchFile(
     source: LayerSource,
     listeners: ReadonlySet<(progress: LoadProgress) => void>,
@@ -110,7 +166,12 @@ export class FeatureCache {
     this.transfers.set(source.entryId, transfer);
     transfer.fetches += 1;
     const name = `${source.layer} (${source.url})`;
-    const response = await this.fetchImpl(source.url, { credentials: "same-origin" });
+    mark("fetch-start");
+    const abort = new AbortController();
+    const response = await this.within(
+      this.fetchImpl(source.url, { credentials: "same-origin", signal: abort.signal }),
+      abort,
+    );
     if (!response.ok) {
       const detail = (await response.text().catch(() => "")).trim();
       throw new FeatureFormatError(
@@ -121,7 +182,17 @@ export class FeatureCache {
     const buffer = new ArrayBuffer(source.nbytes);
     const target = new Uint8Array(buffer);
     let received = 0;
+    for (const listener of listeners) {
+      listener({ received, total: source.nbytes }); // a new attempt starts from nothing
+    }
+    let reported = 0;
+    // Progress redraws the page: a few times a second is enough, not once per network chunk.
     const report = (): void => {
+      const now = performance.now();
+      if (now - reported < PROGRESS_INTERVAL_MS && received < source.nbytes) {
+        return;
+      }
+      reported = now;
       for (const listener of listeners) {
         listener({ received, total: source.nbytes });
       }
@@ -132,7 +203,7 @@ export class FeatureCache {
     }
     const reader = body.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await this.within(reader.read(), abort);
       if (done) {
         break;
       }
@@ -152,8 +223,10 @@ export class FeatureCache {
         `${name}: received ${received.toString()} of ${source.nbytes.toString()} bytes (the download was cut short)`,
       );
     }
+    mark(`fetched:${source.entryId}`);
     const file = parseFeatureFile(buffer, name);
     checkAnnounced(file, source, name);
+    mark(`parsed:${source.entryId}`);
     return file;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Frame scheduling: every change asks for a frame, and all the changes of one animation frame
- * are drawn together, once (IFeaLiD merges its draws the same way).
+ * are drawn together, once (IFeaLiD merges its draws the same way). `whenFinished` tells when
+ * the GPU has done what was asked of it so far, without waiting for it.
  */
 export class FrameLoop {
   private request: number | null = null;
@@ -30,4 +31,22 @@ export class FrameLoop {
     this.cancel();
     this.stopped = true;
   }
+}
+
+/** Call `done` once the GPU has finished every command issued so far (a fence, polled). */
+export function whenFinished(gl: WebGL2RenderingContext, done: () => void): void {
+  const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+  gl.flush();
+  const poll = (): void => {
+    if (gl.isContextLost() || sync === null) {
+      return;
+    }
+    if (gl.getSyncParameter(sync, gl.SYNC_STATUS) === gl.SIGNALED) {
+      gl.deleteSync(sync);
+      done();
+    } else {
+      setTimeout(poll, 4);
+    }
+  };
+  setTimeout(poll, 0);
 }

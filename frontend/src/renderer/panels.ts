@@ -13,6 +13,7 @@ import type { Capabilities } from "./capabilities";
 import { AbortedError, RendererError } from "./errors";
 import { LayerGpu, unitVector } from "./layer";
 import { type PanelKinds, type PanelMode, sameMode } from "./panelKinds";
+import { mark } from "../timeline";
 import type { PassClass, PassLibrary } from "./pass";
 
 /** One panel: a layer (by entry id) and its stride over the image. */
@@ -38,6 +39,8 @@ export interface Slot {
   mode: PanelMode;
   referenceCell: Point | null;
   valuesDirty: boolean;
+  /** Whether the colour scale has the range of this map (false after an upload or a new kind). */
+  rangeKnown: boolean;
   computedFrame: number;
   /** Bumped to abandon an upload in flight. */
   generation: number;
@@ -92,6 +95,7 @@ export class Panels {
           mode: { kind: "similarity" },
           referenceCell: null,
           valuesDirty: true,
+          rangeKnown: false,
           computedFrame: -1,
           generation: 0,
         });
@@ -118,6 +122,9 @@ export class Panels {
   setMode(slot: Slot, mode: PanelMode): boolean {
     if (sameMode(slot.mode, mode)) {
       return false;
+    }
+    if (slot.mode.kind !== mode.kind) {
+      slot.rangeKnown = false;
     }
     slot.mode = mode;
     slot.valuesDirty = true;
@@ -181,6 +188,7 @@ export class Panels {
     const isCurrent = (): boolean =>
       this.host.usable() && slot.generation === generation && this.slots.get(slot.spec.id) === slot;
     this.setStatus(slot, { kind: "uploading", fraction: 0 });
+    mark(`upload-start:${slot.spec.id}`);
     try {
       const gpu = new LayerGpu(this.host.gl, file, this.host.capabilities(), {
         cellsPerTexel: this.host.cellsPerTexel,
@@ -192,6 +200,7 @@ export class Panels {
       if (!isCurrent()) {
         return;
       }
+      mark(`uploaded:${slot.spec.id}`);
       this.host.passes().run(this.onUpload, {
         layer: gpu,
         cell: { x: 0, y: 0 },
@@ -201,6 +210,7 @@ export class Panels {
       slot.referenceCell = null;
       this.updateReference(slot, reference());
       slot.valuesDirty = true;
+      slot.rangeKnown = false;
       this.setStatus(slot, { kind: "ready" });
       this.host.requestFrame();
     } catch (error) {

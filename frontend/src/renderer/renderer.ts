@@ -23,15 +23,16 @@ import {
   rendererName,
 } from "./capabilities";
 import { Compositor, type DrawnPanel, type Scene, initialScene } from "./compositor";
-import { FrameLoop } from "./frameLoop";
+import { FrameLoop, whenFinished } from "./frameLoop";
 import type { LayerGpu } from "./layer";
 import { MinMaxReader, type Range } from "./minMaxReader";
 import { DEFAULT_KINDS, type PanelKinds, type PanelMode } from "./panelKinds";
-import { type PanelSpec, type PanelStatus, Panels } from "./panels";
+import { type PanelSpec, type PanelStatus, Panels, type Slot } from "./panels";
 import { PassLibrary } from "./pass";
 import { NormPass } from "./passes/normPass";
 import type { PanelBox } from "./placement";
 import { ReadBack } from "./readBack";
+import { mark } from "../timeline";
 
 export type { DrawnPanel } from "./compositor";
 export type { Range } from "./minMaxReader";
@@ -80,6 +81,7 @@ export class Renderer {
   private frame = 0;
   private drawn: DrawnPanel[] = [];
   private lost = false;
+  private shown = false;
   private disposed = false;
   private loseContext: WEBGL_lose_context | null = null;
 
@@ -268,11 +270,38 @@ export class Renderer {
     this.frame += 1;
     for (const slot of this.panels.compute(this.frame)) {
       if (slot.gpu !== null) {
-        this.reader.request(slot.spec.id, slot.gpu.minMaxBytes);
+        this.readRange(slot, slot.gpu);
       }
     }
-    this.drawn = this.compositor.draw(this.scene, this.panels.ordered(), this.canvas, this.frame);
+    const slots = this.panels.ordered();
+    this.drawn = this.compositor.draw(this.scene, slots, this.canvas, this.frame);
     this.reader.flush();
+    if (!this.shown && slots.length > 0 && slots.every((slot) => slot.computedFrame >= 0)) {
+      // The first frame with every heat map: "painted" when drawn, "shown" when the GPU is
+      // done with it (shaders compiled, passes run), which is when a user sees it.
+      this.shown = true;
+      mark("painted");
+      whenFinished(this.gl, () => {
+        mark("shown");
+      });
+    }
+  }
+
+  /**
+   * A map's numbers for its colour scale. A new map (a layer just shown, another kind): read at
+   * once, so its scale is right from its first frame. Later changes are read without waiting;
+   * the scale shows the same map's previous numbers meanwhile, never none (nor a read from
+   * before the map existed).
+   */
+  private readRange(slot: Slot, gpu: LayerGpu): void {
+    if (slot.rangeKnown) {
+      this.reader.request(slot.spec.id, gpu.minMaxBytes);
+      return;
+    }
+    this.reader.forget(slot.spec.id);
+    const texel = gpu.minMax.readFloats();
+    slot.rangeKnown = true;
+    this.options.onRange?.(slot.spec.id, { min: texel[0] ?? 0, max: texel[1] ?? 0 }, slot.mode);
   }
 
   // -- context loss ------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""classroom's page, timed: the open benchmark's server (see :mod:`benchmarks.open_lesson`)."""

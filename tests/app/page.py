@@ -1,0 +1,184 @@
+"""The page through Streamlit's AppTest: the small lessons, fixtures and helpers that the
+modules in ``tests/app/`` share (their fixtures are in ``conftest.py``).
+
+Each test gets its own lesson directory (resnet18, pictures of 64 x 48 pixels, so features
+take a fraction of a second) and its own store. Preparation runs on the app's real background
+worker; ``prepared(at)`` waits for it and reruns, as the page's progress fragment would.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from classroom import shared
+from classroom.component.contract import ViewArgs
+from tests.conftest import REPO_ROOT, picture
+
+__all__ = [
+    "APP",
+    "FIRST",
+    "SECOND",
+    "_png",
+    "button",
+    "drop_file",
+    "labelled",
+    "link",
+    "literal",
+    "open_app",
+    "panels",
+    "prepared",
+    "progress_texts",
+    "send",
+    "shared_link",
+    "texts",
+    "view",
+    "view_shown",
+]
+
+#: The page script; importing it would run it, so tests only ever hand it to AppTest.
+APP = REPO_ROOT / "classroom" / "app" / "main.py"
+
+FIRST = """\
+title: First lesson
+summary: Two pictures and three steps.
+model: resnet18
+layers: [conv2_x, conv3_x]
+max_side: 64
+images:
+  one: {path: one.png, caption: The first picture, attribution: "made by the tests, CC0"}
+  two: {path: two.png, caption: The second picture, attribution: "made by the tests, CC0"}
+steps:
+  - id: start
+    title: Start here
+    image: one
+    reference: [10, 20]
+    text: Look at the first picture.
+    question:
+      prompt: What do you see?
+      hint: Look at the corners.
+      answer: A gradient.
+  - id: held
+    title: Held still
+    image: two
+    reference: [30, 5]
+    locked: true
+    text: The pointer is held on the second picture.
+  - id: last
+    title: The end
+    text: That was all.
+"""
+
+SECOND = """\
+title: Second lesson
+model: resnet18
+layers: [conv2_x]
+max_side: 64
+images:
+  one: {path: one.png, attribution: "made by the tests, CC0"}
+steps:
+  - title: Only step
+    text: One step only, trained against untrained.
+    layers: [conv2_x, {layer: conv2_x, weights: untrained}]
+"""
+
+
+def open_app(**query: str) -> AppTest:
+    """A new browser session on ``?query``."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update(query)
+    return at.run()
+
+
+def prepared(at: AppTest) -> AppTest:
+    """Let the background worker finish, then rerun (what the progress fragment does)."""
+    assert shared.worker().wait_idle(timeout=120)
+    return at.run()
+
+
+def texts(elements: object) -> list[str]:
+    return [str(element.value) for element in elements]  # type: ignore[attr-defined]
+
+
+def literal(markdown: str) -> str:
+    """Markdown as the reader sees it: without the escapes (and the invisible word joiners)
+    that keep file names literal."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+def progress_texts(at: AppTest) -> list[str]:
+    return [bar.proto.text for bar in at.progress]
+
+
+def view(at: AppTest) -> ViewArgs | None:
+    """What the page sent the similarity view on its last run, or None if it drew none."""
+    found = [
+        node
+        for node in at.get("component_instance")
+        if node.proto.component_name.endswith("similarity_view")
+    ]
+    if not found:
+        return None
+    [node] = found
+    # The page sends the arguments as one JSON string (classroom/component/__init__.py).
+    return ViewArgs.model_validate_json(json.loads(node.proto.json_args)["args"])
+
+
+def view_shown(at: AppTest) -> bool:
+    """Whether the similarity view is on the page (not a progress bar or a message)."""
+    return view(at) is not None
+
+
+def panels(at: AppTest) -> list[tuple[str, str]]:
+    """``(layer, weights label)`` of each panel of the view."""
+    args = view(at)
+    assert args is not None, "no view on the page"
+    return [(layer.layer, layer.weights_label) for layer in args.layers]
+
+
+def labelled(widgets: Iterable[Any], label: str) -> Any:
+    """The one widget with this label."""
+    [found] = [candidate for candidate in widgets if candidate.label == label]
+    return found
+
+
+def button(at: AppTest, label: str) -> Any:
+    return labelled(at.button, label)
+
+
+def link(at: AppTest) -> dict[str, str]:
+    return {key: str(value) for key, value in at.query_params.items()}
+
+
+def shared_link(at: AppTest) -> dict[str, str]:
+    """The query of the link in the sidebar's "Share this view" box."""
+    [expander] = [found for found in at.sidebar.expander if found.label == "Share this view"]
+    [code] = texts(expander.code)
+    return dict(parse_qsl(urlsplit(code).query))
+
+
+def drop_file(at: AppTest, name: str, data: bytes) -> AppTest:
+    """Drop a file on the page's upload box (its key changes with every file) and rerun."""
+    box: Any = labelled(at.get("file_uploader"), "Upload a picture")
+    return box.set_value((name, data, "image/png")).run()  # type: ignore[no-any-return]
+
+
+def _png(width: int, height: int, seed: int = 5) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(picture(width, height, seed)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def send(at: AppTest, kind: str, **fields: Any) -> AppTest:
+    """Deliver one event from the component, as the browser does, and rerun."""
+    event_id = f"event-{at.session_state['position'].serial}-{kind}-{len(str(fields))}"
+    state = fields.pop("state", {"reference": None, "pinned": None, "locked": False})
+    at.session_state["view"] = {"id": event_id, "kind": kind, "state": state, **fields}
+    return at.run()
