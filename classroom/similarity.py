@@ -35,20 +35,51 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 
+from classroom.metrics import METRICS, Metric
+
 __all__ = [
     "COLORMAPS",
+    "METRICS",
+    "METRIC_LEGENDS",
+    "Metric",
     "angular_similarity",
     "cell_to_image_rect",
+    "channel_strengths",
     "channel_values",
     "colour_lut",
     "colourise",
+    "compare",
     "cosine_similarity",
+    "diverging_lut",
+    "dot_product",
+    "euclidean_distance",
     "image_to_cell",
     "lut_index",
+    "map_colours",
+    "receptive_field_spans",
     "stretch",
 ]
 
 Colormap = Literal["viridis", "cividis", "magma", "gray"]
+#: Per metric: its name for people and what its colour scale means (the view's legend says it).
+METRIC_LEGENDS: Final[dict[Metric, tuple[str, str]]] = {
+    "angular": (
+        "angular similarity",
+        "1 = same direction as the reference, 0 = at right angles (or a zero vector)",
+    ),
+    "cosine": (
+        "cosine similarity",
+        "1 = same direction as the reference, 0 = at right angles; less even than the angle",
+    ),
+    "euclidean": (
+        "Euclidean distance",
+        "small = similar: 0 at the reference; large = different direction or strength",
+    ),
+    "dot": (
+        "dot product",
+        "large = same direction and strong; 0 = at right angles or silent",
+    ),
+}
 COLORMAPS: Final[tuple[Colormap, ...]] = ("viridis", "cividis", "magma", "gray")
 
 FloatArray = npt.NDArray[np.float64]
@@ -90,6 +121,51 @@ def angular_similarity(vectors: npt.ArrayLike, reference: npt.ArrayLike) -> Floa
     return similarity
 
 
+def euclidean_distance(vectors: npt.ArrayLike, reference: npt.ArrayLike) -> FloatArray:
+    """The distance ``|v_j - v_r|`` of each vector (last axis) from ``reference``.
+
+    Unlike the angle, it sees length: a weak response in the reference's direction is far from
+    a strong one. Small means similar (0 at the reference itself).
+    """
+    difference = np.asarray(vectors, dtype=np.float64) - np.asarray(reference, dtype=np.float64)
+    distance: FloatArray = np.linalg.norm(difference, axis=-1)
+    return distance
+
+
+def dot_product(vectors: npt.ArrayLike, reference: npt.ArrayLike) -> FloatArray:
+    """The dot product ``<v_j, v_r>``: direction and both lengths together (0 for zero vectors)."""
+    product: FloatArray = np.asarray(vectors, dtype=np.float64) @ np.asarray(
+        reference, dtype=np.float64
+    )
+    return product
+
+
+def compare(
+    metric: Metric, vectors: npt.ArrayLike, reference: npt.ArrayLike, scales: npt.ArrayLike
+) -> FloatArray:
+    """What the view shows for ``metric``: each cell's vector compared with the reference cell's.
+
+    Args:
+        metric: ``angular`` (IFeaLiD, Eq. 3), ``cosine``, ``euclidean`` or ``dot``.
+        vectors: ``(H, W, D)`` stored codes ``q`` (what the browser holds).
+        reference: ``(2,)`` the reference cell ``(x, y)``.
+        scales: ``(H, W)`` the cells' scales ``s``: the features are ``q * s``. The angle and
+            the cosine do not depend on them; the distance and the dot product do.
+    """
+    codes = np.asarray(vectors, dtype=np.float64)
+    values = codes * np.asarray(scales, dtype=np.float64)[..., None]
+    cell_x, cell_y = (int(v) for v in np.asarray(reference))
+    if metric == "angular":
+        return angular_similarity(codes, codes[cell_y, cell_x])
+    if metric == "cosine":
+        return cosine_similarity(codes, codes[cell_y, cell_x])
+    if metric == "euclidean":
+        return euclidean_distance(values, values[cell_y, cell_x])
+    if metric == "dot":
+        return dot_product(values, values[cell_y, cell_x])
+    raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
+
+
 def stretch(values: npt.ArrayLike) -> tuple[FloatArray, float, float]:
     """Adaptive colour-scale stretch: min-max normalisation over the whole map.
 
@@ -124,6 +200,38 @@ def colour_lut(name: Colormap = "viridis") -> npt.NDArray[np.uint8]:
     return table
 
 
+@cache
+def diverging_lut() -> npt.NDArray[np.uint8]:
+    """A ``(256, 3)`` blue-white-red table for maps centred on zero (occlusion's drop).
+
+    Linear in RGB between Moreland's "cool to warm" end points and a light grey middle, so
+    that "no change" is pale and both signs stand out.
+    """
+    ends = np.array([[59, 76, 192], [221, 221, 221], [180, 4, 38]], dtype=np.float64)
+    position = np.linspace(0.0, 2.0, 256)
+    lower = np.minimum(position.astype(np.intp), 1)
+    fraction = (position - lower)[:, None]
+    mixed = ends[lower] * (1 - fraction) + ends[lower + 1] * fraction
+    table: npt.NDArray[np.uint8] = np.rint(mixed).astype(np.uint8)
+    table.flags.writeable = False
+    return table
+
+
+def map_colours(
+    values: npt.ArrayLike, value_range: tuple[float, float], table: npt.ArrayLike
+) -> npt.NDArray[np.uint8]:
+    """A technique's map coloured over its own range: ``table[floor(t * 256)]``.
+
+    ``t = (v - low) / (high - low)`` clamped to [0, 1] (0 where the range is empty), the
+    fixed range the technique states rather than the map's current min/max.
+    """
+    low, high = value_range
+    array = np.asarray(values, dtype=np.float64)
+    t = np.clip((array - low) / (high - low), 0.0, 1.0) if high > low else np.zeros_like(array)
+    colours: npt.NDArray[np.uint8] = np.asarray(table, dtype=np.uint8)[lut_index(t)]
+    return colours
+
+
 def lut_index(stretched: npt.ArrayLike) -> npt.NDArray[np.intp]:
     """Colour-table index of stretched values: ``clamp(floor(v * 256), 0, 255)``."""
     scaled = np.floor(np.asarray(stretched, dtype=np.float64) * 256.0)
@@ -140,6 +248,23 @@ def channel_values(codes_vectors: npt.ArrayLike, scales: npt.ArrayLike, channel:
     """The reconstructed values ``q_k * s`` of one channel over the grid (single-channel view)."""
     vectors = np.asarray(codes_vectors, dtype=np.float64)
     return vectors[..., channel] * np.asarray(scales, dtype=np.float64)
+
+
+def channel_strengths(
+    codes_vectors: npt.ArrayLike, scales: npt.ArrayLike
+) -> tuple[FloatArray, npt.NDArray[np.intp], int]:
+    """The activations grid's order: each channel's mean value, strongest first, dead count.
+
+    Returns:
+        ``(D,)`` mean of each channel's values ``q * s`` over the grid; the channels sorted by
+        it, strongest first (ties: lower index first); how many channels are zero everywhere.
+    """
+    values = np.asarray(codes_vectors, dtype=np.float64) * np.asarray(scales, np.float64)[..., None]
+    flat = values.reshape(-1, values.shape[-1])
+    strength: FloatArray = flat.mean(axis=0)
+    order = np.lexsort((np.arange(strength.size), -strength)).astype(np.intp)
+    dead = int((np.abs(flat).max(axis=0) == 0).sum())
+    return strength, order, dead
 
 
 def image_to_cell(
@@ -166,6 +291,21 @@ def image_to_cell(
     if grid is not None:
         cell_x, cell_y = min(cell_x, grid[0] - 1), min(cell_y, grid[1] - 1)
     return cell_x, cell_y
+
+
+def receptive_field_spans(size: int, jump: int, centre: float, cells: int) -> FloatArray:
+    """Where each cell along one axis looks: its theoretical receptive field's ``[start, end)``.
+
+    Cell ``i``'s field is the ``size`` pixels centred on ``centre + i * jump`` (continuous image
+    coordinates, pixel ``p`` spanning ``[p, p + 1)``; the registry's ``Layer`` data). Fields
+    reach past the image where the network pads. The browser draws these spans as they are.
+
+    Returns:
+        ``(cells, 2)``: start and end of each cell's field.
+    """
+    starts = centre + np.arange(cells, dtype=np.float64) * jump - size / 2
+    spans: FloatArray = np.stack([starts, starts + size], axis=1)
+    return spans
 
 
 def cell_to_image_rect(

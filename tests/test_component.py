@@ -20,7 +20,14 @@ SPECS = (LayerSpec("conv2_x", 4, 8), LayerSpec("conv3_x", 8, 12))
 def test_layer_source_describes_the_entry() -> None:
     layers = prepare_view(FeatureStore(), image_width=30, image_height=20, layers=SPECS)
     source = layer_source(layers[1])
-    assert source.model_dump() == {
+    # The registry's numbers for the layer (ResNet-101's conv3_x), never recomputed; a span
+    # per column and row of the 4 x 3 grid.
+    field = source.receptive_field
+    assert field is not None
+    assert (field.size, field.jump, field.centre) == (91, 8, 0.5)
+    assert field.columns[1] == [8.5 - 45.5, 8.5 + 45.5]
+    assert (len(field.columns), len(field.rows)) == (4, 3)
+    assert source.model_dump(exclude={"receptive_field"}) == {
         "layer": "conv3_x",
         "about": "stride 8 px · sees 91 px · textures and simple patterns",  # ResNet-101
         # The checksum in the URL: it changes with the content, so it may be cached for good.

@@ -60,7 +60,18 @@ def test_committed_view_args_fixture_is_current() -> None:
 def test_every_field_is_required_on_the_wire() -> None:
     """The browser may rely on every field being present: Python always sends all of them."""
     definitions = contract_schema()["$defs"]
-    for name in ("ViewArgs", "ViewState", "LayerSource", "ViewImage", "StepEvent"):
+    for name in (
+        "ViewArgs",
+        "ViewState",
+        "LayerSource",
+        "ViewImage",
+        "StepEvent",
+        "SimilarityPanel",
+        "MapPanel",
+        "ActivationsPanel",
+        "MetricLegend",
+        "ReceptiveField",
+    ):
         definition = definitions[name]
         assert set(definition["required"]) == set(definition["properties"]), name
 
@@ -102,3 +113,18 @@ def test_layer_source_rejects_a_bad_entry_id() -> None:
     wire["layers"][0]["entryId"] = "../../etc/passwd"
     with pytest.raises(ValidationError, match="entryId"):
         ViewArgs.model_validate(wire)
+
+
+def test_panels_are_a_union_keyed_by_kind() -> None:
+    """TypeScript narrows a panel by `kind`: the schema must say it is the discriminator."""
+    panels = contract_schema()["$defs"]["ViewArgs"]["properties"]["panels"]["items"]
+    assert panels["discriminator"]["propertyName"] == "kind"
+    kinds = {
+        name: contract_schema()["$defs"][name]["properties"]["kind"]["const"]
+        for name in ("SimilarityPanel", "MapPanel", "ActivationsPanel")
+    }
+    assert kinds == {
+        "SimilarityPanel": "similarity",
+        "MapPanel": "map",
+        "ActivationsPanel": "activations",
+    }

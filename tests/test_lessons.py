@@ -196,6 +196,11 @@ steps:
 """
 
 
+def test_a_step_chooses_its_metric(tree: LessonTree) -> None:
+    lesson = tree.load(VALID + "  - text: Now by distance.\n    metric: euclidean\n")
+    assert [step.metric for step in lesson.steps] == ["angular", "euclidean"]
+
+
 def test_steps_default_to_the_previous_image_and_the_lesson_layers(tree: LessonTree) -> None:
     tree.image("other.png")
     lesson = tree.load(TWO_IMAGES)
@@ -344,6 +349,14 @@ BROKEN: dict[str, tuple[str, tuple[int, str, str]]] = {
     "locked is yes": (
         VALID + "    locked: yes\n",
         (9, "steps[0].locked", "expected true or false, found 'yes'"),
+    ),
+    "unknown metric": (
+        VALID + "    metric: manhattan\n",
+        (
+            9,
+            "steps[0].metric",
+            "expected 'angular', 'cosine', 'euclidean' or 'dot', found 'manhattan'",
+        ),
     ),
     "locked without reference": (
         VALID.replace(STEP_END, "    locked: true\n"),

@@ -44,6 +44,48 @@ def test_known_values(
     assert similarity.cosine_similarity(np.array([vector]), reference)[0] == pytest.approx(cosine)
 
 
+def test_distance_and_dot_product_see_length_where_the_angle_does_not() -> None:
+    weak, strong = np.array([[1.0, 1.0]]), np.array([[3.0, 3.0]])
+    reference = np.array([1.0, 1.0])
+    assert similarity.euclidean_distance(weak, reference)[0] == 0
+    assert similarity.euclidean_distance(strong, reference)[0] == pytest.approx(math.sqrt(8))
+    assert similarity.dot_product(strong, reference)[0] == pytest.approx(6.0)
+    assert similarity.dot_product(np.zeros((1, 2)), reference)[0] == 0
+    # ... while both are at angle 0 from the reference.
+    assert similarity.angular_similarity(np.vstack([weak, strong]), reference) == pytest.approx(1)
+
+
+def test_compare_uses_the_features_codes_times_scales() -> None:
+    rng = np.random.default_rng(3)
+    codes = rng.integers(0, 255, (4, 5, 6)).astype(np.float64)
+    scales = rng.random((4, 5)) + 0.1
+    values = codes * scales[..., None]
+    reference = np.array([2, 1])  # cell (x=2, y=1)
+    vector = values[1, 2]
+    np.testing.assert_allclose(
+        similarity.compare("euclidean", codes, reference, scales),
+        np.linalg.norm(values - vector, axis=-1),
+    )
+    np.testing.assert_allclose(similarity.compare("dot", codes, reference, scales), values @ vector)
+    # Angle and cosine ignore each cell's scale (it only changes the length).
+    np.testing.assert_allclose(
+        similarity.compare("angular", codes, reference, scales),
+        similarity.angular_similarity(values, vector),
+    )
+    np.testing.assert_allclose(
+        similarity.compare("cosine", codes, reference, scales),
+        similarity.cosine_similarity(values, vector),
+    )
+    assert set(similarity.METRIC_LEGENDS) == set(similarity.METRICS)
+    with pytest.raises(ValueError, match="unknown metric 'manhattan'"):
+        similarity.compare("manhattan", codes, reference, scales)  # type: ignore[arg-type]
+
+
+def test_receptive_field_spans_are_centred_a_jump_apart() -> None:
+    spans = similarity.receptive_field_spans(11, 4, 1.5, 3)
+    np.testing.assert_allclose(spans, [[-4.0, 7.0], [0.0, 11.0], [4.0, 15.0]])
+
+
 def test_a_zero_reference_gives_an_all_zero_map() -> None:
     vectors = np.random.default_rng(0).random((4, 5, 8))
     assert not similarity.angular_similarity(vectors, np.zeros(8)).any()

@@ -22,13 +22,15 @@ from classroom.app.state import (
     view_key,
 )
 from classroom.app.technique_panels import step_techniques, technique_picker
+from classroom.app.view_panels import activations_choice
 from classroom.background import Job, LessonJobs, Readiness, readiness
 from classroom.catalog import Catalog
 from classroom.component import similarity_view, view_args
-from classroom.component.contract import ViewEvent
+from classroom.component.contract import MapPanel, ViewEvent
 from classroom.lessons import Lesson, Question
 from classroom.preparation import PreparedImage
 from classroom.session import Pointer, Position
+from classroom.similarity import Metric
 from classroom.store import FeatureStore, PreparedLayer
 
 __all__ = ["draw_view", "lesson_page", "lesson_view", "no_lessons", "question_box"]
@@ -46,6 +48,8 @@ def draw_view(
     presenter: bool,
     caption: str,
     page: str,
+    metric: Metric = "angular",
+    maps: Sequence[MapPanel] = (),
 ) -> ViewEvent | None:
     """The multi-layer similarity view; returns the user's latest deliberate action, once.
 
@@ -53,15 +57,21 @@ def draw_view(
     across steps and lessons. (A step still being prepared shows a progress bar instead; the
     view that follows is a new frame, see :func:`~classroom.app.state.view_key`, and fetches
     again, from the browser's cache, since the files are served as immutable.)
+
+    ``maps`` are technique maps shown under the view (``classroom.component.result_panels``
+    makes them from a technique's result); the activation maps of a layer are the menu's.
     """
     # Panels that resolve to the same entry (two weights made equal by untrained mode) once.
     unique = list({layer.entry_id: layer for layer in layers}.values())
+    names = list(dict.fromkeys(layer.header.key.layer for layer in unique))
     args = view_args(
         view_id,
         unique,
         preset=session.view_state(pointer, image.original_size, image.size),
         presenter=presenter,
         caption=caption,
+        metric=metric,
+        extra_panels=[*maps, *activations_choice(names, key=f"{page}/activations")],
     )
     return similarity_view(args, key=view_key(page))
 
@@ -92,6 +102,7 @@ def lesson_view(
         presenter=presenter,
         caption=lesson_image.caption,
         page="lesson",
+        metric=step.metric,
     )
     if event is not None:
         moved = session.apply_event(position, lesson, event, image.original_size, image.size)

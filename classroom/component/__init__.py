@@ -16,14 +16,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from classroom.component.contract import (
+    ActivationsPanel,
     Colormap,
     LayerSource,
+    MapPanel,
+    MetricLegend,
+    ReceptiveField,
+    SimilarityPanel,
     ViewArgs,
     ViewEvent,
     ViewImage,
     ViewState,
     parse_event,
 )
+from classroom.component.panels import activations_panel, map_panel, result_panels
 from classroom.networks.labels import layer_about, model_title
 from classroom.urls import file_url
 
@@ -31,15 +37,21 @@ if TYPE_CHECKING:
     from streamlit.components.v1.custom_component import CustomComponent
 
     from classroom.similarity import Colormap as ColormapName
+    from classroom.similarity import Metric
     from classroom.store import FeatureStore, PreparedLayer
 
 __all__ = [
     "BUILD_DIR",
     "DEV_URL_ENV",
     "BundleMissingError",
+    "activations_panel",
     "colormap",
     "declare",
     "layer_source",
+    "map_panel",
+    "metric_legends",
+    "receptive_field",
+    "result_panels",
     "similarity_view",
     "view_args",
 ]
@@ -122,6 +134,40 @@ def colormap(name: ColormapName = "viridis") -> Colormap:
     return Colormap(name=name, colours=colour_lut(name).tolist())
 
 
+def metric_legends() -> list[MetricLegend]:
+    """Every metric the view offers, with its legend, from the numpy reference."""
+    from classroom.similarity import METRIC_LEGENDS
+
+    return [
+        MetricLegend(name=name, title=title, meaning=meaning)
+        for name, (title, meaning) in METRIC_LEGENDS.items()
+    ]
+
+
+def receptive_field(model: str, layer: str, grid: tuple[int, int]) -> ReceptiveField | None:
+    """The layer's theoretical receptive field from the registry (None where it is unknown).
+
+    Args:
+        grid: the stored map's ``(width, height)`` in cells (its header's).
+    """
+    from classroom.networks import registry
+    from classroom.similarity import receptive_field_spans
+
+    if model not in registry.ARCHITECTURES:
+        return None
+    spec = registry.layer(model, layer)
+    size, centre = spec.receptive_field, spec.centre
+    if size is None or centre is None:
+        return None
+    return ReceptiveField(
+        size=size,
+        jump=spec.jump,
+        centre=centre,
+        columns=receptive_field_spans(size, spec.jump, centre, grid[0]).tolist(),
+        rows=receptive_field_spans(size, spec.jump, centre, grid[1]).tolist(),
+    )
+
+
 def layer_source(prepared: PreparedLayer) -> LayerSource:
     """Describe one prepared entry for the browser (it fetches the bytes by ``url``)."""
     header = prepared.header
@@ -138,6 +184,9 @@ def layer_source(prepared: PreparedLayer) -> LayerSource:
         precision=header.key.precision,
         weights_label=header.info.weights_label,
         untrained=header.info.untrained,
+        receptive_field=receptive_field(
+            header.key.model, header.key.layer, (header.width, header.height)
+        ),
     )
 
 
@@ -151,6 +200,8 @@ def view_args(
     colormap_name: ColormapName = "viridis",
     presenter: bool = False,
     caption: str = "",
+    metric: Metric = "angular",
+    extra_panels: Sequence[MapPanel | ActivationsPanel] = (),
 ) -> ViewArgs:
     """Arguments for one view of prepared layers of a single image and model.
 
@@ -161,6 +212,9 @@ def view_args(
         store: where the analysis image lives (default: the configured store).
         preset: reference / pinned pixel and lock to apply when ``view_id`` changes.
         chart_layer: the layer whose feature vector the bar chart shows (default: the first).
+        metric: how the view compares cells with the reference when it opens.
+        extra_panels: shown after the layers' similarity panels (:func:`map_panel`,
+            :func:`activations_panel`).
 
     Raises:
         ValueError: if ``layers`` is empty or mixes images or models, naming the offender.
@@ -197,9 +251,13 @@ def view_args(
             caption=caption,
         ),
         layers=[layer_source(prepared) for prepared in layers],
+        panels=[SimilarityPanel(kind="similarity", layer=name) for name in names]
+        + list(extra_panels),
         preset=preset or ViewState(),
         chart_layer=chart_layer,
         colormap=colormap(colormap_name),
         model=model_title(first.key.model),
         presenter=presenter,
+        metric=metric,
+        metrics=metric_legends(),
     )

@@ -15,19 +15,26 @@ after EXIF rotation and the size cap), origin top-left.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 from pydantic.alias_generators import to_camel
 
 from classroom.json_schema import plain
+from classroom.metrics import Metric
 
 __all__ = [
+    "ActivationsPanel",
     "Colormap",
     "LayerSource",
+    "MapPanel",
+    "MetricLegend",
     "NavigatorArgs",
     "NavigatorValue",
+    "Panel",
     "Pixel",
+    "ReceptiveField",
+    "SimilarityPanel",
     "ViewArgs",
     "ViewEvent",
     "ViewImage",
@@ -83,6 +90,26 @@ class ViewImage(_Wire):
     caption: str = ""
 
 
+Span = Annotated[list[float], Field(min_length=2, max_length=2)]
+
+
+class ReceptiveField(_Wire):
+    """A layer's theoretical receptive field, from the network registry (never recomputed).
+
+    Cell ``(i, j)`` sees the ``size`` x ``size`` square centred on
+    ``(centre + i * jump, centre + j * jump)`` in continuous image coordinates. ``columns`` and
+    ``rows`` are those squares' spans per column and row of cells, computed by
+    :func:`classroom.similarity.receptive_field_spans`: the browser draws them and computes
+    nothing about receptive fields itself.
+    """
+
+    size: Positive
+    jump: Positive
+    centre: float
+    columns: list[Span] = Field(description="Per column of cells: [x start, x end).")
+    rows: list[Span] = Field(description="Per row of cells: [y start, y end).")
+
+
 class LayerSource(_Wire):
     """One panel: a prepared feature map and where the browser fetches it.
 
@@ -105,6 +132,9 @@ class LayerSource(_Wire):
     precision: Literal[8, 16, 32]
     weights_label: str
     untrained: bool
+    receptive_field: ReceptiveField | None = Field(
+        None, description="Where the registry knows it (not for a model file's layers)."
+    )
 
 
 class Colormap(_Wire):
@@ -119,6 +149,53 @@ class Colormap(_Wire):
     ]
 
 
+class MetricLegend(_Wire):
+    """A metric the view offers, and what its colour scale means (the legend says it)."""
+
+    name: Metric
+    title: str
+    meaning: str
+
+
+class SimilarityPanel(_Wire):
+    """A panel of the multi-layer view: every cell of a layer compared with the reference."""
+
+    kind: Literal["similarity"]
+    layer: str = Field(description="One of the view's `layers`, by name.")
+
+
+class MapPanel(_Wire):
+    """A technique's map over the image (``classroom.techniques.result.TechniqueMap``).
+
+    The browser fetches the values (``width`` x ``height`` little-endian float32, rows from the
+    top, at the image's resolution) from ``url`` and colours them over ``value_range`` with the
+    panel's own colour table and axis.
+    """
+
+    kind: Literal["map"]
+    technique: str
+    title: str
+    meaning: str = Field(description="What a high value means, for the legend.")
+    url: str
+    map_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    width: Positive
+    height: Positive
+    value_range: Annotated[list[float], Field(min_length=2, max_length=2)]
+    scale: Literal["sequential", "diverging"]
+    colormap: Colormap
+
+
+class ActivationsPanel(_Wire):
+    """A layer's activation maps: its channels as small images, strongest first, in pages."""
+
+    kind: Literal["activations"]
+    layer: str = Field(description="One of the view's `layers`, by name (its data is reused).")
+    page_size: Annotated[int, Field(ge=1, le=1024)] = 64
+
+
+Panel = Annotated[SimilarityPanel | MapPanel | ActivationsPanel, Field(discriminator="kind")]
+
+
 class ViewArgs(_Wire):
     """Everything the component needs to draw one view."""
 
@@ -129,12 +206,43 @@ class ViewArgs(_Wire):
         )
     )
     image: ViewImage
-    layers: Annotated[list[LayerSource], Field(min_length=1)]
+    layers: Annotated[list[LayerSource], Field(min_length=1)] = Field(
+        description="The feature data the view fetches, one similarity panel each."
+    )
+    panels: Annotated[list[Panel], Field(min_length=1)] = Field(
+        description="What the view shows, each panel by its kind: a similarity panel per "
+        "layer (the synchronized stage), then maps and activation grids."
+    )
     preset: ViewState = ViewState()
     chart_layer: str | None = None
     colormap: Colormap
     model: str = Field(description="The network's title for people, e.g. ResNet-101.")
     presenter: bool = False
+    metric: Metric = Field(
+        "angular",
+        description="How cells are compared with the reference when the view opens (the "
+        "lesson step's choice); the user may pick another of `metrics`.",
+    )
+    metrics: Annotated[list[MetricLegend], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _panels_name_the_layers(self) -> Self:
+        names = [layer.layer for layer in self.layers]
+        similar = [panel.layer for panel in self.panels if isinstance(panel, SimilarityPanel)]
+        if similar != names:
+            raise ValueError(f"the similarity panels {similar} must be the layers {names}")
+        for panel in self.panels:
+            if isinstance(panel, ActivationsPanel) and panel.layer not in names:
+                raise ValueError(f"activations of {panel.layer!r}, which is not among {names}")
+            if isinstance(panel, MapPanel) and (panel.width, panel.height) != (
+                self.image.width,
+                self.image.height,
+            ):
+                raise ValueError(
+                    f"the {panel.technique} map is {panel.width}x{panel.height}, the image "
+                    f"{self.image.width}x{self.image.height}: a map is at the image's resolution"
+                )
+        return self
 
 
 class _Event(_Wire):

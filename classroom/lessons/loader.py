@@ -143,6 +143,7 @@ def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks, datasets: P
                 reference=entry.reference,
                 locked=entry.locked,
                 panels=panels(entry),
+                metric=entry.metric,
                 question=entry.question,
                 techniques=techniques_of(entry.techniques),
                 view=entry.view

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from classroom.lessons.collection_views import CollectionView, LessonCollection
 from classroom.lessons.schema import Precision, Question
 from classroom.lessons.techniques import TechniqueUse
+from classroom.metrics import Metric
 from classroom.networks import registry
 from classroom.networks.choice import ModelFile, NetworkChoice
 
@@ -50,6 +51,7 @@ class Step(_Resolved):
     )
     locked: bool
     panels: list[Panel] = Field(description="The step's own layers, else the lesson's layers.")
+    metric: Metric = Field("angular", description="How the view compares cells when it opens.")
     question: Question | None
     techniques: list[TechniqueUse] = Field(
         default_factory=list, description="The techniques shown beside the view."

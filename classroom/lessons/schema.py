@@ -30,6 +30,7 @@ from pydantic_core import CoreSchema
 from classroom.lessons.collection_views import CollectionEntry, CollectionView
 from classroom.lessons.problems import describe
 from classroom.lessons.techniques import TechniqueEntries
+from classroom.metrics import Metric
 from classroom.networks import registry
 
 __all__ = [
@@ -240,6 +241,12 @@ class StepEntry(_FileModel):
     )
     layers: Annotated[list[PanelEntry], Field(min_length=1, max_length=MAX_PANELS)] | None = Field(
         None, description="Panels of this step; default: the lesson's layers."
+    )
+    metric: Metric = Field(
+        "angular",
+        description="How the view compares every cell with the reference when the step "
+        "opens: angular (the angle, IFeaLiD's), cosine, euclidean (distance: small is "
+        "similar) or dot (dot product). Students may switch.",
     )
     question: Question | None = None
     techniques: TechniqueEntries | None = Field(

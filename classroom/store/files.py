@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 from filelock import FileLock, Timeout
 
 from classroom.encoding import EncodedLayer
@@ -65,6 +67,8 @@ _WRITE_HINTS: Final = {
 #: The names the browser may ask for: feature files and analysis images.
 FEATURE_NAME: Final = re.compile(r"^[0-9a-f]{32}" + re.escape(FEATURE_SUFFIX) + "$")
 IMAGE_NAME: Final = re.compile(r"^[0-9a-f]{64}-[0-9]{1,6}\.png$")
+#: A technique's map for the view: its content's hash, its size (float32 values, rows).
+MAP_NAME: Final = re.compile(r"^([0-9a-f]{32})-([0-9]{1,6})x([0-9]{1,6})\.f32$")
 _T = TypeVar("_T")
 
 
@@ -107,6 +111,7 @@ class FeatureStore:
         <root>/features/v2/<entry_id>.cfm    feature files (v<FORMAT_VERSION>)
         <root>/images/<sha256>-<max_side>.png analysis images (resized, upright RGB)
         <root>/uploads/<sha256><suffix>      images people uploaded in the app, as uploaded
+        <root>/maps/<sha>-<W>x<H>.f32         a technique's map for the view (float32, rows)
         <root>/generated/<key>.npz           images a technique generated (activation maximization)
         <root>/locks/                        cross-process locks used during preparation
         <root>/tmp/                          files being written (renamed into place when complete)
@@ -117,6 +122,7 @@ class FeatureStore:
         self.features_dir = self.root / "features" / f"v{FORMAT_VERSION}"
         self.images_dir = self.root / "images"
         self.uploads_dir = self.root / "uploads"
+        self.maps_dir = self.root / "maps"
         self.generated_dir = self.root / "generated"
         self.locks_dir = self.root / "locks"
         self.tmp_dir = self.root / "tmp"
@@ -181,6 +187,22 @@ class FeatureStore:
         if not destination.resolve().is_relative_to(self.root):
             raise ValueError(f"{destination} is not inside the store {self.root}")
         self._publish(destination, chunks)
+
+    def write_map(self, values: npt.NDArray[np.float32]) -> Path:
+        """Keep an ``(H, W)`` float32 map for the browser under its content's hash (atomically).
+
+        The file is the values as little-endian float32, rows from the top: what the view
+        uploads as a texture. The same values give the same file, written once.
+        """
+        if values.dtype != np.float32 or values.ndim != 2 or 0 in values.shape:
+            raise ValueError(f"a map is a non-empty (H, W) float32 array, not {values.dtype}")
+        data = np.ascontiguousarray(values, dtype="<f4").tobytes()
+        height, width = values.shape
+        digest = hashlib.sha256(data).hexdigest()[:32]
+        destination = self.maps_dir / f"{digest}-{width}x{height}.f32"
+        if not destination.is_file():
+            self._publish(destination, [data])
+        return destination
 
     def _publish(self, destination: Path, chunks: list[bytes | memoryview]) -> None:
         with self._writing(destination):
@@ -319,6 +341,9 @@ class FeatureStore:
         elif IMAGE_NAME.match(name):
             path = self.images_dir / name
             check = lambda data: verify(data, name)  # noqa: E731
+        elif MAP_NAME.match(name):
+            path = self.maps_dir / name
+            check = lambda data: _verify_map(data, name)  # noqa: E731
         else:
             return None
 
@@ -331,6 +356,8 @@ class FeatureStore:
     def file_identity(self, name: str) -> tuple[int, ...] | None:
         """What identifies the current version of a store file (see :class:`StoreFile`), or
         ``None`` if it is missing or is not a regular file inside the store (then reported)."""
+        if MAP_NAME.match(name):
+            return self._checked(self.maps_dir / name, lambda _, status: file_identity(status))
         if not (FEATURE_NAME.match(name) or IMAGE_NAME.match(name)):
             return None
         path = (self.features_dir if name.endswith(FEATURE_SUFFIX) else self.images_dir) / name
@@ -454,3 +481,14 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+def _verify_map(data: bytes, name: str) -> str:
+    """A stored map's digest (its name's), once its bytes are checked against the name."""
+    match = MAP_NAME.match(name)
+    if match is None:  # pragma: no cover - load_file matched it
+        raise DamagedEntryError(f"{name} is not a map's name")
+    digest, width, height = match.group(1), int(match.group(2)), int(match.group(3))
+    if len(data) != width * height * 4 or hashlib.sha256(data).hexdigest()[:32] != digest:
+        raise DamagedEntryError(f"{name} does not hold the {width}x{height} map it names")
+    return digest

@@ -6,7 +6,7 @@ import { useMemo } from "react";
 
 import { type ScaleAxis, cssGradient, formatTick, formatValue } from "./colourScale";
 import { type RangeStore, useRange } from "./rangeStore";
-import { CHANNEL, SIMILARITY } from "./renderer/panelKinds";
+import { CHANNEL, DEFAULT_KINDS, type Metric, metricMode } from "./renderer/panelKinds";
 
 export interface ColourScaleProps {
   /** Where the panel's current (min, max) arrives; only this scale re-renders for it. */
@@ -14,8 +14,11 @@ export interface ColourScaleProps {
   readonly entryId: string;
   /** Whether the panel shows its map (no numbers before). */
   readonly ready: boolean;
-  /** Channel index for the single-channel view, or null for similarity. */
+  /** Channel index for the single-channel view, or null for the metric's map. */
   readonly channel: number | null;
+  /** How cells are compared with the reference, and its name for people. */
+  readonly metric: Metric;
+  readonly metricTitle: string;
   readonly signed: boolean;
   readonly colours: readonly (readonly number[])[];
   readonly height: number;
@@ -29,6 +32,8 @@ export function ColourScale({
   entryId,
   ready,
   channel,
+  metric,
+  metricTitle,
   signed,
   colours,
   height,
@@ -42,11 +47,13 @@ export function ColourScale({
   const gradient = useMemo(() => cssGradient(colours), [colours]);
   // The axis is the panel kind's (renderer/panelKinds.ts), as are the passes behind the colours.
   const axis: ScaleAxis | null =
-    range === null ? null : (channel === null ? SIMILARITY : CHANNEL).axis(range, { signed });
+    range === null
+      ? null
+      : (channel === null ? DEFAULT_KINDS[metricMode(metric).kind] : CHANNEL).axis(range, { signed });
   const label =
     range === null
       ? `${layer} colour scale`
-      : `${layer} colour scale: ${channel === null ? "similarity" : `channel ${channel.toString()}`} from ${formatValue(range.min)} to ${formatValue(range.max)}`;
+      : `${layer} colour scale: ${channel === null ? metricTitle : `channel ${channel.toString()}`} from ${formatValue(range.min)} to ${formatValue(range.max)}`;
   const at = (fraction: number): number => (1 - fraction) * height;
   return (
     <div className="scale" style={{ height }} role="img" aria-label={label} data-testid="colour-scale">

@@ -10,6 +10,7 @@ import type { LayerSource } from "./contract";
 import type { Point, Size } from "./geometry";
 import type { PanelBox } from "./layout";
 import type { RangeStore } from "./rangeStore";
+import type { Metric } from "./renderer/panelKinds";
 import type { PanelStatus } from "./renderer/renderer";
 
 /** Downloading comes before the renderer's own states. */
@@ -25,6 +26,8 @@ export interface PanelProps {
   /** The panels' current (min, max), read by the colour scale alone. */
   readonly ranges: RangeStore;
   readonly channel: number | null;
+  readonly metric: Metric;
+  readonly metricTitle: string;
   readonly signed: boolean;
   readonly colours: readonly (readonly number[])[];
   readonly model: string;
@@ -184,6 +187,8 @@ export function Panel(props: PanelProps): React.JSX.Element {
           entryId={source.entryId}
           ready={phase.kind === "ready"}
           channel={channel}
+          metric={props.metric}
+          metricTitle={props.metricTitle}
           signed={signed}
           colours={colours}
           height={box.height}

@@ -21,38 +21,29 @@ import { BarChart } from "./BarChart";
 import { Controls } from "./Controls";
 import type { ViewArgs } from "./contract";
 import { featureCache } from "./data/featureCache";
+import { loadImage } from "./data/image";
 import type { FeatureFile } from "./data/featureFile";
 import { type Point, type Size, panBy, pixelAt, screenToImage } from "./geometry";
 import { type InteractionState, ViewController } from "./interaction";
 import { useFrameTop, useHostWindowHeight } from "./hostWindow";
 import { layoutStage } from "./layout";
+import { MetricControl } from "./MetricControl";
 import { hexToRgb } from "./palette";
 import { Panel, type PanelPhase } from "./Panel";
 import { panelNames } from "./panelNames";
 import { RendererError } from "./renderer/errors";
+import { metricMode } from "./renderer/panelKinds";
 import { type PanelStatus, Renderer } from "./renderer/renderer";
 import { RangeStore } from "./rangeStore";
 import { handOverStep } from "./navigator/stepPresses";
 import { sendValue } from "./streamlit";
+import { TechniquePanels } from "./TechniquePanels";
 import { installTestHook } from "./testHook";
 import { mark } from "./timeline";
 
 export interface ViewProps {
   readonly args: ViewArgs;
   readonly theme: Theme | undefined;
-}
-
-async function loadImage(url: string): Promise<ImageBitmap> {
-  const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) {
-    throw new Error(
-      `the image ${url} could not be loaded (${response.status.toString()} ${response.statusText})`,
-    );
-  }
-  return createImageBitmap(await response.blob(), {
-    premultiplyAlpha: "none",
-    colorSpaceConversion: "none",
-  });
 }
 
 /** Kept free below the view in presenter mode (its padding and a margin), in CSS pixels. */
@@ -86,6 +77,13 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
   // button shows or hides it, and the choice holds for the life of the view.
   const [chartShown, setChartShown] = useState(!args.presenter);
   const names = useMemo(() => panelNames(args.layers), [args.layers]);
+  // The metric: the step's, until the user picks another or the view changes.
+  const [chosenMetric, setChosenMetric] = useState({ viewId: args.viewId, metric: args.metric });
+  if (chosenMetric.viewId !== args.viewId) {
+    setChosenMetric({ viewId: args.viewId, metric: args.metric });
+  }
+  const metric = chosenMetric.metric;
+  const metricTitle = args.metrics.find((legend) => legend.name === metric)?.title ?? metric;
 
   const image: Size = useMemo(
     () => ({ width: args.image.width, height: args.image.height }),
@@ -199,15 +197,12 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
       renderer.setColourImage(state.colourImage);
       for (const layer of args.layers) {
         const channel = state.channel?.panel === layer.entryId ? state.channel.index : null;
-        renderer.setMode(
-          layer.entryId,
-          channel === null ? { kind: "similarity" } : { kind: "channel", channel },
-        );
+        renderer.setMode(layer.entryId, channel === null ? metricMode(metric) : { kind: "channel", channel });
       }
     };
     apply(controller.state, null);
     return controller.subscribe(apply);
-  }, [renderer, controller, args.layers]);
+  }, [renderer, controller, args.layers, metric]);
 
   // The panels and their feature files: fetched once per session, uploaded once per renderer.
   const shownBefore = useRef<ReadonlySet<string>>(new Set());
@@ -216,7 +211,12 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
       return;
     }
     renderer.setPanels(
-      args.layers.map((layer) => ({ id: layer.entryId, layer: layer.layer, stride: layer.stride })),
+      args.layers.map((layer) => ({
+        id: layer.entryId,
+        layer: layer.layer,
+        stride: layer.stride,
+        receptiveField: layer.receptiveField,
+      })),
     );
     renderer.setReference(controller.state.reference);
     let current = true;
@@ -430,6 +430,8 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
               unavailable={unavailable}
               ranges={ranges}
               channel={channel}
+              metric={metric}
+              metricTitle={metricTitle}
               signed={files[source.entryId]?.header.signed ?? false}
               colours={args.colormap.colours}
               model={args.model}
@@ -475,6 +477,13 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           chartShown={chartShown}
           onChartShown={setChartShown}
         />
+        <MetricControl
+          metrics={args.metrics}
+          metric={metric}
+          onMetric={(next) => {
+            setChosenMetric({ viewId: args.viewId, metric: next });
+          }}
+        />
       </div>
       {chartShown && chartSource !== undefined && (
         <BarChart
@@ -489,6 +498,13 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           textColour={theme?.textColor ?? "#31333f"}
         />
       )}
+      <TechniquePanels
+        args={args}
+        files={files}
+        controller={controller}
+        state={interaction}
+        width={Math.max(1, layout.width)}
+      />
     </div>
   );
 }

@@ -14,6 +14,20 @@ export interface ClassroomContract {
   [k: string]: unknown;
 }
 /**
+ * A layer's activation maps: its channels as small images, strongest first, in pages.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "ActivationsPanel".
+ */
+export interface ActivationsPanel {
+  kind: "activations";
+  /**
+   * One of the view's `layers`, by name (its data is reused).
+   */
+  layer: string;
+  pageSize: number;
+}
+/**
  * A 256-entry colour table (RGB, 0-255), the same one the numpy reference uses.
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -52,6 +66,35 @@ export interface LayerSource {
   precision: 8 | 16 | 32;
   weightsLabel: string;
   untrained: boolean;
+  /**
+   * Where the registry knows it (not for a model file's layers).
+   */
+  receptiveField: ReceptiveField | null;
+}
+/**
+ * A layer's theoretical receptive field, from the network registry (never recomputed).
+ *
+ * Cell ``(i, j)`` sees the ``size`` x ``size`` square centred on
+ * ``(centre + i * jump, centre + j * jump)`` in continuous image coordinates. ``columns`` and
+ * ``rows`` are those squares' spans per column and row of cells, computed by
+ * :func:`classroom.similarity.receptive_field_spans`: the browser draws them and computes
+ * nothing about receptive fields itself.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "ReceptiveField".
+ */
+export interface ReceptiveField {
+  size: number;
+  jump: number;
+  centre: number;
+  /**
+   * Per column of cells: [x start, x end).
+   */
+  columns: number[][];
+  /**
+   * Per row of cells: [y start, y end).
+   */
+  rows: number[][];
 }
 /**
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -88,6 +131,47 @@ export interface ViewState {
 export interface Pixel {
   x: number;
   y: number;
+}
+/**
+ * A technique's map over the image (``classroom.techniques.result.TechniqueMap``).
+ *
+ * The browser fetches the values (``width`` x ``height`` little-endian float32, rows from the
+ * top, at the image's resolution) from ``url`` and colours them over ``value_range`` with the
+ * panel's own colour table and axis.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "MapPanel".
+ */
+export interface MapPanel {
+  kind: "map";
+  technique: string;
+  title: string;
+  /**
+   * What a high value means, for the legend.
+   */
+  meaning: string;
+  url: string;
+  mapId: string;
+  width: number;
+  height: number;
+  /**
+   * @minItems 2
+   * @maxItems 2
+   */
+  valueRange: number[];
+  scale: "sequential" | "diverging";
+  colormap: Colormap;
+}
+/**
+ * A metric the view offers, and what its colour scale means (the legend says it).
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "MetricLegend".
+ */
+export interface MetricLegend {
+  name: "angular" | "cosine" | "euclidean" | "dot";
+  title: string;
+  meaning: string;
 }
 /**
  * Back and Next for a lesson: where the session is, and how to lay the buttons out.
@@ -154,6 +238,19 @@ export interface ReleaseEvent {
   kind: "release";
 }
 /**
+ * A panel of the multi-layer view: every cell of a layer compared with the reference.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "SimilarityPanel".
+ */
+export interface SimilarityPanel {
+  kind: "similarity";
+  /**
+   * One of the view's `layers`, by name.
+   */
+  layer: string;
+}
+/**
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
  * via the `definition` "StepEvent".
  */
@@ -179,9 +276,17 @@ export interface ViewArgs {
   viewId: string;
   image: ViewImage;
   /**
+   * The feature data the view fetches, one similarity panel each.
+   *
    * @minItems 1
    */
   layers: LayerSource[];
+  /**
+   * What the view shows, each panel by its kind: a similarity panel per layer (the synchronized stage), then maps and activation grids.
+   *
+   * @minItems 1
+   */
+  panels: (SimilarityPanel | MapPanel | ActivationsPanel)[];
   preset: ViewState;
   chartLayer: string | null;
   colormap: Colormap;
@@ -190,6 +295,14 @@ export interface ViewArgs {
    */
   model: string;
   presenter: boolean;
+  /**
+   * How cells are compared with the reference when the view opens (the lesson step's choice); the user may pick another of `metrics`.
+   */
+  metric: "angular" | "cosine" | "euclidean" | "dot";
+  /**
+   * @minItems 1
+   */
+  metrics: MetricLegend[];
 }
 /**
  * The analysis image shown beneath the heat maps.

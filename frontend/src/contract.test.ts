@@ -44,6 +44,20 @@ describe("parseViewArgs", () => {
   });
 });
 
+describe("panels", () => {
+  it("are keyed by kind, and a kind the contract lacks is refused", () => {
+    const args = parseViewArgs(clone());
+    expect(args.panels.map((panel) => panel.kind)).toEqual(["similarity", "similarity"]);
+    expect(args.metric).toBe("angular");
+    expect(args.metrics.map((metric) => metric.name)).toEqual(["angular", "cosine", "euclidean", "dot"]);
+    const raw = clone();
+    expect(() => parseViewArgs({ ...raw, panels: [{ kind: "hologram", layer: "conv2_x" }] })).toThrow(
+      ContractError,
+    );
+    expect(() => parseViewArgs({ ...raw, metric: "manhattan" })).toThrow(/metric/);
+  });
+});
+
 describe("events", () => {
   const state = { reference: { x: 1, y: 2 }, pinned: null, locked: false };
 

@@ -10,11 +10,16 @@ import type { NavigatorArgs, ViewArgs, ViewEvent, ViewState } from "./contract.g
 import schema from "./contract.schema.json";
 
 export type {
+  ActivationsPanel,
   Colormap,
   LayerSource,
+  MapPanel,
+  MetricLegend,
   NavigatorArgs,
-  Pixel,
   NavigatorValue,
+  Pixel,
+  ReceptiveField,
+  SimilarityPanel,
   ViewArgs,
   ViewEvent,
   ViewImage,

@@ -17,6 +17,7 @@ function source(entryId: string, layer: string, weightsLabel: string): LayerSour
     precision: 8,
     weightsLabel,
     untrained: weightsLabel.startsWith("untrained"),
+    receptiveField: null,
   };
 }
 

@@ -10,6 +10,7 @@ import type { ViewController } from "./interaction";
 import type { StageLayout } from "./layout";
 import type { Capabilities } from "./renderer/capabilities";
 import type { PanelStatus, PassCounts, Renderer } from "./renderer/renderer";
+import { techniqueReport } from "./techniqueHook";
 import { timeline } from "./timeline";
 
 export interface TestHookSources {
@@ -34,6 +35,8 @@ export interface PanelReport {
   readonly marker: Point | null;
   readonly frame: number;
   readonly computedFrame: number;
+  /** The reference cell's theoretical receptive field drawn, in image coordinates. */
+  readonly receptiveField: { x0: number; y0: number; x1: number; y1: number } | null;
 }
 
 export interface ClassroomViewHook {
@@ -61,7 +64,15 @@ export interface ClassroomViewHook {
   painted(index: number): { width: number; height: number; rgb: number[] } | null;
   /** RGB painted at the centre of image pixel (x, y) in a panel (markers hidden). */
   paintedPixel(index: number, x: number, y: number): number[] | null;
+  /** RGB painted at image point (x, y) in a panel with the markers and receptive field drawn. */
+  paintedWithMarkers(index: number, x: number, y: number): number[] | null;
   transfers(): TransferStats;
+  /** What the contract's panel `index` (a map or activations panel) drew, or null. */
+  technique(index: number): {
+    kind: string;
+    colours: { width: number; height: number; rgb: number[] } | null;
+    activations: { order: number[]; dead: number; page: number; pages: number; firstTile: number[] } | null;
+  } | null;
   layerInfo(index: number): ReturnType<Renderer["layerInfo"]>;
   loseContext(): boolean;
   restoreContext(): boolean;
@@ -79,8 +90,8 @@ export function installTestHook(sources: TestHookSources): () => void {
   const stage = (): DOMRect | undefined => root?.querySelector(".stage")?.getBoundingClientRect();
   const idOf = (index: number): string => layers[index]?.entryId ?? "";
   /** The canvas read once (markers hidden); returns the RGB at an image point of a panel. */
-  const canvasReader = (box: { x: number; y: number; width: number; height: number }) => {
-    renderer.setMarkersVisible(false);
+  const canvasReader = (box: { x: number; y: number; width: number; height: number }, markers = false) => {
+    renderer.setMarkersVisible(markers);
     const canvas = renderer.readBack.canvasPixels();
     renderer.setMarkersVisible(true);
     const ratio = canvas.width / Math.max(1, layout.width);
@@ -110,6 +121,7 @@ export function installTestHook(sources: TestHookSources): () => void {
             last?.marker == null ? null : { x: origin.left + last.marker.x, y: origin.top + last.marker.y },
           frame: last?.frame ?? -1,
           computedFrame: last?.computedFrame ?? -1,
+          receptiveField: last?.receptiveField ?? null,
         };
       });
     },
@@ -160,8 +172,22 @@ export function installTestHook(sources: TestHookSources): () => void {
       }
       return canvasReader(box)({ x: x + 0.5, y: y + 0.5 });
     },
+    paintedWithMarkers(index, x, y) {
+      const box = layout.panels[index];
+      return box === undefined ? null : canvasReader(box, true)({ x, y });
+    },
     transfers() {
       return featureCache.stats();
+    },
+    technique(index) {
+      const report = techniqueReport(index);
+      return report === null
+        ? null
+        : {
+            kind: report.kind,
+            colours: report.colours?.() ?? null,
+            activations: report.activations?.() ?? null,
+          };
     },
     layerInfo(index) {
       return renderer.layerInfo(idOf(index));

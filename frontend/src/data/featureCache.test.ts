@@ -60,6 +60,7 @@ function source(name: string, overrides: Partial<LayerSource> = {}): LayerSource
     precision: name === "uint8" ? 8 : name === "int16" ? 16 : 32,
     weightsLabel: "untrained (seed 3)",
     untrained: true,
+    receptiveField: null,
     ...overrides,
   };
 }

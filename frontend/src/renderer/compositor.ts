@@ -6,13 +6,24 @@
  * Its cost follows the displayed pixels only: one composite per panel box, markers in their
  * own small boxes. It never reads a layer's codes or runs a value pass.
  */
-import { type Point, type Size, type ViewTransform, cellInGrid, cellOf, fullView } from "../geometry";
+import {
+  type Point,
+  type Rect,
+  type Size,
+  type ViewTransform,
+  cellInGrid,
+  cellOf,
+  fullView,
+} from "../geometry";
 import { PINNED_RGB } from "../palette";
 import type { Slot } from "./panels";
 import { CompositePass } from "./passes/compositePass";
 import { MarkerPass } from "./passes/markerPass";
+import { ReceptiveFieldPass } from "./passes/receptiveFieldPass";
+import { receptiveFieldOf } from "./receptiveField";
 import { type PanelBox, placePanel } from "./placement";
 import { createTexture } from "./target";
+import { solidTexture, uploadColourTable, uploadImage } from "./textures";
 
 /** What the last frame drew for one panel (the browser tests read this). */
 export interface DrawnPanel {
@@ -23,6 +34,8 @@ export interface DrawnPanel {
   /** Marker centre in stage CSS pixels. */
   readonly marker: Point | null;
   readonly computedFrame: number;
+  /** The reference cell's theoretical receptive field in image coordinates, where known. */
+  readonly receptiveField: Rect | null;
 }
 
 /** The scene's state that only changes what is composited, never the panels' values. */
@@ -60,6 +73,7 @@ export class Compositor {
   readonly lut: WebGLTexture;
   private readonly composite: CompositePass;
   private readonly markers: MarkerPass;
+  private readonly receptiveFields: ReceptiveFieldPass;
   private readonly image: WebGLTexture;
   private readonly placeholder: WebGLTexture;
   private imageTextureSize: Size = { width: 1, height: 1 };
@@ -67,46 +81,20 @@ export class Compositor {
   constructor(private readonly gl: WebGL2RenderingContext) {
     this.composite = new CompositePass(gl);
     this.markers = new MarkerPass(gl);
-    this.image = createTexture(gl, gl.TEXTURE_2D);
-    gl.texImage2D(
-      gl.TEXTURE_2D,
-      0,
-      gl.RGBA8,
-      1,
-      1,
-      0,
-      gl.RGBA,
-      gl.UNSIGNED_BYTE,
-      new Uint8Array([128, 128, 128, 255]),
-    );
-    this.placeholder = createTexture(gl, gl.TEXTURE_2D);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 1, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+    this.receptiveFields = new ReceptiveFieldPass(gl);
+    this.image = solidTexture(gl, [128, 128, 128, 255]);
+    this.placeholder = solidTexture(gl, [0, 0, 0, 0]);
     this.lut = createTexture(gl, gl.TEXTURE_2D);
   }
 
   /** The analysis image, mipmapped so that every zoom samples about one texel per pixel. */
   setImage(source: TexImageSource, size: Size): void {
-    const gl = this.gl;
-    gl.bindTexture(gl.TEXTURE_2D, this.image);
-    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
-    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-    gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, source);
-    gl.generateMipmap(gl.TEXTURE_2D);
+    uploadImage(this.gl, this.image, source);
     this.imageTextureSize = size;
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR_MIPMAP_LINEAR);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
   }
 
   setColourTable(colours: readonly (readonly number[])[]): void {
-    const gl = this.gl;
-    const table = new Uint8Array(256 * 4);
-    colours.slice(0, 256).forEach((colour, index) => {
-      table.set([colour[0] ?? 0, colour[1] ?? 0, colour[2] ?? 0, 255], index * 4);
-    });
-    gl.bindTexture(gl.TEXTURE_2D, this.lut);
-    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, 256, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, table);
+    uploadColourTable(this.gl, this.lut, colours);
   }
 
   /** Draw every panel onto the canvas; returns what each panel showed. */
@@ -135,18 +123,21 @@ export class Compositor {
     // The grid comes from the stored file's header (a floor-rounding network has fewer cells
     // than ceil(image / stride)); before the file arrives the stride is all there is.
     const grid = slot.gpu?.file.header ?? null;
+    const cell =
+      reference === null
+        ? null
+        : grid === null
+          ? cellOf(reference, spec.stride)
+          : cellInGrid(reference, spec.stride, grid);
+    const field = receptiveFieldOf(spec.receptiveField, cell);
     const result: DrawnPanel = {
       id: spec.id,
       frame,
       reference,
-      cell:
-        reference === null
-          ? null
-          : grid === null
-            ? cellOf(reference, spec.stride)
-            : cellInGrid(reference, spec.stride, grid),
+      cell,
       marker: null,
       computedFrame: slot.computedFrame,
+      receptiveField: field,
     };
     if (box === undefined || box.width <= 0 || box.height <= 0) {
       return result;
@@ -175,6 +166,19 @@ export class Compositor {
       colourImage: scene.colourImage,
       background: scene.background,
     });
+    if (scene.markersVisible && field !== null) {
+      const { x, y, perPixel } = placed.toImage;
+      this.receptiveFields.draw({
+        viewport: placed.viewport,
+        pixelRatio: scene.pixelRatio,
+        square: {
+          x0: (field.x0 - x) / perPixel,
+          y0: (field.y0 - y) / perPixel,
+          x1: (field.x1 - x) / perPixel,
+          y1: (field.y1 - y) / perPixel,
+        },
+      });
+    }
     if (scene.markersVisible) {
       this.markers.draw({
         viewport: placed.viewport,
@@ -192,6 +196,7 @@ export class Compositor {
   dispose(): void {
     this.composite.dispose();
     this.markers.dispose();
+    this.receptiveFields.dispose();
     this.gl.deleteTexture(this.image);
     this.gl.deleteTexture(this.placeholder);
     this.gl.deleteTexture(this.lut);

@@ -10,6 +10,7 @@ import type { Range } from "./minMaxReader";
 import type { PassClass } from "./pass";
 import { ChannelPass } from "./passes/channelPass";
 import { ColourPass } from "./passes/colourPass";
+import { CosinePass, DotPass, EuclideanPass } from "./passes/metricPass";
 import { ReductionPass } from "./passes/reductionPass";
 import { SimilarityPass } from "./passes/similarityPass";
 
@@ -32,6 +33,30 @@ export const SIMILARITY: PanelKind = {
   axis: (range, header) => similarityAxis(range.min, range.max, header.signed),
 };
 
+/** Cosine of the angle to the reference vector (the similarity pass's angle, turned back). */
+export const COSINE: PanelKind = {
+  name: "cosine",
+  chain: [SimilarityPass, CosinePass, ReductionPass, ColourPass],
+  followsReference: true,
+  axis: (range, header) => similarityAxis(range.min, range.max, header.signed),
+};
+
+/** Euclidean distance to the reference vector: small is similar, from 0. */
+export const EUCLIDEAN: PanelKind = {
+  name: "euclidean",
+  chain: [SimilarityPass, EuclideanPass, ReductionPass, ColourPass],
+  followsReference: true,
+  axis: (range) => channelAxis(range.min, range.max),
+};
+
+/** Dot product with the reference vector: direction and both lengths. */
+export const DOT: PanelKind = {
+  name: "dot",
+  chain: [SimilarityPass, DotPass, ReductionPass, ColourPass],
+  followsReference: true,
+  axis: (range) => channelAxis(range.min, range.max),
+};
+
 /** One channel's values (code times the cell's scale). */
 export const CHANNEL: PanelKind = {
   name: "channel",
@@ -40,14 +65,29 @@ export const CHANNEL: PanelKind = {
   axis: (range) => channelAxis(range.min, range.max),
 };
 
-/** What a panel shows now: a kind, and the channel for the single-channel kind. */
+/** What a panel shows now: a kind (one per metric), and the channel for the single-channel kind. */
 export type PanelMode =
-  { readonly kind: "similarity" } | { readonly kind: "channel"; readonly channel: number };
+  | { readonly kind: "similarity" | "cosine" | "euclidean" | "dot" }
+  | { readonly kind: "channel"; readonly channel: number };
+
+/** The metrics of the contract (classroom.similarity.Metric). */
+export type Metric = "angular" | "cosine" | "euclidean" | "dot";
+
+/** The panel mode that shows `metric` (the angular kind is the view's original "similarity"). */
+export function metricMode(metric: Metric): PanelMode {
+  return { kind: metric === "angular" ? "similarity" : metric };
+}
 
 /** The kinds a renderer knows, by mode (the benchmark replaces "similarity" with the naive one). */
 export type PanelKinds = Readonly<Record<PanelMode["kind"], PanelKind>>;
 
-export const DEFAULT_KINDS: PanelKinds = { similarity: SIMILARITY, channel: CHANNEL };
+export const DEFAULT_KINDS: PanelKinds = {
+  similarity: SIMILARITY,
+  cosine: COSINE,
+  euclidean: EUCLIDEAN,
+  dot: DOT,
+  channel: CHANNEL,
+};
 
 export function sameMode(a: PanelMode, b: PanelMode): boolean {
   return a.kind === b.kind && (a.kind !== "channel" || (b.kind === "channel" && a.channel === b.channel));

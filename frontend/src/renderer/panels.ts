@@ -6,6 +6,7 @@
  * a kind that follows the reference, another kind or channel, a new colour table, or new
  * GPU resources (an upload). Pan, zoom, opacity and markers never mark a panel dirty.
  */
+import type { ReceptiveField } from "../contract";
 import { type FeatureFile, cellCodes } from "../data/featureFile";
 import { type Point, cellInGrid } from "../geometry";
 import type { Capabilities } from "./capabilities";
@@ -20,6 +21,8 @@ export interface PanelSpec {
   readonly id: string;
   readonly layer: string;
   readonly stride: number;
+  /** The layer's theoretical receptive field per column and row of cells, where known. */
+  readonly receptiveField?: ReceptiveField | null;
 }
 
 export type PanelStatus =

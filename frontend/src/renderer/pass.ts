@@ -21,9 +21,9 @@ export interface PassInput {
   readonly lut: WebGLTexture;
 }
 
-/** One GPU pass over a layer. */
-export interface Pass {
-  run(input: PassInput): void;
+/** One GPU pass: over a layer (the similarity view's kinds), or over another panel's data. */
+export interface Pass<Input = PassInput> {
+  run(input: Input): void;
   dispose(): void;
 }
 

@@ -13,11 +13,13 @@ import os
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
-from classroom.component import similarity_view, view_args
-from classroom.component.contract import ViewState
+from classroom.component import activations_panel, map_panel, similarity_view, view_args
+from classroom.component.contract import ActivationsPanel, MapPanel, ViewState
 from classroom.store import FeatureStore
+from classroom.techniques.result import TechniqueMap
 
 st.set_page_config(page_title="similarity view test page", layout="wide")
 store = FeatureStore()
@@ -38,6 +40,22 @@ for view in shown:
     if len(present) != len(layers):
         st.error(f"missing entries for {view['key']}")
         continue
+    # Panels of other kinds: technique maps (saved as .npy) and activation grids.
+    extras: list[MapPanel | ActivationsPanel] = [
+        map_panel(
+            TechniqueMap(
+                technique=entry["technique"],
+                title=entry["technique"],
+                meaning=entry["meaning"],
+                values=np.load(entry["npy"]),
+                value_range=(entry["range"][0], entry["range"][1]),
+                scale=entry["scale"],
+            ),
+            store=store,
+        )
+        for entry in view.get("maps", [])
+    ]
+    extras += [activations_panel(layer) for layer in view.get("activations", [])]
     event = similarity_view(
         view_args(
             view["view_id"],
@@ -45,6 +63,7 @@ for view in shown:
             store=store,
             preset=ViewState.model_validate(view.get("preset", {})),
             chart_layer=view.get("chart_layer"),
+            extra_panels=extras,
         ),
         key=view["key"],
     )

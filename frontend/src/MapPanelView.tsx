@@ -1,0 +1,168 @@
+/**
+ * A map panel: a technique's map (Grad-CAM, saliency, occlusion...) over the image, with its
+ * own colour axis over the range the technique states and a legend saying what high means.
+ * The values are fetched once by URL (float32, rows from the top) and drawn by MapRenderer.
+ */
+import { useCallback, useEffect, useMemo, useState } from "react";
+
+import { cssGradient, formatValue } from "./colourScale";
+import type { MapPanel } from "./contract";
+import { type Size, fullView, pixelAt, screenToImage } from "./geometry";
+import type { ViewController } from "./interaction";
+import { RendererError } from "./renderer/errors";
+import { MapRenderer } from "./renderer/mapRenderer";
+import { registerTechnique } from "./techniqueHook";
+
+export interface MapPanelViewProps {
+  readonly panel: MapPanel;
+  /** The panel's index in the contract's `panels` (the test hook's key). */
+  readonly index: number;
+  readonly image: ImageBitmap | null;
+  readonly width: number;
+  readonly opacityShift: number;
+  readonly colourImage: boolean;
+  /** The view's reference and pinned pixels, marked here too; pointing at the map moves them. */
+  readonly controller: ViewController;
+}
+
+async function fetchValues(panel: MapPanel): Promise<Float32Array> {
+  const response = await fetch(panel.url, { credentials: "same-origin" });
+  if (!response.ok) {
+    throw new Error(`the ${panel.title} map could not be loaded (${response.status.toString()})`);
+  }
+  const buffer = await response.arrayBuffer();
+  if (buffer.byteLength !== panel.width * panel.height * 4) {
+    throw new Error(
+      `the ${panel.title} map has ${buffer.byteLength.toString()} bytes, not ${(panel.width * panel.height * 4).toString()}`,
+    );
+  }
+  return new Float32Array(buffer);
+}
+
+export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
+  const { panel, index, image, width } = props;
+  const [renderer, setRenderer] = useState<MapRenderer | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const size: Size = useMemo(
+    () => ({ width: panel.width, height: panel.height }),
+    [panel.width, panel.height],
+  );
+  const box = { width, height: Math.round((width * panel.height) / panel.width) };
+
+  // One renderer per canvas, made when it mounts (as the stage's, View.tsx).
+  const attachCanvas = useCallback(
+    (element: HTMLCanvasElement | null) => {
+      if (element === null) {
+        return;
+      }
+      let made: MapRenderer;
+      try {
+        made = new MapRenderer(element, size);
+      } catch (error) {
+        setProblem(error instanceof RendererError ? error.message : String(error));
+        return;
+      }
+      setRenderer(made);
+      const unregister = registerTechnique(index, {
+        kind: "map",
+        colours: () => ({ ...size, rgb: Array.from(made.readColours()) }),
+      });
+      return () => {
+        unregister();
+        made.dispose();
+        setRenderer(null);
+      };
+    },
+    [size, index],
+  );
+
+  useEffect(() => {
+    if (renderer === null) {
+      return;
+    }
+    let current = true;
+    fetchValues(panel).then(
+      (values) => {
+        if (current) {
+          renderer.setValues(values);
+        }
+      },
+      (error: unknown) => {
+        if (current) {
+          setProblem(error instanceof Error ? error.message : String(error));
+        }
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [renderer, panel]);
+
+  useEffect(() => {
+    const [low = 0, high = 1] = panel.valueRange;
+    renderer?.setScale(panel.colormap.colours, [low, high], panel.scale === "diverging");
+  }, [renderer, panel.colormap, panel.valueRange, panel.scale]);
+
+  useEffect(() => {
+    if (renderer !== null && image !== null) {
+      renderer.setImage(image, size);
+    }
+  }, [renderer, image, size]);
+
+  useEffect(() => {
+    renderer?.setLayout(box, window.devicePixelRatio || 1);
+  }, [renderer, box.width, box.height]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    renderer?.setAppearance(props.opacityShift, props.colourImage);
+  }, [renderer, props.opacityShift, props.colourImage]);
+
+  // The markers follow the pointer without a React render, as on the stage.
+  const { controller } = props;
+  useEffect(() => {
+    if (renderer === null) {
+      return;
+    }
+    renderer.setMarkers(controller.state.reference, controller.state.pinned);
+    return controller.subscribe((state) => {
+      renderer.setMarkers(state.reference, state.pinned);
+    });
+  }, [renderer, controller]);
+
+  const [low = 0, high = 1] = panel.valueRange;
+  return (
+    <figure className="technique-panel" data-testid="map-panel" data-technique={panel.technique}>
+      <figcaption className="panel-title">
+        <span className="panel-name">{panel.title}</span>
+      </figcaption>
+      <canvas
+        ref={attachCanvas}
+        style={{ width: box.width, height: box.height }}
+        aria-label={`${panel.title}: ${panel.meaning}`}
+        onPointerMove={(event) => {
+          const bounds = event.currentTarget.getBoundingClientRect();
+          const local = { x: event.clientX - bounds.left, y: event.clientY - bounds.top };
+          const pixel = pixelAt(screenToImage(local, box, size, fullView(size)), size);
+          if (pixel !== null) {
+            controller.hover(pixel);
+          }
+        }}
+      />
+      {problem !== null && (
+        <p className="panel-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <div className="map-legend" data-testid="map-legend">
+        <span>{formatValue(low)}</span>
+        <span
+          className="map-legend-bar"
+          aria-hidden="true"
+          style={{ background: cssGradient(panel.colormap.colours).replace("to top", "to right") }}
+        />
+        <span>{formatValue(high)}</span>
+        <span className="hint">{panel.meaning}</span>
+      </div>
+    </figure>
+  );
+}

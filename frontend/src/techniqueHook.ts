@@ -1,0 +1,35 @@
+/**
+ * The map and activation panels' side of the test hook: what each draws, by panel index in
+ * the contract's `panels`. Panels register here while mounted; testHook.ts reads it.
+ */
+export interface TechniqueReport {
+  readonly kind: "map" | "activations";
+  /** Map panels: the coloured map, RGB per image pixel, rows from the top. */
+  readonly colours?: () => { width: number; height: number; rgb: number[] };
+  /**
+   * Activation panels: channels in display order (strongest first), the dead count, the page,
+   * and the grey painted at each cell centre of the page's first tile (rows from the top).
+   */
+  readonly activations?: () => {
+    order: number[];
+    dead: number;
+    page: number;
+    pages: number;
+    firstTile: number[];
+  };
+}
+
+const mounted = new Map<number, TechniqueReport>();
+
+export function registerTechnique(index: number, report: TechniqueReport): () => void {
+  mounted.set(index, report);
+  return () => {
+    if (mounted.get(index) === report) {
+      mounted.delete(index);
+    }
+  };
+}
+
+export function techniqueReport(index: number): TechniqueReport | null {
+  return mounted.get(index) ?? null;
+}

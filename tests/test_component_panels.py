@@ -1,0 +1,85 @@
+"""Panels of other kinds than similarity: a technique's map, a layer's activation maps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from classroom.component import activations_panel, map_panel, result_panels, view_args
+from classroom.component.contract import ActivationsPanel, MapPanel, SimilarityPanel
+from classroom.similarity import colour_lut, diverging_lut
+from classroom.store import FeatureStore
+from classroom.techniques.result import Scale, TechniqueMap, TechniqueResult
+from tests.synthetic import LayerSpec, prepare_view
+
+SPECS = (LayerSpec("conv2_x", 4, 8), LayerSpec("conv3_x", 8, 12))
+
+
+def _map(scale: Scale = "sequential", shape: tuple[int, ...] = (20, 30)) -> TechniqueMap:
+    values = np.random.default_rng(0).random(shape, dtype=np.float32)
+    return TechniqueMap("saliency", "Saliency", "bright = it matters", values, (0.0, 1.0), scale)
+
+
+def test_a_map_panel_stores_the_values_and_names_them() -> None:
+    store = FeatureStore()
+    technique_map = _map()
+    panel = map_panel(technique_map, store=store, colormap_name="magma")
+    path = store.maps_dir / panel.url.rsplit("/", 1)[1].split("?")[0]
+    assert panel.url.endswith(f"?v={panel.map_id}")  # versioned: cached for good
+    assert path.name.startswith(panel.map_id)
+    stored = np.frombuffer(path.read_bytes(), dtype="<f4").reshape(20, 30)
+    np.testing.assert_array_equal(stored, technique_map.values)
+    assert (panel.width, panel.height, panel.value_range) == (30, 20, [0.0, 1.0])
+    assert panel.colormap.colours == colour_lut("magma").tolist()
+    # The same values are the same file, written once.
+    assert map_panel(technique_map, store=store).url == panel.url
+
+
+def test_a_diverging_map_gets_the_blue_white_red_table() -> None:
+    panel = map_panel(_map("diverging"), store=FeatureStore())
+    assert panel.scale == "diverging"
+    assert panel.colormap.colours == diverging_lut().tolist()
+
+
+def test_tiles_and_pictures_are_not_map_panels() -> None:
+    with pytest.raises(ValueError, match="saliency: a map panel paints one"):
+        map_panel(_map(shape=(4, 5, 6)), store=FeatureStore())
+    result = TechniqueResult(maps=(_map(), _map(shape=(4, 5, 6)), _map("picture")))
+    assert [panel.scale for panel in result_panels(result, store=FeatureStore())] == ["sequential"]
+
+
+def test_view_args_put_the_similarity_panels_first_then_the_others() -> None:
+    store = FeatureStore()
+    layers = prepare_view(store, image_width=30, image_height=20, layers=SPECS)
+    extras: list[MapPanel | ActivationsPanel] = [
+        map_panel(_map(), store=store),
+        activations_panel("conv3_x", page_size=16),
+    ]
+    args = view_args("v", layers, store=store, extra_panels=extras)
+    assert [panel.kind for panel in args.panels] == [
+        "similarity",
+        "similarity",
+        "map",
+        "activations",
+    ]
+    assert args.panels[0] == SimilarityPanel(kind="similarity", layer="conv2_x")
+    wire = args.model_dump(by_alias=True, mode="json")
+    assert wire["panels"][3] == {"kind": "activations", "layer": "conv3_x", "pageSize": 16}
+    assert type(args).model_validate(wire) == args
+
+
+def test_view_args_check_what_the_panels_name() -> None:
+    store = FeatureStore()
+    layers = prepare_view(store, image_width=30, image_height=20, layers=SPECS)
+    with pytest.raises(ValidationError, match="activations of 'conv5_x', which is not among"):
+        view_args("v", layers, store=store, extra_panels=[activations_panel("conv5_x")])
+    small = map_panel(_map(shape=(10, 15)), store=store)
+    with pytest.raises(ValidationError, match="the saliency map is 15x10, the image 30x20"):
+        view_args("v", layers, store=store, extra_panels=[small])
+    assert isinstance(small, MapPanel)
+
+
+def test_a_map_must_be_float32_and_two_dimensional() -> None:
+    with pytest.raises(ValueError, match="non-empty"):
+        FeatureStore().write_map(np.zeros((3, 4, 2), np.float32))
