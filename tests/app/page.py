@@ -19,7 +19,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from classroom import shared
-from classroom.component.contract import ViewArgs
+from classroom.component.contract import NavigatorArgs, ViewArgs
 from tests.conftest import REPO_ROOT, picture
 
 __all__ = [
@@ -29,18 +29,24 @@ __all__ = [
     "_png",
     "button",
     "drop_file",
+    "jump",
     "labelled",
+    "lesson_picker",
     "link",
     "literal",
+    "navigator",
     "open_app",
     "panels",
     "prepared",
+    "press",
     "progress_texts",
     "send",
     "shared_link",
+    "step_shown",
     "texts",
     "view",
     "view_shown",
+    "where",
 ]
 
 #: The page script; importing it would run it, so tests only ever hand it to AppTest.
@@ -153,6 +159,56 @@ def button(at: AppTest, label: str) -> Any:
     return labelled(at.button, label)
 
 
+def navigator(at: AppTest, area: Any = None) -> NavigatorArgs | None:
+    """What the page sent the step navigator (Back and Next) in ``area``, if it drew one."""
+    found = [
+        node
+        for node in (area or at).get("component_instance")
+        if node.proto.component_name.endswith("step_navigator")
+    ]
+    if not found:
+        return None
+    [node] = found
+    return NavigatorArgs.model_validate(json.loads(node.proto.json_args)["steps"])
+
+
+def where(at: AppTest) -> tuple[int, int]:
+    """``(step, count)`` as the navigator shows it, 1-based ("Step 2 of 3")."""
+    args = navigator(at)
+    assert args is not None, "no step navigator on the page"
+    return args.step + 1, args.count
+
+
+def press(at: AppTest, *steps: int) -> AppTest:
+    """Back (-1) and Next (+1) presses, as the navigator reports them, then rerun.
+
+    The navigator sends the running count of its presses; presses made together reach the
+    page in one rerun.
+    """
+    before = at.session_state.get("navigator") or {"instance": "tests", "net": 0}
+    at.session_state["navigator"] = {**before, "net": before["net"] + sum(steps)}
+    return at.run()
+
+
+def step_shown(at: AppTest) -> int:
+    """The step the sidebar's list marks as the one on screen (0-based)."""
+    [here] = [
+        int(found.key.removeprefix("goto/"))
+        for found in at.sidebar.button
+        if found.key and found.key.startswith("goto/") and found.proto.type == "secondary"
+    ]
+    return here
+
+
+def jump(at: AppTest, step: int) -> AppTest:
+    """A click on a step in the sidebar's list (0-based)."""
+    return at.button(key=f"goto/{step}").click().run()
+
+
+def lesson_picker(at: AppTest) -> Any:
+    return labelled(at.selectbox, "Lesson")
+
+
 def link(at: AppTest) -> dict[str, str]:
     return {key: str(value) for key, value in at.query_params.items()}
 
@@ -180,5 +236,10 @@ def send(at: AppTest, kind: str, **fields: Any) -> AppTest:
     """Deliver one event from the component, as the browser does, and rerun."""
     event_id = f"event-{at.session_state['position'].serial}-{kind}-{len(str(fields))}"
     state = fields.pop("state", {"reference": None, "pinned": None, "locked": False})
-    at.session_state["view"] = {"id": event_id, "kind": kind, "state": state, **fields}
+    at.session_state[at.session_state["view_key"]] = {
+        "id": event_id,
+        "kind": kind,
+        "state": state,
+        **fields,
+    }
     return at.run()

@@ -11,16 +11,20 @@ import pytest
 from classroom.component.contract import Pixel, ViewState
 from tests.app.page import (
     _png,
+    button,
     drop_file,
     link,
     literal,
     open_app,
     panels,
     prepared,
+    press,
     send,
     shared_link,
+    step_shown,
     texts,
     view,
+    view_shown,
 )
 from tests.lesson_tree import LessonTree
 
@@ -34,9 +38,9 @@ def test_a_link_restores_lesson_step_pointer_pin_and_lock(tree: LessonTree) -> N
     at = open_app(**query)
 
     assert texts(at.header) == ["Held still"]
-    assert at.radio(key="step_pick").value == 1
+    assert step_shown(at) == 1
     assert not at.info, "nothing to complain about"
-    assert link(at) == query
+    assert link(at) == {**query, "untrained": "1"}
 
     args = view(prepared(at))
     assert args is not None
@@ -51,7 +55,7 @@ def test_a_link_restores_lesson_step_pointer_pin_and_lock(tree: LessonTree) -> N
 def test_a_link_can_name_the_step_by_number(tree: LessonTree) -> None:
     at = open_app(lesson="b-second", step="1")
     assert texts(at.header) == ["Only step"]
-    assert link(at) == {"lesson": "b-second", "step": "step-1"}
+    assert link(at) == {"lesson": "b-second", "step": "step-1", "untrained": "1"}
 
 
 @pytest.mark.usefixtures("untrained")
@@ -99,9 +103,9 @@ def test_a_bad_link_says_so_gently_and_falls_back(
     assert not at.exception
     assert texts(at.header) == [header]
     assert [literal(text) for text in texts(at.info)] == [notice]
-    assert link(at) == after
+    assert link(at) == {**after, "untrained": "1"}
 
-    at.button(key="next" if header != "The end" else "previous").click().run()
+    press(at, 1 if header != "The end" else -1)
     assert not at.info, "the notice goes once the reader moves on"
 
 
@@ -111,6 +115,34 @@ def test_a_link_is_only_read_when_the_session_starts(tree: LessonTree) -> None:
     at.query_params["step"] = "start"
     at.run()
     assert texts(at.header) == ["The end"]
+
+
+def test_a_link_made_with_untrained_weights_reopens_them(tree: LessonTree) -> None:
+    at = prepared(open_app())  # the pretrained weights are missing: the weights page
+    button(at, "Continue with untrained weights").click().run()
+    assert view_shown(prepared(at))
+    assert link(at)["untrained"] == "1"
+    assert shared_link(at) == link(at)
+
+    fresh = prepared(open_app(**link(at)))  # another browser, nothing in its session
+
+    assert fresh.toggle(key="untrained").value
+    assert view_shown(fresh), "not the missing-weights page"
+    assert not fresh.info, "nothing to complain about"
+    assert link(fresh) == link(at)
+
+
+@pytest.mark.usefixtures("untrained")
+def test_a_link_made_with_the_lessons_weights_says_so_where_sessions_start_untrained(
+    tree: LessonTree,
+) -> None:
+    at = open_app()
+    at.toggle(key="untrained").set_value(False).run()
+    assert link(at)["untrained"] == "0"
+
+    fresh = open_app(**link(at))
+    assert not fresh.toggle(key="untrained").value
+    assert open_app(lesson="a-first", untrained="maybe").toggle(key="untrained").value
 
 
 # -- the view's events ---------------------------------------------------------------------------
@@ -123,7 +155,13 @@ def test_pin_and_lock_events_go_into_the_link_in_image_pixels(tree: LessonTree) 
 
     send(at, "pin", state=pinned)
     # Analysis pixels (64 x 38) back to the 80 x 48 picture: the pixel under each centre.
-    assert link(at) == {"lesson": "a-first", "step": "held", "ref": "13,41", "pin": "79,0"}
+    assert link(at) == {
+        "lesson": "a-first",
+        "step": "held",
+        "ref": "13,41",
+        "pin": "79,0",
+        "untrained": "1",
+    }
     assert shared_link(at) == link(at), "the share box shows the view on screen, not the last"
 
     send(at, "lock", state={**pinned, "locked": True})
@@ -134,7 +172,7 @@ def test_pin_and_lock_events_go_into_the_link_in_image_pixels(tree: LessonTree) 
     assert args.view_id == "a-first/held/0", "the view the component already shows"
 
     send(at, "release", state={"reference": {"x": 1, "y": 2}, "pinned": None, "locked": False})
-    assert link(at) == {"lesson": "a-first", "step": "held", "ref": "1,3"}
+    assert link(at) == {"lesson": "a-first", "step": "held", "ref": "1,3", "untrained": "1"}
 
 
 @pytest.mark.usefixtures("untrained")
@@ -143,7 +181,7 @@ def test_step_events_from_the_view_move_like_the_buttons(tree: LessonTree) -> No
 
     send(at, "step", delta=1)
     assert texts(at.header) == ["Held still"]
-    assert at.radio(key="step_pick").value == 1
+    assert step_shown(at) == 1
     args = view(at)
     assert args is not None
     assert args.view_id == "a-first/held/1"
@@ -153,6 +191,24 @@ def test_step_events_from_the_view_move_like_the_buttons(tree: LessonTree) -> No
     assert texts(at.header) == ["Start here"]
     send(at, "step", delta=-1)
     assert texts(at.header) == ["Start here"], "the first step stays the first"
+
+
+@pytest.mark.usefixtures("untrained")
+def test_the_view_is_a_new_frame_when_it_comes_back_or_went_deaf(tree: LessonTree) -> None:
+    at = open_app()
+    assert not view_shown(at), "the step is being prepared"
+    prepared(at)
+    comeback = at.session_state["view_key"]
+    assert comeback != "view/lesson/0", "Streamlit must not put an old frame back in place"
+    at.run()
+    assert at.session_state["view_key"] == comeback, "the same frame while it stays"
+
+    # The view told the navigator that Streamlit does not hear it (a frame moved in the page).
+    at.session_state["navigator"] = {"instance": "tests", "net": 0, "lostViews": 1}
+    at.run()
+    assert view_shown(at)
+    assert at.session_state["view_key"] not in {comeback, "view/lesson/0"}
+    assert texts(at.header) == ["Start here"]
 
 
 @pytest.mark.usefixtures("untrained")
@@ -194,7 +250,7 @@ def test_events_in_your_own_image_stay_in_the_session(tree: LessonTree) -> None:
     send(at, "step", delta=1, state=pointer)
 
     assert texts(at.header) == ["Your own image"], "an image of your own has no steps"
-    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}
+    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20", "untrained": "1"}
     at.radio(key="mode").set_value("Lesson").run()
     at.radio(key="mode").set_value("Your own image").run()
     args = view(at)

@@ -15,23 +15,29 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from classroom.component.contract import Pixel, ViewState
+from classroom.component.contract import NavigatorArgs, Pixel, ViewState
 from classroom.store import UPLOAD_MAX_AGE_DAYS, FeatureStore
 from tests.app.page import (
     FIRST,
     SECOND,
     _png,
     button,
+    jump,
     labelled,
+    lesson_picker,
     link,
     literal,
+    navigator,
     open_app,
     panels,
     prepared,
+    press,
     progress_texts,
+    step_shown,
     texts,
     view,
     view_shown,
+    where,
 )
 from tests.conftest import picture
 from tests.lesson_tree import LessonTree
@@ -47,9 +53,9 @@ def test_the_first_lesson_opens_at_its_first_step(tree: LessonTree) -> None:
     assert texts(at.header) == ["Start here"]
     assert "Look at the first picture." in texts(at.markdown)
     assert "*Two pictures and three steps.*" in texts(at.markdown), "the summary, on step 1"
-    assert at.selectbox(key="lesson_pick").value == "a-first"
-    assert "Step 1 of 3" in progress_texts(at)
-    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}
+    assert lesson_picker(at).value == "a-first"
+    assert where(at) == (1, 3)
+    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20", "untrained": "1"}
 
 
 @pytest.mark.usefixtures("untrained")
@@ -60,12 +66,12 @@ def test_the_picker_follows_the_lessons_order_and_a_link_without_lesson_opens_th
     tree.write(intro, "z-intro.yaml")
 
     at = open_app()
-    assert at.selectbox(key="lesson_pick").options == [
+    assert lesson_picker(at).options == [
         "Novices start here",
         "First lesson",
         "Second lesson",
     ]
-    assert at.selectbox(key="lesson_pick").value == "z-intro"
+    assert lesson_picker(at).value == "z-intro"
     assert texts(at.header) == ["Only step"]
 
     linked = open_app(step="1")
@@ -80,43 +86,60 @@ def test_next_and_previous_move_through_the_steps_and_stop_at_the_ends(
     tree: LessonTree,
 ) -> None:
     at = open_app()
-    assert at.button(key="previous").disabled
-    assert not at.button(key="next").disabled
+    assert where(at) == (1, 3), "Back is disabled, Next is not"
 
-    at.button(key="next").click().run()
+    press(at, 1)
     assert texts(at.header) == ["Held still"]
-    assert "Step 2 of 3" in progress_texts(at)
+    assert where(at) == (2, 3)
     assert link(at) == {
         "lesson": "a-first",
         "step": "held",
         "ref": "30,5",
         "pin": "30,5",
         "lock": "1",
+        "untrained": "1",
     }
 
-    at.button(key="next").click().run()
+    press(at, 1)
     assert texts(at.header) == ["The end"]
-    assert at.button(key="next").disabled
-    assert link(at) == {"lesson": "a-first", "step": "last"}
+    assert where(at) == (3, 3), "Next is disabled"
+    assert link(at) == {"lesson": "a-first", "step": "last", "untrained": "1"}
 
-    at.button(key="previous").click().run()
-    at.button(key="previous").click().run()
+    press(at, 1)  # PageDown on the last step: nothing to move to
+    assert texts(at.header) == ["The end"]
+    press(at, -1)
+    press(at, -1)
     assert texts(at.header) == ["Start here"]
-    assert at.radio(key="step_pick").value == 0
+    assert step_shown(at) == 0
+
+
+@pytest.mark.usefixtures("untrained")
+def test_presses_that_come_together_all_count(tree: LessonTree) -> None:
+    at = press(open_app(), 1, 1)  # two presses counted before the page could rerun
+    assert texts(at.header) == ["The end"]
+    assert step_shown(at) == 2
+
+    press(at, -1, -1, 1)
+    assert texts(at.header) == ["Held still"]
+
+    # A navigator frame loaded anew counts from 0 again.
+    at.session_state["navigator"] = {"instance": "another frame", "net": -1}
+    at.run()
+    assert texts(at.header) == ["Start here"]
 
 
 @pytest.mark.usefixtures("untrained")
 def test_the_step_list_and_the_lesson_picker_jump(tree: LessonTree) -> None:
     at = open_app()
 
-    at.radio(key="step_pick").set_value(2).run()
+    jump(at, 2)
     assert texts(at.header) == ["The end"]
-    assert at.button(key="next").disabled
+    assert where(at) == (3, 3)
 
-    at.selectbox(key="lesson_pick").set_value("b-second").run()
+    lesson_picker(at).set_value("b-second").run()
     assert texts(at.header) == ["Only step"]
-    assert at.radio(key="step_pick").value == 0
-    assert link(at) == {"lesson": "b-second", "step": "step-1"}
+    assert step_shown(at) == 0
+    assert link(at) == {"lesson": "b-second", "step": "step-1", "untrained": "1"}
 
 
 @pytest.mark.usefixtures("untrained")
@@ -133,8 +156,8 @@ def test_a_question_reveals_hint_and_answer_on_demand_and_resets_per_step(
     labelled(at.toggle, "Show answer").set_value(True).run()
     assert "A gradient." in texts(at.success)
 
-    at.button(key="next").click().run()
-    at.button(key="previous").click().run()
+    press(at, 1)
+    press(at, -1)
     assert "Look at the corners." not in texts(at.info)
     assert "A gradient." not in texts(at.success)
 
@@ -177,7 +200,7 @@ def test_the_rest_of_the_lesson_is_prepared_in_the_background(tree: LessonTree) 
     )
 
     prepared(at)
-    at.button(key="next").click().run()
+    press(at, 1)
 
     assert view_shown(at), "the second picture was prepared while the first step was open"
 
@@ -211,9 +234,9 @@ def test_an_image_that_fails_to_prepare_is_named_with_the_reason(tree: LessonTre
     assert "truncated" in error
     assert not view_shown(at)
     assert texts(at.header) == ["Held still"], "the rest of the lesson still works"
-    at.button(key="previous").click().run()
+    press(at, -1)
     assert view_shown(at)
-    at.button(key="next").click().run()
+    press(at, 1)
 
     tree.image("two.png", (80, 48))
     button(at, "Try again").click().run()
@@ -229,7 +252,7 @@ def test_a_broken_lesson_is_listed_and_the_others_keep_working(
     at = open_app()
 
     assert texts(at.header) == ["Start here"]
-    assert at.selectbox(key="lesson_pick").options == ["First lesson", "Second lesson"]
+    assert lesson_picker(at).options == ["First lesson", "Second lesson"]
     [expander] = [found for found in at.expander if found.label == "1 lesson file did not load"]
     [problem] = texts(expander.code)
     assert problem.startswith(f"{tree.lessons / 'c-broken.yaml'}:13: steps[0].reference: ")
@@ -245,27 +268,22 @@ def test_presenter_mode_from_the_link_and_the_toggle(tree: LessonTree) -> None:
     assert at.toggle(key="presenter").value
     assert link(at)["present"] == "1"
     assert any("font-size: 1.5rem" in str(html.proto.body) for html in at.html)
-    # The sidebar is collapsed, so step navigation moves into the main area.
-    assert [b.key for b in at.main.button if b.key in {"previous", "next"}] == ["previous", "next"]
-    assert not [b for b in at.sidebar.button if b.key in {"previous", "next"}]
+    # The sidebar is collapsed, so step navigation moves into the main area, as one row.
+    assert navigator(at, at.main) == NavigatorArgs(
+        step=0, count=3, lesson_title="First lesson", presenter=True
+    )
+    assert navigator(at, at.sidebar) is None
 
-    at.button(key="next").click().run()
+    press(at, 1)
     assert texts(at.header) == ["Held still"]
 
     at.toggle(key="presenter").set_value(False).run()
     assert "present" not in link(at)
     assert not at.html
-    # One per row in the sidebar, the forward step first.
-    assert [b.key for b in at.sidebar.button if b.key in {"previous", "next"}] == [
-        "next",
-        "previous",
-    ]
-
-
-def test_step_buttons_answer_to_presenter_remotes(tree: LessonTree) -> None:
-    at = open_app()
-    shortcuts = {b.key: b.proto.shortcut for b in at.button if b.key in {"previous", "next"}}
-    assert shortcuts == {"previous": "pageup", "next": "pagedown"}
+    assert navigator(at, at.main) is None
+    assert navigator(at, at.sidebar) == NavigatorArgs(
+        step=1, count=3, lesson_title="First lesson", presenter=False
+    )
 
 
 # -- lessons change while the app runs ---------------------------------------------------------

@@ -51,7 +51,9 @@ def test_an_uploaded_picture_is_prepared_and_shown_in_this_session_only(
     assert args.model == "ResNet-18", "the network of the current lesson"
     [upload] = FeatureStore().uploads_dir.iterdir()
     assert upload.suffix == ".png"
-    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20"}, "links stay lessons"
+    assert link(at) == {"lesson": "a-first", "step": "start", "ref": "10,20", "untrained": "1"}, (
+        "links stay lessons"
+    )
 
     other = open_app()
     other.radio(key="mode").set_value("Your own image").run()

@@ -14,6 +14,7 @@ import pytest
 from tests.app.page import (
     SECOND,
     button,
+    lesson_picker,
     literal,
     open_app,
     panels,
@@ -105,7 +106,7 @@ def test_missing_pretrained_weights_offer_the_lessons_that_need_no_download(
 
     offer.click().run()
 
-    assert at.selectbox(key="lesson_pick").value == "c-shapes"
+    assert lesson_picker(at).value == "c-shapes"
     assert view_shown(prepared(at)), "the shapes network's weights are on every machine"
     assert panels(at)[0][0] == "block1"
     assert not at.warning
@@ -124,7 +125,7 @@ def test_classroom_run_weights_file_serves_every_lesson_and_a_mismatch_stays_in_
     sidebar = literal(" ".join(texts(at.sidebar.markdown)))
     assert "**Weights** seeded-resnet18.pth (from --weights-file)" in sidebar
 
-    at.selectbox(key="lesson_pick").set_value("c-third").run()
+    lesson_picker(at).set_value("c-third").run()
     prepared(at)
     assert "**The weights this lesson would use cannot be used.**" in texts(at.warning)
     [message] = texts(at.main.code)
@@ -133,7 +134,7 @@ def test_classroom_run_weights_file_serves_every_lesson_and_a_mismatch_stays_in_
     assert button(at, "Continue with untrained weights") is not None
     assert not [text for text in texts(at.error) if "could not be prepared" in text]
 
-    at.selectbox(key="lesson_pick").set_value("a-first").run()
+    lesson_picker(at).set_value("a-first").run()
     assert view_shown(at), "the other lessons keep their weights file"
 
 
