@@ -19,6 +19,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from classroom import shared
+from classroom.background.worker import INTEREST_SECONDS
 from classroom.component.contract import NavigatorArgs, ViewArgs
 from tests.conftest import REPO_ROOT, picture
 
@@ -104,9 +105,19 @@ def open_app(**query: str) -> AppTest:
 
 
 def prepared(at: AppTest) -> AppTest:
-    """Let the background worker finish, then rerun (what the progress fragment does)."""
-    assert shared.worker().wait_idle(timeout=120)
-    return at.run()
+    """Let the background worker finish, then rerun (what the progress fragment does).
+
+    A session's interest in its jobs lapses after ``INTEREST_SECONDS`` unless the page asks
+    again; in a browser the progress fragment reruns every few seconds. AppTest has no
+    fragment timer, so while the worker is busy the page is rerun here at half that interval,
+    or a slow first job (torch's import on a loaded machine) lets the step's job be dropped.
+    """
+    worker = shared.worker()
+    for _ in range(int(240 / (INTEREST_SECONDS / 2))):
+        if worker.wait_idle(timeout=INTEREST_SECONDS / 2):
+            return at.run()
+        at.run()
+    raise AssertionError("the background worker was still busy after 240 s")
 
 
 def texts(elements: object) -> list[str]:
