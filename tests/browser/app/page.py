@@ -1,6 +1,7 @@
 """A test page: one similarity view per entry of the manifest in $CLASSROOM_TEST_VIEWS.
 
-The manifest's default views, or those its address names (``?views=key,key``).
+The manifest's default views (every view not marked ``"default": false``), or those its
+address names (``?views=key,key``).
 
 It shows, as plain text the tests can wait for, how often the script ran and how many events
 of each kind reached Python, and offers a button that only reruns the script.
@@ -32,7 +33,9 @@ events: Counter[str] = st.session_state.setdefault("events", Counter())
 st.button("Rerun")
 wanted = [key for key in st.query_params.get("views", "").split(",") if key]
 shown = [
-    view for view in manifest["views"] if view["key"] in wanted or (not wanted and view["default"])
+    view
+    for view in manifest["views"]
+    if view["key"] in wanted or (not wanted and view.get("default", True))
 ]
 for view in shown:
     layers = [store.read_entry(entry_id) for entry_id in view["entries"]]
