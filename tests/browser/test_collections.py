@@ -56,5 +56,5 @@ def app_page(browser: BrowserContext, app_url: str) -> Iterator[Page]:
 def test_the_lesson_page_shows_both_layers_maps(app_page: Page) -> None:
     page = app_page
     page.wait_for_function(_PLOTS_READY, polling=POLL_MS, timeout=STARTUP_MS)
-    titles = page.locator(".js-plotly-plot .gtitle").all_inner_texts()
+    titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()  # SVG text: no innerText
     assert titles == ["block2 · trained · PCA", "block3 · trained · PCA"]
