@@ -8,12 +8,10 @@ by ``CLASSROOM_CACHE_DIR``, as in ``classroom run``.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from classroom.file_route import file_route
-from tests.browser.harness import LOOPBACK, REPO_ROOT, free_port
+from tests.browser.harness import LOOPBACK, REPO_ROOT
 
 __all__ = ["RouteServer", "app", "route_server"]
 
@@ -41,24 +39,32 @@ class RouteServer:
 
 @contextmanager
 def route_server(store_root: Path) -> Iterator[RouteServer]:
-    """uvicorn serving :data:`app` for ``store_root`` on a free loopback port."""
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="classroom-route-") as temporary:
+    """uvicorn serving :data:`app` for ``store_root`` on a free loopback port.
+
+    The listening socket is opened here and handed to uvicorn (``--fd``), so the server
+    accepts connections from the moment this returns: a first request waits in the socket's
+    backlog until the app answers, and nothing has to poll for the server to come up.
+    """
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind((LOOPBACK, 0))
+    listener.listen(64)
+    port = listener.getsockname()[1]
+    with listener, tempfile.TemporaryDirectory(prefix="classroom-route-") as temporary:
         log = Path(temporary) / "server.log"
         with log.open("wb") as sink:
             process = subprocess.Popen(
                 [
                     *(sys.executable, "-m", "uvicorn", "tests.route_server:app"),
-                    *("--host", LOOPBACK, "--port", str(port), "--log-level", "warning"),
+                    *("--fd", str(listener.fileno()), "--log-level", "warning"),
                 ],
                 cwd=REPO_ROOT,
                 env={**os.environ, "CLASSROOM_CACHE_DIR": str(store_root)},
                 stdout=sink,
                 stderr=subprocess.STDOUT,
+                pass_fds=(listener.fileno(),),
             )
         server = RouteServer(f"http://{LOOPBACK}:{port}", process, log)
         try:
-            _wait_listening(server)
             yield server
         finally:
             process.terminate()
@@ -67,17 +73,3 @@ def route_server(store_root: Path) -> Iterator[RouteServer]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-def _wait_listening(server: RouteServer) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{server.url}/classroom/files/none", timeout=2)
-        except urllib.error.HTTPError:
-            return  # it answers (404): it is up
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if server.process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the route server did not start:\n{server.output()}")
-        time.sleep(0.1)  # polling a server that is starting, not waiting on a page
