@@ -10,14 +10,14 @@ from pathlib import Path
 
 import click
 
+from classroom.cli.options import existing_file, output_option
+
 __all__ = ["compute"]
 
 
 @click.command()
 @click.argument("technique")
-@click.argument(
-    "image", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("image", required=False, type=existing_file)
 @click.option("--model", default=None, help="A network of the registry (default: resnet101).")
 @click.option("--weights", default=None, help="Its weights (default: the family's default).")
 @click.option("--layer", default=None, help="The layer to explain (default: the technique's).")
@@ -47,13 +47,9 @@ __all__ = ["compute"]
     help="A parameter of the technique, e.g. -p patch=16 -p fill=grey (repeatable).",
 )
 @click.option("--max-side", type=click.IntRange(32, 4096), default=1024, show_default=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="OUT.npy (raw float32 values) or OUT.png (the coloured figure); more maps go to "
-    "OUT-2, OUT-3, ...",
+@output_option(
+    "OUT.npy (raw float32 values) or OUT.png (the coloured figure); more maps go to "
+    "OUT-2, OUT-3, ..."
 )
 def compute(
     technique: str,

@@ -6,16 +6,41 @@ same everywhere (``--weights-file`` or ``CLASSROOM_WEIGHTS_FILE``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-__all__ = ["exclusive", "require_prepare_extra", "weights_file_option"]
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+__all__ = [
+    "exclusive",
+    "existing_file",
+    "output_option",
+    "require_prepare_extra",
+    "weights_file_option",
+]
+
+#: A file that must exist (a lesson, a bundle, weights): click names it when it does not.
+existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def output_option(help_text: str, *, required: bool = False) -> Callable[[_F], _F]:
+    """``-o/--output FILE``: every command that writes a file spells it the same way."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        required=required,
+        help=help_text,
+    )
 
 
 weights_file_option = click.option(
     "--weights-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=existing_file,
     envvar="CLASSROOM_WEIGHTS_FILE",
     help="A state dict (.pth) used instead of the pretrained weights of every lesson (each "
     "lesson's network must match it), loaded safely (weights_only). "

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from classroom.cli.options import exclusive, weights_file_option
+from classroom.cli.options import exclusive, existing_file, weights_file_option
 from classroom.settings import lessons_dir_default
 
 __all__ = ["open_command", "run"]
@@ -48,7 +48,7 @@ __all__ = ["open_command", "run"]
 @click.option(
     "--bundle",
     "bundle_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=existing_file,
     default=None,
     help="Show this lesson bundle instead (the same as `classroom open FILE`).",
 )
@@ -85,7 +85,7 @@ def run(
 
 
 @click.command("open")
-@click.argument("bundle_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("bundle_file", type=existing_file)
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
 @click.option("--host", default="localhost", show_default=True, help="Address to listen on.")
 @click.option("--check", is_flag=True, help="Only verify the bundle, print what it holds, exit.")

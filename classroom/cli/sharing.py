@@ -10,20 +10,14 @@ from typing import cast
 
 import click
 
-from classroom.cli.options import exclusive, weights_file_option
+from classroom.cli.options import exclusive, existing_file, output_option, weights_file_option
 
 __all__ = ["bundle", "figure"]
 
 
 @click.command()
-@click.argument("lesson", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The bundle file to write (default: LESSON's name with .classroom, here).",
-)
+@click.argument("lesson", type=existing_file)
+@output_option("The bundle file to write (default: LESSON's name with .classroom, here).")
 @click.option("--untrained", is_flag=True, help="Bundle the maps prepared with --untrained.")
 @weights_file_option
 def bundle(lesson: Path, output: Path | None, untrained: bool, weights_file: Path | None) -> None:
@@ -51,7 +45,7 @@ def bundle(lesson: Path, output: Path | None, untrained: bool, weights_file: Pat
 
 
 @click.command()
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("source", type=existing_file)
 @click.option("--step", "step_id", required=True, help="The step's id (or its number, from 1).")
 @click.option(
     "--reference",
@@ -59,13 +53,7 @@ def bundle(lesson: Path, output: Path | None, untrained: bool, weights_file: Pat
     default=None,
     help="Reference pixel X Y in the original picture (default: the step's own).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The picture to write: .png or .pdf.",
-)
+@output_option("The picture to write: .png or .pdf.", required=True)
 @click.option("--untrained", is_flag=True, help="Use maps prepared with --untrained.")
 @click.option(
     "--colormap",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from classroom.cli.options import require_prepare_extra
+from classroom.cli.options import existing_file, output_option, require_prepare_extra
 
 __all__ = ["train"]
 
@@ -25,13 +25,9 @@ __all__ = ["train"]
     default=None,
     help="Training seed (default: the shipped recipe's, 0).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the trained weights (the recipe goes next to it, .json). "
-    "Default: ./NETWORK.pt in the current directory.",
+@output_option(
+    "Where to write the trained weights (the recipe goes next to it, .json). "
+    "Default: ./NETWORK.pt in the current directory."
 )
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT and its recipe if they exist.")
 @click.option(
@@ -42,7 +38,7 @@ __all__ = ["train"]
 )
 @click.option(
     "--weights",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=existing_file,
     default=None,
     help="With --evaluate: the weights to measure (their recipe .json must be next to them).",
 )
