@@ -20,6 +20,8 @@ import pytest
 from hypothesis import settings
 from PIL import Image
 
+from tests.lesson_tree import LessonTree
+
 if TYPE_CHECKING:
     from torch import nn
 
@@ -87,6 +89,13 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def refused_hosts(_no_network: list[str]) -> list[str]:
     """The hosts the code under test tried to reach so far, in order (each was refused)."""
     return _no_network
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> LessonTree:
+    """A lessons folder and its datasets folder in a fresh temporary directory (files override
+    it where they need pictures in it or settings pointed at it)."""
+    return LessonTree(tmp_path)
 
 
 #: Settings a developer may have exported; a test that needs one sets it itself.

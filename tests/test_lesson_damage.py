@@ -19,11 +19,6 @@ from classroom.lessons import (
 from tests.lesson_tree import RICH, VALID, LessonTree
 
 
-@pytest.fixture
-def tree(tmp_path: Path) -> LessonTree:
-    return LessonTree(tmp_path)
-
-
 def test_loading_twice_gives_equal_lessons(tree: LessonTree) -> None:
     first: Lesson = tree.load(VALID)
     assert tree.load(VALID) == first

@@ -19,11 +19,6 @@ from tests.broken_lessons import BROKEN, ESCAPES
 from tests.lesson_tree import VALID, LessonTree
 
 
-@pytest.fixture
-def tree(tmp_path: Path) -> LessonTree:
-    return LessonTree(tmp_path)
-
-
 @pytest.mark.parametrize("case", ESCAPES, ids=str)
 def test_image_paths_cannot_leave_datasets(tree: LessonTree, case: str) -> None:
     written, message = ESCAPES[case]

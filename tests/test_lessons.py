@@ -21,11 +21,6 @@ from tests.lesson_tree import VALID, LessonTree
 DEFAULT_LAYERS = ("conv2_x", "conv3_x", "conv4_x")
 
 
-@pytest.fixture
-def tree(tmp_path: Path) -> LessonTree:
-    return LessonTree(tmp_path)
-
-
 # -- defaults and the resolved lesson -------------------------------------------------------
 
 
