@@ -7,6 +7,7 @@ machine, and ``refused_hosts`` shows that it was tried.
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import os
 import socket
@@ -137,6 +138,15 @@ def picture(width: int, height: int, seed: int = 0) -> npt.NDArray[np.uint8]:
     blue = np.where(disc, 220.0, 40.0) + 30 * np.sin(x / 3.0) * (y > height / 2)
     stack = np.stack([red, green, blue], axis=-1) + rng.normal(0, 6, (height, width, 3))
     return np.clip(np.rint(stack), 0, 255).astype(np.uint8)
+
+
+def encoded_picture(
+    width: int, height: int, format: str, mode: str = "RGB", **options: object
+) -> bytes:
+    """:func:`picture` saved as a file of ``format`` (PNG, JPEG, ...) in colour ``mode``."""
+    buffer = io.BytesIO()
+    Image.fromarray(picture(width, height)).convert(mode).save(buffer, format=format, **options)
+    return buffer.getvalue()
 
 
 @pytest.fixture
