@@ -1,5 +1,5 @@
 """The ``classroom`` command: ``run``, ``prepare``, ``check``, ``models``, ``train``, ``bundle``,
-``open`` and ``figure``.
+``open``, ``figure``, ``compute`` and ``store``.
 
 Every subcommand is a click command here (``python -m classroom.lessons`` runs ``check``).
 Heavy modules (torch, Streamlit) are imported inside the commands, so ``--help`` is instant,
@@ -195,6 +195,21 @@ def check(paths: tuple[Path, ...], schema: bool) -> None:
         return
     targets = list(paths) or [lessons_dir_default()]
     sys.exit(0 if lessons.check_from_cli(targets, echo=click.echo) else 1)
+
+
+@main.command()
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="First remove old formats, month-old uploads (with their files) and damaged cache files.",
+)
+def store(prune: bool) -> None:
+    """Show how much room the store takes, area by area (CLASSROOM_CACHE_DIR, else the
+    per-user cache); with --prune, first remove what nobody reads again."""
+    from classroom.store import FeatureStore
+    from classroom.store.usage import store_from_cli
+
+    store_from_cli(FeatureStore(), prune=prune, echo=click.echo)
 
 
 @main.command()

@@ -30,6 +30,7 @@ import numpy.typing as npt
 from filelock import FileLock, Timeout
 
 from classroom.encoding import EncodedLayer
+from classroom.store.arrays import ARRAYS_VERSION
 from classroom.store.format import (
     FEATURE_SUFFIX,
     FORMAT_VERSION,
@@ -127,6 +128,7 @@ class FeatureStore:
         self.locks_dir = self.root / "locks"
         self.tmp_dir = self.root / "tmp"
         self.results_dir = self.root / "results" / f"v{RESULT_VERSION}"
+        self.collections_dir = self.root / "collections" / f"v{ARRAYS_VERSION}"
 
     def __repr__(self) -> str:
         return f"FeatureStore({str(self.root)!r})"
@@ -418,11 +420,11 @@ class FeatureStore:
                 error.strerror or error,
             )
 
-    def maintain(self) -> MaintenanceReport:
+    def maintain(self, *, verify: bool = False) -> MaintenanceReport:
         """Remove what nobody will read again (:func:`classroom.store.maintenance.maintain`)."""
         from classroom.store.maintenance import maintain
 
-        return maintain(self)
+        return maintain(self, verify=verify)
 
     def remove_stale_temporaries(self, older_than: float = STALE_TEMPORARY_SECONDS) -> int:
         """Delete leftovers of interrupted writes; returns how many were removed."""
