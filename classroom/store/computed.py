@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 #: The largest file maintenance reads whole to check it (bigger ones are left to their readers).
-_MAX_CHECKED_BYTES: Final = 1 << 30
+_MAX_CHECKED_BYTES: Final = 1 << 28
 
 
 @dataclass(frozen=True)
