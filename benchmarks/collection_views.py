@@ -50,7 +50,9 @@ TWO_WORKERS: Final = Spec(
     "collection_two_workers_speedup", "2 workers / 1 worker on one core (speed-up)", "x"
 )
 TWO_WORKERS_VS_TORCH: Final = Spec(
-    "collection_two_workers_vs_torch_threads", "2 workers / 1 worker with torch's threads", "x"
+    "collection_two_workers_vs_torch_threads",
+    "2 workers over 1 with torch's threads (speed-up)",
+    "x",
 )
 KNN: Final = Spec("knn_10k_1024_vs_numpy", "kNN 10,000 x 1,024 / numpy", "x")
 SPECS: Final[tuple[Spec, ...]] = (
