@@ -270,11 +270,11 @@ class StepEvent(_Event):
 
 
 class ChannelEvent(_Event):
-    """"What does this channel want to see?": a double-click (or Enter) on a channel's tile in
+    """Asking "what does this channel want to see?": a double-click (or Enter) on a channel's tile in
     an activations panel or its bar in the bar chart asks Python for its generated image."""
 
     kind: Literal["channel"]
-    layer: str = Field(description="The layer of the channel, by name (one of the view's `layers`).")
+    layer: str = Field(description="The channel's layer, by name (one of the view's `layers`).")
     channel: NonNegative = Field(description="The channel's index in its layer.")
 
 

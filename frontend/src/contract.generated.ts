@@ -28,7 +28,7 @@ export interface ActivationsPanel {
   pageSize: number;
 }
 /**
- * "What does this channel want to see?": a double-click (or Enter) on a channel's tile in
+ * Asking "what does this channel want to see?": a double-click (or Enter) on a channel's tile in
  * an activations panel or its bar in the bar chart asks Python for its generated image.
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -42,7 +42,7 @@ export interface ChannelEvent {
   state: ViewState;
   kind: "channel";
   /**
-   * The layer of the channel, by name (one of the view's `layers`).
+   * The channel's layer, by name (one of the view's `layers`).
    */
   layer: string;
   /**
