@@ -270,8 +270,8 @@ class StepEvent(_Event):
 
 
 class ChannelEvent(_Event):
-    """Asking "what does this channel want to see?": a double-click (or Enter) on a channel's tile in
-    an activations panel or its bar in the bar chart asks Python for its generated image."""
+    """Asking "what does this channel want to see?": a double-click (or Enter) on a channel's
+    tile in an activations panel or its bar in the bar chart asks for its generated image."""
 
     kind: Literal["channel"]
     layer: str = Field(description="The channel's layer, by name (one of the view's `layers`).")

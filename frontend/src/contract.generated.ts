@@ -28,8 +28,8 @@ export interface ActivationsPanel {
   pageSize: number;
 }
 /**
- * Asking "what does this channel want to see?": a double-click (or Enter) on a channel's tile in
- * an activations panel or its bar in the bar chart asks Python for its generated image.
+ * Asking "what does this channel want to see?": a double-click (or Enter) on a channel's
+ * tile in an activations panel or its bar in the bar chart asks for its generated image.
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
  * via the `definition` "ChannelEvent".
