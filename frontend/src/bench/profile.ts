@@ -11,7 +11,11 @@ import { NormPass } from "../renderer/passes/normPass";
 import { ReductionPass } from "../renderer/passes/reductionPass";
 import { SimilarityPass } from "../renderer/passes/similarityPass";
 import type { Renderer } from "../renderer/renderer";
+import { Program } from "../renderer/program";
 import { solidTexture } from "../renderer/textures";
+
+const FLAT =
+  "#version 300 es\nprecision highp float;\nout vec4 o;\nvoid main() { o = vec4(0.5, 0.2, 0.1, 1.0); }\n";
 import type { ReadFloor } from "./readFloor";
 
 const PROFILED: readonly PassClass[] = [SimilarityPass, ReductionPass, ColourPass, NormPass];
@@ -69,6 +73,21 @@ export function profilePasses(renderer: Renderer, floor: ReadFloor, repeats: num
       renderer.setOpacityShift(shift);
       renderer.render();
     });
+    renderer.setMarkersVisible(false);
+    time("composite without markers", first, () => {
+      shift = -shift;
+      renderer.setOpacityShift(shift);
+      renderer.render();
+    });
+    renderer.setMarkersVisible(true);
+    const flat = new Program(gl, "flat", FLAT);
+    time("a flat colour over the canvas (the fill floor)", first, () => {
+      gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+      gl.viewport(0, 0, renderer.canvas.width, renderer.canvas.height);
+      flat.use();
+      flat.drawFullscreen();
+    });
+    flat.dispose();
   }
   for (const pass of passes.values()) {
     pass.dispose();
