@@ -46,6 +46,16 @@ FLOOR_RATIO: Final = Spec("repaint_floor_ratio", "  ours / read floor", "x")
 UNPACKED: Final = Spec(
     "repaint_unpacked_ms_median", "  ours without packed codes (4 channels per fetch)", "ms"
 )
+COMPOSITE_SHARE: Final = Spec(
+    "repaint_composite_share_of_naive",
+    "  a frame's composite alone / naive (every repaint pays it: a floor for the ratio)",
+    "x",
+)
+VALUE_PASSES_RATIO: Final = Spec(
+    "repaint_value_passes_ratio_vs_naive",
+    "  value passes alone (repaint minus the composite), ours / naive",
+    "x",
+)
 STILL: Final = Spec("composite_only_ms_median", "a frame without a reference change", "ms")
 STILL_RATIO: Final = Spec(
     "still_frame_ratio", "  frame without a reference change / repaint", "x", Goal("<=", 0.1)
@@ -54,6 +64,8 @@ SPECS: Final[tuple[Spec, ...]] = (
     OURS,
     NAIVE,
     RATIO,
+    COMPOSITE_SHARE,
+    VALUE_PASSES_RATIO,
     NS_PER_VALUE,
     FLOOR,
     FLOOR_RATIO,
@@ -214,6 +226,17 @@ def measure(*, quick: bool = False) -> list[Figure]:
             times["naive"],
             note="median of the per-move ratios; the maps agree within "
             f"{run.max_abs_difference:.1e}",
+        ),
+        COMPOSITE_SHARE.ratio_of(
+            times["still"],
+            times["naive"],
+            note="the still frame of the same move: image, cells and markers for every displayed "
+            "pixel, which both sides draw alike",
+        ),
+        VALUE_PASSES_RATIO.ratio_of(
+            [ours - still for ours, still in zip(times["ours"], times["still"], strict=True)],
+            [naive - still for naive, still in zip(times["naive"], times["still"], strict=True)],
+            note="each repaint minus the still frame of the same move",
         ),
         NS_PER_VALUE.from_samples(
             [ms * per_value for ms in times["ours"]],
