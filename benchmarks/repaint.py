@@ -13,25 +13,20 @@ Run alone: ``.venv/bin/python -m benchmarks --only repaint``.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import random
-import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from benchmarks.figures import Figure, Goal, Spec
+from benchmarks.static_server import serve_directory
 from classroom.component import BUILD_DIR, layer_source
 from classroom.store import FeatureStore
 from tests.browser.chromium import launch
 from tests.synthetic import RESNET101_STAGES, prepare_view
 
-__all__ = ["SPECS", "measure", "serve_directory"]
+__all__ = ["SPECS", "measure"]
 
 OURS: Final = Spec("repaint_ms_median", "repaint per pointer move, ours", "ms")
 NAIVE: Final = Spec(
@@ -73,26 +68,6 @@ SPECS: Final[tuple[Spec, ...]] = (
     STILL,
     STILL_RATIO,
 )
-
-
-@contextmanager
-def serve_directory(root: Path) -> Iterator[str]:
-    """Serve ``root`` over HTTP on a free loopback port (Python's static file server, threaded);
-    yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def _moves(count: int, width: int, height: int, coarsest: int, seed: int) -> list[dict[str, int]]:
@@ -248,9 +223,3 @@ def measure(*, quick: bool = False) -> list[Figure]:
         STILL.from_samples(times["still"]),
         STILL_RATIO.ratio_of(times["still"], times["ours"], note=still_note),
     ]
-
-
-if __name__ == "__main__":
-    from benchmarks.__main__ import main
-
-    sys.exit(main(["--only", "repaint", *sys.argv[1:]]))
