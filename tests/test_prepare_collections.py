@@ -22,7 +22,7 @@ from classroom.preparation.collections import collection_needs, load_lesson_coll
 from classroom.store import FeatureStore
 from tests.lesson_tree import LessonTree
 
-LESSON = """\
+HEAD = """\
 title: Digits ahead of class
 model: digits
 images:
@@ -30,11 +30,16 @@ images:
 collections:
   digits: {source: digits, count: 70}
 steps:
+"""
+LESSON = (
+    HEAD
+    + """\
   - text: the map
     view: {kind: embedding, collection: digits, layers: [block3], method: pca}
   - text: both weights
     view: {kind: neighbours, collection: digits, layers: [block2], weights: [trained, untrained]}
 """
+)
 
 
 def _never(
