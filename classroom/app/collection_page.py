@@ -37,17 +37,10 @@ _STRIP = 12
 def collection_data(entry: LessonCollection, model: str, store_root: str) -> CollectionData:
     """One collection per process (the images made once, vectors cached as they are asked)."""
     from classroom.collections.cache import ArrayCache
-    from classroom.collections.sources import load_collection
+    from classroom.preparation.collections import load_lesson_collection
     from classroom.store import FeatureStore
 
-    collection = load_collection(
-        entry.source,
-        name=entry.name,
-        count=entry.count,
-        seed=entry.seed,
-        folder=entry.path,
-        side=entry.side,
-    )
+    collection = load_lesson_collection(entry)
     return CollectionData(collection, model, ArrayCache(FeatureStore(Path(store_root))))
 
 

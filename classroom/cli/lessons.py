@@ -30,18 +30,42 @@ __all__ = ["check", "models", "prepare"]
     default=None,
     help="Bits per stored value (overrides the lessons' setting); 8 bit is a quarter of 32 bit.",
 )
+@click.option(
+    "--ray",
+    "ray_address",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the collections' forward passes on the Ray cluster at ADDRESS (auto, "
+    "host:port or ray://host:port), one task per chunk of images; needs 'classroom[ray]'.",
+)
 def prepare(
-    lessons: tuple[Path, ...], untrained: bool, weights_file: Path | None, precision: str | None
+    lessons: tuple[Path, ...],
+    untrained: bool,
+    weights_file: Path | None,
+    precision: str | None,
+    ray_address: str | None,
 ) -> None:
     """Prepare (extract and store) the feature maps of lessons ahead of time.
 
     LESSONS are lesson files or directories of them (default: all bundled lessons). Prepared
-    features are cached (CLASSROOM_CACHE_DIR, else the per-user cache directory), so the app
-    opens prepared lessons without recomputing anything.
+    features and the vectors of the lessons' collections are cached (CLASSROOM_CACHE_DIR, else
+    the per-user cache directory), so the app opens prepared lessons without recomputing anything.
     """
     exclusive(untrained, weights_file)
     require_prepare_extra("prepare")
     from classroom import preparation
+
+    forward = None
+    if ray_address is not None:
+        from classroom.preparation.on_ray import RayUnavailableError, describe_cluster, ray_forward
+
+        try:
+            forward = ray_forward(ray_address)
+        except RayUnavailableError as error:
+            raise click.UsageError(str(error)) from None
+        except ConnectionError as error:
+            raise click.ClickException(f"--ray {ray_address}: {error}") from None
+        click.echo(f"Collections' forward passes run on the {describe_cluster()}.")
 
     paths = list(lessons) or [lessons_dir_default()]
     ok = preparation.prepare_from_cli(
@@ -49,6 +73,7 @@ def prepare(
         untrained=untrained,
         weights_file=weights_file,
         precision=int(precision) if precision else None,
+        forward=forward,
     )
     sys.exit(0 if ok else 1)
 

@@ -31,6 +31,7 @@ __all__ = [
     "TRAINED_WEIGHTS",
     "UNTRAINED_WEIGHTS",
     "WEIGHTS_CHOICES",
+    "ForwardPass",
     "LayerVectors",
     "Progress",
     "layer_vectors",
@@ -45,6 +46,12 @@ WEIGHTS_CHOICES: Final = (TRAINED_WEIGHTS, UNTRAINED_WEIGHTS)
 #: ``progress(done, total)``, called after each batch (the app shows a bar and an ETA).
 Progress = Callable[[int, int], None]
 Float32Array = npt.NDArray[np.float32]
+#: ``forward(images, model, weights, layers, progress)`` → each layer's ``(N, h, w, D)`` maps:
+#: how the layers not yet cached are computed. In this process by default; ``classroom prepare
+#: --ray`` runs the same per-chunk function on a Ray cluster (classroom/preparation/on_ray.py).
+ForwardPass = Callable[
+    [npt.NDArray[np.uint8], str, str, Sequence[str], Progress], dict[str, Float32Array]
+]
 
 
 @dataclass(frozen=True)
@@ -118,11 +125,12 @@ def layer_vectors(
     cache: ArrayCache | None = None,
     progress: Progress | None = None,
     workers: int = 1,
+    forward: ForwardPass | None = None,
 ) -> dict[str, LayerVectors]:
     """Each of ``layers``' vectors for every image of ``collection`` (cached in the store).
 
     One forward pass computes every layer not yet cached, on ``workers`` threads
-    (:func:`classroom.collections.workers.forward_maps`).
+    (:func:`classroom.collections.workers.forward_maps`), or through ``forward`` when given.
 
     Raises:
         ValueError: for an unknown network, weights or layer (naming the choices).
@@ -142,9 +150,11 @@ def layer_vectors(
             found[name] = cached.astype(np.float32, copy=False)
     missing = [name for name in layers if name not in found]
     if missing:
-        computed = _forward(
-            collection, model, weights, missing, progress or (lambda _d, _t: None), workers=workers
-        )
+        report = progress or (lambda _d, _t: None)
+        if forward is not None:
+            computed = forward(collection.images, model, weights, missing, report)
+        else:
+            computed = _forward(collection, model, weights, missing, report, workers=workers)
         for name, maps in computed.items():
             cache.write(keys[name], maps, f"{collection.identity} {model} {weights} {name}")
             found[name] = maps

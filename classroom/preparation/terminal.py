@@ -15,8 +15,11 @@ from classroom.store import FeatureStore
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import ProgressColumn
 
+    from classroom.collections.vectors import ForwardPass
     from classroom.lessons import Lesson
+    from classroom.preparation.collections import CollectionNeed
 
 
 __all__ = ["prepare_and_report", "prepare_from_cli"]
@@ -48,8 +51,12 @@ def prepare_from_cli(
     untrained: bool = False,
     weights_file: Path | None = None,
     precision: int | None = None,
+    forward: ForwardPass | None = None,
 ) -> bool:
     """``classroom prepare``: prepare every lesson under ``paths`` with a progress bar.
+
+    Then the vectors of the lessons' collections (``forward``: how their forward passes run;
+    default in this process, ``--ray``: on a Ray cluster).
 
     The store is maintained first (:meth:`FeatureStore.maintain`: older format folders, month-old
     uploads). A lesson that does not load is reported and the others are still prepared.
@@ -92,9 +99,76 @@ def prepare_from_cli(
     techniques_ok = _prepare_techniques(
         loaded, store, untrained=untrained, weights_file=weights_file, console=console
     )
+    collections_ok = _prepare_collections(loaded, store, console, forward)
     if invalid:
         console.print(_not_prepared(invalid))
-    return lessons_ok and prepared and techniques_ok
+    return lessons_ok and prepared and techniques_ok and collections_ok
+
+
+def _prepare_collections(
+    loaded: Sequence[Lesson], store: FeatureStore, console: Console, forward: ForwardPass | None
+) -> bool:
+    """The vectors of the lessons' collection views (docs/collections.md), with a bar."""
+    from rich.markup import escape
+
+    from classroom.preparation.collections import collection_needs
+
+    failures: list[str] = []
+    for lesson in loaded:
+        for need in collection_needs(lesson):
+            name = f"{lesson.id}: {need.name}"
+            try:
+                _prepare_collection(need, name, store, console, forward)
+            except (ValueError, OSError) as error:
+                failures.append(f"{name}: {error}")
+                continue
+            console.print(f"collection {escape(name)}: {', '.join(need.layers)} prepared")
+    for failure in failures:
+        console.print(f"[red]✗ collection not prepared:[/red] {escape(failure)}")
+    return not failures
+
+
+def _prepare_collection(
+    need: CollectionNeed,
+    name: str,
+    store: FeatureStore,
+    console: Console,
+    forward: ForwardPass | None,
+) -> None:
+    """One collection with one set of weights, its images counted on a bar."""
+    from rich.markup import escape
+    from rich.progress import Progress
+
+    from classroom.preparation.collections import prepare_collection
+
+    with Progress(*_columns(), console=console, transient=True) as bar:
+        task = bar.add_task(escape(name), total=need.collection.count)
+        prepare_collection(
+            need,
+            store,
+            lambda done, total: bar.update(task, completed=done, total=total),
+            forward=forward,
+            announce=lambda stage: bar.update(task, description=escape(stage)),
+        )
+
+
+def _columns() -> tuple[ProgressColumn, ...]:
+    """The progress bar's columns: what, how far, how many, how long."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    return (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
 
 
 def _prepare_techniques(
@@ -168,25 +242,11 @@ def prepare_and_report(
     Failures are printed as messages, never as tracebacks, each cause once.
     """
     from rich.markup import escape
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+    from rich.progress import Progress
 
     console = console if console is not None else _console()
     store = store if store is not None else FeatureStore()
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
+    with Progress(*_columns(), console=console, transient=True) as bar:
         task = bar.add_task("preparing", total=len(requests))
 
         def show(event: ProgressEvent) -> None:
