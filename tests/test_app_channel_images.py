@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from classroom import shared
+from classroom.app.state import VIEW_KEY
 from classroom.background import GenerationJob
 from classroom.maximization import Settings
 from classroom.store import FeatureStore
@@ -67,4 +68,35 @@ def test_one_click_generates_the_channel_image_beside_its_top_images() -> None:
     captions = _captions(at)
     assert any(caption.startswith("noise: ") for caption in captions)
     assert any(caption.startswith("from held-out ") for caption in captions)
+    assert sum(caption.startswith("held-out ") for caption in captions) == 6
+
+
+def _channel_event(layer: str, channel: int) -> dict[str, object]:
+    """What the component returns when a student double-clicks a channel's tile or bar."""
+    state = {"reference": {"x": 10, "y": 12}, "pinned": None, "locked": False}
+    return {"id": "ask-1", "kind": "channel", "layer": layer, "channel": channel, "state": state}
+
+
+@pytest.mark.usefixtures("tree")
+def test_a_channel_event_from_the_view_asks_for_that_channel_image() -> None:
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    for _ in range(5):  # the step's features are prepared first, by the other worker
+        if VIEW_KEY in at.session_state:
+            break
+        assert shared.worker().wait_idle(timeout=120)
+        at.run()
+    worker = shared.generation_worker(str(FeatureStore().root))
+    job = GenerationJob("shapes", "trained", "channel:block3:5", Settings(steps=4, facets=2))
+    assert worker.status(job) is None  # nothing asked before the event
+    at.session_state[at.session_state[VIEW_KEY]] = _channel_event("block3", 5)
+    at.run()
+    heading = "What does channel 5 of block3 want to see?"
+    assert any(heading in markdown.value for markdown in at.markdown)
+    status = worker.wait(job, timeout=300)  # the job the event asked for, no button pressed
+    assert status is not None
+    assert status.result is not None, status.error
+    at.run()
+    captions = _captions(at)
+    assert any(caption.startswith("noise: ") for caption in captions)
+    # The shapes network has a collection: the channel's strongest images sit beside it.
     assert sum(caption.startswith("held-out ") for caption in captions) == 6

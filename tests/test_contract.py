@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from classroom.component import view_args
 from classroom.component.contract import (
+    ChannelEvent,
     LockEvent,
     Pixel,
     StepEvent,
@@ -91,6 +92,14 @@ def test_parse_event_accepts_each_kind() -> None:
     assert isinstance(step, StepEvent)
     assert step.delta == -1
     assert step.state.reference == Pixel(x=1, y=2)
+    channel = parse_event(
+        {"id": "c", "kind": "channel", "layer": "block2", "channel": 5, "state": state}
+    )
+    assert isinstance(channel, ChannelEvent)
+    assert (channel.layer, channel.channel) == ("block2", 5)
+
+
+_STATE = {"reference": None, "pinned": None, "locked": False}
 
 
 @pytest.mark.parametrize(
@@ -102,6 +111,8 @@ def test_parse_event_accepts_each_kind() -> None:
         {"id": "a", "kind": "step", "delta": 2, "state": {}},
         {"id": "a", "kind": "pin", "state": {"reference": {"x": -1, "y": 0}}},
         {"id": "a", "kind": "pin", "state": {}, "extra": 1},
+        {"id": "a", "kind": "channel", "layer": "block2", "state": _STATE},
+        {"id": "a", "kind": "channel", "layer": "block2", "channel": -1, "state": _STATE},
     ],
 )
 def test_parse_event_rejects_malformed_values(raw: object) -> None:

@@ -5,13 +5,17 @@ activation grid or the bar chart), and the app's generation worker runs activati
 maximization in the background. While it runs, a progress bar and a live preview of the facets
 update every second; when it is done, the facets sit next to the collection's images that
 activate the channel most. Results come from the store when anyone asked before. The same
-one click sits under a collection's top patches of a channel (:func:`channel_generation`).
+one click sits under a collection's top patches of a channel (:func:`channel_generation`),
+and double-clicking a channel's tile or bar in the view asks at once (:func:`ask_for_channel`,
+then :func:`asked_channel` beside the view).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+import numpy as np
+import numpy.typing as npt
 import streamlit as st
 
 from classroom import shared
@@ -20,11 +24,22 @@ from classroom.background import GenerationJob, GenerationStatus
 from classroom.lessons import Lesson
 from classroom.maximization import Settings
 from classroom.networks import registry
-from classroom.store import FeatureStore
+from classroom.similarity import channel_values, colourise, stretch
+from classroom.store import FeatureStore, PreparedLayer
 
-__all__ = ["channel_generation", "channel_images", "channel_job"]
+__all__ = [
+    "ask_for_channel",
+    "asked_channel",
+    "channel_generation",
+    "channel_images",
+    "channel_job",
+]
 
 _JOB = "channel-images/job"
+#: The channel the view asked about: ``(view id, layer, channel)``.
+_ASKED = "channel-images/asked"
+#: Facets generated for a channel asked from the view: noise and the best collection image.
+_VIEW_FACETS = 2
 #: Gradient steps per image: enough for the shapes network's channels to take shape.
 STEPS = 128
 
@@ -47,7 +62,7 @@ def _worker_status(job: GenerationJob) -> GenerationStatus:
     return worker.status(job) or worker.request(job)
 
 
-def _show(job: GenerationJob) -> None:
+def _show(job: GenerationJob, beside: PreparedLayer | None = None) -> None:
     status = _worker_status(job)
     if status.error is not None:
         st.error(f"Could not generate the image: {status.error}")
@@ -63,7 +78,9 @@ def _show(job: GenerationJob) -> None:
         f"{start}: {value:.2f}" for start, value in zip(result.starts, result.values, strict=True)
     ]
     st.image(list(result.images), width=160, caption=captions)
-    if result.top_names:
+    if beside is not None and not result.top_names:
+        _activation_map(beside, job)
+    elif result.top_names:
         st.markdown("**The collection's images that activate it most**")
         tops = [
             f"{name}: {value:.2f}"
@@ -72,20 +89,39 @@ def _show(job: GenerationJob) -> None:
         st.image(list(result.top_images), width=96, caption=tops)
 
 
+def _channel_picture(layer: PreparedLayer, channel: int) -> npt.NDArray[np.uint8]:
+    """One channel's map over this image's grid, stretched and coloured as the view does."""
+    encoded = layer.encoded()
+    values = channel_values(encoded.code_vectors(), encoded.scales, channel)
+    return colourise(stretch(values)[0])
+
+
+def _activation_map(layer: PreparedLayer, job: GenerationJob) -> None:
+    """Without a collection to take top images from: the channel's own map on this image."""
+    channel = int(job.target.rsplit(":", 1)[1])
+    st.markdown("**Where it responds in this image**")
+    st.image(
+        _channel_picture(layer, channel),
+        width=160,
+        caption=f"channel {channel} of {layer.header.key.layer} (brighter: stronger)",
+    )
+
+
 @st.fragment(run_every=1.0)
-def _live(job: GenerationJob) -> None:
+def _live(job: GenerationJob, beside: PreparedLayer | None) -> None:
     """Polls the worker every second until the job is done, then redraws the page once."""
-    _show(job)
+    _show(job, beside)
     if _worker_status(job).finished:
         st.rerun()
 
 
-def _follow(job: GenerationJob) -> None:
-    """The job's result, or its progress and live preview until it is done."""
+def _follow(job: GenerationJob, beside: PreparedLayer | None = None) -> None:
+    """The job's result, or its progress and live preview until it is done; ``beside`` is the
+    layer on the current image, whose channel map stands in for a collection's top images."""
     if _worker_status(job).finished:
-        _show(job)
+        _show(job, beside)
     else:
-        _live(job)
+        _live(job, beside)
 
 
 def channel_generation(model: str, weights: str, layer: str, channel: int, key: str) -> None:
@@ -120,3 +156,25 @@ def channel_images(lesson: Lesson, layers: Sequence[str]) -> None:
             st.session_state[_JOB] = job
         if job is not None:
             _follow(job)
+
+
+def ask_for_channel(view_id: str, layer: str, channel: int) -> None:
+    """Remember the channel the view asked about (its ``channel`` event), for this view only."""
+    st.session_state[_ASKED] = (view_id, layer, channel)
+
+
+def asked_channel(lesson: Lesson, view_id: str, layers: Mapping[str, PreparedLayer]) -> None:
+    """The generated image of the channel last asked about in this view, requested at once:
+    beside the collection's images that activate it most when the network has a collection,
+    else beside the channel's own map on the current image (``layers``, by name)."""
+    asked: tuple[str, str, int] | None = st.session_state.get(_ASKED)
+    if asked is None or asked[0] != view_id or asked[1] not in layers:
+        return
+    if lesson.model_file is not None:
+        st.info("Generated images need a network of the registry, not a lesson's own file.")
+        return
+    _, layer, channel = asked
+    job = channel_job(lesson, layer, channel, facets=_VIEW_FACETS)
+    with st.container(border=True, key="channel-images/asked"):
+        st.markdown(f"#### What does channel {channel} of {layer} want to see?")
+        _follow(job, beside=layers[layer])

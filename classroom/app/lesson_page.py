@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from classroom import session, shared
-from classroom.app.channel_images import channel_images
+from classroom.app.channel_images import ask_for_channel, asked_channel, channel_images
 from classroom.app.collection_page import collection_view
 from classroom.app.progress import STEP, prepare_rest, preparing, show_problems, want
 from classroom.app.sidebar import step_buttons
@@ -94,8 +94,9 @@ def lesson_view(
             "panel, so those panels are the same."
         )
     lesson_image = lesson.image(step.image)
+    view_id = position.view_id(lesson)
     event = draw_view(
-        position.view_id(lesson),
+        view_id,
         layers,
         image,
         position.pointer,
@@ -109,8 +110,11 @@ def lesson_view(
         if event.kind == "step":
             navigate(moved)
             st.rerun()
+        if event.kind == "channel":
+            ask_for_channel(view_id, event.layer, event.channel)
         set_session_position(moved)
     st.caption(f"Image: {plain(lesson_image.attribution)}")
+    asked_channel(lesson, view_id, {layer.header.key.layer: layer for layer in layers})
 
 
 def question_box(question: Question, key: str) -> None:

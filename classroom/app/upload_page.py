@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from classroom import images, networks, session, shared
+from classroom.app.channel_images import ask_for_channel, asked_channel
 from classroom.app.lesson_page import draw_view
 from classroom.app.progress import REST, STEP, preparing, retry, want, weights_problem
 from classroom.app.state import (
@@ -127,8 +128,9 @@ def _upload_view(upload: Upload, lesson: Lesson | None, presenter: bool) -> None
         return
     image = ready.prepared[job]
     pointer: Pointer = st.session_state.get(UPLOAD_POINTER, Pointer())
+    view_id = f"upload/{upload.path.stem}/{st.session_state.get(UPLOAD_SERIAL, 0)}"
     event = draw_view(
-        f"upload/{upload.path.stem}/{st.session_state.get(UPLOAD_SERIAL, 0)}",
+        view_id,
         list(image.layers.values()),
         image,
         pointer,
@@ -140,5 +142,8 @@ def _upload_view(upload: Upload, lesson: Lesson | None, presenter: bool) -> None
         st.session_state[UPLOAD_POINTER] = session.pointer_from_view(
             event.state, image.original_size, image.size
         )
+    if event is not None and event.kind == "channel":
+        ask_for_channel(view_id, event.layer, event.channel)
     if lesson is not None:
+        asked_channel(lesson, view_id, image.layers)
         technique_picker(lesson, upload.path, pointer.reference, f"upload/{upload.path.stem}")

@@ -1,7 +1,8 @@
 """The typed contract between Python and the similarity-view component.
 
 Python sends :class:`ViewArgs` on every rerun; the browser sends back a :class:`ViewEvent`
-only on deliberate actions (pin, lock, release, step), never while the pointer merely moves.
+only on deliberate actions (pin, lock, release, step, and asking for a channel's generated
+image), never while the pointer merely moves.
 The step navigator (Back and Next) gets :class:`NavigatorArgs` and sends :class:`NavigatorValue`.
 The JSON Schema of both (``frontend/src/contract.schema.json``) is generated from these
 models and the TypeScript types are generated from that schema, so the two sides cannot drift
@@ -25,6 +26,7 @@ from classroom.metrics import Metric
 
 __all__ = [
     "ActivationsPanel",
+    "ChannelEvent",
     "Colormap",
     "LayerSource",
     "MapPanel",
@@ -267,7 +269,17 @@ class StepEvent(_Event):
     delta: Literal[-1, 1]
 
 
-ViewEvent = Annotated[PinEvent | LockEvent | ReleaseEvent | StepEvent, Field(discriminator="kind")]
+class ChannelEvent(_Event):
+    """Asking "what does this channel want to see?": a double-click (or Enter) on a channel's
+    tile in an activations panel or its bar in the bar chart asks for its generated image."""
+
+    kind: Literal["channel"]
+    layer: str = Field(description="The channel's layer, by name (one of the view's `layers`).")
+    channel: NonNegative = Field(description="The channel's index in its layer.")
+
+
+AnyEvent = PinEvent | LockEvent | ReleaseEvent | StepEvent | ChannelEvent
+ViewEvent = Annotated[AnyEvent, Field(discriminator="kind")]
 _EVENT_ADAPTER: TypeAdapter[ViewEvent] = TypeAdapter(ViewEvent)
 
 
@@ -302,7 +314,7 @@ class NavigatorValue(_Wire):
     )
 
 
-def parse_event(raw: object) -> PinEvent | LockEvent | ReleaseEvent | StepEvent | None:
+def parse_event(raw: object) -> AnyEvent | None:
     """The event the component returned, or ``None`` when there is none (or it is malformed)."""
     if raw is None:
         return None

@@ -3,11 +3,15 @@
  * 2048-channel layer is 32 pages of 64), with the count of dead channels. Each page is one
  * draw of TilesRenderer. Pointing at a channel shows it alone over the image in the layer's
  * own panel and in the bar chart (the single-channel view they share through the
- * ViewController), and that channel's tile is framed however it was chosen.
+ * ViewController), and that channel's tile is framed however it was chosen. Double-clicking a
+ * tile (or, with the grid focused, choosing one with the arrow keys and pressing Enter) asks
+ * Python for that channel's generated image: "what does it want to see?". A single click is left
+ * free, so pointing and clicking about never starts a generation by accident.
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { pageValues, summariseChannels } from "./activations";
+import { channelKeyAction } from "./channelKeys";
 import type { ActivationsPanel } from "./contract";
 import type { FeatureFile } from "./data/featureFile";
 import type { ChannelView, ViewController } from "./interaction";
@@ -106,6 +110,29 @@ export function ActivationsPanelView(props: ActivationsPanelViewProps): React.JS
   const point = (channel: number | null): void => {
     controller.setChannel(channel === null ? null : { panel: props.panelId, index: channel });
   };
+  const tileUnder = (event: React.PointerEvent | React.MouseEvent): number | null => {
+    const bounds = event.currentTarget.getBoundingClientRect();
+    const tile = tileAt(
+      { x: event.clientX - bounds.left, y: event.clientY - bounds.top },
+      layout,
+      channels.length,
+      grid,
+    );
+    return tile === null ? null : (channels[tile] ?? null);
+  };
+  const onKeyDown = (event: React.KeyboardEvent): void => {
+    const action = channelKeyAction(event.key, event.shiftKey, selected, channels.length);
+    if (action === null) {
+      return;
+    }
+    if (action.kind === "ask") {
+      controller.askChannel(panel.layer, channels[action.position] ?? 0);
+    } else {
+      point(action.kind === "select" ? (channels[action.position] ?? null) : null);
+    }
+    event.preventDefault();
+    event.stopPropagation();
+  };
   if (file === null || summary === null) {
     return <p className="technique-panel">Loading {panel.layer}…</p>;
   }
@@ -160,16 +187,18 @@ export function ActivationsPanelView(props: ActivationsPanelViewProps): React.JS
         data-channels={channels.join(" ")}
         style={{ width: layout.size.width, height: layout.size.height }}
         aria-label={`channels ${channels.slice(0, 8).join(", ")}… of ${panel.layer}, strongest first`}
+        tabIndex={0}
+        title="Double-click a channel (or choose it with the arrow keys and press Enter) to see what it wants to see"
         onPointerMove={(event) => {
-          const bounds = event.currentTarget.getBoundingClientRect();
-          const tile = tileAt(
-            { x: event.clientX - bounds.left, y: event.clientY - bounds.top },
-            layout,
-            channels.length,
-            grid,
-          );
-          point(tile === null ? null : (channels[tile] ?? null));
+          point(tileUnder(event));
         }}
+        onDoubleClick={(event) => {
+          const channel = tileUnder(event);
+          if (channel !== null) {
+            controller.askChannel(panel.layer, channel);
+          }
+        }}
+        onKeyDown={onKeyDown}
         onPointerLeave={() => {
           point(null);
         }}

@@ -3,20 +3,23 @@
  * thousand, drawn on a 2D canvas), with the pinned pixel's vector as a line in a second,
  * colour-blind-safe colour. Hovering a bar (or moving along with the arrow keys when the
  * chart has focus) switches that panel (and no other showing the same layer) to the
- * single-channel view.
+ * single-channel view. Double-clicking a bar (or Enter on the chosen one) asks Python for that
+ * channel's generated image ("what does it want to see?").
  *
  * Redrawn imperatively when the reference moves to another cell, so pointing never re-renders
  * React.
  */
 import { useCallback, useEffect, useMemo, useRef } from "react";
 
+import { channelKeyAction } from "./channelKeys";
 import { chartMaximum } from "./chartScale";
 import { type FeatureFile, cellValues } from "./data/featureFile";
 import { type Point, cellInGrid } from "./geometry";
 import type { InteractionState, ViewController } from "./interaction";
 import { CURRENT_COLOUR, PINNED_COLOUR } from "./palette";
 
-const IDLE_READOUT = "Point at a bar to show that channel alone in its panel.";
+const IDLE_READOUT =
+  "Point at a bar to show that channel alone in its panel; double-click it (or Enter) to see what it wants to see.";
 
 export interface BarChartProps {
   readonly controller: ViewController;
@@ -24,6 +27,8 @@ export interface BarChartProps {
   /** The panel (entry id) whose vector this is, and how to name it. */
   readonly panel: string;
   readonly label: string;
+  /** The layer's name, for the channel event. */
+  readonly layer: string;
   readonly stride: number;
   readonly width: number;
   readonly height: number;
@@ -55,6 +60,7 @@ export function BarChart({
   file,
   panel,
   label,
+  layer,
   stride,
   width,
   height,
@@ -190,20 +196,14 @@ export function BarChart({
   };
   const onKeyDown = (event: React.KeyboardEvent): void => {
     const now = controller.state.channel?.panel === panel ? controller.state.channel.index : -1;
-    const step = event.shiftKey ? 10 : 1;
-    const moves: Record<string, number> = {
-      ArrowRight: now + step,
-      ArrowLeft: now < 0 ? channels - 1 : now - step,
-      Home: 0,
-      End: channels - 1,
-    };
-    const next = moves[event.key];
-    if (next !== undefined) {
-      select(Math.min(channels - 1, Math.max(0, next)));
-    } else if (event.key === "Escape" && now >= 0) {
-      select(null);
-    } else {
+    const action = channelKeyAction(event.key, event.shiftKey, now, channels);
+    if (action === null) {
       return;
+    }
+    if (action.kind === "ask") {
+      controller.askChannel(layer, action.position);
+    } else {
+      select(action.kind === "select" ? action.position : null);
     }
     event.preventDefault();
     event.stopPropagation();
@@ -231,6 +231,12 @@ export function BarChart({
         }}
         onPointerLeave={() => {
           select(null);
+        }}
+        onDoubleClick={(event) => {
+          const index = channelAt(event.clientX);
+          if (index !== null) {
+            controller.askChannel(layer, index);
+          }
         }}
         onKeyDown={onKeyDown}
         onBlur={() => {

@@ -491,6 +491,7 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
           file={files[chartSource.entryId] ?? null}
           panel={chartSource.entryId}
           label={names.get(chartSource.entryId) ?? chartSource.layer}
+          layer={chartSource.layer}
           stride={chartSource.stride}
           width={Math.max(1, layout.width)}
           height={args.presenter ? 180 : 120}

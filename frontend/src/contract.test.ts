@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { ContractError, isViewEvent, makeEvent, parseViewArgs } from "./contract";
+import {
+  type ChannelEvent,
+  ContractError,
+  isViewEvent,
+  makeChannelEvent,
+  makeEvent,
+  parseViewArgs,
+} from "./contract";
 import fixture from "./fixtures/view-args.json";
 
 // The fixture is real ViewArgs written by tests/test_contract.py from Python's models.
@@ -72,5 +79,23 @@ describe("events", () => {
 
   it("rejects an event of unknown kind", () => {
     expect(isViewEvent({ id: "x", kind: "hover", state })).toBe(false);
+  });
+});
+
+describe("the channel event", () => {
+  const state = { reference: { x: 3, y: 4 }, pinned: null, locked: false };
+
+  it("carries the layer and the channel, and Python's schema accepts it", () => {
+    const event = makeChannelEvent("block2", 7, state);
+    expect(event).toMatchObject({ kind: "channel", layer: "block2", channel: 7, state });
+    expect(isViewEvent(event)).toBe(true);
+    expect(makeChannelEvent("block2", 7, state).id).not.toBe(event.id);
+  });
+
+  it("is refused without a channel, or with a negative one", () => {
+    const missing: Partial<ChannelEvent> = { ...makeChannelEvent("block2", 7, state) };
+    delete missing.channel;
+    expect(isViewEvent(missing)).toBe(false);
+    expect(isViewEvent({ ...makeChannelEvent("block2", 7, state), channel: -1 })).toBe(false);
   });
 });

@@ -6,11 +6,12 @@
  */
 import Ajv2020 from "ajv/dist/2020";
 
-import type { NavigatorArgs, ViewArgs, ViewEvent, ViewState } from "./contract.generated";
+import type { ChannelEvent, NavigatorArgs, ViewArgs, ViewEvent, ViewState } from "./contract.generated";
 import schema from "./contract.schema.json";
 
 export type {
   ActivationsPanel,
+  ChannelEvent,
   Colormap,
   LayerSource,
   MapPanel,
@@ -80,13 +81,18 @@ export function newEventId(): string {
 
 type EventKind = ViewEvent["kind"];
 
-/** Build a deliberate-action event for Python. */
-export function makeEvent(kind: Exclude<EventKind, "step">, state: ViewState): ViewEvent;
+/** Build a deliberate-action event for Python (a channel's is built by `makeChannelEvent`). */
+export function makeEvent(kind: Exclude<EventKind, "step" | "channel">, state: ViewState): ViewEvent;
 export function makeEvent(kind: "step", state: ViewState, delta: -1 | 1): ViewEvent;
-export function makeEvent(kind: EventKind, state: ViewState, delta?: -1 | 1): ViewEvent {
+export function makeEvent(kind: Exclude<EventKind, "channel">, state: ViewState, delta?: -1 | 1): ViewEvent {
   const id = newEventId();
   if (kind === "step") {
     return { id, kind, state, delta: delta ?? 1 };
   }
   return { id, kind, state };
+}
+
+/** "What does this channel want to see?": ask Python for a channel's generated image. */
+export function makeChannelEvent(layer: string, channel: number, state: ViewState): ChannelEvent {
+  return { id: newEventId(), kind: "channel", state, layer, channel };
 }

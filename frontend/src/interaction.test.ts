@@ -13,6 +13,19 @@ function controller() {
 }
 
 describe("ViewController", () => {
+  it("asks Python for a channel's image with the layer, the channel and the pointer", () => {
+    const { view, events } = controller();
+    view.pin({ x: 8, y: 9 });
+    view.askChannel("block3", 12);
+    expect(events.at(-1)).toMatchObject({
+      kind: "channel",
+      layer: "block3",
+      channel: 12,
+      state: { pinned: { x: 8, y: 9 }, locked: false },
+    });
+    expect(view.state.pinned).toEqual({ x: 8, y: 9 });
+  });
+
   it("starts at the image centre unless Python says otherwise", () => {
     const { view } = controller();
     expect(view.state.reference).toEqual({ x: 50, y: 40 });

@@ -3,10 +3,10 @@
  * and pan, opacity, image colour, the single-channel view. A plain store (no React, no
  * WebGL) that the renderer, the bar chart and the UI subscribe to.
  *
- * Only deliberate actions become events for Python (pin, lock, release, step), each with its
+ * Only deliberate actions become events for Python (pin, lock, release, step, channel), each with its
  * own id; pointing never does, so hovering never reruns the Streamlit script.
  */
-import { type Pixel, type ViewEvent, type ViewState, makeEvent } from "./contract";
+import { type Pixel, type ViewEvent, type ViewState, makeChannelEvent, makeEvent } from "./contract";
 import {
   type Size,
   type ViewTransform,
@@ -194,6 +194,11 @@ export class ViewController {
     this.update({ pinned: null, locked: false });
     this.emit(makeEvent("release", this.snapshot()));
     return true;
+  }
+
+  /** Double-click or Enter on a channel's tile or bar: ask Python for its generated image. */
+  askChannel(layer: string, channel: number): void {
+    this.emit(makeChannelEvent(layer, channel, this.snapshot()));
   }
 
   /** PageUp / PageDown: ask Python for the previous or next lesson step. */

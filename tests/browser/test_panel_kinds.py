@@ -5,20 +5,22 @@
   :func:`classroom.similarity.map_colours`;
 * ``activations``: a layer's channels strongest first, paged, with the dead-channel count, as
   :func:`classroom.similarity.channel_strengths` orders them; pointing at a channel shows it
-  alone in the layer's panel (the single-channel view the bar chart shares).
+  alone in the layer's panel (the single-channel view the bar chart shares); double-clicking a
+  tile or a bar, or Enter on the chosen one, sends Python a ``channel`` event.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pytest
-from playwright.sync_api import BrowserContext, Frame, Page
+from playwright.sync_api import BrowserContext, Frame, Page, expect
 
 from classroom.encoding import encode
 from classroom.similarity import (
@@ -232,3 +234,53 @@ def test_activations_panel_orders_pages_and_links_a_channel(
         arg=str(int(order[64])),
         polling=POLL_MS,
     )
+
+
+def _channel_event(page: Page, event_id: str | None) -> dict[str, object]:
+    """The page's last event once it is a channel event other than ``event_id``."""
+    last = page.get_by_text("last event: ", exact=False)
+    expect(last).to_have_text(re.compile(r'^last event: \{.*"kind":"channel"'))
+    if event_id is not None:
+        expect(last).not_to_have_text(re.compile(re.escape(f'"id":"{event_id}"')))
+    event = json.loads(last.inner_text().removeprefix("last event: "))
+    assert isinstance(event, dict)
+    return event
+
+
+def test_double_click_or_enter_on_a_channel_asks_python_for_its_image(
+    kinds_page: Page, views: tuple[Path, list[PreparedLayer]]
+) -> None:
+    _, layers = views
+    frame = view_frame(kinds_page, 0)
+    deep = layers[1].encoded()
+    _, order, _ = channel_strengths(deep.code_vectors(), deep.scales)
+    _technique(frame, ACTIVATIONS, "activations")  # the grid is drawn
+    component = kinds_page.frame_locator(IFRAME).first
+    tiles = component.get_by_test_id("activation-tiles")
+    # A double-click on the first tile asks for the strongest channel of conv4_x.
+    tiles.dblclick(position={"x": 5, "y": 5})
+    first = _channel_event(kinds_page, None)
+    assert (first["layer"], first["channel"]) == ("conv4_x", int(order[0]))
+    # From the keyboard: the grid takes focus, the arrows choose a tile, Enter asks.
+    kinds_page.mouse.move(0, 0)  # the pointer leaves: no channel is chosen
+    frame.wait_for_function(
+        "() => window.__classroomView.state().channel === null", polling=POLL_MS
+    )
+    tiles.focus()
+    for _ in range(3):
+        tiles.press("ArrowRight")
+    frame.wait_for_function(
+        "(index) => window.__classroomView.state().channel?.index === index",
+        arg=int(order[2]),
+        polling=POLL_MS,
+    )
+    tiles.press("Enter")
+    second = _channel_event(kinds_page, str(first["id"]))
+    assert (second["layer"], second["channel"]) == ("conv4_x", int(order[2]))
+    # A double-click on the bar chart's first bar asks for channel 0 of the chart's layer.
+    chart = component.get_by_test_id("bar-chart")
+    channels = int(chart.get_attribute("aria-valuemax") or "0") + 1
+    chart.dblclick(position={"x": 0.5, "y": 10})
+    third = _channel_event(kinds_page, str(second["id"]))
+    assert third["channel"] == 0
+    assert third["layer"] == {64: "conv2_x", 1024: "conv4_x"}[channels]
