@@ -26,7 +26,7 @@ from classroom.app.state import (
     session_weights_file,
     uses_untrained,
 )
-from classroom.app.technique_panels import technique_picker
+from classroom.app.technique_panels import technique_picker, view_maps
 from classroom.background import Job, readiness
 from classroom.lessons import Lesson
 from classroom.session import Pointer
@@ -127,18 +127,25 @@ def _upload_view(upload: Upload, lesson: Lesson | None, presenter: bool) -> None
         return
     image = ready.prepared[job]
     pointer: Pointer = st.session_state.get(UPLOAD_POINTER, Pointer())
-    event = draw_view(
-        f"upload/{upload.path.stem}/{st.session_state.get(UPLOAD_SERIAL, 0)}",
-        list(image.layers.values()),
-        image,
-        pointer,
-        presenter=presenter,
-        caption=upload.name,
-        page="upload",
+    # The picker's maps are panels of the view: computed first, the view drawn above them.
+    view_slot = st.container()
+    picked = (
+        technique_picker(lesson, upload.path, pointer.reference, f"upload/{upload.path.stem}")
+        if lesson is not None
+        else None
     )
+    with view_slot:
+        event = draw_view(
+            f"upload/{upload.path.stem}/{st.session_state.get(UPLOAD_SERIAL, 0)}",
+            list(image.layers.values()),
+            image,
+            pointer,
+            presenter=presenter,
+            caption=upload.name,
+            page="upload",
+            maps=view_maps([picked]),
+        )
     if event is not None and event.kind != "step":
         st.session_state[UPLOAD_POINTER] = session.pointer_from_view(
             event.state, image.original_size, image.size
         )
-    if lesson is not None:
-        technique_picker(lesson, upload.path, pointer.reference, f"upload/{upload.path.stem}")
