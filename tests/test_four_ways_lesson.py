@@ -1,0 +1,106 @@
+"""The bundled lesson "Four ways to ask a network why": its pictures are its scenes, and every
+claim its steps make holds on the trained shapes network, computed here with torch and numpy
+(the browser's view of the same claims is ``tests/browser/test_four_ways_lesson.py``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from classroom import images, networks
+from classroom.lessons import Step
+from classroom.preparation import PrepareRequest, prepare
+from classroom.preparation.pipeline import entry_keys
+from classroom.similarity import compare, image_to_cell
+from classroom.store import FeatureStore
+from classroom.techniques import TechniqueResult
+from classroom.techniques.running import compute
+from tests.four_ways_claims import (
+    CLAIMS,
+    METRIC_STEP,
+    check_metric_step,
+    check_step,
+    lesson,
+    scene_of,
+)
+
+#: The steps whose claims are about what training put into the network (the rest are about
+#: the architecture or the method, and hold for random weights too).
+LEARNED = ("the-answer", "occlusion", "gradients", "grad-cam", "compare")
+
+
+@pytest.fixture(scope="module")
+def shapes() -> dict[str, networks.LoadedNetwork]:
+    return {
+        name: networks.build_network(networks.resolve_weights("shapes", name))
+        for name in ("trained", "untrained")
+    }
+
+
+def _results(network: networks.LoadedNetwork, step: Step) -> list[TechniqueResult]:
+    analysis = images.load_analysis_image(lesson().image(step.image).path)
+    return [compute(use.request(step.reference), network, analysis) for use in step.techniques]
+
+
+def test_every_step_has_claims_and_the_pictures_are_the_scenes() -> None:
+    assert [step.id for step in lesson().steps] == list(CLAIMS)
+    for step in lesson().steps:
+        with Image.open(lesson().image(step.image).path) as opened:
+            drawn = np.asarray(opened.convert("RGB"))
+        assert np.array_equal(drawn, scene_of(step).image), (
+            f"{step.image} differs from its scene: run `python tools/technique_scenes.py`"
+        )
+
+
+@pytest.mark.parametrize("step", lesson().steps, ids=lambda step: step.id)
+def test_each_claim_holds_on_the_trained_network(
+    shapes: dict[str, networks.LoadedNetwork], step: Step
+) -> None:
+    check_step(step, _results(shapes["trained"], step))
+
+
+@pytest.mark.parametrize("step_id", LEARNED)
+def test_the_learned_claims_fail_on_untrained_weights(
+    shapes: dict[str, networks.LoadedNetwork], step_id: str
+) -> None:
+    step = next(step for step in lesson().steps if step.id == step_id)
+    with pytest.raises(AssertionError):
+        check_step(step, _results(shapes["untrained"], step))
+
+
+def _block4(store: FeatureStore, step: Step, weights: str) -> tuple[np.ndarray, ...]:
+    """block4's angular similarity, Euclidean distance and vector lengths at the step's
+    reference, from the stored 8-bit codes as the browser gets them (numpy's oracle)."""
+    image = lesson().image(step.image).path
+    request = PrepareRequest(
+        image, lesson().model, weights, ("block4",), lesson().precision, lesson().max_side
+    )
+    (result,) = prepare([request], store).results
+    assert result.weights is not None, result.error
+    entry = store.read(entry_keys(request, images.content_sha256(image), result.weights)["block4"])
+    assert entry is not None
+    assert step.reference is not None
+    encoded = entry.encoded()
+    cell = np.array(
+        image_to_cell(*step.reference, entry.header.info.stride, *images.upright_size(image))
+    )
+    codes = encoded.code_vectors()
+    lengths = np.linalg.norm(codes * encoded.scales[..., None], axis=-1)
+    return (
+        compare("angular", codes, cell, encoded.scales),
+        compare("euclidean", codes, cell, encoded.scales),
+        lengths,
+    )
+
+
+def test_the_distance_step_opens_with_its_metric_and_its_claims_hold_only_when_trained(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    step = next(step for step in lesson().steps if step.id == METRIC_STEP)
+    assert step.metric == "euclidean"
+    assert "block4" in lesson().layers
+    store = FeatureStore(tmp_path_factory.mktemp("four-ways"))
+    check_metric_step(step, *_block4(store, step, "trained"))
+    with pytest.raises(AssertionError):
+        check_metric_step(step, *_block4(store, step, "untrained"))
