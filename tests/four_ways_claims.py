@@ -21,7 +21,12 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from classroom import images
 from classroom.lessons import Lesson, Step, load_lesson
+from classroom.preparation import PrepareRequest, prepare
+from classroom.preparation.pipeline import entry_keys
+from classroom.similarity import compare, image_to_cell
+from classroom.store import FeatureStore
 from classroom.techniques import TechniqueResult
 from classroom.trained.scenes import Scene, compose_scene
 from classroom.trained.specs import SHAPES
@@ -32,6 +37,7 @@ __all__ = [
     "CLAIMS",
     "LESSON_FILE",
     "METRIC_STEP",
+    "block4_oracle",
     "check_metric_step",
     "check_step",
     "lesson",
@@ -237,3 +243,30 @@ def check_metric_step(
     # because the square's block4 vectors are more than twice as long as the circle's.
     assert length["square"] >= 2 * length["circle"], means
     return means
+
+
+def block4_oracle(
+    store: FeatureStore, step: Step, weights: str
+) -> tuple[npt.NDArray[np.float64], ...]:
+    """block4's angular similarity, Euclidean distance and vector lengths at the step's
+    reference, from the stored 8-bit codes as the browser gets them (numpy's oracle)."""
+    image = lesson().image(step.image).path
+    request = PrepareRequest(
+        image, lesson().model, weights, ("block4",), lesson().precision, lesson().max_side
+    )
+    (result,) = prepare([request], store).results
+    assert result.weights is not None, result.error
+    entry = store.read(entry_keys(request, images.content_sha256(image), result.weights)["block4"])
+    assert entry is not None
+    assert step.reference is not None
+    encoded = entry.encoded()
+    cell = np.array(
+        image_to_cell(*step.reference, entry.header.info.stride, *images.upright_size(image))
+    )
+    codes = encoded.code_vectors()
+    lengths = np.linalg.norm(codes * encoded.scales[..., None], axis=-1)
+    return (
+        compare("angular", codes, cell, encoded.scales),
+        compare("euclidean", codes, cell, encoded.scales),
+        lengths,
+    )

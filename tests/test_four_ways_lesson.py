@@ -10,15 +10,13 @@ from PIL import Image
 
 from classroom import images, networks
 from classroom.lessons import Step
-from classroom.preparation import PrepareRequest, prepare
-from classroom.preparation.pipeline import entry_keys
-from classroom.similarity import compare, image_to_cell
 from classroom.store import FeatureStore
 from classroom.techniques import TechniqueResult
 from classroom.techniques.running import compute
 from tests.four_ways_claims import (
     CLAIMS,
     METRIC_STEP,
+    block4_oracle,
     check_metric_step,
     check_step,
     lesson,
@@ -69,31 +67,6 @@ def test_the_learned_claims_fail_on_untrained_weights(
         check_step(step, _results(shapes["untrained"], step))
 
 
-def _block4(store: FeatureStore, step: Step, weights: str) -> tuple[np.ndarray, ...]:
-    """block4's angular similarity, Euclidean distance and vector lengths at the step's
-    reference, from the stored 8-bit codes as the browser gets them (numpy's oracle)."""
-    image = lesson().image(step.image).path
-    request = PrepareRequest(
-        image, lesson().model, weights, ("block4",), lesson().precision, lesson().max_side
-    )
-    (result,) = prepare([request], store).results
-    assert result.weights is not None, result.error
-    entry = store.read(entry_keys(request, images.content_sha256(image), result.weights)["block4"])
-    assert entry is not None
-    assert step.reference is not None
-    encoded = entry.encoded()
-    cell = np.array(
-        image_to_cell(*step.reference, entry.header.info.stride, *images.upright_size(image))
-    )
-    codes = encoded.code_vectors()
-    lengths = np.linalg.norm(codes * encoded.scales[..., None], axis=-1)
-    return (
-        compare("angular", codes, cell, encoded.scales),
-        compare("euclidean", codes, cell, encoded.scales),
-        lengths,
-    )
-
-
 def test_the_distance_step_opens_with_its_metric_and_its_claims_hold_only_when_trained(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
@@ -101,6 +74,6 @@ def test_the_distance_step_opens_with_its_metric_and_its_claims_hold_only_when_t
     assert step.metric == "euclidean"
     assert "block4" in lesson().layers
     store = FeatureStore(tmp_path_factory.mktemp("four-ways"))
-    check_metric_step(step, *_block4(store, step, "trained"))
+    check_metric_step(step, *block4_oracle(store, step, "trained"))
     with pytest.raises(AssertionError):
-        check_metric_step(step, *_block4(store, step, "untrained"))
+        check_metric_step(step, *block4_oracle(store, step, "untrained"))
