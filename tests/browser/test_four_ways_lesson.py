@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from playwright.sync_api import BrowserContext, Frame, Page
+from playwright.sync_api import BrowserContext, Frame
 
 from classroom.lessons import Step
 from classroom.preparation.techniques import TechniqueJob, read_technique
@@ -28,22 +28,8 @@ from classroom.store import FeatureStore
 from classroom.techniques import TechniqueResult
 from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab
 from tests.browser.harness import classroom_app
+from tests.browser.lesson_steps import drawn_view
 from tests.four_ways_claims import METRIC_STEP, block4_oracle, check_metric_step, check_step, lesson
-
-#: The first visit prepares the step's picture and computes its techniques (occlusion is a
-#: few hundred forward passes of a small network, on a loaded machine).
-PREPARATION_MS = 240_000
-
-#: True once every similarity panel is ready and has drawn the preset reference cell.
-_DRAWN = """([reference, count]) => {
-    const view = window.__classroomView;
-    if (view === undefined) return false;
-    const state = view.state();
-    const panels = view.panels();
-    return state.reference?.x === reference[0] && state.reference?.y === reference[1]
-        && panels.length === count
-        && panels.every((panel) => panel.status?.kind === "ready" && panel.computedFrame >= 0);
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -55,20 +41,6 @@ def store_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def app_url(store_root: Path) -> Iterator[str]:
     with classroom_app(BUNDLED_LESSONS, store_root, untrained=False) as server:
         yield server.url
-
-
-def _drawn_view(page: Page, step: Step) -> Frame:
-    assert step.reference is not None
-    handle = page.locator(IFRAME).first.element_handle(timeout=PREPARATION_MS)
-    frame = handle.content_frame()
-    assert frame is not None, "the view's iframe has no document"
-    frame.wait_for_function(
-        _DRAWN,
-        arg=[list(step.reference), len(lesson().layers)],
-        polling=POLL_MS,
-        timeout=PREPARATION_MS,
-    )
-    return frame
 
 
 def _stored_results(store_root: Path, step: Step) -> list[TechniqueResult]:
@@ -122,7 +94,7 @@ def test_each_steps_maps_are_painted_in_the_view_and_show_what_its_text_says(
     browser: BrowserContext, app_url: str, store_root: Path, step: Step
 ) -> None:
     with open_tab(browser, f"{app_url}/?lesson={lesson().id}&step={step.id}") as page:
-        frame = _drawn_view(page, step)
+        frame = drawn_view(page, step)
         results = _stored_results(store_root, step)
         painted = _check_map_panels(frame, results)
         check_step(step, results)
@@ -144,7 +116,7 @@ def test_the_distance_step_opens_with_the_euclidean_distance_and_shows_what_it_s
     step = next(step for step in lesson().steps if step.id == METRIC_STEP)
     block4 = lesson().layers.index("block4")
     with open_tab(browser, f"{app_url}/?lesson={lesson().id}&step={step.id}") as page:
-        frame = _drawn_view(page, step)
+        frame = drawn_view(page, step)
         control = page.frame_locator(IFRAME).first
         shown: dict[str, np.ndarray] = {}
         for metric in ("euclidean", "angular"):
