@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from classroom import shared
 from classroom.app.technique_panels import FIRST_LAYER
 from classroom.component.contract import MapPanel
-from tests.app.page import view
+from tests.app.page import _png, drop_file, labelled, prepared, view
 from tests.lesson_tree import LessonTree
 
 APP = Path(__file__).resolve().parent.parent / "classroom" / "app" / "main.py"
@@ -118,3 +118,20 @@ def test_the_picker_shows_a_filter_bank_as_tiles_with_the_chosen_filter_enlarged
     captions = [caption for image in at.image for caption in image.captions]
     assert "16 first-layer filters, 3 x 3 x 3" in captions
     assert "filter 7 enlarged (3 x 3)" in captions
+
+
+@pytest.mark.usefixtures("tree")
+def test_the_picker_on_an_upload_adds_its_map_to_the_uploads_view() -> None:
+    at = _opened()
+    at.radio(key="mode").set_value("Your own image").run()
+    at = prepared(drop_file(at, "mine.png", _png(90, 60)))
+    assert not at.exception
+    assert _maps(at) == []
+    labelled(at.selectbox, "Technique").set_value("saliency").run()
+    labelled(at.toggle, "Compute").set_value(True).run()
+    assert not at.exception
+    [saliency] = _maps(at)
+    args = view(at)
+    assert args is not None
+    assert saliency.technique == "saliency"
+    assert (saliency.width, saliency.height) == (args.image.width, args.image.height)
