@@ -120,6 +120,8 @@ def _activations(step: Step, results: Results) -> None:
     assert last.values.shape == (16, height // 8, width // 8)  # block4: one per 8 x 8
     for item in (first, last):
         assert "dead on this image" in item.title, item.title
+        strengths = item.values.mean(axis=(1, 2))  # strongest channels first
+        assert np.all(np.diff(strengths) <= 1e-6), item.title
 
 
 def _occlusion(step: Step, results: Results) -> None:
@@ -136,10 +138,15 @@ def _gradients(step: Step, results: Results) -> None:
     regions = _regions(step)
     saliency, guided = _maps(results)
     far = ~grown(~regions["background"], 12)
-    for values in (saliency, guided):
-        assert values[regions["circle"]].mean() > 1.2 * values[far].mean()
+    shapes = ~regions["background"]
+    contrast = {}
+    for name, values in (("saliency", saliency), ("guided", guided)):
+        assert values[regions["circle"]].mean() > 1.2 * values[far].mean(), name
+        contrast[name] = float(values[shapes].mean() / values[far].mean())
     # "circle"'s score is most sensitive to the square's pixels: its rival for the probability.
     assert saliency[regions["square"]].mean() > 2 * saliency[regions["circle"]].mean()
+    # Guided backpropagation is nearly black away from the shapes ("sharper"); saliency is not.
+    assert contrast["guided"] > max(20.0, 5 * contrast["saliency"]), contrast
 
 
 def _grad_cam(step: Step, results: Results) -> None:
@@ -165,9 +172,12 @@ def _receptive_fields(step: Step, results: Results) -> None:
         assert float(effective.values[~inside].max(initial=0.0)) == 0.0, layer
         assert SHAPES.layer(layer).receptive_field == sides[layer][0], (layer, sides)
     assert sides == {"block1": (3, 3), "block4": (78, 78)}, sides
-    # block4's cell at the circle's centre sees the whole circle; block1's a speck of it.
-    block4 = results[1].maps[1].values > 0
-    assert block4[regions["circle"]].all()
+    # Inside block4's theoretical square the effective field is far from uniform.
+    effective, theoretical = results[1].maps
+    field = effective.values[theoretical.values > 0]
+    assert field.max() > 3 * float(np.median(field)), "a uniform effective field"
+    # block4's cell at the circle's centre sees the whole circle.
+    assert (theoretical.values > 0)[regions["circle"]].all()
 
 
 def _compare(step: Step, results: Results) -> None:
