@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from classroom import images
 from classroom.lessons import Step
@@ -14,17 +13,7 @@ from classroom.preparation import PrepareRequest, prepare
 from classroom.preparation.pipeline import entry_keys
 from classroom.similarity import angular_similarity, image_to_cell
 from classroom.store import FeatureStore
-from tests.shapes_claims import CLAIMS, Maps, Similarity, check_step, lesson, scenes
-
-
-@pytest.mark.parametrize("name", sorted(scenes()))
-def test_each_picture_is_what_its_scene_draws(name: str) -> None:
-    path = next(image.path for image in lesson().images if image.path.stem == name)
-    with Image.open(path) as opened:
-        assert np.array_equal(np.asarray(opened.convert("RGB")), scenes()[name].image), (
-            f"{path.name} differs from its scene in datasets/shapes-scenes.json: "
-            "run `python tools/shapes_scenes.py`"
-        )
+from tests.shapes_claims import CLAIMS, Maps, Similarity, check_step, lesson
 
 
 def test_every_step_has_claims_and_a_preset_reference() -> None:
