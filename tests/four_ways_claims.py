@@ -4,7 +4,7 @@ Each step of ``lessons/four-ways-to-ask-why.yaml`` says what its techniques show
 ranks the square first; occlusion for a class is red on that class's shape and blue on the
 other; a block4 cell sees the whole circle; under the Euclidean distance the stripes come
 nearer the circle than the square). Here each sentence is a comparison over regions known
-exactly, because the pictures are drawn from data (``tools/technique_scenes.py``).
+exactly, because the pictures are drawn from data (``datasets/scenes/scenes.json``).
 :func:`check_step` asserts them on a step's technique results, whoever computed them: torch
 in this process (``tests/test_four_ways_lesson.py``) or the app, whose maps the browser test
 reads back from the view (``tests/browser/test_four_ways_lesson.py``). The step that uses
@@ -13,7 +13,6 @@ reads back from the view (``tests/browser/test_four_ways_lesson.py``). The step 
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Final
@@ -28,7 +27,7 @@ from classroom.preparation.pipeline import entry_keys
 from classroom.similarity import compare, image_to_cell
 from classroom.store import FeatureStore
 from classroom.techniques import TechniqueResult
-from classroom.trained.scenes import Scene, compose_scene
+from classroom.trained.scenes import Scene, read_scenes
 from classroom.trained.specs import SHAPES
 from tests.conftest import REPO_ROOT
 from tests.shapes_claims import cells_within, grown
@@ -37,6 +36,7 @@ __all__ = [
     "CLAIMS",
     "LESSON_FILE",
     "METRIC_STEP",
+    "SCENES_FILE",
     "block4_oracle",
     "check_metric_step",
     "check_step",
@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 LESSON_FILE: Final = REPO_ROOT / "lessons" / "four-ways-to-ask-why.yaml"
+SCENES_FILE: Final = REPO_ROOT / "datasets" / "scenes" / "scenes.json"
 #: The step that opens the view with another metric than the angle.
 METRIC_STEP: Final = "distance"
 
@@ -61,14 +62,8 @@ def lesson() -> Lesson:
 
 @cache
 def _scenes() -> dict[str, Scene]:
-    """The lesson's scenes, drawn again from the tool that drew its pictures."""
-    path = REPO_ROOT / "tools" / "technique_scenes.py"
-    spec = importlib.util.spec_from_file_location("technique_scenes", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return {name: compose_scene(*drawn) for name, drawn in module.SCENES.items()}
+    """The lesson's scenes, drawn again from the data that drew its pictures."""
+    return read_scenes(SCENES_FILE)
 
 
 def scene_of(step: Step) -> Scene:
