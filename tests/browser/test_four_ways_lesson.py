@@ -107,6 +107,10 @@ def test_each_steps_maps_are_painted_in_the_view_and_show_what_its_text_says(
         tiles = [item for result in results for item in result.maps if item.values.ndim > 2]
         for item in tiles:  # drawn beside the view, with their titles as captions
             page.get_by_text(item.title, exact=True).first.wait_for(state="visible")
+            if item.tile_names:  # and the first tile enlarged, for a projector
+                height, width = item.values.shape[1:3]
+                enlarged = f"{item.tile_names[0]} enlarged ({height} x {width})"
+                page.get_by_text(enlarged, exact=True).first.wait_for(state="visible")
         assert painted + len(tiles) == sum(len(result.maps) for result in results)
 
 
