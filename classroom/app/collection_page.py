@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import streamlit as st
 
+from classroom.app.channel_images import channel_generation
 from classroom.app.state import plain
 from classroom.collections.figures import (
     embedding_figure,
@@ -249,6 +250,9 @@ def _patches(data: CollectionData, view: CollectionView, view_key: str) -> None:
             [with_box(data.collection.images[p.image], p.box, scale=3) for p in found],
             caption=[f"{names[data.collection.labels[p.image]]} · {p.value:.2f}" for p in found],
             width=128,
+        )
+        channel_generation(
+            data.model, weights, layer, int(channel), f"{view_key}/{layer}/{weights}/generate"
         )
 
 
