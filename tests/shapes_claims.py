@@ -29,7 +29,9 @@ __all__ = [
     "SCENES_FILE",
     "Maps",
     "Similarity",
+    "cells_within",
     "check_step",
+    "grown",
     "lesson",
     "scenes",
 ]
@@ -75,7 +77,7 @@ def _sobel(grey: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], ...]
     return gx, gy
 
 
-def _grown(mask: Mask, pixels: int) -> Mask:
+def grown(mask: Mask, pixels: int) -> Mask:
     grown = mask.copy()
     for _ in range(pixels):
         padded = np.pad(grown, 1)
@@ -100,7 +102,7 @@ def _regions(scene_name: str, scene: Scene, reference: tuple[int, int]) -> dict[
     # Edges of the background, by direction, relative to the edge under the reference.
     gx, gy = _sobel(grey)
     strength = np.hypot(gx, gy)
-    far = ~_grown(~background, 3)
+    far = ~grown(~background, 3)
     strongest = strength[far].max()
     x, y = reference
     turn = np.angle(np.exp(1j * (np.arctan2(gy, gx) - np.arctan2(gy[y, x], gx[y, x]))))
@@ -111,7 +113,7 @@ def _regions(scene_name: str, scene: Scene, reference: tuple[int, int]) -> dict[
     return regions
 
 
-def _cells(mask: Mask, stride: int) -> Mask:
+def cells_within(mask: Mask, stride: int) -> Mask:
     """Cells of a layer with ``stride`` (ceil grid) that lie wholly in ``mask``."""
     height, width = -(-mask.shape[0] // stride), -(-mask.shape[1] // stride)
     padded = np.zeros((height * stride, width * stride), dtype=bool)
@@ -126,7 +128,7 @@ def _means(maps: Maps, regions: Mapping[str, Mask]) -> dict[tuple[str, str], dic
         means[layer, weights] = {
             name: float(similarity[cells].mean())
             for name, mask in regions.items()
-            if (cells := _cells(mask, stride)).sum() >= 4
+            if (cells := cells_within(mask, stride)).sum() >= 4
         }
     return means
 

@@ -1,5 +1,7 @@
 """The page's technique panels (``classroom/app/technique_panels.py``) through AppTest: a
-step's techniques beside the view with their legends and the top-5, and the picker."""
+step's image-sized maps go to the view as map panels (with their meaning for the legend), the
+top-5 stays a table, the picker's maps join the view, and a bank of filters is shown as a grid
+with one filter enlarged."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from classroom import shared
+from classroom.app.technique_panels import FIRST_LAYER
+from classroom.component.contract import MapPanel
+from tests.app.page import _png, drop_file, labelled, prepared, view
 from tests.lesson_tree import LessonTree
 
 APP = Path(__file__).resolve().parent.parent / "classroom" / "app" / "main.py"
@@ -36,10 +41,6 @@ def _literal(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
-def _captions(at: AppTest) -> list[str]:
-    return [_literal(str(element.value)) for element in at.caption]
-
-
 @pytest.fixture
 def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LessonTree:
     tree = LessonTree(tmp_path)
@@ -49,25 +50,88 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LessonTree:
     return tree
 
 
-@pytest.mark.usefixtures("tree")
-def test_a_step_shows_its_techniques_with_legend_and_top5_and_offers_the_picker() -> None:
+def _opened() -> AppTest:
+    """The page once the step is prepared (the progress fragment's reruns, done by hand)."""
     at = AppTest.from_file(str(APP), default_timeout=180).run()
-    for _ in range(10):  # until the step is prepared (the progress fragment's reruns)
+    for _ in range(10):
         if not any(bar.proto.text.startswith("Preparing") for bar in at.progress):
             break
         assert shared.worker().wait_idle(timeout=180)
         at.run()
+    return at
+
+
+def _maps(at: AppTest) -> list[MapPanel]:
+    args = view(at)
+    assert args is not None, "no view on the page"
+    return [panel for panel in args.panels if isinstance(panel, MapPanel)]
+
+
+@pytest.mark.usefixtures("tree")
+def test_a_steps_maps_go_to_the_view_the_top5_to_a_table_and_the_picker_adds_maps() -> None:
+    at = _opened()
     assert not at.exception
-    captions = _captions(at)
-    assert any("raise the score of 'circle'" in caption for caption in captions)
+    [grad_cam] = _maps(at)
+    assert grad_cam.technique == "grad_cam"
+    assert "raise the score of 'circle'" in grad_cam.meaning
+    assert (grad_cam.width, grad_cam.height) == (96, 64)  # the analysed image's pixels
+    assert not at.image  # nothing of Grad-CAM is drawn beside the view any more
     assert len(at.table) == 1  # the top-5, once per step
     headings = {_literal(str(element.value)) for element in at.markdown}
-    assert {"**Top-5 classes**", "**Grad-CAM**"} <= headings
+    assert "**Top-5 classes**" in headings
+    assert "**Grad-CAM**" not in headings
 
     key = "techniques/step-1/0"
     at.selectbox(key=f"{key}/technique").set_value("saliency")
     at.toggle(key=f"{key}/run").set_value(True)
     at.run()
     assert not at.exception
-    captions = _captions(at)
-    assert any("change changes the score of" in caption for caption in captions)
+    assert [panel.technique for panel in _maps(at)] == ["grad_cam", "saliency"]
+    assert "change changes the score of" in _maps(at)[1].meaning
+
+
+@pytest.mark.usefixtures("tree")
+def test_the_picker_shows_a_filter_bank_as_tiles_with_the_chosen_filter_enlarged() -> None:
+    at = _opened()
+    key = "techniques/step-1/0"
+    at.selectbox(key=f"{key}/technique").set_value("filters").run()
+    at.selectbox(key=f"{key}/layer").set_value("block1")
+    at.toggle(key=f"{key}/run").set_value(True)
+    at.run()
+    assert not at.exception
+    assert [panel.technique for panel in _maps(at)] == ["grad_cam"]  # tiles are not map panels
+    enlarge = at.select_slider(key=f"{key}/picked/0/enlarge")
+    assert enlarge.options[0] == "channel 0"
+    enlarge.set_value("channel 2")
+    at.run()
+    assert not at.exception
+    captions = [caption for image in at.image for caption in image.captions]
+    assert "channel 2 enlarged (3 x 3)" in captions
+    assert any(caption.startswith("filter 0 of block1") for caption in captions)
+
+    # The first layer's filters are colour pictures; the chosen one is enlarged too.
+    at.selectbox(key=f"{key}/layer").set_value(FIRST_LAYER)
+    at.run()
+    assert not at.exception
+    at.select_slider(key=f"{key}/picked/0/enlarge").set_value("filter 7")
+    at.run()
+    captions = [caption for image in at.image for caption in image.captions]
+    assert "16 first-layer filters, 3 x 3 x 3" in captions
+    assert "filter 7 enlarged (3 x 3)" in captions
+
+
+@pytest.mark.usefixtures("tree")
+def test_the_picker_on_an_upload_adds_its_map_to_the_uploads_view() -> None:
+    at = _opened()
+    at.radio(key="mode").set_value("Your own image").run()
+    at = prepared(drop_file(at, "mine.png", _png(90, 60)))
+    assert not at.exception
+    assert _maps(at) == []
+    labelled(at.selectbox, "Technique").set_value("saliency").run()
+    labelled(at.toggle, "Compute").set_value(True).run()
+    assert not at.exception
+    [saliency] = _maps(at)
+    args = view(at)
+    assert args is not None
+    assert saliency.technique == "saliency"
+    assert (saliency.width, saliency.height) == (args.image.width, args.image.height)

@@ -31,7 +31,7 @@ from classroom.techniques import (
     technique_names,
     techniques,
 )
-from classroom.techniques.figure import diverging_lut, figure_png, map_rgb
+from classroom.techniques.figure import ENLARGED, diverging_lut, figure_png, map_rgb, tile_rgb
 from classroom.techniques.result import Prediction
 from classroom.trained.backgrounds import BackgroundSpec
 from classroom.trained.scenes import compose_scene
@@ -162,6 +162,23 @@ def test_figures_colour_by_scale_and_lay_tiles_out_in_a_grid() -> None:
     grid = map_rgb(tiles)
     assert grid.shape[0] >= 2 * 48  # 3 x 3 tiles enlarged, 3 columns, 2 rows
     assert figure_png(diverging).startswith(b"\x89PNG")
+
+
+def test_one_tile_is_enlarged_whole_weights_to_squares_and_only_a_tile() -> None:
+    """The app's enlarged filter: each weight one square of the grid's colour, no blur."""
+    bank = np.random.default_rng(3).random((4, 3, 3, 3), dtype=np.float32)
+    filters = TechniqueMap("filters", "t", "m", bank, (0.0, 1.0), "picture", ("a", "b", "c", "d"))
+    big = tile_rgb(filters, 2)
+    factor = ENLARGED // 3
+    assert big.shape == (3 * factor, 3 * factor, 3)
+    np.testing.assert_array_equal(big[::factor, ::factor], np.round(bank[2] * 255).astype(np.uint8))
+    assert (big[:factor, :factor] == big[0, 0]).all()
+    grey = TechniqueMap("filters", "t", "m", bank[:, 0] - 0.5, (-0.5, 0.5), "diverging")
+    assert tuple(tile_rgb(grey, 1, side=30)[0, 0]) == tuple(map_rgb(grey)[0, 49])
+    with pytest.raises(ValueError, match="has 4 tiles, not tile 4"):
+        tile_rgb(filters, 4)
+    with pytest.raises(ValueError, match="one map, not tiles"):
+        tile_rgb(TechniqueMap("saliency", "t", "m", bank[0, :, :, 0], (0.0, 1.0)), 0)
 
 
 def test_the_lesson_passes_and_its_step_techniques_resolve() -> None:

@@ -21,7 +21,7 @@ from classroom.app.state import (
     uses_untrained,
     view_key,
 )
-from classroom.app.technique_panels import step_techniques, technique_picker
+from classroom.app.technique_panels import step_techniques, technique_picker, view_maps
 from classroom.app.view_panels import activations_choice
 from classroom.background import Job, LessonJobs, Readiness, readiness
 from classroom.catalog import Catalog
@@ -83,7 +83,9 @@ def lesson_view(
     ready: Readiness,
     *,
     presenter: bool,
+    maps: Sequence[MapPanel] = (),
 ) -> None:
+    """The step's view, with ``maps`` (its techniques' map panels) under the layers."""
     step = lesson.steps[position.step]
     prepared = {weights: ready.prepared[job] for weights, job in step_jobs.items()}
     layers = [prepared[panel.weights].layers[panel.layer] for panel in step.panels]
@@ -104,6 +106,7 @@ def lesson_view(
         caption=lesson_image.caption,
         page="lesson",
         metric=step.metric,
+        maps=maps,
     )
     if event is not None:
         moved = session.apply_event(position, lesson, event, image.original_size, image.size)
@@ -174,15 +177,26 @@ def lesson_page(
         if step_ready.pending:
             preparing(list(step_jobs.values()), step_ready.pending, "Preparing this step", STEP)
         else:
-            lesson_view(lesson, position, step_jobs, step_ready, presenter=presenter)
-            step_techniques(lesson, step)
-            technique_picker(
+            # The techniques are computed first (their maps are panels of the view), and drawn
+            # under it: the view goes into a slot above them.
+            view_slot = st.container()
+            results = step_techniques(lesson, step, position.view_id(lesson))
+            picked = technique_picker(
                 lesson,
                 lesson.image(step.image).path,
                 position.pointer.reference
                 or (session.Point(*step.reference) if step.reference else None),
                 position.view_id(lesson),
             )
+            with view_slot:
+                lesson_view(
+                    lesson,
+                    position,
+                    step_jobs,
+                    step_ready,
+                    presenter=presenter,
+                    maps=view_maps([*results, picked]),
+                )
             channel_images(lesson, list(dict.fromkeys(panel.layer for panel in step.panels)))
     if step.question is not None:
         question_box(step.question, position.view_id(lesson))

@@ -1,34 +1,38 @@
-"""The techniques beside the view: each step's results, and a picker for any image.
+"""The techniques of a step and of the picker: their maps into the view, the rest beside it.
 
-Everything the app shows of the toolbox is drawn here, with Streamlit's own means (a PNG of
-each map, its legend, the top-5 table), so the component's WebGL "map" panel can replace it
-in one place. Results come from the store (``classroom prepare`` computed a lesson's); one
-that is missing is computed once, with a progress bar, and cached for every session.
+A technique's image-sized maps (Grad-CAM, saliency, occlusion, receptive fields, similarity)
+are painted by the view itself, as the contract's ``map`` panels under the similarity panels:
+WebGL over the image, the renderer's legend, the pointer shared with every panel. So the page
+computes results *before* it draws the view (:func:`step_techniques` and
+:func:`technique_picker` return them; :func:`view_maps` turns them into panels). What a map
+panel cannot paint stays Streamlit's: tiled maps (a layer's channels, a bank of filters, with
+one tile enlarged, :mod:`classroom.app.tiles`) and the top-5 as a table. Results come from
+the store (``classroom prepare`` computed a lesson's); one that is missing is computed once,
+with a progress bar, and cached for every session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Final
 
-import numpy as np
 import streamlit as st
-from PIL import Image
 
 from classroom import networks
 from classroom.app.state import plain, session_weights_file, uses_untrained
+from classroom.app.tiles import show_tiles
+from classroom.component import result_panels
+from classroom.component.contract import MapPanel
+from classroom.component.panels import paintable
 from classroom.lessons import Lesson, Step
 from classroom.preparation.techniques import TechniqueJob, compute_technique, read_technique
 from classroom.session import Point
 from classroom.store import FeatureStore
 from classroom.techniques import TechniqueRequest, TechniqueResult, technique, techniques
-from classroom.techniques.figure import figure_png, legend
 from classroom.techniques.running import class_names_of
 
-__all__ = ["show_result", "step_techniques", "technique_picker"]
-
-#: How much of the (greyed) image shows through an image-sized map.
-BLEND = 0.35
+__all__ = ["FIRST_LAYER", "show_rest", "step_techniques", "technique_picker", "view_maps"]
 
 
 def _result(job: TechniqueJob) -> TechniqueResult | None:
@@ -54,17 +58,20 @@ def _result(job: TechniqueJob) -> TechniqueResult | None:
     return result
 
 
-def show_result(result: TechniqueResult, image_path: Path, *, top5: bool = True) -> None:
-    """Each map as a picture with its legend; the top-5 as a table."""
-    with Image.open(image_path) as opened:
-        picture = np.asarray(opened.convert("RGB"))
-    for item in result.maps:
-        st.image(
-            figure_png(item, picture, blend=BLEND if item.values.ndim == 2 else 0.0),
-            caption=item.title,
-            width="stretch",
-        )
-        st.caption(plain(legend(item)))
+def view_maps(results: Iterable[TechniqueResult | None]) -> list[MapPanel]:
+    """The view's map panels for every paintable map of ``results``, in order (None skipped)."""
+    return [panel for result in results if result is not None for panel in result_panels(result)]
+
+
+def _has_rest(result: TechniqueResult, *, top5: bool) -> bool:
+    return any(not paintable(item) for item in result.maps) or (top5 and bool(result.predictions))
+
+
+def show_rest(result: TechniqueResult, key: str, *, top5: bool = True) -> None:
+    """What the view's map panels do not paint: tiled maps with their legend, the top-5 table."""
+    for index, item in enumerate(result.maps):
+        if not paintable(item):
+            show_tiles(item, f"{key}/{index}")
     if top5 and result.predictions:
         st.table(
             {
@@ -74,13 +81,10 @@ def show_result(result: TechniqueResult, image_path: Path, *, top5: bool = True)
         )
 
 
-def step_techniques(lesson: Lesson, step: Step) -> None:
-    """The step's techniques, side by side under the view (two per row)."""
-    if not step.techniques:
-        return
+def _jobs(lesson: Lesson, step: Step) -> list[TechniqueJob]:
     image = lesson.image(step.image).path
     names = tuple(lesson.class_names) if lesson.class_names else None
-    jobs = [
+    return [
         TechniqueJob(
             use.request(step.reference),
             image,
@@ -91,15 +95,27 @@ def step_techniques(lesson: Lesson, step: Step) -> None:
         )
         for use in step.techniques
     ]
+
+
+def step_techniques(lesson: Lesson, step: Step, key: str) -> list[TechniqueResult | None]:
+    """The step's techniques, computed (or read); what the view cannot paint is drawn here,
+    two per row. Returns the results, in the step's order, for :func:`view_maps`."""
+    results = [_result(job) for job in _jobs(lesson, step)]
+    rest = []
     shown_top5 = False
-    for start in range(0, len(jobs), 2):
-        for column, job in zip(st.columns(2), jobs[start : start + 2], strict=False):
+    for index, result in enumerate(results):
+        if result is not None and _has_rest(result, top5=not shown_top5):
+            rest.append((index, result, not shown_top5))
+            shown_top5 = shown_top5 or bool(result.predictions)
+    for start in range(0, len(rest), 2):
+        for column, (index, result, top5) in zip(
+            st.columns(2), rest[start : start + 2], strict=False
+        ):
             with column:
-                st.markdown(f"**{plain(technique(job.request.technique).title)}**")
-                result = _result(job)
-                if result is not None:
-                    show_result(result, image, top5=not shown_top5)
-                    shown_top5 = shown_top5 or bool(result.predictions)
+                name = step.techniques[index].request(step.reference).technique
+                st.markdown(f"**{plain(technique(name).title)}**")
+                show_rest(result, f"{key}/{index}", top5=top5)
+    return results
 
 
 def _class_choices(lesson: Lesson | None) -> tuple[str, ...]:
@@ -111,11 +127,36 @@ def _class_choices(lesson: Lesson | None) -> tuple[str, ...]:
     return class_names_of(weights)
 
 
-def technique_picker(lesson: Lesson, image: Path, reference: Point | None, key: str) -> None:
+#: The filters technique without a layer: the first convolution, whose filters read colours.
+FIRST_LAYER: Final = "the first layer (colour filters)"
+
+
+def _layer_and_options(lesson: Lesson, name: str, key: str) -> tuple[str | None, dict[str, int]]:
+    """The picker's layer (None: the technique's default) and the technique's own options.
+
+    Filters offer the first layer, whose filters are colour pictures, and for a deeper layer
+    which of its filters to show channel by channel.
+    """
+    if not technique(name).uses_layer:
+        return None, {}
+    layers = list(lesson.layer_order)
+    if name != "filters":
+        return st.selectbox("Layer", layers, index=len(layers) - 1, key=f"{key}/layer"), {}
+    layer = st.selectbox("Layer", [FIRST_LAYER, *layers], key=f"{key}/layer")
+    if layer == FIRST_LAYER:
+        return None, {}
+    chosen = st.number_input("Filter", min_value=0, value=0, step=1, key=f"{key}/filter")
+    return layer, {"filter": int(chosen)}
+
+
+def technique_picker(
+    lesson: Lesson, image: Path, reference: Point | None, key: str
+) -> TechniqueResult | None:
     """Any technique on this image (a lesson image or an upload): "ask the network why".
 
     The reference pixel is the view's (original-image pixels), so receptive fields, occlusion's
-    channels and similarity follow where the class points.
+    channels and similarity follow where the class points. Returns the result, whose maps the
+    caller hands to the view (:func:`view_maps`); the rest is drawn in the picker.
     """
     with st.expander("Ask the network why: techniques", icon=":material/science:"):
         choices: Sequence[str] = [entry.name for entry in techniques()]
@@ -127,10 +168,7 @@ def technique_picker(lesson: Lesson, image: Path, reference: Point | None, key: 
         )
         entry = technique(name)
         st.caption(entry.summary)
-        layer = None
-        if entry.uses_layer:
-            layers = list(lesson.layer_order)
-            layer = st.selectbox("Layer", layers, index=len(layers) - 1, key=f"{key}/layer")
+        layer, options = _layer_and_options(lesson, name, key)
         target = None
         if entry.uses_target:
             try:
@@ -140,15 +178,18 @@ def technique_picker(lesson: Lesson, image: Path, reference: Point | None, key: 
             chosen = st.selectbox("Class", ["the predicted class", *classes], key=f"{key}/target")
             target = None if chosen == "the predicted class" else chosen
         if not st.toggle("Compute", key=f"{key}/run"):
-            return
+            return None
         try:
             at = (reference.x, reference.y) if reference is not None else None
-            request = TechniqueRequest(name, layer, target, at)
+            request = TechniqueRequest(name, layer, target, at, options)
         except ValueError as error:
             st.warning(plain(str(error)))
-            return
+            return None
         names = tuple(lesson.class_names) if lesson.class_names else None
         job = TechniqueJob(request, image, lesson.network, lesson.weights, lesson.max_side, names)
         result = _result(job)
         if result is not None:
-            show_result(result, image)
+            if any(paintable(item) for item in result.maps):
+                st.caption("Its map is in the view, under the layers.")
+            show_rest(result, f"{key}/picked")
+        return result

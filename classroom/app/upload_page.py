@@ -27,7 +27,7 @@ from classroom.app.state import (
     session_weights_file,
     uses_untrained,
 )
-from classroom.app.technique_panels import technique_picker
+from classroom.app.technique_panels import technique_picker, view_maps
 from classroom.background import Job, readiness
 from classroom.lessons import Lesson
 from classroom.session import Pointer
@@ -129,15 +129,24 @@ def _upload_view(upload: Upload, lesson: Lesson | None, presenter: bool) -> None
     image = ready.prepared[job]
     pointer: Pointer = st.session_state.get(UPLOAD_POINTER, Pointer())
     view_id = f"upload/{upload.path.stem}/{st.session_state.get(UPLOAD_SERIAL, 0)}"
-    event = draw_view(
-        view_id,
-        list(image.layers.values()),
-        image,
-        pointer,
-        presenter=presenter,
-        caption=upload.name,
-        page="upload",
+    # The picker's maps are panels of the view: computed first, the view drawn above them.
+    view_slot = st.container()
+    picked = (
+        technique_picker(lesson, upload.path, pointer.reference, f"upload/{upload.path.stem}")
+        if lesson is not None
+        else None
     )
+    with view_slot:
+        event = draw_view(
+            view_id,
+            list(image.layers.values()),
+            image,
+            pointer,
+            presenter=presenter,
+            caption=upload.name,
+            page="upload",
+            maps=view_maps([picked]),
+        )
     if event is not None and event.kind != "step":
         st.session_state[UPLOAD_POINTER] = session.pointer_from_view(
             event.state, image.original_size, image.size
@@ -146,4 +155,3 @@ def _upload_view(upload: Upload, lesson: Lesson | None, presenter: bool) -> None
         ask_for_channel(view_id, event.layer, event.channel)
     if lesson is not None:
         asked_channel(lesson, view_id, image.layers)
-        technique_picker(lesson, upload.path, pointer.reference, f"upload/{upload.path.stem}")

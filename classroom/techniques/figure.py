@@ -21,10 +21,12 @@ import numpy.typing as npt
 from classroom.similarity import Colormap, colour_lut
 from classroom.techniques.result import TechniqueMap
 
-__all__ = ["diverging_lut", "figure_png", "legend", "map_rgb"]
+__all__ = ["ENLARGED", "diverging_lut", "figure_png", "legend", "map_rgb", "tile_rgb", "tiled"]
 
 #: The smallest side a tile is shown at (pixels).
 MIN_TILE: Final = 48
+#: The side one tile is enlarged to (pixels), big enough for a projector.
+ENLARGED: Final = 320
 _GAP: Final = 1
 
 RGBArray = npt.NDArray[np.uint8]
@@ -58,10 +60,17 @@ def _colour(values: npt.NDArray[np.float32], item: TechniqueMap, colormap: Color
     return coloured
 
 
+def tiled(item: TechniqueMap) -> bool:
+    """Whether the map is a set of tiles (a layer's channels, a bank of filters), not one map."""
+    values = item.values
+    single_picture = values.ndim == 3 and values.shape[-1] == 3 and item.scale == "picture"
+    return values.ndim > 2 and not single_picture
+
+
 def map_rgb(item: TechniqueMap, colormap: Colormap = "viridis") -> RGBArray:
     """The map as an ``(H, W, 3)`` uint8 picture (tiles laid out in a near-square grid)."""
     values = item.values
-    if values.ndim == 2 or (values.ndim == 3 and values.shape[-1] == 3 and item.scale == "picture"):
+    if not tiled(item):
         return _colour(values, item, colormap)
     tiles = [_colour(tile, item, colormap) for tile in values]
     height, width = tiles[0].shape[:2]
@@ -78,6 +87,29 @@ def map_rgb(item: TechniqueMap, colormap: Colormap = "viridis") -> RGBArray:
         top, left = row * (tile_h + _GAP), column * (tile_w + _GAP)
         grid[top : top + tile_h, left : left + tile_w] = big
     return grid
+
+
+def tile_rgb(
+    item: TechniqueMap, index: int, *, side: int = ENLARGED, colormap: Colormap = "viridis"
+) -> RGBArray:
+    """Tile ``index`` alone (one filter, one channel), enlarged to at most ``side`` pixels.
+
+    Nearest neighbour, by a whole factor, so each weight of a 3 x 3 filter stays one square
+    the class can count on a projector; colours are the grid's (same scale for every tile).
+
+    Raises:
+        ValueError: if the map is not tiled or has no tile ``index``, naming the technique.
+    """
+    if not tiled(item):
+        raise ValueError(f"{item.technique}: {item.title!r} is one map, not tiles")
+    if not 0 <= index < len(item.values):
+        raise ValueError(
+            f"{item.technique}: {item.title!r} has {len(item.values)} tiles, not tile {index}"
+        )
+    tile = _colour(item.values[index], item, colormap)
+    enlarge = max(1, side // max(tile.shape[:2]))
+    big: RGBArray = np.repeat(np.repeat(tile, enlarge, axis=0), enlarge, axis=1)
+    return big
 
 
 def figure_png(

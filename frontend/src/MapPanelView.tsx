@@ -131,7 +131,12 @@ export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
 
   const [low = 0, high = 1] = panel.valueRange;
   return (
-    <figure className="technique-panel" data-testid="map-panel" data-technique={panel.technique}>
+    <figure
+      className="technique-panel"
+      data-testid="map-panel"
+      data-technique={panel.technique}
+      style={{ width: box.width }} // the legend's meaning wraps under the map: panels sit side by side
+    >
       <figcaption className="panel-title">
         <span className="panel-name">{panel.title}</span>
       </figcaption>

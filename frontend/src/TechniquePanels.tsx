@@ -58,7 +58,7 @@ export function TechniquePanels({
       case "map":
         return [
           <MapPanelView
-            key={`map-${panel.mapId}`}
+            key={`map-${index.toString()}-${panel.mapId}`}
             panel={panel}
             index={index}
             image={image}

@@ -16,30 +16,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from playwright.sync_api import BrowserContext, Frame, Page
+from playwright.sync_api import BrowserContext
 
 from classroom.lessons import Step
 from classroom.settings import BUNDLED_LESSONS
-from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab
+from tests.browser.conftest import hook, open_tab
 from tests.browser.harness import classroom_app
+from tests.browser.lesson_steps import drawn_view
 from tests.shapes_claims import Maps, check_step, lesson
-
-#: The first visit starts the app and prepares the step's picture (a small network, but a
-#: loaded machine) before the view shows.
-PREPARATION_MS = 240_000
-
-#: True once every panel is ready and has drawn the reference cell of the preset pixel.
-_DRAWN = """([reference, layers]) => {
-    const view = window.__classroomView;
-    if (view === undefined) return false;
-    const state = view.state();
-    const panels = view.panels();
-    return state.reference !== null
-        && state.reference.x === reference[0] && state.reference.y === reference[1]
-        && panels.length === layers.length
-        && panels.every((panel, i) => panel.layer === layers[i]
-            && panel.status?.kind === "ready" && panel.cell !== null && panel.computedFrame >= 0);
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -57,26 +41,13 @@ def app_url(caches: Path) -> Iterator[str]:
         yield server.url
 
 
-def _drawn_view(page: Page, step: Step) -> Frame:
-    """The view's frame once it shows ``step`` painted at its preset reference."""
-    assert step.reference is not None
-    handle = page.locator(IFRAME).first.element_handle(timeout=PREPARATION_MS)
-    frame = handle.content_frame()
-    assert frame is not None, "the view's iframe has no document"
-    layers = [panel.layer for panel in step.panels]
-    frame.wait_for_function(
-        _DRAWN, arg=[list(step.reference), layers], polling=POLL_MS, timeout=PREPARATION_MS
-    )
-    return frame
-
-
 @pytest.mark.parametrize("step", lesson().steps, ids=lambda step: step.id)
 def test_each_step_shows_what_its_text_says(
     browser: BrowserContext, app_url: str, caches: Path, step: Step
 ) -> None:
     # The lesson's pictures are 256 x 192, under its max_side: analysis pixels are the file's.
     with open_tab(browser, f"{app_url}/?lesson={lesson().id}&step={step.id}") as page:
-        frame = _drawn_view(page, step)
+        frame = drawn_view(page, step)
         maps: dict[tuple[str, str], Any] = {}
         for index, panel in enumerate(step.panels):
             read = hook(frame, "values", index)
