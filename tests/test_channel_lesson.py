@@ -17,7 +17,7 @@ from classroom.techniques import TechniqueMap
 from tests.conftest import REPO_ROOT
 
 LESSON = REPO_ROOT / "lessons" / "what-a-channel-wants.yaml"
-#: The shapes the step's picture shows (tools/technique_scenes.py): centres and inner radii.
+#: The shapes the step's picture shows (datasets/scenes/scenes.json): centres and inner radii.
 CIRCLE = ((64, 80), 30)
 SQUARE = ((176, 88), 24)
 
