@@ -14,32 +14,26 @@ export interface ClassroomContract {
   [k: string]: unknown;
 }
 /**
- * A layer's activation maps: its channels as small images, strongest first, in pages.
+ * Another image of the step and its map of the panel's layer (same network, same layer).
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
- * via the `definition` "ActivationsPanel".
+ * via the `definition` "AcrossImage".
  */
-export interface ActivationsPanel {
-  kind: "activations";
-  /**
-   * One of the view's `layers`, by name (its data is reused).
-   */
-  layer: string;
-  pageSize: number;
+export interface AcrossImage {
+  image: ViewImage;
+  source: LayerSource;
 }
 /**
- * A 256-entry colour table (RGB, 0-255), the same one the numpy reference uses.
+ * The analysis image shown beneath the heat maps.
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
- * via the `definition` "Colormap".
+ * via the `definition` "ViewImage".
  */
-export interface Colormap {
-  name: string;
-  /**
-   * @minItems 256
-   * @maxItems 256
-   */
-  colours: number[][];
+export interface ViewImage {
+  url: string;
+  width: number;
+  height: number;
+  caption: string;
 }
 /**
  * One panel: a prepared feature map and where the browser fetches it.
@@ -95,6 +89,58 @@ export interface ReceptiveField {
    * Per row of cells: [y start, y end).
    */
   rows: number[][];
+}
+/**
+ * Cross-image similarity: the reference pixel's vector in one of the view's layers,
+ * compared with every cell of *other* images' maps of that layer.
+ *
+ * One reference vector (taken from the stage's ``layer``, under the view's reference pixel),
+ * many images: a class sees that the cell of one image's circle lights up the circles of the
+ * others. The browser runs the stage's own passes and metric over each image and stretches
+ * all of them over one shared min/max, so images can be compared with each other.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "AcrossPanel".
+ */
+export interface AcrossPanel {
+  kind: "across";
+  /**
+   * One of the view's `layers`, by name: where the reference vector comes from.
+   */
+  layer: string;
+  /**
+   * @minItems 1
+   * @maxItems 16
+   */
+  images: AcrossImage[];
+}
+/**
+ * A layer's activation maps: its channels as small images, strongest first, in pages.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "ActivationsPanel".
+ */
+export interface ActivationsPanel {
+  kind: "activations";
+  /**
+   * One of the view's `layers`, by name (its data is reused).
+   */
+  layer: string;
+  pageSize: number;
+}
+/**
+ * A 256-entry colour table (RGB, 0-255), the same one the numpy reference uses.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "Colormap".
+ */
+export interface Colormap {
+  name: string;
+  /**
+   * @minItems 256
+   * @maxItems 256
+   */
+  colours: number[][];
 }
 /**
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -286,7 +332,7 @@ export interface ViewArgs {
    *
    * @minItems 1
    */
-  panels: (SimilarityPanel | MapPanel | ActivationsPanel)[];
+  panels: (SimilarityPanel | MapPanel | ActivationsPanel | AcrossPanel)[];
   preset: ViewState;
   chartLayer: string | null;
   colormap: Colormap;
@@ -303,16 +349,4 @@ export interface ViewArgs {
    * @minItems 1
    */
   metrics: MetricLegend[];
-}
-/**
- * The analysis image shown beneath the heat maps.
- *
- * This interface was referenced by `ClassroomContract`'s JSON-Schema
- * via the `definition` "ViewImage".
- */
-export interface ViewImage {
-  url: string;
-  width: number;
-  height: number;
-  caption: string;
 }

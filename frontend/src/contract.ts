@@ -10,6 +10,8 @@ import type { NavigatorArgs, ViewArgs, ViewEvent, ViewState } from "./contract.g
 import schema from "./contract.schema.json";
 
 export type {
+  AcrossImage,
+  AcrossPanel,
   ActivationsPanel,
   Colormap,
   LayerSource,
