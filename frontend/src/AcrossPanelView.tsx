@@ -20,6 +20,7 @@ import { referenceVector } from "./renderer/layer";
 import { type Metric, metricMode } from "./renderer/panelKinds";
 import type { PanelStatus } from "./renderer/panels";
 import { registerTechnique } from "./techniqueHook";
+import { tileLayout } from "./tileRows";
 
 export interface AcrossPanelViewProps {
   readonly panel: AcrossPanel;
@@ -34,36 +35,6 @@ export interface AcrossPanelViewProps {
   readonly metricTitle: string;
   readonly colours: readonly (readonly number[])[];
   readonly width: number;
-}
-
-/** Each image at most this wide, side by side, wrapping onto more rows. */
-const TILE_WIDTH = 200;
-const GAP = 8;
-const CAPTION_HEIGHT = 18;
-
-/** Boxes (CSS pixels) for images of these sizes in rows of tiles: wrap, keep the aspect ratio. */
-function tileLayout(
-  sizes: readonly { width: number; height: number }[],
-  width: number,
-): { boxes: { x: number; y: number; width: number; height: number }[]; width: number; height: number } {
-  const tile = Math.max(40, Math.min(TILE_WIDTH, width));
-  const perRow = Math.max(1, Math.floor((width + GAP) / (tile + GAP)));
-  const boxes: { x: number; y: number; width: number; height: number }[] = [];
-  let y = 0;
-  for (let first = 0; first < sizes.length; first += perRow) {
-    const row = sizes.slice(first, first + perRow);
-    const rowHeight = Math.max(...row.map((size) => Math.round((tile * size.height) / size.width)));
-    row.forEach((size, column) => {
-      boxes.push({
-        x: column * (tile + GAP),
-        y,
-        width: tile,
-        height: Math.round((tile * size.height) / size.width),
-      });
-    });
-    y += rowHeight + CAPTION_HEIGHT + GAP;
-  }
-  return { boxes, width: Math.min(width, perRow * (tile + GAP) - GAP), height: Math.max(1, y - GAP) };
 }
 
 export function AcrossPanelView(props: AcrossPanelViewProps): React.JSX.Element {
