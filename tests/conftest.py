@@ -7,6 +7,7 @@ machine, and ``refused_hosts`` shows that it was tried.
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import os
 import socket
@@ -19,6 +20,8 @@ import numpy.typing as npt
 import pytest
 from hypothesis import settings
 from PIL import Image
+
+from tests.lesson_tree import LessonTree
 
 if TYPE_CHECKING:
     from torch import nn
@@ -89,6 +92,13 @@ def refused_hosts(_no_network: list[str]) -> list[str]:
     return _no_network
 
 
+@pytest.fixture
+def tree(tmp_path: Path) -> LessonTree:
+    """A lessons folder and its datasets folder in a fresh temporary directory (files override
+    it where they need pictures in it or settings pointed at it)."""
+    return LessonTree(tmp_path)
+
+
 #: Settings a developer may have exported; a test that needs one sets it itself.
 _USER_SETTINGS = (
     "CLASSROOM_DATASETS_DIR",
@@ -128,6 +138,15 @@ def picture(width: int, height: int, seed: int = 0) -> npt.NDArray[np.uint8]:
     blue = np.where(disc, 220.0, 40.0) + 30 * np.sin(x / 3.0) * (y > height / 2)
     stack = np.stack([red, green, blue], axis=-1) + rng.normal(0, 6, (height, width, 3))
     return np.clip(np.rint(stack), 0, 255).astype(np.uint8)
+
+
+def encoded_picture(
+    width: int, height: int, format: str, mode: str = "RGB", **options: object
+) -> bytes:
+    """:func:`picture` saved as a file of ``format`` (PNG, JPEG, ...) in colour ``mode``."""
+    buffer = io.BytesIO()
+    Image.fromarray(picture(width, height)).convert(mode).save(buffer, format=format, **options)
+    return buffer.getvalue()
 
 
 @pytest.fixture

@@ -75,3 +75,35 @@ class LessonTree:
         problem = problems[0]
         assert problem.file == self.lessons / "lesson.yaml"
         return problem.line, problem.field, problem.message
+
+
+#: One lesson with one of everything the format has (schema and damage tests start from it).
+RICH = """\
+title: Every feature
+audience: tests
+summary: One of everything.
+model: resnet50
+weights: IMAGENET1K_V2
+layers: [conv2_x, conv4_x]
+precision: 16
+max_side: 512
+images:
+  photo: {path: photo.png, caption: A gradient, attribution: CC0}
+  other:
+    path: other.png
+    attribution: CC0
+steps:
+  - id: first
+    title: First
+    text: |
+      Point at the **corner**.
+    reference: [3, 4]
+    locked: true
+    question:
+      prompt: What lights up?
+      hint: Look left.
+      answer: The corner.
+  - text: Second
+    image: other
+    layers: [conv3_x, {layer: conv3_x, weights: untrained}]
+"""

@@ -5,15 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from classroom.catalog import LessonCatalog
 from tests.lesson_tree import VALID, LessonTree
-
-
-@pytest.fixture
-def tree(tmp_path: Path) -> LessonTree:
-    return LessonTree(tmp_path)
 
 
 def _touch_later(path: Path) -> None:

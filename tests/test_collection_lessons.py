@@ -3,8 +3,6 @@ located by line and field (checked without torch)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.lesson_tree import LessonTree
@@ -22,11 +20,6 @@ collections:
 {view}
 """
 GOOD_VIEW = "      kind: embedding\n      collection: digits\n"
-
-
-@pytest.fixture
-def tree(tmp_path: Path) -> LessonTree:
-    return LessonTree(tmp_path)
 
 
 def lesson(view: str = GOOD_VIEW, extra: str = "", model: str = "digits") -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from classroom import images
 from classroom.encoding import EncodedLayer
@@ -24,18 +23,7 @@ from tests.shapes_claims import (
     check_across,
     check_step,
     lesson,
-    scenes,
 )
-
-
-@pytest.mark.parametrize("name", sorted(scenes()))
-def test_each_picture_is_what_its_scene_draws(name: str) -> None:
-    path = next(image.path for image in lesson().images if image.path.stem == name)
-    with Image.open(path) as opened:
-        assert np.array_equal(np.asarray(opened.convert("RGB")), scenes()[name].image), (
-            f"{path.name} differs from its scene in datasets/shapes-scenes.json: "
-            "run `python tools/shapes_scenes.py`"
-        )
 
 
 def test_every_step_has_claims_and_a_preset_reference() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
+from PIL import Image
 
 from classroom.trained.backgrounds import BACKGROUND_KINDS, BackgroundSpec, render_background
 from classroom.trained.scenes import (
@@ -193,3 +194,21 @@ def test_scenes_are_read_from_data_and_a_bad_one_is_named(tmp_path: Path) -> Non
     path.write_text(json.dumps({"scenes": {"good": good, "odd": bad}}))
     with pytest.raises(ValueError, match=r"scenes\.json: scene 'odd': unknown shape 'hexagon'"):
         read_scenes(path)
+
+
+_DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+
+
+@pytest.mark.parametrize("scene_file", ["shapes-scenes.json", "scenes/scenes.json"])
+def test_each_drawn_picture_is_what_its_scene_draws(scene_file: str) -> None:
+    """The pictures classroom draws itself are kept as the data that draws them; a PNG edited
+    by hand (or a generator that changed) shows here, with the command that redraws them."""
+    path = _DATASETS / scene_file
+    drawn = read_scenes(path)
+    assert drawn
+    for name, scene in drawn.items():
+        with Image.open(path.parent / f"{name}.png") as opened:
+            assert np.array_equal(np.asarray(opened.convert("RGB")), scene.image), (
+                f"{name}.png differs from its scene in {scene_file}: "
+                "run `python tools/shapes_scenes.py`"
+            )

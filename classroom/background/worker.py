@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from classroom import networks
 from classroom.background.jobs import Job, JobStatus, Phase
 from classroom.preparation import (
     Cause,
@@ -56,15 +57,12 @@ INTEREST_SECONDS: Final = 20.0
 FAILURE_SECONDS: Final = 60.0
 #: How much a new duration counts in a job's time estimate (an exponential moving average).
 _ESTIMATE_WEIGHT: Final = 0.5
-#: Seconds a job takes before any was timed: ResNets at conv2_x to conv4_x of a 1024-pixel
-#: picture on a two-core laptop (docs/benchmarks.md), with hashing, encoding and writing.
-_FIRST_GUESS_SECONDS: Final = {
-    "resnet18": 0.5,
-    "resnet34": 0.8,
-    "resnet50": 1.2,
-    "resnet101": 2.0,
-    "resnet152": 2.8,
-}
+#: Seconds per billion operations of the network at 224 x 224 (:attr:`Architecture.gflops`),
+#: for a 1024-pixel picture on a two-core laptop with hashing, encoding and writing: ResNet-101
+#: (7.8 GFLOPs) took 2.0 s, ResNet-18 (1.8) 0.5 s (docs/benchmarks.md).
+_SECONDS_PER_GFLOP: Final = 0.26
+#: The guess for a network whose cost is unknown (a model file): ResNet-101's.
+_UNKNOWN_COST_SECONDS: Final = 2.0
 
 
 class _Abandoned(BaseException):
@@ -90,6 +88,14 @@ def _image_state(job: Job) -> tuple[int, int] | None:
     except OSError:
         return None
     return status.st_size, status.st_mtime_ns
+
+
+def _first_guess(architecture: str) -> float:
+    """Seconds a 1024-pixel job of ``architecture`` takes before one was timed."""
+    if architecture not in networks.ARCHITECTURES:
+        return _UNKNOWN_COST_SECONDS
+    gflops = networks.architecture(architecture).gflops
+    return gflops * _SECONDS_PER_GFLOP if gflops > 0 else _UNKNOWN_COST_SECONDS
 
 
 def _estimate_key(job: Job) -> tuple[str, int]:
@@ -191,8 +197,9 @@ class PreparationWorker:
     def estimate(self, job: Job) -> float:
         """Seconds ``job`` is expected to take: as jobs of its kind took so far, else a guess.
 
-        The guess (:data:`_FIRST_GUESS_SECONDS`, for a 1024-pixel picture on a two-core
-        laptop, scaled by the picture's area) only serves until one job of the kind is done.
+        The guess (the network's operations times :data:`_SECONDS_PER_GFLOP`, for a
+        1024-pixel picture on a two-core laptop, scaled by the picture's area) only serves
+        until one job of the kind is done.
         """
         key = _estimate_key(job)
         with self._condition:
@@ -200,7 +207,7 @@ class PreparationWorker:
         if known is not None:
             return known
         architecture, max_side = key
-        guess = _FIRST_GUESS_SECONDS.get(architecture, max(_FIRST_GUESS_SECONDS.values()))
+        guess = _first_guess(architecture)
         return guess * min(1.0, (max_side / 1024) ** 2)
 
     def now(self) -> float:

@@ -125,6 +125,9 @@ class Architecture:
         head: the classifier's last module path; its ``weight`` has one row per class (a
             fine-tuned checkpoint with other classes differs there).
         default_layers: early, middle and late, where they differ from the family's.
+        gflops: billions of operations for one 224 x 224 picture (torchvision's ``_ops`` of
+            the default weights); 0 where unknown. It sizes the first guess of how long a
+            preparation takes, before one has been timed.
     """
 
     name: str
@@ -134,6 +137,7 @@ class Architecture:
     num_classes: int = 1000
     head: str = "fc"
     default_layers: tuple[str, ...] = ()
+    gflops: float = 0.0
     _by_name: Mapping[str, Layer] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -13,14 +13,12 @@ import contextlib
 import re
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from classroom.networks import registry
-from classroom.networks.base import NetworkFamily
-from classroom.networks.layers import Layer
+from classroom.networks.loaded import LoadedNetwork
 from classroom.networks.weights import DEFAULT_SEED, ResolvedWeights, WeightsFileError
 
 if TYPE_CHECKING:
@@ -29,22 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = ["LoadedNetwork", "build_model", "build_network", "load_state_dict"]
 
-
-@dataclass(frozen=True, eq=False)
-class LoadedNetwork:
-    """A network in eval mode on the CPU, with what extraction needs to run it.
-
-    Attributes:
-        family: whose hooks prepare the input, cut the graph and shape the maps.
-        layers: the layers a lesson may ask of it, by name.
-        model: the ``torch.nn.Module`` (float32, eval mode).
-        weights: the weights it holds.
-    """
-
-    family: NetworkFamily
-    layers: Mapping[str, Layer]
-    model: nn.Module
-    weights: ResolvedWeights
+# LoadedNetwork lives in loaded.py, which model_files.py imports too: loading a model file
+# is one branch of build_network, and the type they both return must sit below both.
 
 
 def build_network(weights: ResolvedWeights) -> LoadedNetwork:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 from classroom.networks.base import NetworkFamily
 from classroom.networks.choice import FileLayer, ModelFile
 from classroom.networks.layers import Layer
-from classroom.networks.loading import LoadedNetwork
+from classroom.networks.loaded import LoadedNetwork
 from classroom.networks.weights import ResolvedWeights, WeightsFileError
 
 if TYPE_CHECKING:

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
-import threading
-import urllib.error
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +33,7 @@ from classroom.hashing import file_sha256
 from classroom.networks import registry
 from classroom.networks.base import IMAGENET, IMAGENET_MEAN, IMAGENET_STD, UNTRAINED, Pretrained
 from classroom.networks.choice import ModelFile, NetworkChoice, is_weights_file
+from classroom.networks.downloads import download_once, unavailable_message
 from classroom.networks.pinned import pinned_identity
 
 __all__ = [
@@ -299,12 +298,19 @@ def resolve_weights(
         return _from_file(choice, weights_file, weights_file.name, pretrained)
     cached = hub_checkpoint_path(choice.architecture, name)
     if not cached.is_file():
-        failure = _download_once(
-            choice.architecture, name, cached, download=download, on_download=on_download
+        failure = download_once(
+            pretrained,
+            cached,
+            download=download,
+            on_download=(
+                None
+                if on_download is None
+                else lambda: on_download(download_note(choice.architecture, name))
+            ),
         )
         if failure is not None or not cached.is_file():
             raise WeightsUnavailableError(
-                _unavailable_message(
+                unavailable_message(
                     choice.architecture,
                     pretrained,
                     cached,
@@ -330,80 +336,4 @@ def _from_file(
         mean=normalisation.mean,
         std=normalisation.std,
         declared_classes=declared,
-    )
-
-
-#: Why a download failed, by destination: each file is tried once per process.
-_FAILED_DOWNLOADS: dict[Path, str] = {}
-#: One download at a time, so two callers never fetch the same file twice over.
-_DOWNLOADING = threading.Lock()
-
-
-def _download_once(
-    architecture: str,
-    name: str,
-    destination: Path,
-    *,
-    download: bool,
-    on_download: Callable[[str], None] | None,
-) -> str | None:
-    """Why the weights are not at ``destination`` after a download (tried if allowed and new).
-
-    Returns None when they are there (or downloading is off and nothing failed before).
-    """
-    failed = _FAILED_DOWNLOADS.get(destination)
-    if failed is not None or not download:
-        return failed  # without the lock: a page render must not wait for someone's download
-    pretrained = _pretrained(NetworkChoice(architecture), name)
-    if not pretrained.url:
-        return f"{destination} is missing from this installation of classroom"
-    with _DOWNLOADING:
-        failed = _FAILED_DOWNLOADS.get(destination)
-        if failed is not None or destination.is_file():
-            return failed
-        if on_download is not None:
-            on_download(download_note(architecture, name))
-        try:
-            _download(pretrained.url, destination)
-        except (OSError, RuntimeError, ValueError) as error:
-            failed = f"the download from {pretrained.host} failed ({_failure_detail(error)})"
-            _FAILED_DOWNLOADS[destination] = failed
-        return failed
-
-
-def _failure_detail(error: Exception) -> str:
-    """The cause of a failed download in a few words (``[Errno -3] Temporary failure ...``)."""
-    if isinstance(error, urllib.error.HTTPError):
-        return f"HTTP {error.code} {error.reason}"
-    if isinstance(error, urllib.error.URLError):
-        return str(error.reason)
-    return str(error) or type(error).__name__
-
-
-def _download(url: str, destination: Path) -> None:
-    """torch hub's own download: a temporary file, the hash prefix in the name checked, renamed."""
-    import torch.hub
-
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    match = torch.hub.HASH_REGEX.search(destination.name)
-    torch.hub.download_url_to_file(
-        url, str(destination), hash_prefix=match.group(1) if match else None, progress=False
-    )
-
-
-def _unavailable_message(
-    architecture: str, pretrained: Pretrained, expected: Path, reason: str
-) -> str:
-    # Worded for every place it appears: `classroom run`, `classroom prepare` and the app.
-    return (
-        f"The pretrained {architecture} weights ({pretrained.name}) are not available: "
-        f"{reason}.\n"
-        f"Expected file: {expected}\n"
-        f"  It comes from {pretrained.url}\n"
-        f"  Download it (on any machine with internet) and put it at that path, the torch hub\n"
-        f"  cache ($TORCH_HOME/hub/checkpoints); or start classroom with --weights-file PATH to\n"
-        f"  use a state dict saved elsewhere (both `classroom run` and `classroom prepare`\n"
-        f"  take it, or set CLASSROOM_WEIGHTS_FILE).\n"
-        f"To work without pretrained weights, start classroom with --untrained: features then\n"
-        f"come from seeded random weights and are labelled 'untrained'."
     )

@@ -1,9 +1,10 @@
 """The prepared-feature store: one immutable file per encoded feature map.
 
 * :mod:`classroom.store.format`: the feature-file format (keys, headers, serialize, parse);
-* :mod:`classroom.store.files`: :class:`FeatureStore`, the directory with atomic writes and
-  validated reads (files opened by :mod:`classroom.store.opening`, analysis images sealed by
-  :mod:`classroom.store.sealed_png`);
+* :mod:`classroom.store.files`: :class:`FeatureStore`, the directory with atomic writes
+  (:mod:`classroom.store.atomic`) and validated reads (files opened by
+  :mod:`classroom.store.opening`, analysis images sealed by :mod:`classroom.store.sealed_png`,
+  damaged files reported once and removed by :mod:`classroom.store.damage`);
 * :mod:`classroom.store.maintenance`: removing what nobody reads again.
 """
 

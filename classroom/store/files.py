@@ -10,15 +10,10 @@ treated as missing, never as data, and a file changed underneath never crashes t
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import logging
 import os
 import re
-import shutil
-import stat
-import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,9 +22,11 @@ from typing import TYPE_CHECKING, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from filelock import FileLock, Timeout
+from filelock import FileLock
 
 from classroom.encoding import EncodedLayer
+from classroom.store.atomic import FILE_MODE, StoreWriteError, publish_atomically, writing
+from classroom.store.damage import discard, first_report
 from classroom.store.format import (
     FEATURE_SUFFIX,
     FORMAT_VERSION,
@@ -55,15 +52,6 @@ __all__ = ["FILE_MODE", "FeatureStore", "StoreFile", "StoreWriteError", "default
 _LOGGER = logging.getLogger(__name__)
 
 STALE_TEMPORARY_SECONDS: Final = 3600.0
-#: Published files are readable by all, like files made under the usual umask of 022.
-FILE_MODE: Final = 0o644
-_WRITE_HINTS: Final = {
-    errno.ENOSPC: "Free some disk space. ",
-    errno.EDQUOT: "Free some disk space. ",
-    errno.EACCES: "Make the directory writable for this user. ",
-    errno.EPERM: "Make the directory writable for this user. ",
-    errno.EROFS: "The disk is read-only. ",
-}
 #: The names the browser may ask for: feature files and analysis images.
 FEATURE_NAME: Final = re.compile(r"^[0-9a-f]{32}" + re.escape(FEATURE_SUFFIX) + "$")
 IMAGE_NAME: Final = re.compile(r"^[0-9a-f]{64}-[0-9]{1,6}\.png$")
@@ -97,10 +85,6 @@ def default_store_root() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("classroom", appauthor=False))
-
-
-class StoreWriteError(OSError):
-    """The store cannot be written (no space, no permission); the message names the file."""
 
 
 class FeatureStore:
@@ -205,41 +189,7 @@ class FeatureStore:
         return destination
 
     def _publish(self, destination: Path, chunks: list[bytes | memoryview]) -> None:
-        with self._writing(destination):
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            self.tmp_dir.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary_name = tempfile.mkstemp(
-                prefix=destination.name + ".", suffix=".part", dir=self.tmp_dir
-            )
-            temporary = Path(temporary_name)
-            try:
-                # mkstemp makes the file private (0600); a store may be prepared by one user
-                # and served by another, so published files get an ordinary file's mode.
-                os.fchmod(descriptor, FILE_MODE)
-                with os.fdopen(descriptor, "wb") as handle:
-                    for chunk in chunks:
-                        handle.write(chunk)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                temporary.replace(destination)
-            except BaseException:
-                temporary.unlink(missing_ok=True)
-                raise
-            _fsync_directory(destination.parent)
-
-    @contextlib.contextmanager
-    def _writing(self, target: Path) -> Iterator[None]:
-        """Turn a failed write into a message that names the store and the cause."""
-        try:
-            yield
-        except (StoreWriteError, Timeout):  # a lock held elsewhere is no failure to write
-            raise
-        except OSError as error:
-            hint = _WRITE_HINTS.get(error.errno or 0, "")
-            raise StoreWriteError(
-                f"cannot write {target}: {error.strerror or error}. {hint}To keep prepared "
-                f"features somewhere else than {self.root}, set CLASSROOM_CACHE_DIR."
-            ) from error
+        publish_atomically(destination, chunks, tmp_dir=self.tmp_dir, store_root=self.root)
 
     @contextlib.contextmanager
     def lock(self, name: str, timeout: float = -1) -> Iterator[None]:
@@ -251,7 +201,7 @@ class FeatureStore:
         """
         lock_file = self.locks_dir / f"{name}.lock"
         lock = FileLock(lock_file, timeout=timeout)
-        with self._writing(lock_file):
+        with writing(lock_file, self.root):
             self.locks_dir.mkdir(parents=True, exist_ok=True)
             lock.acquire()
         try:
@@ -373,7 +323,7 @@ class FeatureStore:
                 descriptor, status = found
                 return use(descriptor, status)
         except OutsideStoreError as error:
-            if _first_report(path, None, str(error)):
+            if first_report(path, None, str(error)):
                 _LOGGER.warning("Not reading %s: %s.", path, error)
             return None
         except (DamagedEntryError, DamagedImageError) as error:
@@ -384,39 +334,7 @@ class FeatureStore:
             return None
 
     def _discard(self, path: Path, reason: str, status: os.stat_result | None = None) -> None:
-        """Report a damaged entry once and remove it, so that it is rebuilt rather than read.
-
-        The report is once per process and per file version (device, inode, modification
-        time), so an entry that cannot be removed, or many sessions reading it, log it once.
-        ``status`` is of the file that was examined: if the name has meanwhile been given to a
-        new, complete entry (a writer renamed it into place), that entry is left alone.
-        """
-        try:
-            current = path.lstat()
-        except FileNotFoundError:
-            return  # another reader got there first
-        except OSError:
-            current = None
-        if current is not None and status is not None and not _same_file(current, status):
-            return  # a writer has replaced the damaged file since it was examined
-        if not _first_report(path, status or current, reason):
-            return
-        _LOGGER.warning(
-            "Discarding damaged store file %s: %s. It will be prepared again.", path, reason
-        )
-        try:
-            if current is not None and stat.S_ISDIR(current.st_mode):
-                shutil.rmtree(path)
-            else:
-                path.unlink()
-        except FileNotFoundError:
-            pass
-        except OSError as error:
-            _LOGGER.warning(
-                "Could not remove %s (%s); it is ignored until it is removed or replaced.",
-                path,
-                error.strerror or error,
-            )
+        discard(path, reason, status)
 
     def maintain(self) -> MaintenanceReport:
         """Remove what nobody will read again (:func:`classroom.store.maintenance.maintain`)."""
@@ -443,44 +361,6 @@ class FeatureStore:
         return removed
 
     # -- maintenance -------------------------------------------------------------------------
-
-
-#: (path, device, inode, mtime, reason) of damage already reported by this process. Process-wide
-#: because every request and rerun makes its own FeatureStore; bounded so it cannot grow forever.
-_REPORTED: dict[tuple[object, ...], None] = {}
-_REPORTED_LOCK = threading.Lock()
-_MAX_REPORTED: Final = 4096
-
-
-def _first_report(path: Path, status: os.stat_result | None, reason: str) -> bool:
-    """True the first time this version of ``path`` is reported damaged for ``reason``."""
-    version = (status.st_dev, status.st_ino, status.st_mtime_ns) if status else None
-    token = (str(path), version, reason)
-    with _REPORTED_LOCK:
-        if token in _REPORTED:
-            return False
-        if len(_REPORTED) >= _MAX_REPORTED:
-            del _REPORTED[next(iter(_REPORTED))]
-        _REPORTED[token] = None
-        return True
-
-
-def _same_file(first: os.stat_result, second: os.stat_result) -> bool:
-    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def _verify_map(data: bytes, name: str) -> str:

@@ -34,6 +34,7 @@ from classroom.encoding import (
     code_dtype,
 )
 from classroom.json_schema import plain
+from classroom.store.opening import DamagedEntryError, read_regular
 
 __all__ = [
     "ALIGNMENT",
@@ -218,9 +219,6 @@ class PreparedLayer:
 
     def _load(self) -> dict[str, npt.NDArray[np.generic]]:
         if not self._arrays:
-            # Imported here: opening.py builds on this module's DamagedEntryError.
-            from classroom.store.opening import read_regular
-
             try:
                 data = read_regular(self.path)  # a link or FIFO put here since is refused
             except OSError as error:
@@ -230,10 +228,6 @@ class PreparedLayer:
                 raise DamagedEntryError("the file changed since it was validated")
             self._arrays.update(fresh._arrays)
         return self._arrays
-
-
-class DamagedEntryError(ValueError):
-    """An entry file exists but cannot be trusted."""
 
 
 def serialize(key: EntryKey, info: LayerInfo, layer: EncodedLayer) -> list[bytes | memoryview]:

@@ -18,9 +18,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 
-from classroom.store.format import DamagedEntryError
+__all__ = [
+    "DamagedEntryError",
+    "OutsideStoreError",
+    "file_identity",
+    "opened",
+    "read_all",
+    "read_regular",
+]
 
-__all__ = ["OutsideStoreError", "file_identity", "opened", "read_all", "read_regular"]
+
+class DamagedEntryError(ValueError):
+    """A store file exists but cannot be trusted (damaged, or not a regular file).
+
+    Defined here, at the bottom of the store, because opening a file is the first place that
+    can find one; every format on top (feature files, results, images) raises it too."""
+
 
 #: Never follow a link, never block on a FIFO.
 OPEN_FLAGS: Final = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)

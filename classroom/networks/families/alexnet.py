@@ -40,6 +40,7 @@ class AlexNetFamily(NetworkFamily):
             ),
             (imagenet_weights("IMAGENET1K_V1", "alexnet-owt-7be5be79.pth", 233.087),),
             head="classifier.6",
+            gflops=0.714,
         ),
     )
 

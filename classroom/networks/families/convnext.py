@@ -39,6 +39,7 @@ class ConvNeXtFamily(NetworkFamily):
             ),
             (imagenet_weights("IMAGENET1K_V1", "convnext_tiny-983f1562.pth", 109.119),),
             head="classifier.2",
+            gflops=4.456,
         ),
     )
 

@@ -55,6 +55,7 @@ class DenseNetFamily(NetworkFamily):
             ),
             (imagenet_weights("IMAGENET1K_V1", "densenet121-a639ec97.pth", 30.845),),
             head="classifier",
+            gflops=2.834,
         ),
     )
 

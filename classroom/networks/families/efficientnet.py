@@ -51,6 +51,7 @@ class EfficientNetFamily(NetworkFamily):
                 ),
             ),
             head="classifier.1",
+            gflops=0.386,
         ),
     )
 

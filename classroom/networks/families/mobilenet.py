@@ -44,6 +44,7 @@ class MobileNetFamily(NetworkFamily):
                 imagenet_weights("IMAGENET1K_V1", "mobilenet_v3_large-8738ca79.pth", 21.114),
             ),
             head="classifier.3",
+            gflops=0.217,
         ),
     )
 

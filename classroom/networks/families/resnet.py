@@ -56,12 +56,14 @@ class ResNetFamily(NetworkFamily):
             "ResNet-18",
             _layers(_BASIC, (7, 43, 99, 211, 435)),
             (imagenet_weights("IMAGENET1K_V1", "resnet18-f37072fd.pth", 44.661),),
+            gflops=1.814,
         ),
         Architecture(
             "resnet34",
             "ResNet-34",
             _layers(_BASIC, (7, 59, 179, 547, 899)),
             (imagenet_weights("IMAGENET1K_V1", "resnet34-b627a593.pth", 83.275),),
+            gflops=3.664,
         ),
         Architecture(
             "resnet50",
@@ -71,6 +73,7 @@ class ResNetFamily(NetworkFamily):
                 imagenet_weights("IMAGENET1K_V2", "resnet50-11ad3fa6.pth", 97.79),
                 imagenet_weights("IMAGENET1K_V1", "resnet50-0676ba61.pth", 97.781),
             ),
+            gflops=4.089,
         ),
         Architecture(
             "resnet101",
@@ -80,6 +83,7 @@ class ResNetFamily(NetworkFamily):
                 imagenet_weights("IMAGENET1K_V2", "resnet101-cd907fc2.pth", 170.53),
                 imagenet_weights("IMAGENET1K_V1", "resnet101-63fe2227.pth", 170.511),
             ),
+            gflops=7.801,
         ),
         Architecture(
             "resnet152",
@@ -89,6 +93,7 @@ class ResNetFamily(NetworkFamily):
                 imagenet_weights("IMAGENET1K_V2", "resnet152-f82ba261.pth", 230.474),
                 imagenet_weights("IMAGENET1K_V1", "resnet152-394f9c45.pth", 230.434),
             ),
+            gflops=11.514,
         ),
     )
 

@@ -78,6 +78,7 @@ class VGGFamily(NetworkFamily):
                 ),
             ),
             head="classifier.6",
+            gflops=15.47,
         ),
         Architecture(
             "vgg16_bn",
@@ -85,6 +86,7 @@ class VGGFamily(NetworkFamily):
             _layers((6, 13, 23, 33, 43), _VGG16_FIELDS),
             (imagenet_weights("IMAGENET1K_V1", "vgg16_bn-6c64b313.pth", 527.866),),
             head="classifier.6",
+            gflops=15.47,
         ),
         Architecture(
             "vgg19",
@@ -92,6 +94,7 @@ class VGGFamily(NetworkFamily):
             _layers((4, 9, 18, 27, 36), _VGG19_FIELDS),
             (imagenet_weights("IMAGENET1K_V1", "vgg19-dcbb9e9d.pth", 548.051),),
             head="classifier.6",
+            gflops=19.632,
         ),
         Architecture(
             "vgg19_bn",
@@ -99,6 +102,7 @@ class VGGFamily(NetworkFamily):
             _layers((6, 13, 26, 39, 52), _VGG19_FIELDS),
             (imagenet_weights("IMAGENET1K_V1", "vgg19_bn-c79401a0.pth", 548.143),),
             head="classifier.6",
+            gflops=19.632,
         ),
     )
 
