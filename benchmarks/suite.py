@@ -96,7 +96,7 @@ def _bundle(options: Options) -> list[Figure]:
 
 
 def _maximize(options: Options) -> list[Figure]:
-    return maximize.measure(steps=2, repeats=1 if options.quick else 9)
+    return maximize.measure(repeats=1 if options.quick else 9)
 
 
 def _techniques(options: Options) -> list[Figure]:

@@ -9,7 +9,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from classroom import shared
+from classroom.background import GenerationJob
 from classroom.collections.sources import digits_collection
+from classroom.maximization import Settings
+from classroom.store import FeatureStore
 from tests.conftest import REPO_ROOT
 from tests.lesson_tree import LessonTree
 
@@ -138,3 +142,25 @@ def test_an_untrained_session_shows_the_untrained_network_and_says_so(
             f"This session uses untrained weights, so this view shows the untrained network "
             f"{where}."
         ]
+
+
+@pytest.mark.usefixtures("lessons")
+def test_one_click_under_the_top_patches_generates_the_channels_image(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("classroom.app.channel_images.STEPS", 4)
+    at = _open("top")
+    [button] = [b for b in at.button if b.label == "Generate channel 5's image"]
+    button.click().run()
+    settings = Settings(steps=4, size=32, facets=2)
+    job = GenerationJob("digits", "trained", "channel:block2:5", settings)
+    status = shared.generation_worker(str(FeatureStore().root)).wait(job, timeout=300)
+    assert status is not None
+    assert status.result is not None, status.error
+    at.run()
+    assert not at.exception
+    captions = [caption for node in at.get("image") for caption in node.captions]  # type: ignore[union-attr]
+    assert any(caption.startswith("noise: ") for caption in captions)
+    assert any(caption.startswith("from held-out ") for caption in captions)
+    # Beside the real patches of the same channel.
+    assert any("block2 · trained, channel 5" in text for text in _markdown(at))

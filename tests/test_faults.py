@@ -31,10 +31,10 @@ from classroom.cli import main
 from classroom.lessons import load_lesson
 from classroom.preparation.pipeline import lock_name
 from classroom.store import FeatureStore
+from tests.broken_lessons import BROKEN, ESCAPES
 from tests.conftest import REPO_ROOT, picture
 from tests.lesson_tree import VALID, LessonTree
 from tests.privileges import file_modes_enforced
-from tests.test_lessons import BROKEN, ESCAPES
 
 SUMMARY = re.compile(r"(\d+) feature maps prepared, (\d+) already prepared, (\d+) of (\d+)")
 

@@ -13,7 +13,7 @@ import torch
 from classroom.maximization import PRESETS, Regularizers, Settings, Target, cache_key, parse_target
 from classroom.maximization.ascent import generate
 from classroom.maximization.image_space import FourierImage, PixelImage
-from classroom.maximization.measures import high_frequency_share, orientation_spread
+from classroom.maximization.measures import high_frequency_share, squareness
 from classroom.maximization.objective import target_of
 from classroom.maximization.regularizers import clip_small_gradients, clip_small_pixels
 from classroom.maximization.technique import maximize, read_cached, to_result
@@ -122,18 +122,24 @@ def test_clipping_removes_the_smallest_share() -> None:
     assert gradient.tolist() == [[0, 0, 0, 0, 4, 5, 6, 7, 8, 9]]
 
 
-def test_orientation_spread_tells_curves_from_straight_edges() -> None:
+@pytest.mark.parametrize("size", [28.0, 50.0, 72.0])
+def test_squareness_tells_a_square_from_a_circle_at_any_angle(size: float) -> None:
     from classroom.trained.backgrounds import BackgroundSpec
     from classroom.trained.scenes import compose_scene
     from classroom.trained.shapes import ShapeSpec
 
-    def drawn(kind: str) -> np.ndarray:
-        shape = ShapeSpec(kind, (230, 230, 230), centre=(48, 48), size=70, angle=10)
+    def drawn(kind: str, angle: float) -> np.ndarray:
+        shape = ShapeSpec(kind, (230, 230, 230), centre=(48, 48), size=size, angle=angle)
         background = BackgroundSpec("plain", ((20, 20, 20), (20, 20, 20)))
         return compose_scene([shape], background, 96, 96).image / 255.0
 
-    # Corners spread the orientations; a circle has none.
-    assert orientation_spread(drawn("circle")) < orientation_spread(drawn("square")) / 4
+    for angle in (10.0, 37.0):
+        square, circle = squareness(drawn("square", angle)), squareness(drawn("circle", angle))
+        assert square > 0.75
+        assert circle < square - 0.25
+    # Noise has no outline running anywhere in particular.
+    noise = np.random.default_rng(0).random((96, 96, 3))
+    assert squareness(noise) < 0.2
 
 
 def test_results_are_cached_and_damage_is_recomputed(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ Beside the view: choose a layer of the step and a channel (the channel found in 
 activation grid or the bar chart), and the app's generation worker runs activation
 maximization in the background. While it runs, a progress bar and a live preview of the facets
 update every second; when it is done, the facets sit next to the collection's images that
-activate the channel most. Results come from the store when anyone asked before.
+activate the channel most. Results come from the store when anyone asked before. The same
+one click sits under a collection's top patches of a channel (:func:`channel_generation`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from classroom.maximization import Settings
 from classroom.networks import registry
 from classroom.store import FeatureStore
 
-__all__ = ["channel_images", "channel_job"]
+__all__ = ["channel_generation", "channel_images", "channel_job"]
 
 _JOB = "channel-images/job"
 #: Gradient steps per image: enough for the shapes network's channels to take shape.
@@ -30,11 +31,15 @@ STEPS = 128
 
 def channel_job(lesson: Lesson, layer: str, channel: int, facets: int) -> GenerationJob:
     """The job for one channel of the lesson's network, with the network's image size."""
+    weights = "untrained" if uses_untrained() else lesson.weights
+    return _job(lesson.model, weights, layer, channel, facets)
+
+
+def _job(model: str, weights: str, layer: str, channel: int, facets: int) -> GenerationJob:
     from classroom.techniques.maximize import default_size
 
-    weights = "untrained" if uses_untrained() else lesson.weights
-    settings = Settings(steps=STEPS, size=default_size(lesson.model), facets=facets)
-    return GenerationJob(lesson.model, weights, f"channel:{layer}:{channel}", settings)
+    settings = Settings(steps=STEPS, size=default_size(model), facets=facets)
+    return GenerationJob(model, weights, f"channel:{layer}:{channel}", settings)
 
 
 def _worker_status(job: GenerationJob) -> GenerationStatus:
@@ -75,6 +80,27 @@ def _live(job: GenerationJob) -> None:
         st.rerun()
 
 
+def _follow(job: GenerationJob) -> None:
+    """The job's result, or its progress and live preview until it is done."""
+    if _worker_status(job).finished:
+        _show(job)
+    else:
+        _live(job)
+
+
+def channel_generation(model: str, weights: str, layer: str, channel: int, key: str) -> None:
+    """One click asks for a channel's generated image, shown where the click was (beside a
+    collection's top patches of that channel); ``key`` tells apart the places that ask."""
+    job = _job(model, weights, layer, channel, facets=2)
+    asked = st.session_state.get(key)
+    if st.button(
+        f"Generate channel {channel}'s image", key=f"{key}/button", icon=":material/auto_awesome:"
+    ):
+        st.session_state[key] = asked = job
+    if asked == job:  # another channel or layer chosen since: its own button asks again
+        _follow(job)
+
+
 def channel_images(lesson: Lesson, layers: Sequence[str]) -> None:
     """The expander that asks for a channel's generated image (not for a lesson's own model
     file, whose layers the registry does not know)."""
@@ -93,7 +119,4 @@ def channel_images(lesson: Lesson, layers: Sequence[str]) -> None:
             job = channel_job(lesson, layer, int(channel), facets)
             st.session_state[_JOB] = job
         if job is not None:
-            if _worker_status(job).finished:
-                _show(job)
-            else:
-                _live(job)
+            _follow(job)

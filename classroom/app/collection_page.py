@@ -16,6 +16,7 @@ import numpy.typing as npt
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from classroom.app.channel_images import channel_generation
 from classroom.app.collection_ab import ab_rows, session_weight_sets
 from classroom.app.state import plain, uses_untrained
 from classroom.collections.figures import (
@@ -275,6 +276,10 @@ def _patches(data: CollectionData, view: CollectionView, view_key: str) -> None:
             caption=[f"{names[data.collection.labels[p.image]]} · {p.value:.2f}" for p in found],
             width=128,
         )
+        with column:
+            channel_generation(
+                data.model, weights, layer, int(channel), f"{view_key}/{layer}/{weights}/generate"
+            )
 
 
 _VIEWS = {

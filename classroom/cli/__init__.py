@@ -1,12 +1,13 @@
 """The ``classroom`` command: ``run``, ``prepare``, ``check``, ``models``, ``train``,
-``compute``, ``bundle``, ``open`` and ``figure``.
+``compute``, ``store``, ``bundle``, ``open`` and ``figure``.
 
 One module per command group (``serving``, ``lessons``, ``training``, ``computing``,
-``sharing``), each a plain click command added to the group here, so imports flow one way:
-this package imports the groups, never the reverse (``python -m classroom.lessons`` runs
-``check``). Heavy modules (torch, Streamlit) are imported inside the commands, so ``--help``
-is instant, and ``check``, ``models``, ``open`` and ``figure`` never import torch (a
-viewer-only install, ``pip install classroom``, has none; ``classroom[prepare]`` adds it).
+``storing``, ``sharing``), each a plain click command added to the group here, so imports
+flow one way: this package imports the groups, never the reverse (``python -m
+classroom.lessons`` runs ``check``). Heavy modules (torch, Streamlit) are imported inside the
+commands, so ``--help`` is instant, and ``check``, ``models``, ``open`` and ``figure`` never
+import torch (a viewer-only install, ``pip install classroom``, has none;
+``classroom[prepare]`` adds it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from classroom.cli.computing import compute
 from classroom.cli.lessons import check, models, prepare
 from classroom.cli.serving import open_command, run
 from classroom.cli.sharing import bundle, figure
+from classroom.cli.storing import store
 from classroom.cli.training import train
 
 __all__ = ["check", "main"]
@@ -41,8 +43,9 @@ def main() -> None:
       classroom open F                show a bundle (no torch, no weights needed)
       classroom figure L --step ID    a step's panels as a picture for slides
       classroom compute grad_cam IMG --model shapes --target circle -o cam.png
+      classroom store --prune         the store's size by area, after removing what is stale
     """
 
 
-for _command in (run, prepare, check, models, train, bundle, open_command, figure, compute):
+for _command in (run, prepare, check, models, train, bundle, open_command, figure, compute, store):
     main.add_command(_command)

@@ -3,10 +3,10 @@
 Vectors of a layer, embeddings and neighbour tables cost seconds to minutes to compute and are
 the same for the same collection, network, weights and parameters, so they are cached under
 ``<store>/collections/v1/<key>.cca``, written the way feature files are
-(:meth:`classroom.store.FeatureStore.publish`: a temporary file, flushed, renamed). A file is
-``MAGIC``, a 4-byte little-endian header length, a JSON header (the key's description, shape,
-dtype and the payload's SHA-256) and the raw array. A read checks all of it; a damaged file is
-removed and reported as missing, so it is computed again rather than shown.
+(:meth:`classroom.store.FeatureStore.publish`: a temporary file, flushed, renamed). The file
+format is the store's (:mod:`classroom.store.arrays`, so that store maintenance can check it).
+A read checks all of it; a damaged file is removed and reported as missing, so it is computed
+again rather than shown.
 """
 
 from __future__ import annotations
@@ -21,16 +21,20 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from classroom.store import FeatureStore
+from classroom.store import DamagedEntryError, FeatureStore
+from classroom.store.arrays import (
+    ARRAY_MAGIC,
+    ARRAY_SUFFIX,
+    ARRAYS_VERSION,
+    array_file_chunks,
+    parse_array,
+)
 
 __all__ = ["CACHE_VERSION", "MAGIC", "ArrayCache", "cache_key"]
 
 _LOGGER = logging.getLogger(__name__)
-MAGIC: Final = b"CLSCOLL1"
-CACHE_VERSION: Final = 1
-_SUFFIX: Final = ".cca"
-_DTYPES: Final = ("float32", "float64", "int64", "uint8")
-_MAX_HEADER: Final = 1 << 16
+MAGIC: Final = ARRAY_MAGIC
+CACHE_VERSION: Final = ARRAYS_VERSION
 
 
 def cache_key(*parts: object) -> str:
@@ -44,27 +48,15 @@ class ArrayCache:
 
     def __init__(self, store: FeatureStore | None = None) -> None:
         self.store = store if store is not None else FeatureStore()
-        self.directory = self.store.root / "collections" / f"v{CACHE_VERSION}"
+        self.directory = self.store.collections_dir
 
     def path(self, key: str) -> Path:
-        return self.directory / f"{key}{_SUFFIX}"
+        return self.directory / f"{key}{ARRAY_SUFFIX}"
 
     def write(self, key: str, array: npt.NDArray[np.generic], about: str = "") -> Path:
         """Store ``array`` under ``key`` atomically."""
-        data = np.ascontiguousarray(array)
-        if data.dtype.name not in _DTYPES:
-            raise ValueError(f"cannot cache {data.dtype} arrays (only {', '.join(_DTYPES)})")
-        payload = data.tobytes()
-        header = json.dumps(
-            {
-                "about": about,
-                "shape": list(data.shape),
-                "dtype": data.dtype.name,
-                "sha256": hashlib.sha256(payload).hexdigest(),
-            }
-        ).encode()
         destination = self.path(key)
-        self.store.publish(destination, [MAGIC, len(header).to_bytes(4, "little"), header, payload])
+        self.store.publish(destination, array_file_chunks(array, about))
         return destination
 
     def read(self, key: str) -> npt.NDArray[np.generic] | None:
@@ -77,30 +69,11 @@ class ArrayCache:
         except OSError as error:
             self._damaged(path, f"cannot be read ({error.strerror or error})")
             return None
-        if not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + 4:
-            self._damaged(path, "is not a collection cache file")
-            return None
-        start = len(MAGIC) + 4
-        length = int.from_bytes(raw[len(MAGIC) : start], "little")
-        if length > _MAX_HEADER or start + length > len(raw):
-            self._damaged(path, "has a truncated header")
-            return None
         try:
-            header = json.loads(raw[start : start + length])
-            shape = tuple(int(side) for side in header["shape"])
-            dtype = np.dtype(header["dtype"])
-            digest = str(header["sha256"])
-        except (ValueError, KeyError, TypeError) as error:
-            self._damaged(path, f"has an unreadable header ({error})")
+            return parse_array(raw)
+        except DamagedEntryError as error:
+            self._damaged(path, str(error))
             return None
-        payload = raw[start + length :]
-        if dtype.name not in _DTYPES or len(payload) != int(np.prod(shape)) * dtype.itemsize:
-            self._damaged(path, "holds fewer or more bytes than its header says")
-            return None
-        if hashlib.sha256(payload).hexdigest() != digest:
-            self._damaged(path, "does not match its checksum")
-            return None
-        return np.frombuffer(payload, dtype=dtype).reshape(shape)
 
     def get_or_compute(
         self, key: str, compute: Callable[[], npt.NDArray[np.generic]], about: str = ""

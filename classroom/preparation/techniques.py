@@ -4,6 +4,8 @@ A lesson step's techniques are computed once, by ``classroom prepare`` (or by th
 first time a step is shown) and kept in the store under a key of everything that determines
 them (:class:`~classroom.store.ResultKey`), so a prepared lesson opens without recomputing
 anything. The network comes from the process's loaded networks (shared with extraction).
+A technique that does not use the image (``uses_image = False``: maximize) keeps its result
+under its own key instead, one result for every image, the command line and the app's worker.
 """
 
 from __future__ import annotations
@@ -97,7 +99,19 @@ def read_technique(
     """The cached result, or None (never computes, never downloads)."""
     store = store if store is not None else FeatureStore()
     weights = job.resolve(untrained=untrained, weights_file=weights_file, download=False)
+    entry = job.request.entry
+    if not entry.uses_image:
+        return _read_own_cache(job, weights, store)
     return store.read_result(job.key(weights))
+
+
+def _read_own_cache(
+    job: TechniqueJob, weights: networks.ResolvedWeights, store: FeatureStore
+) -> TechniqueResult | None:
+    from classroom.techniques.running import class_names_of
+
+    names = job.class_names if job.class_names is not None else class_names_of(weights)
+    return job.request.entry.read_cached(weights, job.request, names, store)
 
 
 def compute_technique(
@@ -119,14 +133,23 @@ def compute_technique(
     store = store if store is not None else FeatureStore()
     weights = job.resolve(untrained=untrained, weights_file=weights_file)
     key = job.key(weights)
-    cached = store.read_result(key)
+    own_cache = not job.request.entry.uses_image
+    cached = _read_own_cache(job, weights, store) if own_cache else store.read_result(key)
     if cached is not None:
         return cached
     first_layer = job.network.default_layers[0]
     network = LOADED_NETWORKS.extractor(weights, (first_layer,), on_load=lambda: None).network
     analysis = images.load_analysis_image(job.image, job.max_side)
-    result = compute(job.request, network, analysis, class_names=job.class_names, progress=progress)
-    store.write_result(key, result)
+    result = compute(
+        job.request,
+        network,
+        analysis,
+        class_names=job.class_names,
+        progress=progress,
+        store=store if own_cache else None,
+    )
+    if not own_cache:
+        store.write_result(key, result)
     return result
 
 

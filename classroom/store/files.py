@@ -25,6 +25,7 @@ import numpy.typing as npt
 from filelock import FileLock
 
 from classroom.encoding import EncodedLayer
+from classroom.store.arrays import ARRAYS_VERSION
 from classroom.store.atomic import FILE_MODE, StoreWriteError, publish_atomically, writing
 from classroom.store.damage import discard, first_report
 from classroom.store.format import (
@@ -111,6 +112,7 @@ class FeatureStore:
         self.locks_dir = self.root / "locks"
         self.tmp_dir = self.root / "tmp"
         self.results_dir = self.root / "results" / f"v{RESULT_VERSION}"
+        self.collections_dir = self.root / "collections" / f"v{ARRAYS_VERSION}"
 
     def __repr__(self) -> str:
         return f"FeatureStore({str(self.root)!r})"
@@ -336,11 +338,11 @@ class FeatureStore:
     def _discard(self, path: Path, reason: str, status: os.stat_result | None = None) -> None:
         discard(path, reason, status)
 
-    def maintain(self) -> MaintenanceReport:
+    def maintain(self, *, verify: bool = False) -> MaintenanceReport:
         """Remove what nobody will read again (:func:`classroom.store.maintenance.maintain`)."""
         from classroom.store.maintenance import maintain
 
-        return maintain(self)
+        return maintain(self, verify=verify)
 
     def remove_stale_temporaries(self, older_than: float = STALE_TEMPORARY_SECONDS) -> int:
         """Delete leftovers of interrupted writes; returns how many were removed."""

@@ -1,28 +1,36 @@
 """Keeping the store from growing forever (:func:`maintain`).
 
-It removes the folders of older format versions (never read again) and uploads nobody has
-uploaded for a month, with their prepared files. It never touches anything outside the store
-root.
+It removes the folders of older format versions (never read again: feature files, technique
+results, collections' arrays) and uploads nobody has uploaded for a month, with their prepared
+files and technique results; asked to verify, also every damaged file of the computed caches
+(:mod:`~classroom.store.computed`), which their readers remove only when someone asks for them.
+It never touches anything outside the store root.
 """
 
 from __future__ import annotations
 
 import collections
 import enum
-import json
 import logging
 import os
 import re
 import shutil
 import stat
-import struct
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from classroom.store.arrays import ARRAYS_VERSION
+from classroom.store.computed import (
+    computed_areas,
+    damage,
+    header_image_sha256,
+    result_image_sha256,
+)
 from classroom.store.format import FORMAT_VERSION, MAGIC, MAX_HEADER_BYTES, PREFIX
+from classroom.store.results import VERSION as RESULT_VERSION
 
 if TYPE_CHECKING:
     from classroom.store.files import FeatureStore
@@ -37,23 +45,32 @@ _VERSION_DIR: Final = re.compile(r"^v([0-9]{1,6})$")
 _UPLOAD_NAME: Final = re.compile(r"^([0-9a-f]{64})\.[a-z0-9]{1,8}$")
 
 
-def maintain(store: FeatureStore) -> MaintenanceReport:
+def maintain(store: FeatureStore, *, verify: bool = False) -> MaintenanceReport:
     """Remove what nobody will read again; log each removal and return what was removed.
 
-    * ``features/v<n>`` for every format version older than this one (a newer version's
-      folder is left alone: two installed versions sharing a store must not keep deleting
-      each other's work);
+    * ``features/v<n>``, ``results/v<n>`` and ``collections/v<n>`` for every format version
+      older than this one (a newer version's folder is left alone: two installed versions
+      sharing a store must not keep deleting each other's work);
     * uploads not uploaded again for :data:`UPLOAD_MAX_AGE_DAYS` days, with their analysis
-      images and feature files (found by the image hash in each entry's header).
+      images, feature files and technique results (found by the image hash in each file's
+      header);
+    * with ``verify``, every file of the computed caches that is damaged (each one read whole:
+      ``classroom store --prune`` asks for it, the app's start does not).
 
     Only the store's own names are considered, symbolic links are removed as links (never
     followed), and an area whose real path lies outside the store root is skipped.
     """
     removed: list[Removal] = []
-    for child in _children(store.root / "features", store.root):
-        version = _VERSION_DIR.match(child.name)
-        if version is not None and int(version.group(1)) < FORMAT_VERSION:
-            removed.extend(_remove(child, Removed.OLD_FORMAT))
+    versions = {
+        "features": FORMAT_VERSION,
+        "results": RESULT_VERSION,
+        "collections": ARRAYS_VERSION,
+    }
+    for area, current in versions.items():
+        for child in _children(store.root / area, store.root):
+            version = _VERSION_DIR.match(child.name)
+            if version is not None and int(version.group(1)) < current:
+                removed.extend(_remove(child, Removed.OLD_FORMAT))
 
     cutoff = time.time() - UPLOAD_MAX_AGE_DAYS * 86400
     expired: set[str] = set()
@@ -75,8 +92,21 @@ def maintain(store: FeatureStore) -> MaintenanceReport:
             for path in _children(store.features_dir, store.root)
             if _entry_image_sha256(path) in expired
         ]
-        for path in [*images, *entries]:
+        results = [
+            path
+            for path in _children(store.results_dir, store.root)
+            if result_image_sha256(path) in expired
+        ]
+        for path in [*images, *entries, *results]:
             removed.extend(_remove(path, Removed.UPLOAD_FILE))
+    if verify:
+        for computed in computed_areas(store):
+            for path in _children(computed.folder, store.root):
+                if computed.file_name.match(path.name) and stat.S_ISREG(_mode(path)):
+                    why = damage(computed, path)
+                    if why is not None:
+                        _LOGGER.warning("Damaged %s %s: %s", computed.name, path, why)
+                        removed.extend(_remove(path, Removed.DAMAGED))
     return MaintenanceReport(store.root, tuple(removed))
 
 
@@ -89,6 +119,7 @@ class Removed(enum.Enum):
         f"uploads unused for {UPLOAD_MAX_AGE_DAYS} days",
     )
     UPLOAD_FILE = ("prepared file of such an upload", "prepared files of such uploads")
+    DAMAGED = ("damaged cache file", "damaged cache files")
 
     def count(self, number: int) -> str:
         return f"{number} {self.value[0] if number == 1 else self.value[1]}"
@@ -121,6 +152,13 @@ class MaintenanceReport:
         counts = collections.Counter(removal.why for removal in self.removed)
         parts = ", ".join(why.count(counts[why]) for why in Removed if why in counts)
         return f"Freed {self.nbytes / 1e6:.1f} MB in {self.root}: removed {parts}."
+
+
+def _mode(path: Path) -> int:
+    try:
+        return path.lstat().st_mode
+    except OSError:
+        return 0
 
 
 def _modified(path: Path) -> float:
@@ -166,16 +204,4 @@ def _remove(path: Path, why: Removed) -> list[Removal]:
 
 def _entry_image_sha256(path: Path) -> str | None:
     """The image hash in a feature file's header, or None if it has none that can be read."""
-    try:
-        if not stat.S_ISREG(path.lstat().st_mode):
-            return None
-        with path.open("rb") as handle:
-            prefix = handle.read(PREFIX.size)
-            magic, _, header_length, _ = PREFIX.unpack(prefix)
-            if magic != MAGIC or header_length > MAX_HEADER_BYTES:
-                return None
-            header = json.loads(handle.read(header_length))
-        image_sha256 = header["key"]["image_sha256"]
-    except (OSError, struct.error, ValueError, KeyError, TypeError):
-        return None
-    return image_sha256 if isinstance(image_sha256, str) else None
+    return header_image_sha256(path, PREFIX, MAGIC, MAX_HEADER_BYTES)

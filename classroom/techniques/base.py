@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     import torch
     from PIL import Image
 
-    from classroom.networks import LoadedNetwork
+    from classroom.networks import LoadedNetwork, ResolvedWeights
+    from classroom.store import FeatureStore
+    from classroom.techniques.request import TechniqueRequest
     from classroom.techniques.result import TechniqueResult
 
 __all__ = [
@@ -89,6 +91,8 @@ class TechniqueInputs:
         reference: the reference pixel ``(x, y)`` in analysis-image pixels, or None.
         class_names: the classifier's class names (empty for a network that does not classify).
         progress: called as a long computation advances.
+        store: where a technique that ignores the image keeps its own results (see
+            :attr:`Technique.uses_image`); None: it keeps none.
     """
 
     network: LoadedNetwork
@@ -101,6 +105,7 @@ class TechniqueInputs:
     reference: tuple[int, int] | None
     class_names: tuple[str, ...]
     progress: Progress | None = None
+    store: FeatureStore | None = None
 
     @property
     def size(self) -> tuple[int, int]:
@@ -127,6 +132,10 @@ class Technique:
         uses_reference: reads a reference pixel (``--reference``, the step's reference).
         needs_reference: and cannot run without one.
         needs_classifier: needs class scores (a network whose forward pass classifies).
+        uses_image: reads the analysis image. One that does not (maximize makes its own) has a
+            result that depends on the network and request alone: it keeps that result in the
+            store under its own key (:meth:`read_cached`), so one result serves every image,
+            the command line and the app's background worker, and its top-5 is of what it made.
         library: which library computes it, for ``docs/techniques.md``.
         cost: its cost in forward/backward passes, for ``docs/techniques.md``.
         parameters: the pydantic model of its own parameters.
@@ -142,6 +151,7 @@ class Technique:
     uses_reference: ClassVar[bool] = False
     needs_reference: ClassVar[bool] = False
     needs_classifier: ClassVar[bool] = False
+    uses_image: ClassVar[bool] = True
     library: ClassVar[str] = ""
     cost: ClassVar[str] = ""
     parameters: ClassVar[type[TechniqueParameters]] = NoParameters
@@ -153,3 +163,15 @@ class Technique:
             ValueError: for inputs the technique cannot explain, with a message for people.
         """
         raise NotImplementedError(f"{type(self).__name__} does not compute")
+
+    def read_cached(
+        self,
+        weights: ResolvedWeights,
+        request: TechniqueRequest,
+        class_names: tuple[str, ...],
+        store: FeatureStore,
+    ) -> TechniqueResult | None:
+        """A technique that does not use the image: its result as its own cache holds it,
+        without loading the network; None when it is not there (or unknown without the
+        network). Techniques that use the image are cached by preparation and never asked."""
+        return None

@@ -3,11 +3,14 @@
 Gradient ascent on the input (:mod:`classroom.maximization`): it needs no image of its own, so
 the analysis image is ignored; the target is the request's class, or, with ``channel``, that
 channel of the request's layer. Facets start from the network's collection (the trained
-networks' held-out data) when it has one.
+networks' held-out data) when it has one. Its result depends on the network, target and
+settings alone, so it is kept under that key in the store's ``generated/`` area, the one cache
+that ``classroom compute maximize`` and the app's background worker read and write too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -15,6 +18,10 @@ from pydantic import Field
 from classroom.techniques.base import Technique, TechniqueInputs, TechniqueParameters
 
 if TYPE_CHECKING:
+    from classroom.maximization import Settings, Target
+    from classroom.networks import ResolvedWeights
+    from classroom.store import FeatureStore
+    from classroom.techniques.request import TechniqueRequest
     from classroom.techniques.result import TechniqueResult
 
 __all__ = ["Maximize", "MaximizeParameters", "default_size"]
@@ -55,30 +62,21 @@ class Maximize(Technique):
     library = "torch (classroom/maximization, written on torch: docs/maximization.md)"
     cost = "steps x (forward + backward) for all facets in one batch"
     parameters = MaximizeParameters
+    uses_image = False
 
     def compute(self, inputs: TechniqueInputs, parameters: TechniqueParameters) -> TechniqueResult:
-        from classroom.maximization import PRESETS, Settings, Target
         from classroom.maximization.technique import maximize, to_result
 
         assert isinstance(parameters, MaximizeParameters)
         network = inputs.network
-        if parameters.channel is not None:
-            if inputs.layer is None:
-                raise ValueError("maximize: a channel needs a layer (--layer)")
-            layer = network.layers[inputs.layer]
-            if parameters.channel >= layer.channels:
-                raise ValueError(f"maximize: {layer.name} has {layer.channels} channels")
-            target = Target("channel", layer.name, parameters.channel)
-        elif inputs.target is not None:
-            target = Target("class", inputs.class_name(inputs.target), inputs.target)
-        else:
-            raise ValueError("maximize: name a class (--target) or a channel (-p channel=N)")
-        settings = Settings(
-            steps=parameters.steps,
-            size=parameters.size or default_size(network.weights.architecture),
-            seed=parameters.seed,
-            facets=parameters.facets,
-            regularizers=PRESETS[parameters.regularizers],
+        channels = {name: layer.channels for name, layer in network.layers.items()}
+        target, settings = _goal(
+            network.weights.architecture,
+            channels,
+            layer=inputs.layer,
+            target=inputs.target,
+            class_name=inputs.class_name,
+            parameters=parameters,
         )
         progress = inputs.progress
 
@@ -86,4 +84,74 @@ class Maximize(Technique):
             if progress is not None:
                 progress(step, steps)
 
-        return to_result(maximize(network, target, settings, on_progress=report))
+        maximized = maximize(network, target, settings, store=inputs.store, on_progress=report)
+        return to_result(maximized)
+
+    def read_cached(
+        self,
+        weights: ResolvedWeights,
+        request: TechniqueRequest,
+        class_names: tuple[str, ...],
+        store: FeatureStore,
+    ) -> TechniqueResult | None:
+        from classroom import networks
+        from classroom.maximization.settings import cache_key
+        from classroom.maximization.technique import read_cached, to_result
+        from classroom.techniques.running import class_index
+
+        parameters = request.parameters
+        assert isinstance(parameters, MaximizeParameters)
+        if weights.network.model_file is not None:
+            return None  # its layers are known once it is loaded
+        architecture = weights.network.architecture
+        channels = {item.name: item.channels for item in networks.architecture(architecture).layers}
+
+        def class_name(index: int) -> str:
+            return class_names[index] if index < len(class_names) else f"class {index}"
+
+        target = None if request.target is None else class_index(request.target, class_names)
+        goal, settings = _goal(
+            architecture,
+            channels,
+            layer=request.layer,
+            target=target,
+            class_name=class_name,
+            parameters=parameters,
+        )
+        key = cache_key(weights.architecture, weights.identity.weights_id, goal, settings)
+        cached = read_cached(store, key, goal)
+        return None if cached is None else to_result(cached)
+
+
+def _goal(
+    architecture: str,
+    channels: Mapping[str, int],
+    *,
+    layer: str | None,
+    target: int | None,
+    class_name: Callable[[int], str],
+    parameters: MaximizeParameters,
+) -> tuple[Target, Settings]:
+    """What a request maximizes and how: the same for computing and for reading the cache."""
+    from classroom.maximization import PRESETS, Settings, Target
+
+    if parameters.channel is not None:
+        if layer is None:
+            raise ValueError("maximize: a channel needs a layer (--layer)")
+        if layer not in channels:
+            raise ValueError(f"maximize: no layer {layer!r} (its layers: {', '.join(channels)})")
+        if parameters.channel >= channels[layer]:
+            raise ValueError(f"maximize: {layer} has {channels[layer]} channels")
+        goal = Target("channel", layer, parameters.channel)
+    elif target is not None:
+        goal = Target("class", class_name(target), target)
+    else:
+        raise ValueError("maximize: name a class (--target) or a channel (-p channel=N)")
+    settings = Settings(
+        steps=parameters.steps,
+        size=parameters.size or default_size(architecture),
+        seed=parameters.seed,
+        facets=parameters.facets,
+        regularizers=PRESETS[parameters.regularizers],
+    )
+    return goal, settings

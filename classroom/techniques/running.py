@@ -15,6 +15,7 @@ from classroom import images, networks
 from classroom.techniques.base import Progress, TechniqueInputs
 
 if TYPE_CHECKING:
+    from classroom.store import FeatureStore
     from classroom.techniques.request import TechniqueRequest
     from classroom.techniques.result import TechniqueResult
 
@@ -59,8 +60,10 @@ def compute(
     *,
     class_names: tuple[str, ...] | None = None,
     progress: Progress | None = None,
+    store: FeatureStore | None = None,
 ) -> TechniqueResult:
-    """Run ``request`` on ``analysis`` with ``network``; add the top-5 for a classifier.
+    """Run ``request`` on ``analysis`` with ``network``; add the top-5 for a classifier (of
+    the analysis image; a technique that does not use it keeps the top-5 of what it made).
 
     Raises:
         ValueError: for a request the network or image cannot answer (a layer it lacks, a
@@ -96,12 +99,15 @@ def compute(
         reference=reference,
         class_names=names,
         progress=progress,
+        store=store,
     )
     result = entry.compute(inputs, request.parameters)
     classifies = network.weights.network.model_file is None
     if not classifies:
         if entry.needs_classifier:
             raise ValueError(f"{entry.name} needs class scores, and a model file has none")
+        return result
+    if not entry.uses_image:
         return result
     with torch.no_grad():
         logits = network.model(batch)
