@@ -10,15 +10,13 @@ must be none. The server's resident memory is read every few seconds; after the 
 :data:`FLAT_MIB_PER_MIN`.
 
 Not part of a plain ``python -m benchmarks`` run (it takes minutes): run it with
-``.venv/bin/python -m benchmarks --only load`` (``--load-minutes``, ``--sessions``), or
-``.venv/bin/python -m benchmarks.load_check`` with the same options.
+``.venv/bin/python -m benchmarks --only load`` (``--load-minutes``, ``--sessions``).
 """
 
 from __future__ import annotations
 
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -186,9 +184,3 @@ def measure(*, sessions: int = 20, minutes: float = 3.0, seed: int = 0) -> list[
         RSS.from_samples(late_readings),
         ACTIONS.measured(actions),
     ]
-
-
-if __name__ == "__main__":
-    from benchmarks.__main__ import main
-
-    sys.exit(main(["--only", "load", *sys.argv[1:]]))

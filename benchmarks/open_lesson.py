@@ -51,6 +51,7 @@ RATIO: Final = Spec("cold_open_ratio", "  cold / warm", "x")
 #: The warm open's parts (seconds), in the order they happen.
 PARTS: Final = (
     Spec("open_page_s", "  warm: Streamlit page and Python script, to the component's frame", "s"),
+    Spec("open_streamlit_loaded_s", "    of which Streamlit's HTML and JS, loaded and run", "s"),
     Spec("open_script_s", "    of which the Python script run", "s"),
     Spec("open_mount_s", "  warm: component mount (bundle, React, WebGL)", "s"),
     Spec("open_fetch_s", "  warm: fetching the feature files (span)", "s"),
@@ -61,6 +62,11 @@ PARTS: Final = (
 COLD_SCRIPT: Final = Spec("cold_open_script_s", "  cold: the Python script run", "s")
 SPECS: Final[tuple[Spec, ...]] = (WARM, COLD, RATIO, *PARTS, COLD_SCRIPT)
 VIEWPORT: Final = (1280, 800)
+
+
+_DOM_CONTENT_LOADED_MS: Final = (
+    "() => performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? NaN"
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,8 @@ def _timed_open(browser: Browser, url: str, log: Path, problems: list[str]) -> _
         problems.extend(session.problems())
         marks = session.timeline()
         navigation = float(session.page.evaluate("performance.timeOrigin"))
+        # Streamlit's own page (its bundles parsed and run) before any session or script.
+        loaded = float(session.page.evaluate(_DOM_CONTENT_LOADED_MS)) / 1000
     finally:
         session.close()
 
@@ -143,6 +151,7 @@ def _timed_open(browser: Browser, url: str, log: Path, problems: list[str]) -> _
         total=at("shown"),
         parts={
             "open_page_s": at("frame"),
+            "open_streamlit_loaded_s": loaded,
             "open_script_s": runs[0] if runs else float("nan"),
             "open_mount_s": at("args") - at("frame"),
             "open_fetch_s": last("fetched:") - at("fetch-start"),

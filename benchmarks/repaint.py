@@ -13,25 +13,20 @@ Run alone: ``.venv/bin/python -m benchmarks --only repaint``.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import random
-import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from benchmarks.figures import Figure, Goal, Spec
+from benchmarks.static_server import serve_directory
 from classroom.component import BUILD_DIR, layer_source
 from classroom.store import FeatureStore
 from tests.browser.chromium import launch
 from tests.synthetic import RESNET101_STAGES, prepare_view
 
-__all__ = ["SPECS", "measure", "serve_directory"]
+__all__ = ["SPECS", "measure"]
 
 OURS: Final = Spec("repaint_ms_median", "repaint per pointer move, ours", "ms")
 NAIVE: Final = Spec(
@@ -46,6 +41,16 @@ FLOOR_RATIO: Final = Spec("repaint_floor_ratio", "  ours / read floor", "x")
 UNPACKED: Final = Spec(
     "repaint_unpacked_ms_median", "  ours without packed codes (4 channels per fetch)", "ms"
 )
+COMPOSITE_SHARE: Final = Spec(
+    "repaint_composite_share_of_naive",
+    "  a frame's composite alone / naive (every repaint pays it: a floor for the ratio)",
+    "x",
+)
+VALUE_PASSES_RATIO: Final = Spec(
+    "repaint_value_passes_ratio_vs_naive",
+    "  value passes alone (repaint minus the composite), ours / naive",
+    "x",
+)
 STILL: Final = Spec("composite_only_ms_median", "a frame without a reference change", "ms")
 STILL_RATIO: Final = Spec(
     "still_frame_ratio", "  frame without a reference change / repaint", "x", Goal("<=", 0.1)
@@ -54,6 +59,8 @@ SPECS: Final[tuple[Spec, ...]] = (
     OURS,
     NAIVE,
     RATIO,
+    COMPOSITE_SHARE,
+    VALUE_PASSES_RATIO,
     NS_PER_VALUE,
     FLOOR,
     FLOOR_RATIO,
@@ -61,26 +68,6 @@ SPECS: Final[tuple[Spec, ...]] = (
     STILL,
     STILL_RATIO,
 )
-
-
-@contextmanager
-def serve_directory(root: Path) -> Iterator[str]:
-    """Serve ``root`` over HTTP on a free loopback port (Python's static file server, threaded);
-    yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def _moves(count: int, width: int, height: int, coarsest: int, seed: int) -> list[dict[str, int]]:
@@ -215,6 +202,17 @@ def measure(*, quick: bool = False) -> list[Figure]:
             note="median of the per-move ratios; the maps agree within "
             f"{run.max_abs_difference:.1e}",
         ),
+        COMPOSITE_SHARE.ratio_of(
+            times["still"],
+            times["naive"],
+            note="the still frame of the same move: image, cells and markers for every displayed "
+            "pixel, which both sides draw alike",
+        ),
+        VALUE_PASSES_RATIO.ratio_of(
+            [ours - still for ours, still in zip(times["ours"], times["still"], strict=True)],
+            [naive - still for naive, still in zip(times["naive"], times["still"], strict=True)],
+            note="each repaint minus the still frame of the same move",
+        ),
         NS_PER_VALUE.from_samples(
             [ms * per_value for ms in times["ours"]],
             note=f"the whole repaint over the {run.values:,} feature values of the three layers",
@@ -225,9 +223,3 @@ def measure(*, quick: bool = False) -> list[Figure]:
         STILL.from_samples(times["still"]),
         STILL_RATIO.ratio_of(times["still"], times["ours"], note=still_note),
     ]
-
-
-if __name__ == "__main__":
-    from benchmarks.__main__ import main
-
-    sys.exit(main(["--only", "repaint", *sys.argv[1:]]))

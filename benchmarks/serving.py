@@ -33,8 +33,8 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from benchmarks.figures import Figure, Goal, Spec
-from benchmarks.repaint import serve_directory
 from benchmarks.sessions import Session, classroom, describe_problems, open_session
+from benchmarks.static_server import serve_directory
 from benchmarks.workload import prepared_lesson
 from classroom.store import FeatureStore
 from tests.browser.harness import rss_bytes

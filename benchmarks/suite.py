@@ -19,6 +19,7 @@ from benchmarks import (
     open_lesson,
     prepare,
     repaint,
+    scatter_matrix,
     serving,
     store_size,
     techniques,
@@ -111,6 +112,12 @@ def _collections(options: Options) -> list[Figure]:
     return collection_views.measure(repeats=1 if options.quick else 3)
 
 
+def _matrix(options: Options) -> list[Figure]:
+    if options.quick:
+        return scatter_matrix.measure(rounds=1, frames=4)
+    return scatter_matrix.measure()
+
+
 FAMILIES: Final[tuple[Family, ...]] = (
     Family("repaint", "Repaint", repaint.SPECS, _repaint),
     Family("prepare", "Preparation", prepare.SPECS, _prepare),
@@ -123,6 +130,7 @@ FAMILIES: Final[tuple[Family, ...]] = (
     Family("maximize", "Activation maximization", maximize.SPECS, _maximize, default=False),
     Family("techniques", "Techniques", techniques.SPECS, _techniques, default=False),
     Family("collections", "Collections", collection_views.SPECS, _collections, default=False),
+    Family("matrix", "Scatter-plot matrix", scatter_matrix.SPECS, _matrix, default=False),
 )
 
 

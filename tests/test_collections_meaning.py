@@ -94,7 +94,7 @@ def test_vectors_are_cached_and_read_back_identically(
     first = layer_vectors(small, "digits", "trained", ["block1", "block3"], cache=cache)
     import classroom.collections.vectors as vectors_module
 
-    def no_forward(*_args: object) -> None:
+    def no_forward(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("computed again instead of read from the store")
 
     monkeypatch.setattr(vectors_module, "_forward", no_forward)

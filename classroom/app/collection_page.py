@@ -78,20 +78,23 @@ def _chosen(view_key: str) -> set[int]:
 
 def _linked_chart(figure: object, view_key: str, chart: str) -> None:
     """Draw ``figure``; a new box or lasso selection in it becomes the view's selection, which
-    every other chart of the view then highlights (after the rerun it triggers)."""
-    key = f"{view_key}/{chart}"
+    every other chart of the view then highlights (after the rerun it triggers).
+
+    Streamlit derives a chart's identity from its figure as well as its key, so a figure that
+    highlights a new selection is a new chart with an empty selection of its own. An empty
+    selection therefore never clears the view's (that looped: cleared, redrawn, selected
+    again, forever); "Clear the selection" does.
+    """
     event = st.plotly_chart(
         figure,
-        key=key,
+        key=f"{view_key}/{chart}",
         on_select="rerun",
         selection_mode=("box", "lasso", "points"),
         config={"displaylogo": False},
         width="stretch",
     )
     picked = selected_images(event)
-    seen = f"collection-seen/{key}"
-    if picked is not None and picked != st.session_state.get(seen, []):
-        st.session_state[seen] = picked
+    if picked and picked != sorted(_chosen(view_key)):
         st.session_state[_selection_key(view_key)] = picked
         st.rerun()
 

@@ -42,9 +42,6 @@ __all__ = [
 TRAINED_WEIGHTS: Final = "trained"
 UNTRAINED_WEIGHTS: Final = "untrained"
 WEIGHTS_CHOICES: Final = (TRAINED_WEIGHTS, UNTRAINED_WEIGHTS)
-#: Images per forward pass: large enough to keep the convolutions busy, small enough that a
-#: batch of 96-pixel shapes stays well under 100 MB of activations.
-_BATCH: Final = 64
 #: ``progress(done, total)``, called after each batch (the app shows a bar and an ETA).
 Progress = Callable[[int, int], None]
 Float32Array = npt.NDArray[np.float32]
@@ -97,25 +94,19 @@ def load_network(model: str, weights: str) -> TrainedCNN:
 
 
 def _forward(
-    collection: Collection, model: str, weights: str, layers: Sequence[str], progress: Progress
+    collection: Collection,
+    model: str,
+    weights: str,
+    layers: Sequence[str],
+    progress: Progress,
+    *,
+    workers: int = 1,
 ) -> dict[str, Float32Array]:
-    """Every requested layer's ``(N, h, w, D)`` maps, in batches of :data:`_BATCH`."""
-    import torch
-
-    from classroom.trained.data import to_input
+    """Every requested layer's ``(N, h, w, D)`` maps, chunk by chunk (see ``workers.py``)."""
+    from classroom.collections.workers import forward_maps
 
     network = load_network(model, weights)
-    total = len(collection)
-    parts: dict[str, list[Float32Array]] = {name: [] for name in layers}
-    with torch.inference_mode():
-        for start in range(0, total, _BATCH):
-            # A copy: the collection's images are read-only, which torch warns about.
-            batch = to_input(np.array(collection.images[start : start + _BATCH]), network.spec)
-            maps = network.feature_maps(batch)
-            for name in layers:
-                parts[name].append(maps[name].permute(0, 2, 3, 1).contiguous().numpy())
-            progress(min(start + _BATCH, total), total)
-    return {name: np.concatenate(chunks).astype(np.float32) for name, chunks in parts.items()}
+    return forward_maps(network, collection.images, layers, progress, workers=workers)
 
 
 def layer_vectors(
@@ -126,10 +117,12 @@ def layer_vectors(
     *,
     cache: ArrayCache | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> dict[str, LayerVectors]:
     """Each of ``layers``' vectors for every image of ``collection`` (cached in the store).
 
-    One forward pass computes every layer not yet cached.
+    One forward pass computes every layer not yet cached, on ``workers`` threads
+    (:func:`classroom.collections.workers.forward_maps`).
 
     Raises:
         ValueError: for an unknown network, weights or layer (naming the choices).
@@ -149,7 +142,9 @@ def layer_vectors(
             found[name] = cached.astype(np.float32, copy=False)
     missing = [name for name in layers if name not in found]
     if missing:
-        computed = _forward(collection, model, weights, missing, progress or (lambda _d, _t: None))
+        computed = _forward(
+            collection, model, weights, missing, progress or (lambda _d, _t: None), workers=workers
+        )
         for name, maps in computed.items():
             cache.write(keys[name], maps, f"{collection.identity} {model} {weights} {name}")
             found[name] = maps

@@ -23,6 +23,7 @@ import type { Point, Size } from "../geometry";
 import { type PassCounts, Renderer, type RendererOptions } from "../renderer/renderer";
 import { NAIVE } from "./naive";
 import { plainCopy } from "./plainCopy";
+import { profilePasses } from "./profile";
 import { ReadFloor } from "./readFloor";
 
 export interface BenchSetup {
@@ -195,14 +196,23 @@ function compare(): number {
   return worst;
 }
 
+/** Each pass of "ours" timed alone, per layer (profile.ts). */
+function profile(repeats: number): Record<string, number> {
+  if (floor === null) {
+    throw new Error("call setup() first");
+  }
+  return profilePasses(renderer("ours"), floor, repeats);
+}
+
 declare global {
   interface Window {
     __bench?: {
       setup: typeof setup;
       measure: typeof measure;
       compare: typeof compare;
+      profile: typeof profile;
     };
   }
 }
 
-window.__bench = { setup, measure, compare };
+window.__bench = { setup, measure, compare, profile };

@@ -15,69 +15,36 @@
  */
 import type { FeatureFile } from "../data/featureFile";
 import type { Point, Size, ViewTransform } from "../geometry";
-import {
-  type Capabilities,
-  createContext,
-  enableExtensions,
-  readCapabilities,
-  rendererName,
-} from "./capabilities";
-import { Compositor, type DrawnPanel, type Scene, initialScene } from "./compositor";
+import { mark } from "../timeline";
+import { type Capabilities, createContext, rendererName } from "./capabilities";
+import { type DrawnPanel, type Scene, initialScene } from "./compositor";
+import { ContextResources } from "./contextResources";
 import { FrameLoop, whenFinished } from "./frameLoop";
 import type { LayerGpu } from "./layer";
-import { MinMaxReader, type Range } from "./minMaxReader";
-import { DEFAULT_KINDS, type PanelKinds, type PanelMode } from "./panelKinds";
-import { type PanelSpec, type PanelStatus, Panels, type Slot } from "./panels";
-import { PassLibrary } from "./pass";
+import type { PassCounts, RendererOptions } from "./options";
+import { DEFAULT_KINDS, type PanelMode } from "./panelKinds";
+import { type PanelSpec, type PanelStatus, Panels } from "./panels";
 import { NormPass } from "./passes/normPass";
 import type { PanelBox } from "./placement";
+import { RangeReads } from "./rangeReads";
 import { ReadBack } from "./readBack";
-import { mark } from "../timeline";
 
 export type { DrawnPanel } from "./compositor";
 export type { Range } from "./minMaxReader";
+export type { PassCounts, RendererCallbacks, RendererOptions } from "./options";
 export type { PanelMode } from "./panelKinds";
 export type { PanelSpec, PanelStatus } from "./panels";
 export type { PanelBox } from "./placement";
 
-export interface RendererCallbacks {
-  /** A panel's loading state changed. */
-  readonly onStatus?: (id: string, status: PanelStatus) => void;
-  /** A panel's current (min, max), read asynchronously (may lag a frame or two). */
-  readonly onRange?: (id: string, range: Range, mode: PanelMode) => void;
-  /** The context was lost (true) or restored (false). */
-  readonly onContextLost?: (lost: boolean) => void;
-}
-
-export interface RendererOptions extends RendererCallbacks {
-  /** Replaces panel kinds (the benchmark measures the original tool's chain this way). */
-  readonly kinds?: Partial<PanelKinds>;
-  /** Cells per texel of the value maps the kinds' passes write (4; the naive chain's 1). */
-  readonly cellsPerTexel?: 1 | 4;
-  /** Lower limits than the device's, to exercise splitting (tests). */
-  readonly limits?: Partial<Capabilities>;
-}
-
-/** How often each pass ran, and how many frames were composited (test hook, benchmark). */
-export interface PassCounts {
-  readonly passes: Readonly<Record<string, number>>;
-  readonly frames: number;
-}
-
 export class Renderer {
   private readonly gl: WebGL2RenderingContext;
-  private capabilities: Capabilities;
-  private limits: Partial<Capabilities>;
-  private passes: PassLibrary;
-  private compositor: Compositor;
-  private readonly reader: MinMaxReader;
+  private readonly resources: ContextResources;
+  private readonly ranges: RangeReads;
   private readonly panels: Panels;
   private readonly loop: FrameLoop;
   /** Synchronous read-backs for tests and the benchmark (never on the pointer's path). */
   readonly readBack: ReadBack;
   private readonly scene: Scene = initialScene();
-  private imageSource: TexImageSource | null = null;
-  private colours: readonly (readonly number[])[] = [];
   private frame = 0;
   private drawn: DrawnPanel[] = [];
   private lost = false;
@@ -94,16 +61,13 @@ export class Renderer {
   ) {
     const gl = createContext(canvas);
     this.gl = gl;
-    this.limits = options.limits ?? {};
-    this.capabilities = readCapabilities(gl, this.limits);
-    this.passes = new PassLibrary(gl);
-    this.compositor = new Compositor(gl);
-    this.reader = new MinMaxReader(gl, (id, range) => {
-      const slot = this.panels.get(id);
-      if (slot !== undefined) {
-        this.options.onRange?.(id, range, slot.mode);
-      }
-    });
+    const resources = new ContextResources(gl, options.limits ?? {});
+    this.resources = resources;
+    this.ranges = new RangeReads(
+      gl,
+      (id) => this.panels.get(id),
+      (slot, range) => this.options.onRange?.(slot.spec.id, range, slot.mode),
+    );
     this.loop = new FrameLoop(() => {
       this.render();
     });
@@ -112,13 +76,13 @@ export class Renderer {
         gl,
         kinds: { ...DEFAULT_KINDS, ...options.kinds },
         cellsPerTexel: options.cellsPerTexel ?? 4,
-        capabilities: () => this.capabilities,
-        passes: () => this.passes,
-        lut: () => this.compositor.lut,
+        capabilities: () => resources.capabilities,
+        passes: () => resources.passes,
+        lut: () => resources.compositor.lut,
         usable: () => !this.lost && !this.disposed,
         onStatus: (id, status) => this.options.onStatus?.(id, status),
         onRelease: (id) => {
-          this.reader.forget(id);
+          this.ranges.forget(id);
         },
         requestFrame: () => {
           this.requestFrame();
@@ -165,11 +129,8 @@ export class Renderer {
   }
 
   setImage(source: TexImageSource, size: Size): void {
-    this.imageSource = source;
     this.scene.imageSize = size;
-    if (!this.lost) {
-      this.compositor.setImage(source, size);
-    }
+    this.resources.setImage(source, size, this.lost);
     this.requestFrame();
   }
 
@@ -180,10 +141,7 @@ export class Renderer {
   }
 
   setColourTable(colours: readonly (readonly number[])[]): void {
-    this.colours = colours;
-    if (!this.lost) {
-      this.compositor.setColourTable(colours);
-    }
+    this.resources.setColourTable(colours, this.lost);
     this.panels.invalidate();
     this.requestFrame();
   }
@@ -242,8 +200,7 @@ export class Renderer {
    * rebuild every layer from the bytes in memory.
    */
   setLimits(limits: Partial<Capabilities>): Promise<void> {
-    this.limits = limits;
-    this.capabilities = readCapabilities(this.gl, limits);
+    this.resources.setLimits(limits);
     const reference = (): Point | null => this.scene.reference;
     return Promise.all([...this.panels.all()].map((slot) => this.panels.upload(slot, reference))).then(
       () => undefined,
@@ -270,12 +227,12 @@ export class Renderer {
     this.frame += 1;
     for (const slot of this.panels.compute(this.frame)) {
       if (slot.gpu !== null) {
-        this.readRange(slot, slot.gpu);
+        this.ranges.read(slot, slot.gpu);
       }
     }
     const slots = this.panels.ordered();
-    this.drawn = this.compositor.draw(this.scene, slots, this.canvas, this.frame);
-    this.reader.flush();
+    this.drawn = this.resources.compositor.draw(this.scene, slots, this.canvas, this.frame);
+    this.ranges.flush();
     if (!this.shown && slots.length > 0 && slots.every((slot) => slot.computedFrame >= 0)) {
       // The first frame with every heat map: "painted" when drawn, "shown" when the GPU is
       // done with it (shaders compiled, passes run), which is when a user sees it.
@@ -287,29 +244,12 @@ export class Renderer {
     }
   }
 
-  /**
-   * A map's numbers for its colour scale. A new map (a layer just shown, another kind): read at
-   * once, so its scale is right from its first frame. Later changes are read without waiting;
-   * the scale shows the same map's previous numbers meanwhile, never none (nor a read from
-   * before the map existed).
-   */
-  private readRange(slot: Slot, gpu: LayerGpu): void {
-    if (slot.rangeKnown) {
-      this.reader.request(slot.spec.id, gpu.minMaxBytes);
-      return;
-    }
-    this.reader.forget(slot.spec.id);
-    const texel = gpu.minMax.readFloats();
-    slot.rangeKnown = true;
-    this.options.onRange?.(slot.spec.id, { min: texel[0] ?? 0, max: texel[1] ?? 0 }, slot.mode);
-  }
-
   // -- context loss ------------------------------------------------------------------------------
 
   private readonly handleContextLost = (event: Event): void => {
     event.preventDefault(); // without this the browser never restores the context
     this.lost = true;
-    this.reader.reset();
+    this.ranges.reset();
     this.loop.cancel();
     this.panels.lose();
     this.options.onContextLost?.(true);
@@ -320,16 +260,7 @@ export class Renderer {
       return;
     }
     try {
-      enableExtensions(this.gl);
-      this.capabilities = readCapabilities(this.gl, this.limits);
-      const passes = new PassLibrary(this.gl);
-      passes.adoptCounts(this.passes);
-      this.passes = passes;
-      this.compositor = new Compositor(this.gl);
-      this.compositor.setColourTable(this.colours);
-      if (this.imageSource !== null) {
-        this.compositor.setImage(this.imageSource, this.scene.imageSize);
-      }
+      this.resources.restore();
     } catch (error) {
       for (const slot of this.panels.all()) {
         this.panels.setStatus(slot, {
@@ -350,7 +281,7 @@ export class Renderer {
   // -- inspection (browser tests and benchmark) --------------------------------------------------
 
   get gpuInfo(): { renderer: string; maxArrayLayers: number } {
-    return { renderer: rendererName(this.gl), maxArrayLayers: this.capabilities.maxArrayLayers };
+    return { renderer: rendererName(this.gl), maxArrayLayers: this.resources.capabilities.maxArrayLayers };
   }
 
   /** What the last frame drew, per panel in display order. */
@@ -360,7 +291,7 @@ export class Renderer {
 
   /** How often each pass ran and how many frames were drawn, since this renderer was made. */
   passCounts(): PassCounts {
-    return { passes: this.passes.counts(), frames: this.frame };
+    return { passes: this.resources.passes.counts(), frames: this.frame };
   }
 
   /** How a panel's layer sits on the GPU (tests check that splitting happened). */
@@ -408,9 +339,8 @@ export class Renderer {
     this.canvas.removeEventListener("webglcontextrestored", this.handleContextRestored);
     this.panels.clear();
     if (!this.lost) {
-      this.reader.dispose();
-      this.passes.dispose();
-      this.compositor.dispose();
+      this.ranges.dispose();
+      this.resources.dispose();
     }
   }
 }
