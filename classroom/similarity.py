@@ -49,6 +49,7 @@ __all__ = [
     "colour_lut",
     "colourise",
     "compare",
+    "compare_across",
     "cosine_similarity",
     "diverging_lut",
     "dot_product",
@@ -153,16 +154,44 @@ def compare(
             the cosine do not depend on them; the distance and the dot product do.
     """
     codes = np.asarray(vectors, dtype=np.float64)
-    values = codes * np.asarray(scales, dtype=np.float64)[..., None]
+    cell_scales = np.asarray(scales, dtype=np.float64)
     cell_x, cell_y = (int(v) for v in np.asarray(reference))
+    return compare_across(
+        metric, codes, cell_scales, codes[cell_y, cell_x], float(cell_scales[cell_y, cell_x])
+    )
+
+
+def compare_across(
+    metric: Metric,
+    vectors: npt.ArrayLike,
+    scales: npt.ArrayLike,
+    reference_codes: npt.ArrayLike,
+    reference_scale: float,
+) -> FloatArray:
+    """Each cell of one map compared with a reference vector from *any* map of the same layer.
+
+    The cross-image view's maths (:func:`compare` is the case of a map's own cell): the
+    reference is another image's cell, given as its codes and scale (its features are
+    ``reference_codes * reference_scale``).
+
+    Args:
+        metric: ``angular``, ``cosine``, ``euclidean`` or ``dot``.
+        vectors: ``(H, W, D)`` stored codes of the map whose cells are compared.
+        scales: ``(H, W)`` their scales.
+        reference_codes: ``(D,)`` the reference cell's codes.
+        reference_scale: the reference cell's scale.
+    """
+    codes = np.asarray(vectors, dtype=np.float64)
+    reference = np.asarray(reference_codes, dtype=np.float64)
     if metric == "angular":
-        return angular_similarity(codes, codes[cell_y, cell_x])
+        return angular_similarity(codes, reference)
     if metric == "cosine":
-        return cosine_similarity(codes, codes[cell_y, cell_x])
+        return cosine_similarity(codes, reference)
+    values = codes * np.asarray(scales, dtype=np.float64)[..., None]
     if metric == "euclidean":
-        return euclidean_distance(values, values[cell_y, cell_x])
+        return euclidean_distance(values, reference * reference_scale)
     if metric == "dot":
-        return dot_product(values, values[cell_y, cell_x])
+        return dot_product(values, reference * reference_scale)
     raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
 
 

@@ -24,12 +24,14 @@ from classroom.trained.specs import SHAPES
 from tests.conftest import REPO_ROOT
 
 __all__ = [
+    "ACROSS_CLAIMS",
     "CLAIMS",
     "LESSON_FILE",
     "SCENES_FILE",
     "Maps",
     "Similarity",
     "cells_within",
+    "check_across",
     "check_step",
     "grown",
     "lesson",
@@ -48,6 +50,7 @@ Maps = Mapping[tuple[str, str], Similarity]
 _SHAPE_NAMES: Final = {
     "shapes-four": ("red circle", "blue circle", "square", "star"),
     "shapes-stars": ("red star", "green star", "cross", "triangle"),
+    "shapes-pairs": ("green circle", "blue square", "red square", "yellow circle"),
 }
 
 
@@ -189,7 +192,49 @@ CLAIMS: Final[Mapping[str, Claims]] = {
     "shapes": _shapes,
     "stars": _stars,
     "untrained": _untrained,
+    "across-images": _how_to_read,
 }
+
+
+#: Region means of other images lit up by a step's reference (``across:``), by scene name.
+AcrossMeans = dict[str, dict[str, float]]
+
+
+def _circles_across(m: AcrossMeans) -> None:
+    # The red circle's block4 vector lights up the circles of another picture, whatever their
+    # colour, and not its squares, not even the red one; a picture without circles stays dark.
+    pairs = m["shapes-pairs"]
+    circles = min(pairs["green circle"], pairs["yellow circle"])
+    for other in ("blue square", "red square", "background"):
+        assert circles >= pairs[other] + 0.4, (other, pairs)
+    for shape, mean in m["shapes-stars"].items():
+        assert mean <= circles - 0.4, (shape, m)
+
+
+#: The claims about each ``across:`` step's other images, by step id.
+ACROSS_CLAIMS: Final[Mapping[str, Callable[[AcrossMeans], None]]] = {
+    "across-images": _circles_across,
+}
+
+
+def check_across(step: Step, maps: Mapping[str, Similarity]) -> AcrossMeans:
+    """Assert what ``step``'s text says about its other images (``across:``): ``maps`` are
+    their similarity to the step's reference vector, by image id; returns the region means."""
+    assert step.across is not None, f"step {step.id} lights up no other images"
+    stride = SHAPES.layer(step.across.layer).stride
+    means: AcrossMeans = {}
+    for image_id, similarity in maps.items():
+        name = lesson().image(image_id).path.stem
+        scene = scenes()[name]
+        shapes = dict(zip(_SHAPE_NAMES[name], scene.masks, strict=True))
+        regions = {**shapes, "background": np.asarray(~scene.masks.any(axis=0))}
+        means[name] = {
+            region: float(similarity[cells].mean())
+            for region, mask in regions.items()
+            if (cells := cells_within(mask, stride)).sum() >= 4
+        }
+    ACROSS_CLAIMS[step.id](means)
+    return means
 
 
 def check_step(step: Step, maps: Maps) -> dict[tuple[str, str], dict[str, float]]:

@@ -37,6 +37,15 @@ steps:
     text: Top patches.
     view: {kind: patches, collection: few, layers: [block2], channel: 5}
     question: {prompt: "What do they share?"}
+  - id: ab
+    text: Trained against untrained.
+    view:
+      kind: neighbours
+      collection: few
+      layers: [block2, block3]
+      weights: [trained, untrained]
+      k: 4
+      query: 2
 """
 
 
@@ -82,6 +91,57 @@ def test_the_patches_step_names_its_channel_and_keeps_its_question() -> None:
     assert not at.exception
     assert any("block2 · trained, channel 5" in text for text in _markdown(at))
     assert any("What do they share?" in text for text in _markdown(at))
+
+
+def _rows_by_column(at: AppTest) -> list[list[str]]:
+    """The neighbour rows of each column of the page, in page order."""
+    return [
+        [
+            element.value.split(":")[0].removeprefix("**")
+            for element in column.markdown
+            if "share the query's label" in element.value
+        ]
+        for column in at.columns
+    ]
+
+
+@pytest.mark.usefixtures("lessons")
+def test_two_weight_sets_stand_side_by_side_per_layer() -> None:
+    """A/B: each layer is one row, trained on the left and untrained on the right."""
+    at = _open("ab")
+    assert not at.exception
+    rows = [row for row in _rows_by_column(at) if row]
+    assert rows == [
+        ["block2 · trained"],
+        ["block2 · untrained"],
+        ["block3 · trained"],
+        ["block3 · untrained"],
+    ]
+    assert not [info for info in at.info if "untrained weights" in info.value]
+
+
+@pytest.mark.usefixtures("lessons")
+def test_an_untrained_session_shows_the_untrained_network_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`classroom run --untrained`: collection views honour it as the similarity view does."""
+    monkeypatch.setenv("CLASSROOM_UNTRAINED", "1")
+    for step, where in (("near", "instead"), ("ab", "on both sides")):
+        at = _open(step)
+        assert not at.exception
+        shown = [row for column in _rows_by_column(at) for row in column]
+        shown += [
+            text.split(":")[0].removeprefix("**")
+            for text in _markdown(at)
+            if "share the query's label" in text
+        ]
+        assert shown, step
+        assert all("trained" not in row or "untrained" in row for row in shown if row != "pixels")
+        notices = [info.value for info in at.info if "untrained weights" in info.value]
+        assert notices == [
+            f"This session uses untrained weights, so this view shows the untrained network "
+            f"{where}."
+        ]
 
 
 @pytest.mark.usefixtures("lessons")

@@ -14,9 +14,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from classroom.app.channel_images import channel_generation
-from classroom.app.state import plain
+from classroom.app.collection_ab import ab_rows, session_weight_sets
+from classroom.app.state import plain, uses_untrained
 from classroom.collections.figures import (
     embedding_figure,
     matrix_figure,
@@ -119,53 +121,73 @@ def _selection_summary(data: CollectionData, view_key: str) -> None:
 
 
 def _panels(view: CollectionView) -> list[tuple[str, str]]:
-    return [(layer, weights) for weights in view.weights for layer in view.layers or []]
+    return [panel for row in ab_rows(view.layers or [], view.weights) for panel in row]
+
+
+def _side_by_side(view: CollectionView) -> list[tuple[DeltaGenerator, str, str]]:
+    """Each layer's weight sets in one row of columns (A/B), as (column, layer, weights)."""
+    return [
+        (column, layer, weights)
+        for row in ab_rows(view.layers or [], view.weights)
+        for column, (layer, weights) in zip(st.columns(len(row)), row, strict=True)
+    ]
 
 
 def _embedding(data: CollectionData, view: CollectionView, view_key: str) -> None:
-    panels = _panels(view)
-    for row in range(0, len(panels), 3):
-        for column, (layer, weights) in zip(st.columns(3), panels[row : row + 3], strict=False):
-            with column:
-                coordinates = data.map(weights, layer, view.method)
-                title = f"{layer} · {weights} · {_METHOD_NAMES[view.method]}"
-                figure = embedding_figure(
-                    coordinates,
-                    data.collection.labels,
-                    data.collection.class_names,
-                    _chosen(view_key),
-                    title,
-                )
-                _linked_chart(figure, view_key, f"{weights}/{layer}/{view.method}")
+    for column, layer, weights in _side_by_side(view):
+        with column:
+            coordinates = data.map(weights, layer, view.method)
+            title = f"{layer} · {weights} · {_METHOD_NAMES[view.method]}"
+            figure = embedding_figure(
+                coordinates,
+                data.collection.labels,
+                data.collection.class_names,
+                _chosen(view_key),
+                title,
+            )
+            _linked_chart(figure, view_key, f"{weights}/{layer}/{view.method}")
     _selection_summary(data, view_key)
 
 
 def _matrix(data: CollectionData, view: CollectionView, view_key: str) -> None:
     among = data.members(view.among)
-    for layer, weights in _panels(view):
-        vectors = data.vectors(weights, layer).pooled[among]
-        dimensions = list(view.dimensions or range(min(4, vectors.shape[1])))
-        columns: dict[str, npt.NDArray[np.floating]] = {}
-        if view.measure is not None:
-            channel, r = data.tracking(weights, layer, view.measure, list(among))
-            columns[view.measure] = data.measured(view.measure)[among]
-            dimensions = [channel, *[d for d in dimensions if d != channel]][:4]
-            st.caption(
-                f"{layer} · {weights}: channel {channel} follows the measured {view.measure} "
-                f"most closely among these images (Pearson's r = {r:+.2f})."
-            )
-        for dimension in dimensions:
-            columns[f"{layer}[{dimension}]"] = vectors[:, dimension]
-        figure = matrix_figure(
-            columns,
-            data.collection.labels[among],
-            data.collection.class_names,
-            _chosen(view_key),
-            f"{layer} · {weights}: per-image dimensions",
-            images=among,
-        )
-        _linked_chart(figure, view_key, f"{weights}/{layer}/matrix")
+    for column, layer, weights in _side_by_side(view):
+        with column:
+            _matrix_plot(data, view, view_key, (layer, weights), among)
     _selection_summary(data, view_key)
+
+
+def _matrix_plot(
+    data: CollectionData,
+    view: CollectionView,
+    view_key: str,
+    panel: tuple[str, str],
+    among: npt.NDArray[np.int64],
+) -> None:
+    """One layer's scatter-plot matrix with one weight set."""
+    layer, weights = panel
+    vectors = data.vectors(weights, layer).pooled[among]
+    dimensions = list(view.dimensions or range(min(4, vectors.shape[1])))
+    columns: dict[str, npt.NDArray[np.floating]] = {}
+    if view.measure is not None:
+        channel, r = data.tracking(weights, layer, view.measure, list(among))
+        columns[view.measure] = data.measured(view.measure)[among]
+        dimensions = [channel, *[d for d in dimensions if d != channel]][:4]
+        st.caption(
+            f"{layer} · {weights}: channel {channel} follows the measured {view.measure} "
+            f"most closely among these images (Pearson's r = {r:+.2f})."
+        )
+    for dimension in dimensions:
+        columns[f"{layer}[{dimension}]"] = vectors[:, dimension]
+    figure = matrix_figure(
+        columns,
+        data.collection.labels[among],
+        data.collection.class_names,
+        _chosen(view_key),
+        f"{layer} · {weights}: per-image dimensions",
+        images=among,
+    )
+    _linked_chart(figure, view_key, f"{weights}/{layer}/matrix")
 
 
 def _neighbour_row(data: CollectionData, found: Neighbours, k: int) -> None:
@@ -185,8 +207,9 @@ def _neighbours(data: CollectionData, view: CollectionView, view_key: str) -> No
         caption=f"query: {names[data.collection.labels[query]]}",
         width=144,
     )
-    for layer, weights in _panels(view):
-        _neighbour_row(data, data.neighbours(weights, layer, query, view.k), view.k)
+    for column, layer, weights in _side_by_side(view):
+        with column:
+            _neighbour_row(data, data.neighbours(weights, layer, query, view.k), view.k)
     _neighbour_row(data, data.pixel_neighbours(query, view.k), view.k)
     _similar_cells(data, view, view_key, int(query))
 
@@ -235,21 +258,24 @@ def _patches(data: CollectionData, view: CollectionView, view_key: str) -> None:
         "Channel", 0, None, view.channel or 0, key=f"{view_key}/channel", step=1
     )
     names = data.collection.class_names
-    for layer, weights in _panels(view):
+    for column, layer, weights in _side_by_side(view):
         depth = data.vectors(weights, layer).channels
         if channel >= depth:
-            st.warning(f"{layer} has channels 0 to {depth - 1}.")
+            column.warning(f"{layer} has channels 0 to {depth - 1}.")
             continue
         found = data.patches(weights, layer, int(channel), list(among))
-        st.markdown(f"**{layer} · {weights}, channel {channel}:** the strongest cell of each image")
-        st.image(
+        column.markdown(
+            f"**{layer} · {weights}, channel {channel}:** the strongest cell of each image"
+        )
+        column.image(
             [with_box(data.collection.images[p.image], p.box, scale=3) for p in found],
             caption=[f"{names[data.collection.labels[p.image]]} · {p.value:.2f}" for p in found],
             width=128,
         )
-        channel_generation(
-            data.model, weights, layer, int(channel), f"{view_key}/{layer}/{weights}/generate"
-        )
+        with column:
+            channel_generation(
+                data.model, weights, layer, int(channel), f"{view_key}/{layer}/{weights}/generate"
+            )
 
 
 _VIEWS = {
@@ -264,7 +290,12 @@ _VIEWS = {
 def collection_view(
     entry: LessonCollection, model: str, view: CollectionView, view_key: str, store_root: Path
 ) -> None:
-    """Show ``view`` of collection ``entry`` on network ``model``."""
+    """Show ``view`` of collection ``entry`` on network ``model``, with the weight sets this
+    session shows (an untrained session shows the untrained network, and says so)."""
+    shown, notice = session_weight_sets(view.weights, untrained=uses_untrained())
+    if notice is not None:
+        st.info(notice, icon=":material/casino:")
+    view = view.model_copy(update={"weights": shown})
     with st.spinner("Making the collection's images...", show_time=True):
         data = collection_data(entry, model, str(store_root))
     selection = _selection_key(view_key)

@@ -25,9 +25,9 @@ from classroom.app.technique_panels import step_techniques, technique_picker, vi
 from classroom.app.view_panels import activations_choice
 from classroom.background import Job, LessonJobs, Readiness, readiness
 from classroom.catalog import Catalog
-from classroom.component import similarity_view, view_args
-from classroom.component.contract import MapPanel, ViewEvent
-from classroom.lessons import Lesson, Question
+from classroom.component import across_panel, similarity_view, view_args
+from classroom.component.contract import AcrossPanel, MapPanel, ViewEvent
+from classroom.lessons import Lesson, Question, Step
 from classroom.preparation import PreparedImage
 from classroom.session import Pointer, Position
 from classroom.similarity import Metric
@@ -50,6 +50,7 @@ def draw_view(
     page: str,
     metric: Metric = "angular",
     maps: Sequence[MapPanel] = (),
+    across: Sequence[AcrossPanel] = (),
 ) -> ViewEvent | None:
     """The multi-layer similarity view; returns the user's latest deliberate action, once.
 
@@ -60,6 +61,7 @@ def draw_view(
 
     ``maps`` are technique maps shown under the view (``classroom.component.result_panels``
     makes them from a technique's result); the activation maps of a layer are the menu's.
+    ``across`` are other images the reference pixel lights up (:func:`across_panel`).
     """
     # Panels that resolve to the same entry (two weights made equal by untrained mode) once.
     unique = list({layer.entry_id: layer for layer in layers}.values())
@@ -71,7 +73,7 @@ def draw_view(
         presenter=presenter,
         caption=caption,
         metric=metric,
-        extra_panels=[*maps, *activations_choice(names, key=f"{page}/activations")],
+        extra_panels=[*maps, *across, *activations_choice(names, key=f"{page}/activations")],
     )
     return similarity_view(args, key=view_key(page))
 
@@ -84,8 +86,10 @@ def lesson_view(
     *,
     presenter: bool,
     maps: Sequence[MapPanel] = (),
+    across_jobs: Sequence[Job] = (),
 ) -> None:
-    """The step's view, with ``maps`` (its techniques' map panels) under the layers."""
+    """The step's view, with ``maps`` (its techniques' map panels) under the layers and the
+    other images ``across_jobs`` prepared lit up by its reference pixel (the step's ``across``)."""
     step = lesson.steps[position.step]
     prepared = {weights: ready.prepared[job] for weights, job in step_jobs.items()}
     layers = [prepared[panel.weights].layers[panel.layer] for panel in step.panels]
@@ -107,6 +111,7 @@ def lesson_view(
         page="lesson",
         metric=step.metric,
         maps=maps,
+        across=_across(lesson, step, [ready.prepared[job] for job in across_jobs]),
     )
     if event is not None:
         moved = session.apply_event(position, lesson, event, image.original_size, image.size)
@@ -118,6 +123,15 @@ def lesson_view(
         set_session_position(moved)
     st.caption(f"Image: {plain(lesson_image.attribution)}")
     asked_channel(lesson, view_id, {layer.header.key.layer: layer for layer in layers})
+
+
+def _across(lesson: Lesson, step: Step, others: Sequence[PreparedImage]) -> list[AcrossPanel]:
+    """The step's other images lit up by its reference pixel (``across:``), if it has some."""
+    if step.across is None or not others:
+        return []
+    layer = step.across.layer
+    captions = [lesson.image(image).caption or image for image in step.across.images]
+    return [across_panel(layer, [other.layers[layer] for other in others], captions=captions)]
 
 
 def question_box(question: Question, key: str) -> None:
@@ -170,12 +184,15 @@ def lesson_page(
         weights_file=session_weights_file(),
     )
     step_jobs = jobs.for_step(step)
+    across_jobs = jobs.across(step)
     ready = readiness(jobs.jobs, shared.prepared_cache(), shared.worker())
-    step_ready = ready.only(step_jobs.values())
+    step_ready = ready.only([*step_jobs.values(), *across_jobs])
     want(STEP, step_ready.pending)
     if not show_problems(step_ready, also_retry=[job for job, _ in ready.failed]):
         if step_ready.pending:
-            preparing(list(step_jobs.values()), step_ready.pending, "Preparing this step", STEP)
+            preparing(
+                [*step_jobs.values(), *across_jobs], step_ready.pending, "Preparing this step", STEP
+            )
         else:
             # The techniques are computed first (their maps are panels of the view), and drawn
             # under it: the view goes into a slot above them.
@@ -196,11 +213,12 @@ def lesson_page(
                     step_ready,
                     presenter=presenter,
                     maps=view_maps([*results, picked]),
+                    across_jobs=across_jobs,
                 )
             channel_images(lesson, list(dict.fromkeys(panel.layer for panel in step.panels)))
     if step.question is not None:
         question_box(step.question, position.view_id(lesson))
-    prepare_rest(ready, step_jobs.values(), rest_slot)
+    prepare_rest(ready, [*step_jobs.values(), *across_jobs], rest_slot)
 
 
 def no_lessons(catalog: Catalog) -> None:

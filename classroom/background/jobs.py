@@ -126,6 +126,17 @@ class LessonJobs:
             if job.request.image == path and job.request.weights in wanted
         }
 
+    def across(self, step: Step) -> list[Job]:
+        """The jobs behind a step's other images (``across:``), in the step's order."""
+        if step.across is None:
+            return []
+        by_image = {
+            job.request.image: job
+            for job in self.jobs
+            if job.request.weights == step.across.weights
+        }
+        return [by_image[self.lesson.image(image).path] for image in step.across.images]
+
 
 def _title(lesson: Lesson, request: PrepareRequest) -> str:
     """The picture as people know it: by the first step that shows it (with these weights)."""

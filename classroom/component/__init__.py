@@ -15,23 +15,22 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from classroom.component.across import across_panel
 from classroom.component.contract import (
+    AcrossPanel,
     ActivationsPanel,
     Colormap,
-    LayerSource,
     MapPanel,
     MetricLegend,
-    ReceptiveField,
     SimilarityPanel,
     ViewArgs,
     ViewEvent,
-    ViewImage,
     ViewState,
     parse_event,
 )
 from classroom.component.panels import activations_panel, map_panel, result_panels
-from classroom.networks.labels import layer_about, model_title
-from classroom.urls import file_url
+from classroom.component.sources import layer_source, receptive_field, view_image
+from classroom.networks.labels import model_title
 
 if TYPE_CHECKING:
     from streamlit.components.v1.custom_component import CustomComponent
@@ -44,6 +43,7 @@ __all__ = [
     "BUILD_DIR",
     "DEV_URL_ENV",
     "BundleMissingError",
+    "across_panel",
     "activations_panel",
     "colormap",
     "declare",
@@ -89,7 +89,14 @@ def declare(name: str = "similarity_view") -> CustomComponent:
 
 
 def _file_urls(args: ViewArgs) -> list[str]:
-    return [args.image.url, *(layer.url for layer in args.layers)]
+    across = [
+        url
+        for panel in args.panels
+        if isinstance(panel, AcrossPanel)
+        for other in panel.images
+        for url in (other.image.url, other.source.url)
+    ]
+    return [args.image.url, *(layer.url for layer in args.layers), *across]
 
 
 def similarity_view(args: ViewArgs, *, key: str) -> ViewEvent | None:
@@ -144,52 +151,6 @@ def metric_legends() -> list[MetricLegend]:
     ]
 
 
-def receptive_field(model: str, layer: str, grid: tuple[int, int]) -> ReceptiveField | None:
-    """The layer's theoretical receptive field from the registry (None where it is unknown).
-
-    Args:
-        grid: the stored map's ``(width, height)`` in cells (its header's).
-    """
-    from classroom.networks import registry
-    from classroom.similarity import receptive_field_spans
-
-    if model not in registry.ARCHITECTURES:
-        return None
-    spec = registry.layer(model, layer)
-    size, centre = spec.receptive_field, spec.centre
-    if size is None or centre is None:
-        return None
-    return ReceptiveField(
-        size=size,
-        jump=spec.jump,
-        centre=centre,
-        columns=receptive_field_spans(size, spec.jump, centre, grid[0]).tolist(),
-        rows=receptive_field_spans(size, spec.jump, centre, grid[1]).tolist(),
-    )
-
-
-def layer_source(prepared: PreparedLayer) -> LayerSource:
-    """Describe one prepared entry for the browser (it fetches the bytes by ``url``)."""
-    header = prepared.header
-    return LayerSource(
-        layer=header.key.layer,
-        about=layer_about(header.key.model, header.key.layer, header.info.stride),
-        url=file_url(prepared.path, prepared.digest),
-        entry_id=prepared.entry_id,
-        nbytes=prepared.nbytes,
-        width=header.width,
-        height=header.height,
-        channels=header.channels,
-        stride=header.info.stride,
-        precision=header.key.precision,
-        weights_label=header.info.weights_label,
-        untrained=header.info.untrained,
-        receptive_field=receptive_field(
-            header.key.model, header.key.layer, (header.width, header.height)
-        ),
-    )
-
-
 def view_args(
     view_id: str,
     layers: Sequence[PreparedLayer],
@@ -201,7 +162,7 @@ def view_args(
     presenter: bool = False,
     caption: str = "",
     metric: Metric = "angular",
-    extra_panels: Sequence[MapPanel | ActivationsPanel] = (),
+    extra_panels: Sequence[MapPanel | ActivationsPanel | AcrossPanel] = (),
 ) -> ViewArgs:
     """Arguments for one view of prepared layers of a single image and model.
 
@@ -214,7 +175,7 @@ def view_args(
         chart_layer: the layer whose feature vector the bar chart shows (default: the first).
         metric: how the view compares cells with the reference when it opens.
         extra_panels: shown after the layers' similarity panels (:func:`map_panel`,
-            :func:`activations_panel`).
+            :func:`activations_panel`, :func:`across_panel`).
 
     Raises:
         ValueError: if ``layers`` is empty or mixes images or models, naming the offender.
@@ -239,17 +200,9 @@ def view_args(
     names = [prepared.header.key.layer for prepared in layers]
     if chart_layer is not None and chart_layer not in names:
         raise ValueError(f"chart layer {chart_layer!r} is not among the view's layers {names}")
-    image_store = store or FeatureStore()
-    image_path = image_store.image_path(first.key.image_sha256, first.key.max_side)
-    image_version = image_store.image_version(first.key.image_sha256, first.key.max_side)
     return ViewArgs(
         view_id=view_id,
-        image=ViewImage(
-            url=file_url(image_path, image_version),
-            width=first.info.image_width,
-            height=first.info.image_height,
-            caption=caption,
-        ),
+        image=view_image(layers[0], store or FeatureStore(), caption),
         layers=[layer_source(prepared) for prepared in layers],
         panels=[SimilarityPanel(kind="similarity", layer=name) for name in names]
         + list(extra_panels),

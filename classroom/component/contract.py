@@ -25,6 +25,8 @@ from classroom.json_schema import plain
 from classroom.metrics import Metric
 
 __all__ = [
+    "AcrossImage",
+    "AcrossPanel",
     "ActivationsPanel",
     "ChannelEvent",
     "Colormap",
@@ -195,7 +197,33 @@ class ActivationsPanel(_Wire):
     page_size: Annotated[int, Field(ge=1, le=1024)] = 64
 
 
-Panel = Annotated[SimilarityPanel | MapPanel | ActivationsPanel, Field(discriminator="kind")]
+class AcrossImage(_Wire):
+    """Another image of the step and its map of the panel's layer (same network, same layer)."""
+
+    image: ViewImage
+    source: LayerSource
+
+
+class AcrossPanel(_Wire):
+    """Cross-image similarity: the reference pixel's vector in one of the view's layers,
+    compared with every cell of *other* images' maps of that layer.
+
+    One reference vector (taken from the stage's ``layer``, under the view's reference pixel),
+    many images: a class sees that the cell of one image's circle lights up the circles of the
+    others. The browser runs the stage's own passes and metric over each image and stretches
+    all of them over one shared min/max, so images can be compared with each other.
+    """
+
+    kind: Literal["across"]
+    layer: str = Field(
+        description="One of the view's `layers`, by name: where the reference vector comes from."
+    )
+    images: Annotated[list[AcrossImage], Field(min_length=1, max_length=16)]
+
+
+Panel = Annotated[
+    SimilarityPanel | MapPanel | ActivationsPanel | AcrossPanel, Field(discriminator="kind")
+]
 
 
 class ViewArgs(_Wire):
@@ -236,6 +264,8 @@ class ViewArgs(_Wire):
         for panel in self.panels:
             if isinstance(panel, ActivationsPanel) and panel.layer not in names:
                 raise ValueError(f"activations of {panel.layer!r}, which is not among {names}")
+            if isinstance(panel, AcrossPanel):
+                self._check_across(panel, names)
             if isinstance(panel, MapPanel) and (panel.width, panel.height) != (
                 self.image.width,
                 self.image.height,
@@ -245,6 +275,20 @@ class ViewArgs(_Wire):
                     f"{self.image.width}x{self.image.height}: a map is at the image's resolution"
                 )
         return self
+
+    def _check_across(self, panel: AcrossPanel, names: list[str]) -> None:
+        """Every other image's map is the same layer as the reference's, with its channels."""
+        if panel.layer not in names:
+            raise ValueError(f"across images from {panel.layer!r}, which is not among {names}")
+        reference = self.layers[names.index(panel.layer)]
+        for other in panel.images:
+            source = other.source
+            if (source.layer, source.channels) != (reference.layer, reference.channels):
+                raise ValueError(
+                    f"{other.image.caption or other.image.url}: its map is {source.layer} with "
+                    f"{source.channels} channels; the reference is {reference.layer} with "
+                    f"{reference.channels}: compare a layer with the same layer"
+                )
 
 
 class _Event(_Wire):

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from classroom.lessons.across import check_across
 from classroom.lessons.network_checks import NetworkChecks
 from classroom.lessons.paths import image_size, resolve_data_path
 from classroom.lessons.problems import suggest
@@ -172,6 +173,15 @@ class SemanticChecks:
             layers = step.get("layers")
             if isinstance(layers, list):
                 self._panels(layers, (*here, "layers"), default_weights)
+            across = step.get("across")
+            if isinstance(across, dict):
+                self.issues += check_across(
+                    across,
+                    (*here, "across"),
+                    image_ids=image_ids,
+                    step_image=image,
+                    step_layers=self._step_layers(step),
+                )
             chosen = step.get("techniques")
             if isinstance(chosen, list):
                 check_step_techniques(
@@ -182,6 +192,16 @@ class SemanticChecks:
                     check_layer=self.network.layer,
                     report=self._report,
                 )
+
+    def _step_layers(self, step: dict[str, Any]) -> list[str] | None:
+        """The layer names a step shows: its own, else the lesson's, else the model's default."""
+        written = step.get("layers", self.raw.get("layers"))
+        if isinstance(written, list):
+            panels = [_panel(value) for value in written]
+            return [panel.layer for panel in panels if panel is not None]
+        if self.network.architecture is not None:
+            return list(registry.default_layers(self.network.architecture))
+        return None
 
     def _inside(self, reference: tuple[int, int], size: tuple[int, int], at: Location) -> None:
         x, y = reference

@@ -8,6 +8,7 @@ from typing import Final
 
 from pydantic import ValidationError
 
+from classroom.lessons.across import AcrossStep
 from classroom.lessons.checks import SemanticChecks
 from classroom.lessons.collection_views import check_views, resolve_collection
 from classroom.lessons.explain import explain_all
@@ -130,10 +131,18 @@ def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks, datasets: P
             for p in entry.layers
         ]
 
+    def across(entry: StepEntry, shown: list[Panel]) -> AcrossStep | None:
+        if entry.across is None:
+            return None
+        layer = entry.across.layer or shown[-1].layer
+        panel = next(panel for panel in shown if panel.layer == layer)  # pass 2 checked it
+        return AcrossStep(images=list(entry.across.images), layer=layer, weights=panel.weights)
+
     steps = []
     for index, (entry, image) in enumerate(zip(parsed.steps, checks.step_images, strict=True)):
         if image is None:  # pragma: no cover - pass 2 resolved every step of a valid lesson
             raise AssertionError(f"step {index} has no image")
+        shown = panels(entry)
         steps.append(
             Step(
                 id=entry.id or f"step-{index + 1}",
@@ -142,12 +151,13 @@ def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks, datasets: P
                 image=image,
                 reference=entry.reference,
                 locked=entry.locked,
-                panels=panels(entry),
+                panels=shown,
                 metric=entry.metric,
                 question=entry.question,
                 techniques=techniques_of(entry.techniques),
                 view=entry.view
                 and entry.view.model_copy(update={"layers": entry.view.layers or layers}),
+                across=across(entry, shown),
             )
         )
     images = [

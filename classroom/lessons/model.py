@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from classroom.lessons.across import AcrossStep
 from classroom.lessons.collection_views import CollectionView, LessonCollection
 from classroom.lessons.schema import Precision, Question
 from classroom.lessons.techniques import TechniqueUse
@@ -58,6 +59,9 @@ class Step(_Resolved):
     )
     view: CollectionView | None = Field(
         None, description="A collection view (layers resolved) instead of the similarity view."
+    )
+    across: AcrossStep | None = Field(
+        None, description="Other images the reference pixel lights up, in one of the layers."
     )
 
 
@@ -119,6 +123,9 @@ class Lesson(_Resolved):
                 continue
             for panel in step.panels:
                 needs.setdefault((step.image, panel.weights), set()).add(panel.layer)
+            if step.across is not None:
+                for other in step.across.images:
+                    needs.setdefault((other, step.across.weights), set()).add(step.across.layer)
         return [
             (self.image(image_id), weights, tuple(n for n in self.layer_order if n in layers))
             for (image_id, weights), layers in needs.items()

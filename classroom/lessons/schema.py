@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from classroom.lessons.across import AcrossEntry
 from classroom.lessons.collection_views import CollectionEntry, CollectionView
 from classroom.lessons.problems import describe
 from classroom.lessons.techniques import TechniqueEntries
@@ -256,6 +257,11 @@ class StepEntry(_FileModel):
     )
     view: CollectionView | None = Field(
         None, description="Show a collection across the network instead of the image."
+    )
+    across: AcrossEntry | None = Field(
+        None,
+        description="Other images that the reference pixel lights up (cross-image "
+        "similarity): {images: [ids], layer: one of the step's layers}.",
     )
 
 

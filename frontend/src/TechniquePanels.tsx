@@ -5,12 +5,14 @@
  */
 import { useEffect, useState } from "react";
 
+import { AcrossPanelView } from "./AcrossPanelView";
 import { ActivationsPanelView } from "./ActivationsPanelView";
 import type { ViewArgs } from "./contract";
 import { loadImage } from "./data/image";
 import type { FeatureFile } from "./data/featureFile";
 import type { InteractionState, ViewController } from "./interaction";
 import { MapPanelView } from "./MapPanelView";
+import type { Metric } from "./renderer/panelKinds";
 
 export interface TechniquePanelsProps {
   readonly args: ViewArgs;
@@ -19,6 +21,9 @@ export interface TechniquePanelsProps {
   readonly controller: ViewController;
   readonly state: InteractionState;
   readonly width: number;
+  /** The view's metric (cross-image panels compare by it too) and its title. */
+  readonly metric: Metric;
+  readonly metricTitle: string;
 }
 
 /** Map panels side by side up to this width each. */
@@ -30,6 +35,8 @@ export function TechniquePanels({
   controller,
   state,
   width,
+  metric,
+  metricTitle,
 }: TechniquePanelsProps): React.JSX.Element | null {
   const [image, setImage] = useState<ImageBitmap | null>(null);
   const wantsImage = args.panels.some((panel) => panel.kind === "map");
@@ -79,6 +86,24 @@ export function TechniquePanels({
             file={source === undefined ? null : (files[source.entryId] ?? null)}
             controller={controller}
             channel={state.channel}
+            width={width}
+          />,
+        ];
+      }
+      case "across": {
+        const source = args.layers.find((layer) => layer.layer === panel.layer);
+        return [
+          <AcrossPanelView
+            key={`across-${panel.layer}-${index.toString()}`}
+            panel={panel}
+            index={index}
+            source={source}
+            file={source === undefined ? null : (files[source.entryId] ?? null)}
+            controller={controller}
+            state={state}
+            metric={metric}
+            metricTitle={metricTitle}
+            colours={args.colormap.colours}
             width={width}
           />,
         ];

@@ -505,6 +505,8 @@ export function View({ args, theme }: ViewProps): React.JSX.Element {
         controller={controller}
         state={interaction}
         width={Math.max(1, layout.width)}
+        metric={metric}
+        metricTitle={metricTitle}
       />
     </div>
   );

@@ -14,6 +14,107 @@ export interface ClassroomContract {
   [k: string]: unknown;
 }
 /**
+ * Another image of the step and its map of the panel's layer (same network, same layer).
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "AcrossImage".
+ */
+export interface AcrossImage {
+  image: ViewImage;
+  source: LayerSource;
+}
+/**
+ * The analysis image shown beneath the heat maps.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "ViewImage".
+ */
+export interface ViewImage {
+  url: string;
+  width: number;
+  height: number;
+  caption: string;
+}
+/**
+ * One panel: a prepared feature map and where the browser fetches it.
+ *
+ * ``entry_id`` names the bytes (the store entry): the browser fetches each entry once per
+ * session and reuses it across reruns and steps.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "LayerSource".
+ */
+export interface LayerSource {
+  layer: string;
+  /**
+   * One line about the layer for people: stride, receptive field, what it tends to show (from the network registry).
+   */
+  about: string;
+  url: string;
+  entryId: string;
+  nbytes: number;
+  width: number;
+  height: number;
+  channels: number;
+  stride: number;
+  precision: 8 | 16 | 32;
+  weightsLabel: string;
+  untrained: boolean;
+  /**
+   * Where the registry knows it (not for a model file's layers).
+   */
+  receptiveField: ReceptiveField | null;
+}
+/**
+ * A layer's theoretical receptive field, from the network registry (never recomputed).
+ *
+ * Cell ``(i, j)`` sees the ``size`` x ``size`` square centred on
+ * ``(centre + i * jump, centre + j * jump)`` in continuous image coordinates. ``columns`` and
+ * ``rows`` are those squares' spans per column and row of cells, computed by
+ * :func:`classroom.similarity.receptive_field_spans`: the browser draws them and computes
+ * nothing about receptive fields itself.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "ReceptiveField".
+ */
+export interface ReceptiveField {
+  size: number;
+  jump: number;
+  centre: number;
+  /**
+   * Per column of cells: [x start, x end).
+   */
+  columns: number[][];
+  /**
+   * Per row of cells: [y start, y end).
+   */
+  rows: number[][];
+}
+/**
+ * Cross-image similarity: the reference pixel's vector in one of the view's layers,
+ * compared with every cell of *other* images' maps of that layer.
+ *
+ * One reference vector (taken from the stage's ``layer``, under the view's reference pixel),
+ * many images: a class sees that the cell of one image's circle lights up the circles of the
+ * others. The browser runs the stage's own passes and metric over each image and stretches
+ * all of them over one shared min/max, so images can be compared with each other.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "AcrossPanel".
+ */
+export interface AcrossPanel {
+  kind: "across";
+  /**
+   * One of the view's `layers`, by name: where the reference vector comes from.
+   */
+  layer: string;
+  /**
+   * @minItems 1
+   * @maxItems 16
+   */
+  images: AcrossImage[];
+}
+/**
  * A layer's activation maps: its channels as small images, strongest first, in pages.
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -87,61 +188,6 @@ export interface Colormap {
    * @maxItems 256
    */
   colours: number[][];
-}
-/**
- * One panel: a prepared feature map and where the browser fetches it.
- *
- * ``entry_id`` names the bytes (the store entry): the browser fetches each entry once per
- * session and reuses it across reruns and steps.
- *
- * This interface was referenced by `ClassroomContract`'s JSON-Schema
- * via the `definition` "LayerSource".
- */
-export interface LayerSource {
-  layer: string;
-  /**
-   * One line about the layer for people: stride, receptive field, what it tends to show (from the network registry).
-   */
-  about: string;
-  url: string;
-  entryId: string;
-  nbytes: number;
-  width: number;
-  height: number;
-  channels: number;
-  stride: number;
-  precision: 8 | 16 | 32;
-  weightsLabel: string;
-  untrained: boolean;
-  /**
-   * Where the registry knows it (not for a model file's layers).
-   */
-  receptiveField: ReceptiveField | null;
-}
-/**
- * A layer's theoretical receptive field, from the network registry (never recomputed).
- *
- * Cell ``(i, j)`` sees the ``size`` x ``size`` square centred on
- * ``(centre + i * jump, centre + j * jump)`` in continuous image coordinates. ``columns`` and
- * ``rows`` are those squares' spans per column and row of cells, computed by
- * :func:`classroom.similarity.receptive_field_spans`: the browser draws them and computes
- * nothing about receptive fields itself.
- *
- * This interface was referenced by `ClassroomContract`'s JSON-Schema
- * via the `definition` "ReceptiveField".
- */
-export interface ReceptiveField {
-  size: number;
-  jump: number;
-  centre: number;
-  /**
-   * Per column of cells: [x start, x end).
-   */
-  columns: number[][];
-  /**
-   * Per row of cells: [y start, y end).
-   */
-  rows: number[][];
 }
 /**
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -309,7 +355,7 @@ export interface ViewArgs {
    *
    * @minItems 1
    */
-  panels: (SimilarityPanel | MapPanel | ActivationsPanel)[];
+  panels: (SimilarityPanel | MapPanel | ActivationsPanel | AcrossPanel)[];
   preset: ViewState;
   chartLayer: string | null;
   colormap: Colormap;
@@ -326,16 +372,4 @@ export interface ViewArgs {
    * @minItems 1
    */
   metrics: MetricLegend[];
-}
-/**
- * The analysis image shown beneath the heat maps.
- *
- * This interface was referenced by `ClassroomContract`'s JSON-Schema
- * via the `definition` "ViewImage".
- */
-export interface ViewImage {
-  url: string;
-  width: number;
-  height: number;
-  caption: string;
 }

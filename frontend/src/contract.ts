@@ -10,6 +10,8 @@ import type { ChannelEvent, NavigatorArgs, ViewArgs, ViewEvent, ViewState } from
 import schema from "./contract.schema.json";
 
 export type {
+  AcrossImage,
+  AcrossPanel,
   ActivationsPanel,
   ChannelEvent,
   Colormap,

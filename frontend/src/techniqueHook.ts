@@ -3,7 +3,7 @@
  * the contract's `panels`. Panels register here while mounted; testHook.ts reads it.
  */
 export interface TechniqueReport {
-  readonly kind: "map" | "activations";
+  readonly kind: "map" | "activations" | "across";
   /** Map panels: the coloured map, RGB per image pixel, rows from the top. */
   readonly colours?: () => { width: number; height: number; rgb: number[] };
   /**
@@ -17,6 +17,16 @@ export interface TechniqueReport {
     pages: number;
     firstTile: number[];
   };
+  /** Cross-image panels: every other image's values (null until computed) and the shared range. */
+  readonly across?: () => AcrossReport;
+}
+
+export interface AcrossReport {
+  readonly ready: boolean;
+  /** The panel kind computed: "similarity" (angular), "cosine", "euclidean" or "dot". */
+  readonly mode: string;
+  readonly images: ({ width: number; height: number; values: number[] } | null)[];
+  readonly range: { min: number; max: number } | null;
 }
 
 const mounted = new Map<number, TechniqueReport>();

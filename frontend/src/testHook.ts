@@ -10,7 +10,7 @@ import type { ViewController } from "./interaction";
 import type { StageLayout } from "./layout";
 import type { Capabilities } from "./renderer/capabilities";
 import type { PanelStatus, PassCounts, Renderer } from "./renderer/renderer";
-import { techniqueReport } from "./techniqueHook";
+import { type AcrossReport, techniqueReport } from "./techniqueHook";
 import { timeline } from "./timeline";
 
 export interface TestHookSources {
@@ -72,6 +72,7 @@ export interface ClassroomViewHook {
     kind: string;
     colours: { width: number; height: number; rgb: number[] } | null;
     activations: { order: number[]; dead: number; page: number; pages: number; firstTile: number[] } | null;
+    across: AcrossReport | null;
   } | null;
   layerInfo(index: number): ReturnType<Renderer["layerInfo"]>;
   loseContext(): boolean;
@@ -187,6 +188,7 @@ export function installTestHook(sources: TestHookSources): () => void {
             kind: report.kind,
             colours: report.colours?.() ?? null,
             activations: report.activations?.() ?? null,
+            across: report.across?.() ?? null,
           };
     },
     layerInfo(index) {

@@ -35,6 +35,8 @@ from tests.synthetic import LayerSpec, prepare_view, synthetic_features
 __all__ = ["IFRAME", "POLL_MS", "PreparedViews", "hook", "open_tab", "view_frame", "views_url"]
 
 APP = Path(__file__).resolve().parent / "app" / "server.py"
+#: Other images of a cross-image panel (sizes differ from the view's and from each other).
+ACROSS_IMAGES = ((200, 150), (256, 192), (120, 200))
 #: ResNet-18's stage depths on a small image: grids of 64x48, 32x24 and 16x12 cells.
 STAGES = (LayerSpec("conv2_x", 4, 64), LayerSpec("conv3_x", 8, 128), LayerSpec("conv4_x", 16, 256))
 IMAGE = (256, 192)
@@ -58,6 +60,8 @@ class PreparedViews:
     manifest: Path
     views: dict[str, list[PreparedLayer]]
     extra: dict[str, list[PreparedLayer]]
+    #: Per view key: other images' entries of one of its layers (a cross-image panel).
+    across: dict[str, list[PreparedLayer]]
 
 
 def views_url(server_url: str, *keys: str) -> str:
@@ -97,6 +101,23 @@ def prepared_views(tmp_path_factory: pytest.TempPathFactory) -> PreparedViews:
     # view that opens locked (a step with `locked: true`, a link with lock=1).
     conv2 = views["view8"][0]
     extra = {"twins": [conv2, _twin(store, conv2, seed=9)], "locked": views["view8"]}
+    # Other images' conv3_x maps, which the reference pixel of view8 (view16) lights up.
+    across: dict[str, list[PreparedLayer]] = {}
+    for precision in precisions:
+        key = f"across{precision}"
+        extra[key] = views[f"view{precision}"]
+        across[key] = [
+            prepare_view(
+                store,
+                image_width=width,
+                image_height=height,
+                layers=STAGES[1:2],
+                precision=precision,
+                model="resnet18",
+                seed=precision * 10 + number,
+            )[0]
+            for number, (width, height) in enumerate(ACROSS_IMAGES)
+        ]
     presets: dict[str, dict[str, object]] = {
         "locked": {"reference": None, "pinned": {"x": 100, "y": 60}, "locked": True}
     }
@@ -111,13 +132,21 @@ def prepared_views(tmp_path_factory: pytest.TempPathFactory) -> PreparedViews:
                         "entries": [layer.entry_id for layer in layers],
                         "preset": presets.get(key, {"reference": {"x": 100, "y": 60}}),
                         "default": key in views,
+                        "across": [
+                            {
+                                "layer": others[0].header.key.layer,
+                                "entries": [other.entry_id for other in others],
+                            }
+                            for others in [across.get(key)]
+                            if others
+                        ],
                     }
                     for key, layers in {**views, **extra}.items()
                 ]
             }
         )
     )
-    return PreparedViews(root, manifest, views, extra)
+    return PreparedViews(root, manifest, views, extra, across)
 
 
 @pytest.fixture(scope="session")

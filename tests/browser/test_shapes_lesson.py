@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Frame
 
 from classroom.lessons import Step
 from classroom.settings import BUNDLED_LESSONS
 from tests.browser.conftest import hook, open_tab
-from tests.browser.harness import classroom_app
-from tests.browser.lesson_steps import drawn_view
-from tests.shapes_claims import Maps, check_step, lesson
+from tests.browser.harness import POLL_MS, classroom_app
+from tests.browser.lesson_steps import PREPARATION_MS, drawn_view
+from tests.shapes_claims import Maps, check_across, check_step, lesson
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +41,27 @@ def app_url(caches: Path) -> Iterator[str]:
         yield server.url
 
 
+#: True once the cross-image panel has every other image on the GPU and compared.
+_ACROSS_DRAWN = """(index) => {
+    const across = window.__classroomView?.technique(index)?.across;
+    return across?.ready === true && across.images.every((image) => image !== null);
+}"""
+
+
+def _across_values(frame: Frame, step: Step) -> dict[str, Any]:
+    """The step's other images as the cross-image panel computed them, by image id."""
+    assert step.across is not None
+    index = len(step.panels)  # the similarity panels, then the cross-image panel
+    frame.wait_for_function(_ACROSS_DRAWN, arg=index, polling=POLL_MS, timeout=PREPARATION_MS)
+    read = hook(frame, "technique", index)["across"]
+    return {
+        image_id: np.asarray(image["values"], dtype=np.float32).reshape(
+            image["height"], image["width"]
+        )
+        for image_id, image in zip(step.across.images, read["images"], strict=True)
+    }
+
+
 @pytest.mark.parametrize("step", lesson().steps, ids=lambda step: step.id)
 def test_each_step_shows_what_its_text_says(
     browser: BrowserContext, app_url: str, caches: Path, step: Step
@@ -55,4 +76,6 @@ def test_each_step_shows_what_its_text_says(
             maps[panel.layer, panel.weights] = values.reshape(read["height"], read["width"])
         shown: Maps = maps
         check_step(step, shown)
+        if step.across is not None:
+            check_across(step, _across_values(frame, step))
     assert not (caches / "torch" / "hub").exists(), "the shapes lesson downloaded something"

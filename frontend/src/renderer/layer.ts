@@ -5,7 +5,7 @@
  * and the targets its passes draw into. Value maps hold `cellsPerTexel` cells per RGBA32F
  * texel (four for this renderer's passes, see similarity.frag).
  */
-import type { FeatureFile } from "../data/featureFile";
+import { type FeatureFile, cellCodes } from "../data/featureFile";
 import type { Capabilities } from "./capabilities";
 import { type Chunk, type CodeLayout, MAX_GROUPS, codeLayout, planChunks, texelData } from "./codeLayout";
 import { AbortedError, RendererError } from "./errors";
@@ -42,6 +42,8 @@ export class LayerGpu {
   /** The unit reference vector (MAX_GROUPS vec4, the rest zero). */
   readonly reference: WebGLBuffer;
   hasReference = false;
+  /** |r|, the reference vector's length in feature units (the distance and dot product need it). */
+  referenceLength = 0;
   private readonly arrays: WebGLTexture[] = [];
   /** Running sums between the draws of a pass over several arrays (two, used in turn). */
   private readonly partials: RenderTarget[] = [];
@@ -179,9 +181,13 @@ export class LayerGpu {
     gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, header.width, header.height, gl.RED, gl.FLOAT, scales);
   }
 
-  /** Store the unit reference vector (null: a zero vector, whose similarities are all 0). */
-  setReference(unit: Float32Array | null): void {
+  /**
+   * Store the reference vector: its unit vector (null: a zero vector, whose similarities are all
+   * 0) and length. It may come from another layer's file of the same layer (cross-image panels).
+   */
+  setReference({ unit, length }: ReferenceVector): void {
     this.hasReference = unit !== null;
+    this.referenceLength = unit === null ? 0 : length;
     if (unit !== null) {
       const gl = this.gl;
       gl.bindBuffer(gl.UNIFORM_BUFFER, this.reference);
@@ -223,6 +229,24 @@ export class LayerGpu {
       gl.deleteBuffer(made.reference);
     }
   }
+}
+
+/** A cell's vector as the passes take it: its unit vector (null for zero) and its length. */
+export interface ReferenceVector {
+  readonly unit: Float32Array | null;
+  /** In feature units: the code vector's norm times the cell's scale. */
+  readonly length: number;
+}
+
+/** The reference vector of cell (x, y) of a file (any file of the layer the passes run over). */
+export function referenceVector(file: FeatureFile, x: number, y: number): ReferenceVector {
+  const codes = cellCodes(file, x, y);
+  let squares = 0;
+  for (const code of codes) {
+    squares += code * code;
+  }
+  const scale = file.scales[y * file.header.width + x] ?? 0;
+  return { unit: unitVector(codes), length: Math.sqrt(squares) * scale };
 }
 
 /** The unit vector of a cell's codes in float32, or null for a zero vector (float64 maths). */

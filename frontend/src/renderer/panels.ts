@@ -7,11 +7,11 @@
  * GPU resources (an upload). Pan, zoom, opacity and markers never mark a panel dirty.
  */
 import type { ReceptiveField } from "../contract";
-import { type FeatureFile, cellCodes } from "../data/featureFile";
+import type { FeatureFile } from "../data/featureFile";
 import { type Point, cellInGrid } from "../geometry";
 import type { Capabilities } from "./capabilities";
 import { AbortedError, RendererError } from "./errors";
-import { LayerGpu, unitVector } from "./layer";
+import { LayerGpu, referenceVector } from "./layer";
 import { type PanelKinds, type PanelMode, sameMode } from "./panelKinds";
 import { mark } from "../timeline";
 import type { PassClass, PassLibrary } from "./pass";
@@ -171,7 +171,7 @@ export class Panels {
       return;
     }
     slot.referenceCell = cell;
-    gpu.setReference(unitVector(cellCodes(gpu.file, cell.x, cell.y)));
+    gpu.setReference(referenceVector(gpu.file, cell.x, cell.y));
     if (this.host.kinds[slot.mode.kind].followsReference) {
       slot.valuesDirty = true;
     }

@@ -17,8 +17,14 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from classroom.component import activations_panel, map_panel, similarity_view, view_args
-from classroom.component.contract import ActivationsPanel, MapPanel, ViewState
+from classroom.component import (
+    across_panel,
+    activations_panel,
+    map_panel,
+    similarity_view,
+    view_args,
+)
+from classroom.component.contract import AcrossPanel, ActivationsPanel, MapPanel, ViewState
 from classroom.store import FeatureStore
 from classroom.techniques.result import TechniqueMap
 
@@ -43,8 +49,8 @@ for view in shown:
     if len(present) != len(layers):
         st.error(f"missing entries for {view['key']}")
         continue
-    # Panels of other kinds: technique maps (saved as .npy) and activation grids.
-    extras: list[MapPanel | ActivationsPanel] = [
+    # Panels of other kinds: technique maps (saved as .npy), activation grids, other images.
+    extras: list[MapPanel | ActivationsPanel | AcrossPanel] = [
         map_panel(
             TechniqueMap(
                 technique=entry["technique"],
@@ -59,6 +65,11 @@ for view in shown:
         for entry in view.get("maps", [])
     ]
     extras += [activations_panel(layer) for layer in view.get("activations", [])]
+    for across in view.get("across", []):
+        others = [store.read_entry(entry_id) for entry_id in across["entries"]]
+        found = [other for other in others if other is not None]
+        captions = [f"image {number + 1}" for number in range(len(found))]
+        extras.append(across_panel(across["layer"], found, store=store, captions=captions))
     event = similarity_view(
         view_args(
             view["view_id"],

@@ -3,7 +3,6 @@
  * similarity pass: each is a function of the angle it wrote and the two cells' lengths, so no
  * pass reads the codes again. One shader (metric.frag), one subclass per metric.
  */
-import { cellCodes } from "../../data/featureFile";
 import type { Pass, PassInput } from "../pass";
 import source from "../shaders/metric.frag.glsl?raw";
 import { ProgramVariants } from "./programVariants";
@@ -21,17 +20,12 @@ abstract class MetricPass implements Pass {
     this.programs = new ProgramVariants(gl, "metric", source, (define) => ({ defines: { METRIC: define } }));
   }
 
-  run({ layer, cell }: PassInput): void {
+  run({ layer }: PassInput): void {
     const gl = this.gl;
     if (layer.cellsPerTexel !== 4) {
       throw new Error("the metric passes read value maps of four cells per texel");
     }
-    const { header, scales } = layer.file;
-    let squares = 0;
-    for (const code of cellCodes(layer.file, cell.x, cell.y)) {
-      squares += code * code;
-    }
-    const referenceLength = Math.sqrt(squares) * (scales[cell.y * header.width + cell.x] ?? 0);
+    const { header } = layer.file;
     // The result goes to a scratch target (a pass cannot read what it draws into), then back
     // into the values map where the reduction and colour passes read it.
     const scratch = layer.partial(0);
@@ -41,7 +35,7 @@ abstract class MetricPass implements Pass {
     program.texture("u_inverseNorm", 1, gl.TEXTURE_2D, layer.inverseNorm.texture);
     program.texture("u_scales", 2, gl.TEXTURE_2D, layer.scales);
     gl.uniform1i(program.uniform("u_lastColumn"), header.width - 1);
-    gl.uniform1f(program.uniform("u_referenceLength"), layer.hasReference ? referenceLength : 0);
+    gl.uniform1f(program.uniform("u_referenceLength"), layer.referenceLength);
     program.drawFullscreen();
     gl.bindFramebuffer(gl.READ_FRAMEBUFFER, scratch.framebuffer);
     gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, layer.values.framebuffer);
