@@ -12,7 +12,6 @@ from __future__ import annotations
 import collections
 import enum
 import logging
-import os
 import re
 import shutil
 import stat
@@ -31,6 +30,7 @@ from classroom.store.computed import (
 )
 from classroom.store.format import FORMAT_VERSION, MAGIC, MAX_HEADER_BYTES, PREFIX
 from classroom.store.results import VERSION as RESULT_VERSION
+from classroom.store.usage import measure_folder
 
 if TYPE_CHECKING:
     from classroom.store.files import FeatureStore
@@ -184,11 +184,7 @@ def _remove(path: Path, why: Removed) -> list[Removal]:
     try:
         status = path.lstat()
         if stat.S_ISDIR(status.st_mode):
-            size = sum(
-                (Path(folder) / name).lstat().st_size
-                for folder, _, names in os.walk(path)
-                for name in names
-            )
+            _, size = measure_folder(path)
             shutil.rmtree(path)
         else:
             size = status.st_size if stat.S_ISREG(status.st_mode) else 0

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from classroom.store.files import FeatureStore
 
-__all__ = ["AreaUsage", "StoreUsage", "store_from_cli", "store_usage"]
+__all__ = ["AreaUsage", "StoreUsage", "measure_folder", "store_from_cli", "store_usage"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ class StoreUsage:
         return "\n".join(lines)
 
 
-def _measure(folder: Path) -> tuple[int, int]:
+def measure_folder(folder: Path) -> tuple[int, int]:
+    """The regular files under ``folder`` and their bytes (files removed meanwhile skipped)."""
     files = nbytes = 0
     for directory, _, names in os.walk(folder):  # os.walk follows no links to folders
         for name in names:
@@ -79,7 +80,7 @@ def store_usage(store: FeatureStore) -> StoreUsage:
         except OSError:
             continue
         if stat.S_ISDIR(mode):
-            files, nbytes = _measure(child)
+            files, nbytes = measure_folder(child)
             if files:  # an empty area (the temporaries' folder, mostly) says nothing
                 areas.append(AreaUsage(child.name, files, nbytes))
         elif stat.S_ISREG(mode):
