@@ -28,6 +28,8 @@ from tests.synthetic import LayerSpec, prepare_view, synthetic_image
 #: A 1024x768 image's conv2_x: a 12.6 MB file, so that reading and checking it takes a while.
 BIG = (LayerSpec("conv2_x", 4, 256),)
 SMALL = (LayerSpec("conv2_x", 4, 32), LayerSpec("conv3_x", 8, 64))
+#: How many requests the clients make while the entry is being rewritten underneath them.
+_REQUESTS_UNDER_CHURN = 30
 
 
 def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -69,6 +71,15 @@ def _rewrite_in_place(path: Path, versions: list[bytes]) -> None:
                 handle.write(data)
         except FileNotFoundError:
             path.write_bytes(data)
+
+
+def _keep_whole(path: Path, good: bytes) -> None:
+    """Put the whole entry back if it is missing or not whole (a request or read that began
+    during the churn may still find it damaged and remove it, as the app does before it
+    prepares the entry again), then give the readers a moment."""
+    if not path.exists() or path.stat().st_size != len(good) or path.read_bytes() != good:
+        _rewrite_in_place(path, [good])
+    time.sleep(0.05)
 
 
 def _reports(server: RouteServer, path: Path) -> int:
@@ -143,11 +154,17 @@ def test_a_served_entry_rewritten_and_truncated_in_place_never_kills_the_server(
         clients = [threading.Thread(target=fetch) for _ in range(3)]
         for client in clients:
             client.start()
-        deadline = time.monotonic() + 6
-        while time.monotonic() < deadline and server.process.poll() is None:
+        # Rewrite until the clients have made their requests under churn (counted, not
+        # timed), then leave the entry whole until it has been sent once.
+        while (
+            server.process.poll() is None and statuses.total() + len(wrong) < _REQUESTS_UNDER_CHURN
+        ):
             _rewrite_in_place(
                 entry.path, [good[: len(good) // 3], stranger, good[: len(good) // 2], good]
             )
+        deadline = time.monotonic() + 240
+        while statuses[200] == 0 and server.process.poll() is None and time.monotonic() < deadline:
+            _keep_whole(entry.path, good)
         stop.set()
         for client in clients:
             client.join()
@@ -161,20 +178,35 @@ def test_a_served_entry_rewritten_and_truncated_in_place_never_kills_the_server(
 
 def test_the_apps_reads_of_an_entry_changing_underneath_never_crash(tmp_path: Path) -> None:
     """The app's read side (``load_prepared``) mapped entries too: a reader in a process of
-    its own must end normally, each read giving the entry, nothing, or a clean error."""
+    its own must end normally, each read giving the entry, nothing, or a clean error.
+
+    The file is rewritten until the reader has made ``_READS_UNDER_CHURN`` reads (it counts
+    them in a file), then left whole: the reader must then find it valid again. Counting
+    reads, not seconds, keeps the test the same on a loaded machine."""
     store = FeatureStore(tmp_path / "store")
     entry = prepare_view(store, image_width=1024, image_height=768, layers=BIG)[0]
     good = entry.path.read_bytes()
+    counter = tmp_path / "reads"
     reader = subprocess.Popen(
-        [sys.executable, "-c", _READER, str(store.root), str(entry.path)],
+        [sys.executable, "-c", _READER, str(store.root), str(entry.path), str(counter)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    while reader.poll() is None:
+    while reader.poll() is None and _reads(counter) < _READS_UNDER_CHURN:
         _rewrite_in_place(entry.path, [good[: len(good) // 4], stranger_bytes(good), good])
-    output = reader.stdout.read().decode() if reader.stdout is not None else ""
+    while reader.poll() is None:
+        _keep_whole(entry.path, good)
+    output = reader.communicate()[0].decode()
     assert reader.returncode == 0, f"the reader died ({reader.returncode}): {output[-2000:]}"
-    assert "valid" in output
+    assert _reads(counter) >= _READS_UNDER_CHURN
+    assert "valid" in output, output[-2000:]
+
+
+def _reads(counter: Path) -> int:
+    try:
+        return int(counter.read_text() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
 
 
 def test_an_entry_replaced_by_a_link_after_it_was_checked_is_not_followed(
@@ -193,24 +225,31 @@ def test_an_entry_replaced_by_a_link_after_it_was_checked_is_not_followed(
         entry.codes.sum()
 
 
-#: Reads the entry (and its arrays) over and over for three seconds.
-_READER = """
+#: How many reads the reader makes while the file is being rewritten underneath it.
+_READS_UNDER_CHURN = 20
+
+#: Reads the entry (and its arrays) over and over, counting its reads in a file, until it has
+#: made the reads under churn and then found the entry whole (or a generous time is up).
+_READER = f"""
 import sys, time
 from pathlib import Path
 from classroom.store import DamagedEntryError, FeatureStore
-store, path = FeatureStore(Path(sys.argv[1])), Path(sys.argv[2])
-seen = set()
-end = time.monotonic() + 3
-while time.monotonic() < end:
+store, path, counter = FeatureStore(Path(sys.argv[1])), Path(sys.argv[2]), Path(sys.argv[3])
+seen, reads, valid_after_churn = set(), 0, False
+end = time.monotonic() + 240
+while not valid_after_churn and time.monotonic() < end:
     entry = store.read_path(path)
-    if entry is None:
-        seen.add("none")
-        continue
-    try:
-        entry.codes.sum()
-        seen.add("valid")
-    except DamagedEntryError:
-        seen.add("refused")
+    outcome = "none"
+    if entry is not None:
+        try:
+            entry.codes.sum()
+            outcome = "valid"
+        except DamagedEntryError:
+            outcome = "refused"
+    seen.add(outcome)
+    valid_after_churn = outcome == "valid" and reads >= {_READS_UNDER_CHURN}
+    reads += 1
+    counter.write_text(str(reads))
 print(sorted(seen))
 """
 
