@@ -32,15 +32,15 @@ out vec4 o_value;
 
 const float HALF_PI = 1.5707963267948966;
 
-// The dot product of one texel's channels with the reference groups r0..r3 it covers.
-float texelDot(CODE_TEXEL texel, vec4 r0, vec4 r1, vec4 r2, vec4 r3) {
+// The products of one texel's channels with the reference planes r0..r3 it covers, four
+// channels per component (summed once per cell at the end, not per texel).
+vec4 texelProducts(CODE_TEXEL texel, vec4 r0, vec4 r1, vec4 r2, vec4 r3) {
 #if GROUPS_PER_TEXEL == 4
-  return dot(groupOf(texel, 0), r0) + dot(groupOf(texel, 1), r1) + dot(groupOf(texel, 2), r2) +
-         dot(groupOf(texel, 3), r3);
+  return PLANE(texel, 0) * r0 + PLANE(texel, 1) * r1 + PLANE(texel, 2) * r2 + PLANE(texel, 3) * r3;
 #elif GROUPS_PER_TEXEL == 2
-  return dot(groupOf(texel, 0), r0) + dot(groupOf(texel, 1), r1);
+  return PLANE(texel, 0) * r0 + PLANE(texel, 1) * r1;
 #else
-  return dot(groupOf(texel, 0), r0);
+  return PLANE(texel, 0) * r0;
 #endif
 }
 
@@ -56,7 +56,10 @@ void main() {
   ivec2 c1 = ivec2(min(x + 1, u_lastColumn), texel.y);
   ivec2 c2 = ivec2(min(x + 2, u_lastColumn), texel.y);
   ivec2 c3 = ivec2(min(x + 3, u_lastColumn), texel.y);
-  vec4 sum = u_accumulate ? texelFetch(u_partial, texel, 0) : vec4(0.0);
+  vec4 p0 = vec4(0.0);
+  vec4 p1 = vec4(0.0);
+  vec4 p2 = vec4(0.0);
+  vec4 p3 = vec4(0.0);
   vec4 r1 = vec4(0.0);
   vec4 r2 = vec4(0.0);
   vec4 r3 = vec4(0.0);
@@ -70,10 +73,15 @@ void main() {
     r2 = u_reference[group + 2];
     r3 = u_reference[group + 3];
 #endif
-    sum.x += texelDot(fetchCodes(u_codes, ivec3(c0, slice)), r0, r1, r2, r3);
-    sum.y += texelDot(fetchCodes(u_codes, ivec3(c1, slice)), r0, r1, r2, r3);
-    sum.z += texelDot(fetchCodes(u_codes, ivec3(c2, slice)), r0, r1, r2, r3);
-    sum.w += texelDot(fetchCodes(u_codes, ivec3(c3, slice)), r0, r1, r2, r3);
+    p0 += texelProducts(fetchCodes(u_codes, ivec3(c0, slice)), r0, r1, r2, r3);
+    p1 += texelProducts(fetchCodes(u_codes, ivec3(c1, slice)), r0, r1, r2, r3);
+    p2 += texelProducts(fetchCodes(u_codes, ivec3(c2, slice)), r0, r1, r2, r3);
+    p3 += texelProducts(fetchCodes(u_codes, ivec3(c3, slice)), r0, r1, r2, r3);
+  }
+  const vec4 ONES = vec4(1.0);
+  vec4 sum = vec4(dot(p0, ONES), dot(p1, ONES), dot(p2, ONES), dot(p3, ONES));
+  if (u_accumulate) {
+    sum += texelFetch(u_partial, texel, 0);
   }
   if (u_finish) {
     vec4 cosine = clamp(sum * inverseNorm, -1.0, 1.0);
