@@ -31,6 +31,15 @@ def test_classroom_has_no_import_cycle() -> None:
     assert "no import cycle" in finished.stdout
 
 
+#: The shape of classroom's techniques: the package's registry lists a maker, which calls a
+#: library inside a function (the library is left to each test).
+_REGISTRY_CALLS_LIBRARY = {
+    "__init__": "from pkg.registry import names\n",
+    "registry": "from pkg.maker import make\nnames = ['make']\n",
+    "maker": "def make():\n    from pkg.library import run\n    return run()\n",
+}
+
+
 def _package(root: Path, modules: dict[str, str]) -> Path:
     package = root / "pkg"
     package.mkdir()
@@ -43,9 +52,7 @@ def test_a_cycle_through_an_import_inside_a_function_is_found(tmp_path: Path) ->
     package = _package(
         tmp_path,
         {
-            "__init__": "from pkg.registry import names\n",
-            "registry": "from pkg.maker import make\nnames = ['make']\n",
-            "maker": "def make():\n    from pkg.library import run\n    return run()\n",
+            **_REGISTRY_CALLS_LIBRARY,
             "library": "from pkg import names\n\ndef run():\n    return names\n",
             "leaf": "from pkg.library import run\n",
         },
@@ -62,9 +69,7 @@ def test_type_checking_imports_and_sibling_modules_close_no_cycle(tmp_path: Path
     package = _package(
         tmp_path,
         {
-            "__init__": "from pkg.registry import names\n",
-            "registry": "from pkg.maker import make\nnames = ['make']\n",
-            "maker": "def make():\n    from pkg.library import run\n    return run()\n",
+            **_REGISTRY_CALLS_LIBRARY,
             # Annotations only, and the sibling by its own module: neither needs pkg's registry.
             "library": (
                 "from typing import TYPE_CHECKING\n"
