@@ -1,6 +1,7 @@
 /** Stretch and colour-table lookup, once per cell. */
 import type { Pass, PassInput } from "../pass";
 import source from "../shaders/colour.frag.glsl?raw";
+import vertexSource from "../shaders/colour.vert.glsl?raw";
 import { ProgramVariants } from "./programVariants";
 
 export class ColourPass implements Pass {
@@ -8,7 +9,14 @@ export class ColourPass implements Pass {
   private readonly programs: ProgramVariants<number>;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
-    this.programs = new ProgramVariants(gl, "colour", source, (cells) => ({ defines: { CELLS: cells } }));
+    this.programs = new ProgramVariants(
+      gl,
+      "colour",
+      source,
+      (cells) => ({ defines: { CELLS: cells } }),
+      undefined,
+      vertexSource,
+    );
   }
 
   run({ layer, lut }: PassInput): void {

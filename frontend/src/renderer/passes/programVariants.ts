@@ -10,13 +10,16 @@ export class ProgramVariants<Key extends string | number> {
     private readonly source: string,
     private readonly variant: (key: Key) => Variant,
     private readonly onCreate: (program: Program) => void = () => undefined,
+    /** The vertex shader (default: the viewport-covering triangle). */
+    private readonly vertexSource?: string,
   ) {}
 
   /** The program for `key`, in use. */
   use(key: Key): Program {
     let program = this.programs.get(key);
     if (program === undefined) {
-      program = new Program(this.gl, `${this.name} (${String(key)})`, this.source, this.variant(key));
+      const name = `${this.name} (${String(key)})`;
+      program = new Program(this.gl, name, this.source, this.variant(key), this.vertexSource);
       this.onCreate(program);
       this.programs.set(key, program);
     }
