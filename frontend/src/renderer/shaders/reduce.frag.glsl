@@ -26,12 +26,18 @@ void main() {
       if (at.x >= u_sourceSize.x || at.y >= u_sourceSize.y) continue;
       vec4 value = texelFetch(u_source, at, 0);
       if (u_first) {
-        for (int k = 0; k < CELLS; ++k) {
-          if (at.x * CELLS + k < u_gridWidth) {
-            low = min(low, value[k]);
-            high = max(high, value[k]);
-          }
-        }
+        // Every cell of the texel at once, those past the grid's width masked out (no
+        // per-fragment component index: a slow path on software renderers).
+#if CELLS == 4
+        bvec4 inGrid = lessThan(ivec4(at.x * 4) + ivec4(0, 1, 2, 3), ivec4(u_gridWidth));
+        vec4 lows = mix(vec4(3.4e38), value, inGrid);
+        vec4 highs = mix(vec4(-3.4e38), value, inGrid);
+        low = min(low, min(min(lows.x, lows.y), min(lows.z, lows.w)));
+        high = max(high, max(max(highs.x, highs.y), max(highs.z, highs.w)));
+#else
+        low = min(low, value.x);
+        high = max(high, value.x);
+#endif
       } else {
         low = min(low, value.x);
         high = max(high, value.y);
