@@ -11,17 +11,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from classroom.app.channel_images import channel_generation
 from classroom.app.collection_ab import ab_rows, session_weight_sets
+from classroom.app.collection_matrix import matrix_panel
 from classroom.app.state import plain, uses_untrained
 from classroom.collections.figures import (
     embedding_figure,
-    matrix_figure,
     mosaic_figure,
     selected_images,
     with_box,
@@ -150,44 +148,22 @@ def _embedding(data: CollectionData, view: CollectionView, view_key: str) -> Non
 
 
 def _matrix(data: CollectionData, view: CollectionView, view_key: str) -> None:
-    among = data.members(view.among)
-    for column, layer, weights in _side_by_side(view):
-        with column:
-            _matrix_plot(data, view, view_key, (layer, weights), among)
-    _selection_summary(data, view_key)
+    def choose(images: list[int]) -> None:
+        if images != sorted(_chosen(view_key)):
+            st.session_state[_selection_key(view_key)] = images
+            st.rerun()
 
-
-def _matrix_plot(
-    data: CollectionData,
-    view: CollectionView,
-    view_key: str,
-    panel: tuple[str, str],
-    among: npt.NDArray[np.int64],
-) -> None:
-    """One layer's scatter-plot matrix with one weight set."""
-    layer, weights = panel
-    vectors = data.vectors(weights, layer).pooled[among]
-    dimensions = list(view.dimensions or range(min(4, vectors.shape[1])))
-    columns: dict[str, npt.NDArray[np.floating]] = {}
-    if view.measure is not None:
-        channel, r = data.tracking(weights, layer, view.measure, list(among))
-        columns[view.measure] = data.measured(view.measure)[among]
-        dimensions = [channel, *[d for d in dimensions if d != channel]][:4]
-        st.caption(
-            f"{layer} · {weights}: channel {channel} follows the measured {view.measure} "
-            f"most closely among these images (Pearson's r = {r:+.2f})."
-        )
-    for dimension in dimensions:
-        columns[f"{layer}[{dimension}]"] = vectors[:, dimension]
-    figure = matrix_figure(
-        columns,
-        data.collection.labels[among],
-        data.collection.class_names,
-        _chosen(view_key),
-        f"{layer} · {weights}: per-image dimensions",
-        images=among,
+    per_cell = view.points == "cells"
+    matrix_panel(
+        data,
+        view,
+        view_key,
+        panels=_panels(view),
+        chosen=_chosen(view_key),
+        choose=choose,
+        per_cell=per_cell,
     )
-    _linked_chart(figure, view_key, f"{weights}/{layer}/matrix")
+    _selection_summary(data, view_key)
 
 
 def _neighbour_row(data: CollectionData, found: Neighbours, k: int) -> None:
@@ -345,11 +321,27 @@ def collections_page(store_root: Path) -> None:
         format_func=_METHOD_NAMES.__getitem__,
         key="collections/method",
     )
+    points = "images"
+    if kind == "matrix":
+        points = st.radio(
+            "Points",
+            ["images", "cells"],
+            horizontal=True,
+            format_func={"images": "one per image", "cells": "one per cell"}.__getitem__,
+            key="collections/points",
+        )
     if not layers or not weights:
         st.info("Choose at least one layer and one weight set.")
         return
     entry = LessonCollection.model_validate({"name": model, "source": model, "count": count})
     view = CollectionView.model_validate(
-        {"kind": kind, "collection": model, "layers": layers, "weights": weights, "method": method}
+        {
+            "kind": kind,
+            "collection": model,
+            "layers": layers,
+            "weights": weights,
+            "method": method,
+            "points": points,
+        }
     )
     collection_view(entry, model, view, f"page/{model}/{count}/{kind}", store_root)

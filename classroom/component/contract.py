@@ -369,7 +369,7 @@ def parse_event(raw: object) -> AnyEvent | None:
 
 
 def contract_schema() -> dict[str, Any]:
-    """The JSON Schema of the contract (view and navigator, both ways), by alias.
+    """The JSON Schema of the contract (view, navigator, matrix; both ways), by alias.
 
     All are described as serialized (every field present), which is what crosses the wire.
     Fields carry no titles nor defaults (see :func:`classroom.json_schema.plain`).
@@ -383,10 +383,14 @@ def contract_schema() -> dict[str, Any]:
     definitions: dict[str, Any] = {**args_schema.pop("$defs", {}), **event_schema.pop("$defs", {})}
     definitions["ViewArgs"] = args_schema
     definitions["ViewEvent"] = event_schema
-    for model in (NavigatorArgs, NavigatorValue):
-        definitions[model.__name__] = model.model_json_schema(
+    from classroom.component.matrix_contract import MatrixArgs, SelectionEvent
+
+    for model in (NavigatorArgs, NavigatorValue, MatrixArgs, SelectionEvent):
+        model_schema = model.model_json_schema(
             by_alias=True, ref_template="#/$defs/{model}", mode="serialization"
         )
+        definitions.update(model_schema.pop("$defs", {}))
+        definitions[model.__name__] = model_schema
     definitions = plain(definitions)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
