@@ -22,7 +22,7 @@ export class ScatterRenderer {
   private framesDrawn = 0;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
-    const gl = canvas.getContext("webgl2", { antialias: false, preserveDrawingBuffer: true });
+    const gl = canvas.getContext("webgl2", { antialias: false, preserveDrawingBuffer: false });
     if (gl === null) {
       throw new RendererError("this browser offers no WebGL 2: the scatter-plot matrix cannot be drawn");
     }
