@@ -75,12 +75,17 @@ def _call(frame: Frame, name: str, *args: Any) -> Any:
     return frame.evaluate(f"(args) => window.__classroomMatrix.{name}(...args)", list(args))
 
 
-def _points(frame: Frame, store: Path) -> npt.NDArray[np.float64]:
-    """The points file the browser fetched, read from the store, scaled as a cell plots them."""
+def _raw(frame: Frame, store: Path) -> npt.NDArray[np.float32]:
+    """The points file the browser fetched, read from the store: rows x points."""
     source = _call(frame, "source")
     name = source["url"].split("?", maxsplit=1)[0].rsplit("/", 1)[-1]
-    raw = np.fromfile(store / "maps" / name, dtype="<f4").reshape(source["rows"], source["count"])
-    values = raw.astype(np.float64)
+    rows, count = source["rows"], source["count"]
+    return np.fromfile(store / "maps" / name, dtype="<f4").reshape(rows, count)
+
+
+def _points(frame: Frame, store: Path) -> npt.NDArray[np.float64]:
+    """The points as a cell plots them: each dimension scaled into the cell's margins."""
+    values = _raw(frame, store).astype(np.float64)
     low, high = values.min(axis=1, keepdims=True), values.max(axis=1, keepdims=True)
     span = np.where(high > low, high - low, 1.0)
     scaled: npt.NDArray[np.float64] = MARGIN + (1 - 2 * MARGIN) * (values - low) / span
@@ -98,6 +103,20 @@ def _cell(frame: Frame, layer: int, row: int, column: int) -> dict[str, float]:
     raise AssertionError(f"no cell ({layer}, {row}, {column})")
 
 
+def _assert_ranges_written(frame: Frame, store: Path) -> None:
+    """Each diagonal cell names its dimension and writes its range (the plots' only axes)."""
+    raw = _raw(frame, store)
+    written = frame.locator(".matrix-axis").all_inner_texts()
+    assert [text.split(" ")[0] for text in written] == [
+        *(f"block2[{d}]" for d in range(4)),
+        *(f"block3[{d}]" for d in range(4)),
+    ]
+    for row, text in enumerate(written, start=1):
+        _, low, _, high = text.split(" ")
+        assert float(low) == pytest.approx(raw[row].min(), rel=1e-2, abs=1e-3)
+        assert float(high) == pytest.approx(raw[row].max(), rel=1e-2, abs=1e-3)
+
+
 def test_a_brush_in_one_layer_highlights_exactly_its_points_in_another(
     browser: BrowserContext, app: tuple[str, Path]
 ) -> None:
@@ -106,6 +125,7 @@ def test_a_brush_in_one_layer_highlights_exactly_its_points_in_another(
         frame = _matrix(page)
         scaled = _points(frame, store)
         # block3 is the second matrix (layer 1); its rows 1..4 after block2's four.
+        _assert_ranges_written(frame, store)
         box = _cell(frame, 1, 1, 0)
         start = (round(box["x"] + 0.15 * box["width"]), round(box["y"] + 0.2 * box["height"]))
         end = (round(box["x"] + 0.75 * box["width"]), round(box["y"] + 0.8 * box["height"]))

@@ -21,6 +21,7 @@ import {
   matrixLayout,
   nearestPoint,
   pointOwner,
+  rowRanges,
   scaledRows,
   toUnit,
 } from "./matrixLayout";
@@ -28,7 +29,12 @@ import {
 /** How near the pointer a point must be to be hovered, in CSS pixels. */
 const HOVER_RADIUS = 6;
 
-async function fetchPoints(url: string, rows: number, count: number): Promise<Float32Array> {
+interface Points {
+  readonly scaled: Float32Array;
+  readonly ranges: [number, number][];
+}
+
+async function fetchPoints(url: string, rows: number, count: number): Promise<Points> {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) {
     throw new Error(`the points ${url} could not be loaded (${response.status.toString()})`);
@@ -39,7 +45,8 @@ async function fetchPoints(url: string, rows: number, count: number): Promise<Fl
       `the points file holds ${bytes.byteLength.toString()} bytes, not ${rows.toString()} x ${count.toString()} float32`,
     );
   }
-  return scaledRows(new Float32Array(bytes), rows, count);
+  const values = new Float32Array(bytes);
+  return { scaled: scaledRows(values, rows, count), ranges: rowRanges(values, rows, count) };
 }
 
 function useWidth(element: HTMLElement | null): number {
@@ -63,7 +70,8 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
   const [root, setRoot] = useState<HTMLDivElement | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [renderer, setRenderer] = useState<ScatterRenderer | null>(null);
-  const [scaled, setScaled] = useState<Float32Array | null>(null);
+  const [points, setPoints] = useState<Points | null>(null);
+  const scaled = points?.scaled ?? null;
   const [atlas, setAtlas] = useState<ImageBitmap | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [hovered, setHovered] = useState<Hovered | null>(null);
@@ -106,9 +114,9 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
   useEffect(() => {
     let live = true;
     Promise.all([fetchPoints(url, rows, count), loadImage(thumbnailsUrl)]).then(
-      ([points, image]) => {
+      ([fetched, image]) => {
         if (live) {
-          setScaled(points);
+          setPoints(fetched);
           setAtlas(image);
         }
       },
@@ -248,20 +256,39 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
           </span>
         ))}
       </div>
-      <canvas
-        ref={canvas}
-        className="matrix-canvas"
-        data-testid="matrix-canvas"
-        style={{ touchAction: "none" }}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
-        onPointerLeave={() => {
-          if (brush.current === null) {
-            setHovered(null);
-          }
-        }}
-      />
+      <div className="matrix-stage" style={{ position: "relative", width: layout.width }}>
+        {layout.cells
+          .filter((cell) => cell.row === cell.column)
+          .map((cell) => {
+            const layer = args.layers[cell.layer];
+            const row = (layer?.firstRow ?? 1) + cell.row;
+            const range = points?.ranges[row];
+            return (
+              <span
+                key={`${cell.layer.toString()}/${cell.row.toString()}`}
+                className="matrix-axis"
+                style={{ left: cell.box.x + 4, top: cell.box.y + 2, maxWidth: cell.box.width - 8 }}
+              >
+                {layer?.dimensions[cell.row] ?? ""}
+                {range === undefined ? "" : ` ${range[0].toPrecision(3)} to ${range[1].toPrecision(3)}`}
+              </span>
+            );
+          })}
+        <canvas
+          ref={canvas}
+          className="matrix-canvas"
+          data-testid="matrix-canvas"
+          style={{ touchAction: "none" }}
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={onPointerUp}
+          onPointerLeave={() => {
+            if (brush.current === null) {
+              setHovered(null);
+            }
+          }}
+        />
+      </div>
       <HoverDetails args={args} atlas={atlas} hovered={hovered} onPatch={onPatch} />
     </div>
   );

@@ -100,6 +100,21 @@ export function scaledRows(values: Float32Array, rows: number, count: number): F
   return scaled;
 }
 
+/** Each row's [min, max] (row 0, the classes, included), for the ranges the matrix writes. */
+export function rowRanges(values: Float32Array, rows: number, count: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let row = 0; row < rows; row++) {
+    let low = Infinity;
+    let high = -Infinity;
+    for (const value of values.subarray(row * count, (row + 1) * count)) {
+      low = Math.min(low, value);
+      high = Math.max(high, value);
+    }
+    ranges.push([low, high]);
+  }
+  return ranges;
+}
+
 /** The file rows a cell plots: x is its column's dimension, y its row's. */
 export function cellRows(args: MatrixArgs, cell: CellPlace): { x: number; y: number } {
   const first = args.layers[cell.layer]?.firstRow ?? 1;
