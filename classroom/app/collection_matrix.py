@@ -1,4 +1,4 @@
-"""The collection view's scatter-plot matrix: the component's WebGL panel, fed from the view.
+"""The collection views' scatter-plot matrix and embedding maps: the component's WebGL panel.
 
 Each layer's (and weight set's) chosen dimensions, per image or per cell, go to the browser
 once as a store file; brushing and hovering happen there, and the selection the brush leaves
@@ -9,6 +9,8 @@ No maths here beyond choosing columns and mapping points back to images.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -20,14 +22,29 @@ from classroom.component.matrix import MatrixColumns, matrix_args, scatter_matri
 from classroom.component.matrix_contract import CellGrid
 from classroom.lessons.collection_views import CollectionView
 
-__all__ = ["matrix_panel"]
+__all__ = ["METHOD_NAMES", "Linked", "embedding_panel", "matrix_panel"]
 
+#: The embedding methods' names for people.
+METHOD_NAMES: Final = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 #: At most this many dimensions a matrix (8 x 8 plots, as Seein' In's).
 _MOST_DIMENSIONS = 8
 
 
-def _points_key(view_key: str, per_cell: bool) -> str:
-    return f"collection-points/{view_key}/{'cells' if per_cell else 'images'}"
+@dataclass(frozen=True)
+class Linked:
+    """A view's plots and its one selection of images.
+
+    Attributes:
+        key: the view's key (each frame keeps its last brushed points under it).
+        panels: the (layer, weights) plotted, in order.
+        chosen: the view's selected images (a frame opens with its brushed points among them).
+        choose: hands the images of a released brush to the view.
+    """
+
+    key: str
+    panels: Sequence[tuple[str, str]]
+    chosen: set[int]
+    choose: Callable[[list[int]], None]
 
 
 def _dimensions(
@@ -85,24 +102,16 @@ def _grid(data: CollectionData, layer: str, shape: tuple[int, int]) -> CellGrid:
     return CellGrid(rows=rows, columns=columns, boxes=boxes)
 
 
-def matrix_panel(
-    data: CollectionData,
-    view: CollectionView,
-    view_key: str,
-    *,
-    panels: Sequence[tuple[str, str]],
-    chosen: set[int],
-    choose: Callable[[list[int]], None],
-    per_cell: bool = False,
-) -> None:
-    """Each panel's (layer, weights) matrix side by side in one WebGL frame, linked.
+def matrix_panel(data: CollectionData, view: CollectionView, linked: Linked) -> None:
+    """Each panel's (layer, weights) matrix side by side in one WebGL frame, linked; one point
+    per image, or per cell (``points: cells``).
 
     Per cell, the points of all matrices must be the same cells, so only the first layer's
-    panels (its weight sets) are shown, and the caption says so. The matrix opens with the
-    last brushed points whose images are still ``chosen`` (the view's selection); ``choose``
-    receives the images of a released brush's points.
+    panels (its weight sets) are shown, and the caption says so.
     """
     among = data.members(view.among)
+    panels = linked.panels
+    per_cell = view.points == "cells"
     if per_cell:
         shown = [panel for panel in panels if panel[0] == panels[0][0]]
         if len(shown) < len(panels):
@@ -114,21 +123,55 @@ def matrix_panel(
     for _, note in built:
         if note is not None:
             st.caption(note)
-    labels = data.collection.labels[among]
     grid = None
     if per_cell:
         shape = data.vectors(panels[0][1], panels[0][0]).cells.shape[1:3]
         grid = _grid(data, panels[0][0], (int(shape[0]), int(shape[1])))
-        labels = np.repeat(labels, grid.rows * grid.columns)
+    _draw(data, [columns for columns, _ in built], among, grid, linked=linked, what=view.points)
+
+
+def embedding_panel(data: CollectionData, view: CollectionView, linked: Linked) -> None:
+    """Each panel's 2-D map (PCA, t-SNE or UMAP) side by side in the same WebGL frame as the
+    matrix (one plot each), linked, with the pointed image's thumbnail."""
+    method = METHOD_NAMES[view.method]
+    columns = [
+        MatrixColumns(
+            layer,
+            f"{layer} · {weights} · {method}",
+            [f"{method} 1", f"{method} 2"],
+            data.map(weights, layer, view.method),
+            pair=True,
+        )
+        for layer, weights in linked.panels
+    ]
+    among = np.arange(len(data.collection), dtype=np.int64)
+    _draw(data, columns, among, None, linked=linked, what=view.method)
+
+
+def _draw(
+    data: CollectionData,
+    columns: Sequence[MatrixColumns],
+    among: npt.NDArray[np.int64],
+    grid: CellGrid | None,
+    *,
+    linked: Linked,
+    what: str,
+) -> None:
+    """The frame of ``columns`` (points: the images ``among``, or their cells per ``grid``);
+    it opens with the last brushed points whose images are still chosen, and hands a
+    released brush's images to ``linked.choose``."""
     per_image = 1 if grid is None else grid.rows * grid.columns
+    labels = np.repeat(data.collection.labels[among], per_image)
+    key = f"{linked.key}/{what}"
+    kept = f"collection-points/{key}"
     previous = [
         p
-        for p in st.session_state.get(_points_key(view_key, per_cell), [])
-        if p < len(labels) and int(among[p // per_image]) in chosen
+        for p in st.session_state.get(kept, [])
+        if p < len(labels) and int(among[p // per_image]) in linked.chosen
     ]
     args = matrix_args(
-        f"{view_key}/{per_cell}/{len(among)}",
-        [columns for columns, _ in built],
+        f"{key}/{len(among)}",
+        columns,
         labels=labels,
         class_names=data.collection.class_names,
         palette=PALETTE,
@@ -136,8 +179,8 @@ def matrix_panel(
         cells=grid,
         selection=previous,
     )
-    event = scatter_matrix(args, key=f"{view_key}/matrix/{per_cell}")
+    event = scatter_matrix(args, key=f"{key}/matrix")
     if event is None:
         return
-    st.session_state[_points_key(view_key, per_cell)] = event.points
-    choose(sorted({int(among[point // per_image]) for point in event.points}))
+    st.session_state[kept] = event.points
+    linked.choose(sorted({int(among[point // per_image]) for point in event.points}))

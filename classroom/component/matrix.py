@@ -46,6 +46,8 @@ class MatrixColumns:
     title: str
     dimensions: Sequence[str]
     values: npt.NDArray[np.floating]
+    #: One plot of the two dimensions (a 2-D map), not their matrix.
+    pair: bool = False
 
 
 def thumbnail_atlas(images: npt.NDArray[np.uint8], columns: int = _ATLAS_COLUMNS) -> bytes:
@@ -111,6 +113,7 @@ def matrix_args(
                 title=columns.title,
                 dimensions=list(columns.dimensions),
                 first_row=first,
+                pair=columns.pair,
             )
         )
     points = np.ascontiguousarray(np.concatenate(rows), dtype=np.float32)

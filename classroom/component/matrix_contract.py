@@ -40,6 +40,17 @@ class MatrixLayer(_Wire):
     title: str = Field(description="The matrix's title for people (layer and weight set).")
     dimensions: Annotated[list[str], Field(min_length=1, max_length=8)]
     first_row: Positive = Field(description="Row 0 of the points file holds the classes.")
+    pair: bool = Field(
+        False,
+        description="One plot of two dimensions (the first on x), not a matrix: a 2-D map "
+        "such as the embedding view's.",
+    )
+
+    @model_validator(mode="after")
+    def _a_pair_is_two(self) -> Self:
+        if self.pair and len(self.dimensions) != 2:
+            raise ValueError(f"{self.title}: a pair plots 2 dimensions, not {self.dimensions}")
+        return self
 
 
 class CellGrid(_Wire):

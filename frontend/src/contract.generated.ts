@@ -312,6 +312,10 @@ export interface MatrixLayer {
    * Row 0 of the points file holds the classes.
    */
   firstRow: number;
+  /**
+   * One plot of two dimensions (the first on x), not a matrix: a 2-D map such as the embedding view's.
+   */
+  pair: boolean;
 }
 /**
  * Every image of the collection in one PNG atlas, ``columns`` tiles a row, image order.

@@ -24,7 +24,8 @@ interface HoverDetailsProps {
   readonly args: MatrixArgs;
   readonly atlas: ImageBitmap | null;
   readonly hovered: Hovered | null;
-  readonly onPatch: (canvas: HTMLCanvasElement | null) => void;
+  /** The canvases showing the hovered image and its patch (null when not shown). */
+  readonly onCanvases: (image: HTMLCanvasElement | null, patch: HTMLCanvasElement | null) => void;
 }
 
 /** Where image `image` lies in the atlas. */
@@ -60,7 +61,7 @@ function drawPixels(
 }
 
 export function HoverDetails(props: HoverDetailsProps): React.JSX.Element {
-  const { args, atlas, hovered, onPatch } = props;
+  const { args, atlas, hovered, onCanvases } = props;
   const imageCanvas = useRef<HTMLCanvasElement>(null);
   const patchCanvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -94,8 +95,11 @@ export function HoverDetails(props: HoverDetailsProps): React.JSX.Element {
     });
   }, [args, atlas, hovered]);
   useEffect(() => {
-    onPatch(hovered?.box == null ? null : patchCanvas.current);
-  }, [hovered, onPatch]);
+    onCanvases(
+      hovered === null ? null : imageCanvas.current,
+      hovered?.box == null ? null : patchCanvas.current,
+    );
+  }, [hovered, onCanvases]);
   if (hovered === null) {
     return (
       <p className="matrix-details matrix-hint">

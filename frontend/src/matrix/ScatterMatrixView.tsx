@@ -76,6 +76,7 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
   const [error, setError] = useState<string | null>(null);
   const [hovered, setHovered] = useState<Hovered | null>(null);
   const patch = useRef<HTMLCanvasElement | null>(null);
+  const thumbnail = useRef<HTMLCanvasElement | null>(null);
   const brush = useRef<Brush | null>(null);
   const mask = useRef(new Uint8Array(0));
   const selection = useRef<number[]>([]);
@@ -86,6 +87,7 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
       matrixLayout(
         args.layers.map((layer) => layer.dimensions.length),
         width,
+        args.layers.map((layer) => layer.pair),
       ),
     [args, width],
   );
@@ -236,10 +238,12 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
       sent: () => sent.current,
       hovered: () => hovered,
       patch: () => patch.current,
+      thumbnail: () => thumbnail.current,
     });
   }, [renderer, scaled, root, args, layout, draws, ratio, hovered]);
-  const onPatch = useCallback((element: HTMLCanvasElement | null) => {
-    patch.current = element;
+  const onCanvases = useCallback((image: HTMLCanvasElement | null, cut: HTMLCanvasElement | null) => {
+    thumbnail.current = image;
+    patch.current = cut;
   }, []);
 
   return (
@@ -289,7 +293,7 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
           }}
         />
       </div>
-      <HoverDetails args={args} atlas={atlas} hovered={hovered} onPatch={onPatch} />
+      <HoverDetails args={args} atlas={atlas} hovered={hovered} onCanvases={onCanvases} />
     </div>
   );
 }

@@ -20,6 +20,29 @@ export interface MatrixHookSources {
   readonly sent: () => readonly (readonly number[])[];
   readonly hovered: () => Hovered | null;
   readonly patch: () => HTMLCanvasElement | null;
+  readonly thumbnail: () => HTMLCanvasElement | null;
+}
+
+type Pixels = { width: number; height: number; rgb: number[] };
+
+/** What a details canvas shows: one RGB triple per image pixel (its centre), rows from the top. */
+function shownPixels(canvas: HTMLCanvasElement | null): Pixels | null {
+  const context = canvas?.getContext("2d", { willReadFrequently: true });
+  if (canvas == null || context == null || canvas.width === 0) {
+    return null;
+  }
+  const width = canvas.width / DETAIL_SCALE;
+  const height = canvas.height / DETAIL_SCALE;
+  const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  const rgb: number[] = [];
+  const half = DETAIL_SCALE / 2;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = ((y * DETAIL_SCALE + half) * canvas.width + x * DETAIL_SCALE + half) * 4;
+      rgb.push(pixels[at] ?? 0, pixels[at + 1] ?? 0, pixels[at + 2] ?? 0);
+    }
+  }
+  return { width, height, rgb };
 }
 
 type ViewportBox = { x: number; y: number; width: number; height: number };
@@ -38,7 +61,9 @@ export interface ClassroomMatrixHook {
   frames(): number;
   hovered(): Hovered | null;
   /** The hovered cell's patch as shown: one RGB triple per image pixel, rows from the top. */
-  patch(): { width: number; height: number; rgb: number[] } | null;
+  patch(): Pixels | null;
+  /** The hovered point's image as shown (a per-cell point's with its receptive-field box). */
+  thumbnail(): Pixels | null;
 }
 
 declare global {
@@ -81,23 +106,10 @@ export function installMatrixHook(sources: MatrixHookSources): () => void {
       return sources.hovered();
     },
     patch() {
-      const canvas = sources.patch();
-      const context = canvas?.getContext("2d", { willReadFrequently: true });
-      if (canvas == null || context == null || canvas.width === 0) {
-        return null;
-      }
-      const width = canvas.width / DETAIL_SCALE;
-      const height = canvas.height / DETAIL_SCALE;
-      const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
-      const rgb: number[] = [];
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const at =
-            ((y * DETAIL_SCALE + DETAIL_SCALE / 2) * canvas.width + x * DETAIL_SCALE + DETAIL_SCALE / 2) * 4;
-          rgb.push(pixels[at] ?? 0, pixels[at + 1] ?? 0, pixels[at + 2] ?? 0);
-        }
-      }
-      return { width, height, rgb };
+      return shownPixels(sources.patch());
+    },
+    thumbnail() {
+      return shownPixels(sources.thumbnail());
     },
   };
   window.__classroomMatrix = hook;

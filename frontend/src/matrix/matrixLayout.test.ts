@@ -17,6 +17,16 @@ describe("matrixLayout", () => {
   });
 });
 
+describe("a pair", () => {
+  it("is one plot as large as a 2 x 2 matrix, plotting its first dimension on x", () => {
+    const layout = matrixLayout([2, 2], 1000, [true, false]);
+    expect(layout.cells).toHaveLength(1 + 4);
+    const [pair, matrix] = layout.matrices;
+    expect(layout.cells[0]).toMatchObject({ layer: 0, row: 1, column: 0, box: pair });
+    expect(pair?.width).toBe(matrix?.width);
+  });
+});
+
 describe("the points' values", () => {
   // Row 0 holds classes; rows 1 and 2 a dimension each; four points.
   const raw = Float32Array.from([3, 1, 4, 1, 0, 10, 5, 5, 2, 2, 2, 2]);

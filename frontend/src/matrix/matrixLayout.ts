@@ -38,8 +38,16 @@ export const MAX_CELL = 220;
 /** Points keep this fraction of a cell free at each edge, so none sits on the border. */
 export const MARGIN = 0.04;
 
-/** Each layer's square matrix side by side, as large as `width` lets them be. */
-export function matrixLayout(dimensions: readonly number[], width: number): MatrixLayout {
+/**
+ * Each layer's square matrix side by side, as large as `width` lets them be. A pair (`pairs`)
+ * is one plot as large as a 2 x 2 matrix, placed as cell (1, 0) of one: its first dimension on
+ * x, its second on y, as in a matrix.
+ */
+export function matrixLayout(
+  dimensions: readonly number[],
+  width: number,
+  pairs: readonly boolean[] = [],
+): MatrixLayout {
   const across = dimensions.reduce((sum, count) => sum + count, 0);
   const gaps = dimensions.reduce((sum, count) => sum + (count - 1) * CELL_GAP, 0);
   const free = width - gaps - MATRIX_GAP * Math.max(0, dimensions.length - 1);
@@ -51,6 +59,12 @@ export function matrixLayout(dimensions: readonly number[], width: number): Matr
   dimensions.forEach((count, layer) => {
     const extent = count * side + (count - 1) * CELL_GAP;
     matrices.push({ x: left, y: 0, width: extent, height: extent });
+    if (pairs[layer] === true) {
+      cells.push({ layer, row: 1, column: 0, box: { x: left, y: 0, width: extent, height: extent } });
+      left += extent + MATRIX_GAP;
+      height = Math.max(height, extent);
+      return;
+    }
     for (let row = 0; row < count; row++) {
       for (let column = 0; column < count; column++) {
         const box = {
