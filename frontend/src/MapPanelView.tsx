@@ -9,6 +9,7 @@ import { cssGradient, formatValue } from "./colourScale";
 import type { MapPanel } from "./contract";
 import { type Size, fullView, pixelAt, screenToImage } from "./geometry";
 import type { ViewController } from "./interaction";
+import { PanelError } from "./PanelError";
 import { RendererError } from "./renderer/errors";
 import { MapRenderer } from "./renderer/mapRenderer";
 import { registerTechnique } from "./techniqueHook";
@@ -153,11 +154,7 @@ export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
           }
         }}
       />
-      {problem !== null && (
-        <p className="panel-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <PanelError problem={problem} />
       <div className="map-legend" data-testid="map-legend">
         <span>{formatValue(low)}</span>
         <span
