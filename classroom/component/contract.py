@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, TypeAdapter, model_validator
 
+from classroom.component.wire import NonNegative, Positive, Wire
 from classroom.json_schema import plain
 from classroom.metrics import Metric
 
@@ -48,22 +48,8 @@ __all__ = [
 ]
 
 
-class _Wire(BaseModel):
-    """camelCase on the wire (TypeScript's convention), snake_case in Python."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        populate_by_name=True,
-        extra="forbid",
-        frozen=True,
-        # Both sides always send every field, so the schema (and the TypeScript types made
-        # from it) mark fields with defaults as required too.
-        json_schema_serialization_defaults_required=True,
-    )
-
-
-NonNegative = Annotated[int, Field(ge=0)]
-Positive = Annotated[int, Field(gt=0)]
+#: The contract models' base (kept under its old name: models elsewhere subclass it).
+_Wire = Wire
 
 
 class Pixel(_Wire):

@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
-from classroom.component.contract import NonNegative, Positive, _Wire
+from classroom.component.wire import NonNegative, Positive, Wire
 
 __all__ = [
     "CellGrid",
@@ -29,7 +29,7 @@ Box = Annotated[list[NonNegative], Field(min_length=4, max_length=4)]
 Rgb = Annotated[list[Annotated[int, Field(ge=0, le=255)]], Field(min_length=3, max_length=3)]
 
 
-class MatrixLayer(_Wire):
+class MatrixLayer(Wire):
     """One layer's matrix: its chosen dimensions, plotted against each other.
 
     Its values are rows ``first_row`` .. ``first_row + len(dimensions) - 1`` of the points
@@ -53,7 +53,7 @@ class MatrixLayer(_Wire):
         return self
 
 
-class CellGrid(_Wire):
+class CellGrid(Wire):
     """Points are cells of the images' maps: point ``p`` is cell ``p % (rows * columns)``
     (row-major) of image ``p // (rows * columns)``; each cell's receptive field, in image
     pixels, comes from the network registry
@@ -70,7 +70,7 @@ class CellGrid(_Wire):
         return self
 
 
-class Thumbnails(_Wire):
+class Thumbnails(Wire):
     """Every image of the collection in one PNG atlas, ``columns`` tiles a row, image order."""
 
     url: str
@@ -80,7 +80,7 @@ class Thumbnails(_Wire):
     images: Positive
 
 
-class MatrixArgs(_Wire):
+class MatrixArgs(Wire):
     """A scatter-plot matrix per layer, side by side, whose points share indices."""
 
     matrix_id: str = Field(description="Changes when Python shows other points.")
@@ -109,7 +109,7 @@ class MatrixArgs(_Wire):
         return self
 
 
-class SelectionEvent(_Wire):
+class SelectionEvent(Wire):
     """The brush was released: the points it selected (every cell and layer showed them)."""
 
     id: str = Field(description="Unique per event, so that Python handles each event once.")
