@@ -89,15 +89,17 @@ async function run(
     }
     const { u, v } = local(event);
     brush = { ...brush, u1: u, v1: v };
-    selected = brushed(
+    const picked = brushed(
       scaled,
       count,
       draws[layout.cells.indexOf(place)]?.rows ?? { x: 1, y: 2 },
       brush,
       mask,
-    ).length;
+    );
+    selected = picked.length;
     renderer.setSelection(mask, selected > 0);
-    renderer.draw(draws, ratio);
+    renderer.setSelectedIndices(Uint32Array.from(picked));
+    renderer.drawBrushing(draws, ratio);
     selecting += 1;
   };
   canvas.addEventListener("mousedown", onDown);

@@ -212,13 +212,16 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     const picked = brushed(scaled, args.count, cellRows(args, current.cell), brush.current, mask.current);
     selection.current = picked;
     renderer?.setSelection(mask.current, picked.length > 0);
-    draw();
+    renderer?.setSelectedIndices(Uint32Array.from(picked));
+    renderer?.drawBrushing(draws, ratio);
   };
   const onPointerUp = (): void => {
     if (brush.current === null) {
       return;
     }
     brush.current = null;
+    renderer?.endBrush();
+    draw();
     sent.current.push([...selection.current]);
     sendValue(makeSelectionEvent(selection.current));
   };

@@ -62,6 +62,8 @@ export class PointsPass {
   private readonly vertexArray: WebGLVertexArrayObject;
   private readonly values: WebGLBuffer;
   private readonly selection: WebGLBuffer;
+  private readonly selectedIndices: WebGLBuffer;
+  private selectedCount = 0;
   private count = 0;
   private palette = new Float32Array(PALETTE_SIZE * 3);
 
@@ -70,6 +72,7 @@ export class PointsPass {
     this.vertexArray = gl.createVertexArray();
     this.values = gl.createBuffer();
     this.selection = gl.createBuffer();
+    this.selectedIndices = gl.createBuffer();
   }
 
   /** The scaled rows (`rows` x `count` float32, row 0 the classes) and the class colours. */
@@ -95,6 +98,16 @@ export class PointsPass {
     const gl = this.gl;
     gl.bindBuffer(gl.ARRAY_BUFFER, this.selection);
     gl.bufferSubData(gl.ARRAY_BUFFER, 0, mask);
+  }
+
+  /** The selected points' indices, for drawing them alone over the faded picture. */
+  setSelectedIndices(indices: Uint32Array): void {
+    const gl = this.gl;
+    gl.bindVertexArray(this.vertexArray);
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.selectedIndices);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, indices, gl.DYNAMIC_DRAW);
+    gl.bindVertexArray(null);
+    this.selectedCount = indices.length;
   }
 
   private bind(program: WebGLProgram, params: PointsParams, highlight: number): void {
@@ -131,6 +144,22 @@ export class PointsPass {
       this.bind(this.program, params, highlight);
       gl.drawArrays(gl.POINTS, 0, this.count);
     }
+    gl.bindVertexArray(null);
+  }
+
+  /** Every point of one cell faded: the picture under a moving brush (drawn once per brush). */
+  drawFaded(params: PointsParams): void {
+    this.bind(this.program, params, 2);
+    this.gl.drawArrays(this.gl.POINTS, 0, this.count);
+    this.gl.bindVertexArray(null);
+  }
+
+  /** Only the selected points of one cell, highlighted (the work of one brush move). */
+  drawSelected(params: PointsParams): void {
+    const gl = this.gl;
+    this.bind(this.program, params, 1);
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.selectedIndices);
+    gl.drawElements(gl.POINTS, this.selectedCount, gl.UNSIGNED_INT, 0);
     gl.bindVertexArray(null);
   }
 
@@ -181,5 +210,6 @@ export class PointsPass {
     gl.deleteVertexArray(this.vertexArray);
     gl.deleteBuffer(this.values);
     gl.deleteBuffer(this.selection);
+    gl.deleteBuffer(this.selectedIndices);
   }
 }

@@ -14,7 +14,9 @@ in float a_selected;
 uniform vec4 u_cell;      // the cell in device pixels: x, y (from the top), width, height
 uniform vec2 u_canvas;    // the canvas in device pixels
 uniform float u_pointSize;
-uniform int u_highlight;  // 0: the points outside the selection; 1: those inside, drawn on top
+// 0: the points outside the selection; 1: those inside, drawn on top; 2: every point faded
+// (the picture a moving brush's highlighted points are drawn over, made once per brush).
+uniform int u_highlight;
 uniform int u_anySelected;
 uniform vec3 u_palette[PALETTE_SIZE];
 
@@ -24,8 +26,9 @@ flat out float v_highlighted;
 
 void main() {
   bool selected = a_selected > 0.5;
-  bool drawn = (u_highlight == 1) == selected;
-  v_highlighted = (drawn && selected) ? 1.0 : 0.0;
+  bool under = u_highlight == 2;
+  bool drawn = under || (u_highlight == 1) == selected;
+  v_highlighted = (drawn && selected && !under) ? 1.0 : 0.0;
   if (!drawn) {
     gl_Position = vec4(2.0, 2.0, 2.0, 1.0);  // outside the clip volume: not drawn
     gl_PointSize = 1.0;
@@ -36,7 +39,7 @@ void main() {
   vec2 clip = pixel / u_canvas * 2.0 - 1.0;
   gl_Position = vec4(clip.x, -clip.y, 0.0, 1.0);
   vec3 colour = u_palette[int(a_class) % PALETTE_SIZE];
-  bool faded = u_anySelected == 1 && !selected;
-  gl_PointSize = selected && u_anySelected == 1 ? u_pointSize * 1.5 : u_pointSize;
+  bool faded = under || (u_anySelected == 1 && !selected);
+  gl_PointSize = selected && !under && u_anySelected == 1 ? u_pointSize * 1.5 : u_pointSize;
   v_colour = faded ? vec4(mix(colour, vec3(0.82), 0.8), 1.0) : vec4(colour, 1.0);
 }
