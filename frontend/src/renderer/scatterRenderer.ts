@@ -84,6 +84,14 @@ export class ScatterRenderer {
 
   /** Every cell of every layer, in one frame. */
   draw(cells: readonly CellDraw[], ratio: number): void {
+    this.paint(cells, ratio, (params) => {
+      this.pass.draw(params);
+    });
+    this.framesDrawn += 1;
+  }
+
+  /** Every cell's background, and `drawCell` inside it, into the bound framebuffer. */
+  private paint(cells: readonly CellDraw[], ratio: number, drawCell: (params: PointsParams) => void): void {
     const gl = this.gl;
     gl.viewport(0, 0, this.canvas.width, this.canvas.height);
     gl.disable(gl.SCISSOR_TEST);
@@ -93,10 +101,9 @@ export class ScatterRenderer {
     for (const cell of cells) {
       const params = this.params(cell, ratio);
       this.cellScissor(params, true);
-      this.pass.draw(params);
+      drawCell(params);
     }
     gl.disable(gl.SCISSOR_TEST);
-    this.framesDrawn += 1;
   }
 
   private cellScissor(params: PointsParams, background: boolean): void {
@@ -123,17 +130,9 @@ export class ScatterRenderer {
     gl.renderbufferStorage(gl.RENDERBUFFER, gl.RGBA8, this.canvas.width, this.canvas.height);
     gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
     gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.RENDERBUFFER, colour);
-    gl.viewport(0, 0, this.canvas.width, this.canvas.height);
-    gl.disable(gl.SCISSOR_TEST);
-    gl.clearColor(0, 0, 0, 0);
-    gl.clear(gl.COLOR_BUFFER_BIT);
-    gl.enable(gl.SCISSOR_TEST);
-    for (const cell of cells) {
-      const params = this.params(cell, ratio);
-      this.cellScissor(params, true);
+    this.paint(cells, ratio, (params) => {
       this.pass.drawFaded(params);
-    }
-    gl.disable(gl.SCISSOR_TEST);
+    });
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     this.underValid = true;
     return framebuffer;
