@@ -26,6 +26,8 @@ __all__ = ["METHOD_NAMES", "Linked", "embedding_panel", "matrix_panel"]
 
 #: The embedding methods' names for people.
 METHOD_NAMES: Final = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
+#: At most this many points per cell: the points file stays a few MB (the browser fetches it whole).
+_MOST_CELL_POINTS: Final = 100_000
 #: At most this many dimensions a matrix (8 x 8 plots, as Seein' In's).
 _MOST_DIMENSIONS = 8
 
@@ -119,6 +121,13 @@ def matrix_panel(data: CollectionData, view: CollectionView, linked: Linked) -> 
                 f"Per cell, the matrices show {panels[0][0]} only (its cells are the points)."
             )
         panels = shown
+        cells = int(np.prod(data.vectors(panels[0][1], panels[0][0]).cells.shape[1:3]))
+        if len(among) * cells > _MOST_CELL_POINTS:
+            among = among[: max(1, _MOST_CELL_POINTS // cells)]
+            st.caption(
+                f"Per cell, the first {len(among)} images' {len(among) * cells:,} cells "
+                f"({cells} an image) are the points."
+            )
     built = [_columns(data, view, panel, among, per_cell) for panel in panels]
     for _, note in built:
         if note is not None:
