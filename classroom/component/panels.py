@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from classroom.component.contract import ActivationsPanel, Colormap, MapPanel
+from classroom.component.contract import ActivationsPanel, Colormap, MapPanel, TilesPanel
+from classroom.component.tiles import tileable, tiles_panel
 from classroom.urls import file_url
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from classroom.store import FeatureStore
     from classroom.techniques.result import TechniqueMap, TechniqueResult
 
-__all__ = ["activations_panel", "map_panel", "paintable", "result_panels"]
+__all__ = ["activations_panel", "drawn_by_view", "map_panel", "paintable", "result_panels"]
 
 
 def paintable(technique_map: TechniqueMap) -> bool:
@@ -25,20 +26,28 @@ def paintable(technique_map: TechniqueMap) -> bool:
     return technique_map.values.ndim == 2 and technique_map.scale != "picture"
 
 
+def drawn_by_view(technique_map: TechniqueMap) -> bool:
+    """Whether the view draws this map: as a map panel, or as a tiles panel (filters, channels)."""
+    return paintable(technique_map) or tileable(technique_map)
+
+
 def result_panels(
     result: TechniqueResult,
     *,
     store: FeatureStore | None = None,
     colormap_name: ColormapName = "viridis",
-) -> list[MapPanel]:
-    """A map panel for each map of a technique's result that one can paint (:func:`paintable`).
+) -> list[MapPanel | TilesPanel]:
+    """The view's panel for each map of a technique's result that it draws, in order: a map
+    panel for an image-sized map, a tiles panel for tiles (:func:`drawn_by_view`).
 
-    Tiled maps (filters, channels) and pictures are left to the caller.
+    A single picture (guided backpropagation in colour) is left to the caller.
     """
     return [
         map_panel(item, store=store, colormap_name=colormap_name)
-        for item in result.maps
         if paintable(item)
+        else tiles_panel(item, store=store, colormap_name=colormap_name)
+        for item in result.maps
+        if drawn_by_view(item)
     ]
 
 

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { cssGradient, formatValue } from "./colourScale";
 import type { MapPanel } from "./contract";
+import { fetchFloats } from "./data/floats";
 import { type Size, fullView, pixelAt, screenToImage } from "./geometry";
 import type { ViewController } from "./interaction";
 import { RendererError } from "./renderer/errors";
@@ -23,20 +24,6 @@ export interface MapPanelViewProps {
   readonly colourImage: boolean;
   /** The view's reference and pinned pixels, marked here too; pointing at the map moves them. */
   readonly controller: ViewController;
-}
-
-async function fetchValues(panel: MapPanel): Promise<Float32Array> {
-  const response = await fetch(panel.url, { credentials: "same-origin" });
-  if (!response.ok) {
-    throw new Error(`the ${panel.title} map could not be loaded (${response.status.toString()})`);
-  }
-  const buffer = await response.arrayBuffer();
-  if (buffer.byteLength !== panel.width * panel.height * 4) {
-    throw new Error(
-      `the ${panel.title} map has ${buffer.byteLength.toString()} bytes, not ${(panel.width * panel.height * 4).toString()}`,
-    );
-  }
-  return new Float32Array(buffer);
 }
 
 export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
@@ -81,7 +68,7 @@ export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
       return;
     }
     let current = true;
-    fetchValues(panel).then(
+    fetchFloats(panel.url, panel.width * panel.height, `the ${panel.title} map`).then(
       (values) => {
         if (current) {
           renderer.setValues(values);
