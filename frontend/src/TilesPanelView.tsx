@@ -125,6 +125,8 @@ export function TilesPanelView({ panel, index, width }: TilesPanelViewProps): Re
           chosen,
           name: panel.tileNames[chosen] ?? "",
           columns: layout.grid.columns,
+          tile: layout.grid.tile,
+          gap: layout.grid.gap,
           enlarged: sampleTile(drawn, ratio, grid, (cell) => enlargedCentre(layout.enlarged, cell)),
           inGrid: sampleTile(drawn, ratio, grid, (cell) => cellCentre(chosen, cell, layout.grid, grid)),
         };

@@ -34,8 +34,10 @@ export interface AcrossReport {
 export interface TilesReport {
   readonly chosen: number;
   readonly name: string;
-  /** Tiles per row of the grid (the arrow keys' Up and Down move by one). */
+  /** The grid: tiles per row (Up and Down move by one), CSS pixels per tile and between tiles. */
   readonly columns: number;
+  readonly tile: number;
+  readonly gap: number;
   /** RGB at the centre of each value of the chosen tile, rows from the top: enlarged, in the grid. */
   readonly enlarged: number[];
   readonly inGrid: number[];

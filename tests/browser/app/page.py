@@ -22,9 +22,16 @@ from classroom.component import (
     activations_panel,
     map_panel,
     similarity_view,
+    tiles_panel,
     view_args,
 )
-from classroom.component.contract import AcrossPanel, ActivationsPanel, MapPanel, ViewState
+from classroom.component.contract import (
+    AcrossPanel,
+    ActivationsPanel,
+    MapPanel,
+    TilesPanel,
+    ViewState,
+)
 from classroom.store import FeatureStore
 from classroom.techniques.result import TechniqueMap
 
@@ -49,8 +56,9 @@ for view in shown:
     if len(present) != len(layers):
         st.error(f"missing entries for {view['key']}")
         continue
-    # Panels of other kinds: technique maps (saved as .npy), activation grids, other images.
-    extras: list[MapPanel | ActivationsPanel | AcrossPanel] = [
+    # Panels of other kinds: technique maps and tiles (saved as .npy), activation grids, other
+    # images.
+    extras: list[MapPanel | ActivationsPanel | AcrossPanel | TilesPanel] = [
         map_panel(
             TechniqueMap(
                 technique=entry["technique"],
@@ -63,6 +71,21 @@ for view in shown:
             store=store,
         )
         for entry in view.get("maps", [])
+    ]
+    extras += [
+        tiles_panel(
+            TechniqueMap(
+                technique=entry["technique"],
+                title=entry["title"],
+                meaning=entry["meaning"],
+                values=np.load(entry["npy"]),
+                value_range=(entry["range"][0], entry["range"][1]),
+                scale=entry["scale"],
+                tile_names=tuple(entry["names"]),
+            ),
+            store=store,
+        )
+        for entry in view.get("tiles", [])
     ]
     extras += [activations_panel(layer) for layer in view.get("activations", [])]
     for across in view.get("across", []):
