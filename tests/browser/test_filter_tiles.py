@@ -19,21 +19,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import pytest
 from PIL import Image
-from playwright.sync_api import BrowserContext, Frame, Locator, Page, Position
+from playwright.sync_api import BrowserContext, Locator, Page, Position
 
 from classroom import networks
 from classroom.images import load_analysis_image
-from classroom.similarity import colour_lut, diverging_lut, map_colours
 from classroom.store import FeatureStore
 from classroom.techniques import TechniqueRequest
-from classroom.techniques.figure import tile_rgb
 from classroom.techniques.result import TechniqueMap
 from classroom.techniques.running import compute
-from tests.browser.conftest import APP, IFRAME, POLL_MS, hook, open_tab, view_frame
+from tests.browser.conftest import APP, IFRAME, open_tab, view_frame
 from tests.browser.harness import free_port, streamlit_command, streamlit_server
+from tests.browser.tiles import assert_shows, expected_tile, tiles_report
 from tests.conftest import REPO_ROOT
 from tests.synthetic import LayerSpec, prepare_view
 
@@ -111,43 +109,6 @@ def tiles_page(browser: BrowserContext, tiles_url: str) -> Iterator[Page]:
         yield tab
 
 
-def _report(frame: Frame, index: int, chosen: int) -> dict[str, object]:
-    """The panel's report once tile ``chosen`` is the enlarged one."""
-    frame.wait_for_function(
-        f"(chosen) => window.__classroomView?.technique({index})?.tiles?.chosen === chosen",
-        arg=chosen,
-        polling=POLL_MS,
-    )
-    report = hook(frame, "technique", index)["tiles"]
-    assert isinstance(report, dict)
-    return report
-
-
-def _expected(item: TechniqueMap, tile: int) -> npt.NDArray[np.int32]:
-    """numpy's colours of the tile's weights, one per weight (rows from the top): a picture's
-    own colours (as the static figure's), else the view's table over the stated range (as its
-    map panels, blue-white-red for a diverging bank)."""
-    if item.scale == "picture":
-        height, width = item.values.shape[1:3]
-        colours = tile_rgb(item, tile, side=max(height, width))
-    else:
-        table = diverging_lut() if item.scale == "diverging" else colour_lut("viridis")
-        colours = map_colours(item.values[tile], item.value_range, table)
-    return colours.astype(np.int32).reshape(-1, 3)
-
-
-def _drawn(report: dict[str, object], field: str) -> npt.NDArray[np.int32]:
-    return np.asarray(report[field], dtype=np.int32).reshape(-1, 3)
-
-
-def _assert_shows(report: dict[str, object], item: TechniqueMap, tile: int) -> None:
-    expected = _expected(item, tile)
-    for field in ("enlarged", "inGrid"):
-        difference = np.abs(_drawn(report, field) - expected).max()
-        assert difference <= 2, f"{item.title}, tile {tile} {field}: off by {difference}/255"
-    assert report["name"] == item.tile_names[tile]
-
-
 def _number(report: dict[str, object], name: str) -> int:
     value = report[name]
     assert isinstance(value, int), (name, value)
@@ -170,13 +131,13 @@ def test_pointing_at_a_filter_enlarges_it_in_numpys_colours(
 ) -> None:
     item = banks[1][index]
     frame = view_frame(tiles_page, 0)
-    report = _report(frame, index, 0)  # the first tile is enlarged before any pointing
-    _assert_shows(report, item, 0)
+    report = tiles_report(frame, index, 0)  # the first tile is enlarged before any pointing
+    assert_shows(report, item, 0)
     canvas = _canvas(tiles_page, index)
     for tile in (5, 11):
         canvas.hover(position=_tile_centre(report, tile))
-        shown = _report(frame, index, tile)
-        _assert_shows(shown, item, tile)
+        shown = tiles_report(frame, index, tile)
+        assert_shows(shown, item, tile)
         label = (
             tiles_page.frame_locator(IFRAME)
             .first.get_by_test_id("tiles-chosen")
@@ -184,7 +145,7 @@ def test_pointing_at_a_filter_enlarges_it_in_numpys_colours(
         )
         assert label.inner_text().startswith(f"{item.tile_names[tile]} enlarged \u00b7 3 \u00d7 3")
     # Another tile is another picture: the enlarged squares changed with the pointer.
-    assert not np.array_equal(_expected(item, 5), _expected(item, 11))
+    assert not np.array_equal(expected_tile(item, 5), expected_tile(item, 11))
 
 
 def test_the_arrow_keys_move_the_enlarged_filter(
@@ -192,13 +153,13 @@ def test_the_arrow_keys_move_the_enlarged_filter(
 ) -> None:
     item = banks[1][COLOUR]
     frame = view_frame(tiles_page, 0)
-    columns = _number(_report(frame, COLOUR, 0), "columns")
+    columns = _number(tiles_report(frame, COLOUR, 0), "columns")
     canvas = _canvas(tiles_page, COLOUR)
     canvas.focus()
     canvas.press("ArrowRight")
-    _assert_shows(_report(frame, COLOUR, 1), item, 1)
+    assert_shows(tiles_report(frame, COLOUR, 1), item, 1)
     canvas.press("ArrowDown")
     below = min(1 + columns, len(item.values) - 1)
-    _assert_shows(_report(frame, COLOUR, below), item, below)
+    assert_shows(tiles_report(frame, COLOUR, below), item, below)
     canvas.press("End")
-    _assert_shows(_report(frame, COLOUR, 15), item, 15)
+    assert_shows(tiles_report(frame, COLOUR, 15), item, 15)
