@@ -66,17 +66,13 @@ export function ActivationsPanelView(props: ActivationsPanelViewProps): React.JS
 
   useEffect(() => {
     if (renderer !== null && file !== null && summary !== null) {
-      renderer.setPage({
-        values: pageValues(file, channels),
-        count: channels.length,
-        grid,
-        peak: summary.peak,
-      });
+      renderer.setColours({ colouring: "magnitude", range: [0, summary.peak] });
+      renderer.setTiles({ values: pageValues(file, channels), count: channels.length, grid, channels: 1 });
     }
   }, [renderer, file, summary, channels, grid]);
 
   useEffect(() => {
-    renderer?.setLayout(layout, window.devicePixelRatio || 1);
+    renderer?.setLayout({ grid: layout, enlarged: null, size: layout.size }, window.devicePixelRatio || 1);
   }, [renderer, layout]);
 
   const selected = props.channel?.panel === props.panelId ? channels.indexOf(props.channel.index) : -1;

@@ -1,10 +1,10 @@
 /**
  * A tiles panel: a technique's tiles (the first layer's filters in colour, a deeper filter's
- * input channels in grey-blue-red, a page of channels) as a grid, and the tile under the
+ * input channels in blue-white-red, a page of channels) as a grid, and the tile under the
  * pointer enlarged beside it, each value a square, with its name and size as text. The arrow
  * keys move the choice too (a presenter at a projector has no mouse in reach). Leaving the grid
  * keeps the last tile enlarged, so the class can look at it. The values are fetched once by URL
- * and drawn by TechniqueTilesRenderer.
+ * and drawn by TilesRenderer (the activations panel's renderer too).
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 
@@ -12,7 +12,7 @@ import { cssGradient, formatValue } from "./colourScale";
 import type { TilesPanel } from "./contract";
 import { fetchFloats } from "./data/floats";
 import { RendererError } from "./renderer/errors";
-import { TechniqueTilesRenderer } from "./renderer/techniqueTilesRenderer";
+import { TilesRenderer } from "./renderer/tilesRenderer";
 import { cellCentre, tileAt } from "./renderer/tileLayout";
 import { enlargedCentre, movedTile, tilesPanelLayout } from "./renderer/tilesPanelLayout";
 import { registerTechnique } from "./techniqueHook";
@@ -43,7 +43,7 @@ function sampleTile(
 }
 
 export function TilesPanelView({ panel, index, width }: TilesPanelViewProps): React.JSX.Element {
-  const [renderer, setRenderer] = useState<TechniqueTilesRenderer | null>(null);
+  const [renderer, setRenderer] = useState<TilesRenderer | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
   const [chosen, setChosen] = useState(0);
@@ -57,9 +57,9 @@ export function TilesPanelView({ panel, index, width }: TilesPanelViewProps): Re
     if (element === null) {
       return;
     }
-    let made: TechniqueTilesRenderer;
+    let made: TilesRenderer;
     try {
-      made = new TechniqueTilesRenderer(element);
+      made = new TilesRenderer(element);
     } catch (error) {
       setProblem(error instanceof RendererError ? error.message : String(error));
       return;
@@ -80,7 +80,7 @@ export function TilesPanelView({ panel, index, width }: TilesPanelViewProps): Re
     fetchFloats(panel.url, count, `the ${panel.title} tiles`).then(
       (values) => {
         if (current) {
-          renderer.setBank({ values, count: panel.count, grid, channels: panel.channels });
+          renderer.setTiles({ values, count: panel.count, grid, channels: panel.channels });
           setLoaded(true);
         }
       },
@@ -98,7 +98,7 @@ export function TilesPanelView({ panel, index, width }: TilesPanelViewProps): Re
   useEffect(() => {
     const [low = 0, high = 1] = panel.valueRange;
     renderer?.setColours({
-      picture: panel.scale === "picture",
+      colouring: panel.scale === "picture" ? "picture" : "table",
       range: [low, high],
       colours: panel.colormap.colours,
     });
@@ -109,7 +109,7 @@ export function TilesPanelView({ panel, index, width }: TilesPanelViewProps): Re
   }, [renderer, layout]);
 
   useEffect(() => {
-    renderer?.setChosen(chosen);
+    renderer?.setSelected(chosen);
   }, [renderer, chosen]);
 
   useEffect(() => {

@@ -1,8 +1,11 @@
-/** A technique's tiles (filters, channels) in colour: the grid, or the enlarged tile (tiles panels). */
+/**
+ * Tiles in one draw per region: an activations page, a technique's filters and the chosen one
+ * enlarged (tiles.frag: one texture array, a layer per tile).
+ */
 import type { Size } from "../../geometry";
 import type { Pass } from "../pass";
 import { Program } from "../program";
-import source from "../shaders/techniqueTiles.frag.glsl?raw";
+import source from "../shaders/tiles.frag.glsl?raw";
 
 /** One region of the canvas, device pixels: a grid of `count` tiles from `first`. */
 export interface TilesRegion {
@@ -16,10 +19,16 @@ export interface TilesRegion {
   readonly selected: number;
 }
 
-export interface TechniqueTilesInput {
+/** How values become colours (tiles.frag says the formulas). */
+export type TilesColouring = "picture" | "table" | "magnitude";
+
+const COLOURINGS: Record<TilesColouring, number> = { picture: 0, table: 1, magnitude: 2 };
+
+export interface TilesPassInput {
   readonly tiles: WebGLTexture;
+  /** The colour table ("table"); any texture otherwise. */
   readonly lut: WebGLTexture;
-  readonly picture: boolean;
+  readonly colouring: TilesColouring;
   readonly range: readonly [number, number];
   readonly grid: Size;
   readonly region: TilesRegion;
@@ -28,22 +37,22 @@ export interface TechniqueTilesInput {
   readonly frame: readonly [number, number, number];
 }
 
-export class TechniqueTilesPass implements Pass<TechniqueTilesInput> {
-  static readonly passName = "techniqueTiles";
+export class TilesPass implements Pass<TilesPassInput> {
+  static readonly passName = "tiles";
   private readonly program: Program;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
-    this.program = new Program(gl, "technique tiles", source);
+    this.program = new Program(gl, "tiles", source);
   }
 
-  run(input: TechniqueTilesInput): void {
+  run(input: TilesPassInput): void {
     const gl = this.gl;
     const program = this.program;
     const { region } = input;
     program.use();
     program.texture("u_tiles", 0, gl.TEXTURE_2D_ARRAY, input.tiles);
     program.texture("u_lut", 1, gl.TEXTURE_2D, input.lut);
-    gl.uniform1i(program.uniform("u_picture"), input.picture ? 1 : 0);
+    gl.uniform1i(program.uniform("u_colouring"), COLOURINGS[input.colouring]);
     gl.uniform2f(program.uniform("u_range"), input.range[0], input.range[1]);
     gl.uniform2f(program.uniform("u_origin"), region.origin.x, region.origin.y);
     gl.uniform2i(program.uniform("u_grid"), input.grid.width, input.grid.height);

@@ -1,20 +1,22 @@
 #version 300 es
-// A technique's tiles (a bank of filters, a page of channels) in one region of the canvas:
-// the grid (first = 0, every tile) or the enlarged tile beside it (first = the chosen tile,
-// one column). Each value is one square (texelFetch, nearest). Colours as
-// classroom.techniques.figure colours them:
-//   picture tiles: round(clamp(rgb, 0, 1) * 255) / 255 (first-layer filters, their own colours)
-//   other tiles:   t = clamp((v - low) / (high - low), 0, 1); table[clamp(floor(t * 256), 0, 255)]
-// The chosen tile of the grid gets a frame. Gaps show the background.
+// Tiles in one region of the canvas: a grid of `u_count` tiles from `u_first` (an activations
+// page; a technique's filters), or one tile alone, enlarged (first = the chosen tile, one
+// column). Each value is one square (texelFetch, nearest); gaps show the background and the
+// selected tile of a grid gets a frame. Colours, with s(x) = clamp((x - low) / (high - low), 0, 1):
+//   picture   (0): round(s(rgb) * 255) / 255               first-layer filters (0..1: own colours)
+//   table     (1): table[clamp(floor(s(v) * 256), 0, 255)] a deeper filter, channel maps
+//   magnitude (2): grey round(|v| / high * 255) / 255      activation pages (high: the layer's peak)
+// classroom.techniques.figure (pictures), classroom.similarity.map_colours (tables) and the
+// activations panel's grey are the references.
 precision highp float;
 precision highp int;
 precision highp sampler2DArray;
 precision highp sampler2D;
 
 uniform sampler2DArray u_tiles;  // R32F or RGB32F: one layer per tile, one texel per value
-uniform sampler2D u_lut;         // 256x1 colour table (tiles that are not pictures)
-uniform bool u_picture;
-uniform vec2 u_range;            // (low, high) of the colour table
+uniform sampler2D u_lut;         // 256x1 colour table (colouring 1)
+uniform int u_colouring;         // 0 picture, 1 table, 2 magnitude
+uniform vec2 u_range;            // (low, high)
 uniform vec2 u_origin;           // the region's top-left, device pixels from the canvas's top-left
 uniform ivec2 u_grid;            // values per tile (width, height)
 uniform int u_first;             // the region's first tile
@@ -29,11 +31,19 @@ uniform vec3 u_frame;
 
 out vec4 o_colour;
 
+vec3 rounded(vec3 unit) {
+  return floor(clamp(unit, 0.0, 1.0) * 255.0 + 0.5) / 255.0;
+}
+
 vec3 colourOf(vec3 value) {
-  if (u_picture) {
-    return floor(clamp(value, 0.0, 1.0) * 255.0 + 0.5) / 255.0;
+  float span = u_range.y - u_range.x;
+  if (u_colouring == 0) {
+    return rounded(span > 0.0 ? (value - u_range.x) / span : vec3(0.0));
   }
-  float t = u_range.y > u_range.x ? clamp((value.r - u_range.x) / (u_range.y - u_range.x), 0.0, 1.0) : 0.0;
+  if (u_colouring == 2) {
+    return rounded(vec3(u_range.y > 0.0 ? abs(value.r) / u_range.y : 0.0));
+  }
+  float t = span > 0.0 ? clamp((value.r - u_range.x) / span, 0.0, 1.0) : 0.0;
   return texelFetch(u_lut, ivec2(clamp(int(floor(t * 256.0)), 0, 255), 0), 0).rgb;
 }
 
