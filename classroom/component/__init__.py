@@ -29,9 +29,8 @@ from classroom.component.contract import (
     ViewState,
     parse_event,
 )
-from classroom.component.panels import activations_panel, map_panel, result_panels
+from classroom.component.panels import activations_panel, map_panel, result_panels, tiles_panel
 from classroom.component.sources import layer_source, receptive_field, view_image
-from classroom.component.tiles import tiles_panel
 from classroom.networks.labels import model_title
 
 if TYPE_CHECKING:

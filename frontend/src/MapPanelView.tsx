@@ -5,13 +5,13 @@
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 
-import { cssGradient, formatValue } from "./colourScale";
 import type { MapPanel } from "./contract";
 import { fetchFloats } from "./data/floats";
 import { type Size, fullView, pixelAt, screenToImage } from "./geometry";
 import type { ViewController } from "./interaction";
 import { RendererError } from "./renderer/errors";
 import { MapRenderer } from "./renderer/mapRenderer";
+import { RangeLegend } from "./RangeLegend";
 import { registerTechnique } from "./techniqueHook";
 
 export interface MapPanelViewProps {
@@ -116,7 +116,6 @@ export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
     });
   }, [renderer, controller]);
 
-  const [low = 0, high = 1] = panel.valueRange;
   return (
     <figure
       className="technique-panel"
@@ -145,16 +144,12 @@ export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
           {problem}
         </p>
       )}
-      <div className="map-legend" data-testid="map-legend">
-        <span>{formatValue(low)}</span>
-        <span
-          className="map-legend-bar"
-          aria-hidden="true"
-          style={{ background: cssGradient(panel.colormap.colours).replace("to top", "to right") }}
-        />
-        <span>{formatValue(high)}</span>
-        <span className="hint">{panel.meaning}</span>
-      </div>
+      <RangeLegend
+        testId="map-legend"
+        range={panel.valueRange}
+        colours={panel.colormap.colours}
+        meaning={panel.meaning}
+      />
     </figure>
   );
 }

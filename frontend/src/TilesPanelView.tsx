@@ -6,15 +6,16 @@
  * keeps the last tile enlarged, so the class can look at it. The values are fetched once by URL
  * and drawn by TilesRenderer (the activations panel's renderer too).
  */
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 
-import { cssGradient, formatValue } from "./colourScale";
+import { useCanvasRenderer } from "./canvasRenderer";
+
 import type { TilesPanel } from "./contract";
 import { fetchFloats } from "./data/floats";
-import { RendererError } from "./renderer/errors";
 import { TilesRenderer } from "./renderer/tilesRenderer";
 import { cellCentre, tileAt } from "./renderer/tileLayout";
 import { enlargedCentre, movedTile, tilesPanelLayout } from "./renderer/tilesPanelLayout";
+import { RangeLegend } from "./RangeLegend";
 import { registerTechnique } from "./techniqueHook";
 
 export interface TilesPanelViewProps {
@@ -42,9 +43,10 @@ function sampleTile(
   return rgb;
 }
 
+const makeRenderer = (canvas: HTMLCanvasElement): TilesRenderer => new TilesRenderer(canvas);
+
 export function TilesPanelView({ panel, index, width }: TilesPanelViewProps): React.JSX.Element {
-  const [renderer, setRenderer] = useState<TilesRenderer | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { renderer, problem, attachCanvas, setProblem } = useCanvasRenderer(makeRenderer);
   const [loaded, setLoaded] = useState(false);
   const [chosen, setChosen] = useState(0);
   const grid = useMemo(
@@ -52,24 +54,6 @@ export function TilesPanelView({ panel, index, width }: TilesPanelViewProps): Re
     [panel.tileWidth, panel.tileHeight],
   );
   const layout = useMemo(() => tilesPanelLayout(panel.count, grid, width), [panel.count, grid, width]);
-
-  const attachCanvas = useCallback((element: HTMLCanvasElement | null) => {
-    if (element === null) {
-      return;
-    }
-    let made: TilesRenderer;
-    try {
-      made = new TilesRenderer(element);
-    } catch (error) {
-      setProblem(error instanceof RendererError ? error.message : String(error));
-      return;
-    }
-    setRenderer(made);
-    return () => {
-      made.dispose();
-      setRenderer(null);
-    };
-  }, []);
 
   useEffect(() => {
     if (renderer === null) {
@@ -93,7 +77,7 @@ export function TilesPanelView({ panel, index, width }: TilesPanelViewProps): Re
     return () => {
       current = false;
     };
-  }, [renderer, panel, grid]);
+  }, [renderer, panel, grid, setProblem]);
 
   useEffect(() => {
     const [low = 0, high = 1] = panel.valueRange;
@@ -135,7 +119,6 @@ export function TilesPanelView({ panel, index, width }: TilesPanelViewProps): Re
   }, [renderer, loaded, index, chosen, layout, grid, panel.tileNames]);
 
   const name = panel.tileNames[chosen] ?? "";
-  const [low = 0, high = 1] = panel.valueRange;
   return (
     <figure
       className="technique-panel tiles-panel"
@@ -186,22 +169,13 @@ export function TilesPanelView({ panel, index, width }: TilesPanelViewProps): Re
           {panel.channels === 3 ? " × 3 colours" : ""}
         </p>
       </div>
-      <div className="map-legend" data-testid="tiles-legend">
-        {panel.scale === "picture" ? (
-          <span>its own colours, mid-grey is 0:</span>
-        ) : (
-          <>
-            <span>{formatValue(low)}</span>
-            <span
-              className="map-legend-bar"
-              aria-hidden="true"
-              style={{ background: cssGradient(panel.colormap.colours).replace("to top", "to right") }}
-            />
-            <span>{formatValue(high)}</span>
-          </>
-        )}
-        <span className="hint">{panel.meaning}</span>
-      </div>
+      <RangeLegend
+        testId="tiles-legend"
+        range={panel.valueRange}
+        colours={panel.colormap.colours}
+        meaning={panel.meaning}
+        picture={panel.scale === "picture" ? "its own colours, mid-grey is 0:" : undefined}
+      />
     </figure>
   );
 }
