@@ -16,6 +16,7 @@ import { channelKeyAction } from "./channelKeys";
 import type { ActivationsPanel } from "./contract";
 import type { FeatureFile } from "./data/featureFile";
 import type { ChannelView, ViewController } from "./interaction";
+import { PanelError } from "./PanelError";
 import { cellCentre, tileAt, tileLayout } from "./renderer/tileLayout";
 import { TilesRenderer } from "./renderer/tilesRenderer";
 import { registerTechnique } from "./techniqueHook";
@@ -154,11 +155,7 @@ export function ActivationsPanelView(props: ActivationsPanelViewProps): React.JS
           </span>
         )}
       </div>
-      {problem !== null && (
-        <p className="panel-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <PanelError problem={problem} />
       <canvas
         ref={attachCanvas}
         className="activation-grid"

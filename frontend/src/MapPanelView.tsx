@@ -9,6 +9,7 @@ import type { MapPanel } from "./contract";
 import { fetchFloats } from "./data/floats";
 import { type Size, fullView, pixelAt, screenToImage } from "./geometry";
 import type { ViewController } from "./interaction";
+import { PanelError } from "./PanelError";
 import { RendererError } from "./renderer/errors";
 import { MapRenderer } from "./renderer/mapRenderer";
 import { RangeLegend } from "./RangeLegend";
@@ -139,11 +140,7 @@ export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
           }
         }}
       />
-      {problem !== null && (
-        <p className="panel-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <PanelError problem={problem} />
       <RangeLegend
         testId="map-legend"
         range={panel.valueRange}

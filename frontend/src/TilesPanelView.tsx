@@ -15,6 +15,7 @@ import { fetchFloats } from "./data/floats";
 import { TilesRenderer } from "./renderer/tilesRenderer";
 import { cellCentre, tileAt } from "./renderer/tileLayout";
 import { enlargedCentre, movedTile, tilesPanelLayout } from "./renderer/tilesPanelLayout";
+import { PanelError } from "./PanelError";
 import { RangeLegend } from "./RangeLegend";
 import { registerTechnique } from "./techniqueHook";
 
@@ -129,11 +130,7 @@ export function TilesPanelView({ panel, index, width }: TilesPanelViewProps): Re
         <span className="panel-name">{panel.title}</span>
         <span className="hint">point at a tile, or use the arrow keys, to enlarge it</span>
       </figcaption>
-      {problem !== null && (
-        <p className="panel-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <PanelError problem={problem} />
       <div className="tiles-panel-body" style={{ width: layout.size.width }}>
         <canvas
           ref={attachCanvas}
