@@ -36,6 +36,7 @@ export type {
   SelectionEvent,
   SimilarityPanel,
   Thumbnails,
+  TilesPanel,
   ViewArgs,
   ViewEvent,
   ViewImage,
