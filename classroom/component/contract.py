@@ -3,11 +3,12 @@
 Python sends :class:`ViewArgs` on every rerun; the browser sends back a :class:`ViewEvent`
 only on deliberate actions (pin, lock, release, step, and asking for a channel's generated
 image), never while the pointer merely moves.
-The step navigator (Back and Next) gets :class:`NavigatorArgs` and sends :class:`NavigatorValue`.
-The JSON Schema of both (``frontend/src/contract.schema.json``) is generated from these
-models and the TypeScript types are generated from that schema, so the two sides cannot drift
-apart silently: ``tests/test_contract.py`` fails when the committed schema is stale and the
-TypeScript build fails when the frontend uses a field the schema lacks.
+The step navigator's models (:mod:`classroom.component.navigator_contract`) and the
+scatter matrix's (:mod:`classroom.component.matrix_contract`) live beside it. The JSON Schema
+of all (``frontend/src/contract.schema.json``) is generated from these models and the
+TypeScript types are generated from that schema, so the two sides cannot drift apart silently:
+``tests/test_contract.py`` fails when the committed schema is stale and the TypeScript build
+fails when the frontend uses a field the schema lacks.
 
 Coordinates are pixels of the *analysis image* (the image the features were computed on,
 after EXIF rotation and the size cap), origin top-left.
@@ -33,8 +34,6 @@ __all__ = [
     "LayerSource",
     "MapPanel",
     "MetricLegend",
-    "NavigatorArgs",
-    "NavigatorValue",
     "Panel",
     "Pixel",
     "ReceptiveField",
@@ -351,37 +350,6 @@ ViewEvent = Annotated[AnyEvent, Field(discriminator="kind")]
 _EVENT_ADAPTER: TypeAdapter[ViewEvent] = TypeAdapter(ViewEvent)
 
 
-class NavigatorArgs(_Wire):
-    """Back and Next for a lesson: where the session is, and how to lay the buttons out."""
-
-    step: NonNegative = Field(description="The step on screen, 0-based.")
-    count: Positive
-    lesson_title: str
-    presenter: bool = Field(
-        default=False, description="One row above the step; else a column (the sidebar)."
-    )
-
-
-class NavigatorValue(_Wire):
-    """What the step navigator reports: every Back and Next press of its frame so far (buttons,
-    PageUp, PageDown), and the similarity views of the page that went deaf.
-
-    Counts, not events: presses that arrive while the page is still busy with the previous
-    one add up instead of replacing each other, so Python moves by ``net`` minus what it
-    already applied for this ``instance`` (a frame loaded anew starts again from 0).
-    """
-
-    instance: Annotated[str, Field(min_length=1, max_length=64)]
-    net: int = Field(description="Next presses minus Back presses since the frame loaded.")
-    lost_views: NonNegative = Field(
-        default=0,
-        description=(
-            "View frames that Streamlit did not answer (a frame it moved is reloaded and no "
-            "longer heard); Python then draws the view anew."
-        ),
-    )
-
-
 def parse_event(raw: object) -> AnyEvent | None:
     """The event the component returned, or ``None`` when there is none (or it is malformed)."""
     if raw is None:
@@ -408,6 +376,7 @@ def contract_schema() -> dict[str, Any]:
     definitions["ViewArgs"] = args_schema
     definitions["ViewEvent"] = event_schema
     from classroom.component.matrix_contract import MatrixArgs, SelectionEvent
+    from classroom.component.navigator_contract import NavigatorArgs, NavigatorValue
 
     for model in (NavigatorArgs, NavigatorValue, MatrixArgs, SelectionEvent):
         model_schema = model.model_json_schema(
