@@ -23,12 +23,14 @@ from classroom.component.contract import (
     MapPanel,
     MetricLegend,
     SimilarityPanel,
+    TilesPanel,
     ViewArgs,
     ViewEvent,
     ViewState,
     parse_event,
 )
-from classroom.component.panels import activations_panel, map_panel, result_panels
+from classroom.component.once import first_time
+from classroom.component.panels import activations_panel, map_panel, result_panels, tiles_panel
 from classroom.component.sources import layer_source, receptive_field, view_image
 from classroom.networks.labels import model_title
 
@@ -53,6 +55,7 @@ __all__ = [
     "receptive_field",
     "result_panels",
     "similarity_view",
+    "tiles_panel",
     "view_args",
 ]
 
@@ -111,8 +114,6 @@ def similarity_view(args: ViewArgs, *, key: str) -> ViewEvent | None:
         The user's latest deliberate action (pin, lock, release, step) the first time this
         function sees it, else ``None``. Pointer movement never triggers a rerun.
     """
-    import streamlit as st
-
     from classroom.file_cache import FileCache
     from classroom.store import FeatureStore
 
@@ -126,12 +127,7 @@ def similarity_view(args: ViewArgs, *, key: str) -> ViewEvent | None:
     event = parse_event(raw)
     if event is None:
         return None
-    # A component keeps returning its last value on every rerun: hand each event out once.
-    handled = _HANDLED_PREFIX + key
-    if st.session_state.get(handled) == event.id:
-        return None
-    st.session_state[handled] = event.id
-    return event
+    return event if first_time(_HANDLED_PREFIX, key, event.id) else None
 
 
 def colormap(name: ColormapName = "viridis") -> Colormap:
@@ -162,7 +158,7 @@ def view_args(
     presenter: bool = False,
     caption: str = "",
     metric: Metric = "angular",
-    extra_panels: Sequence[MapPanel | ActivationsPanel | AcrossPanel] = (),
+    extra_panels: Sequence[MapPanel | ActivationsPanel | AcrossPanel | TilesPanel] = (),
 ) -> ViewArgs:
     """Arguments for one view of prepared layers of a single image and model.
 
@@ -175,7 +171,7 @@ def view_args(
         chart_layer: the layer whose feature vector the bar chart shows (default: the first).
         metric: how the view compares cells with the reference when it opens.
         extra_panels: shown after the layers' similarity panels (:func:`map_panel`,
-            :func:`activations_panel`, :func:`across_panel`).
+            :func:`tiles_panel`, :func:`activations_panel`, :func:`across_panel`).
 
     Raises:
         ValueError: if ``layers`` is empty or mixes images or models, naming the offender.

@@ -129,6 +129,23 @@ export interface ActivationsPanel {
   pageSize: number;
 }
 /**
+ * Points are cells of the images' maps: point ``p`` is cell ``p % (rows * columns)``
+ * (row-major) of image ``p // (rows * columns)``; each cell's receptive field, in image
+ * pixels, comes from the network registry
+ * (:func:`classroom.collections.patches.receptive_box`).
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "CellGrid".
+ */
+export interface CellGrid {
+  rows: number;
+  columns: number;
+  /**
+   * Per cell, row-major: [left, top, right, bottom).
+   */
+  boxes: number[][];
+}
+/**
  * Asking "what does this channel want to see?": a double-click (or Enter) on a channel's
  * tile in an activations panel or its bar in the bar chart asks for its generated image.
  *
@@ -232,6 +249,88 @@ export interface MapPanel {
   colormap: Colormap;
 }
 /**
+ * A scatter-plot matrix per layer, side by side, whose points share indices.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "MatrixArgs".
+ */
+export interface MatrixArgs {
+  /**
+   * Changes when Python shows other points.
+   */
+  matrixId: string;
+  /**
+   * The points: little-endian float32, `rows` x `count`.
+   */
+  url: string;
+  count: number;
+  rows: number;
+  /**
+   * @minItems 1
+   * @maxItems 6
+   */
+  layers: MatrixLayer[];
+  /**
+   * @minItems 1
+   */
+  classNames: string[];
+  /**
+   * @minItems 1
+   */
+  palette: number[][];
+  /**
+   * Set when points are cells, not images.
+   */
+  cells: CellGrid | null;
+  thumbnails: Thumbnails;
+  /**
+   * The points selected when the view opens.
+   */
+  selection: number[];
+}
+/**
+ * One layer's matrix: its chosen dimensions, plotted against each other.
+ *
+ * Its values are rows ``first_row`` .. ``first_row + len(dimensions) - 1`` of the points
+ * file (one row per dimension, one column per point).
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "MatrixLayer".
+ */
+export interface MatrixLayer {
+  layer: string;
+  /**
+   * The matrix's title for people (layer and weight set).
+   */
+  title: string;
+  /**
+   * @minItems 1
+   * @maxItems 8
+   */
+  dimensions: string[];
+  /**
+   * Row 0 of the points file holds the classes.
+   */
+  firstRow: number;
+  /**
+   * One plot of two dimensions (the first on x), not a matrix: a 2-D map such as the embedding view's.
+   */
+  pair: boolean;
+}
+/**
+ * Every image of the collection in one PNG atlas, ``columns`` tiles a row, image order.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "Thumbnails".
+ */
+export interface Thumbnails {
+  url: string;
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+  images: number;
+}
+/**
  * A metric the view offers, and what its colour scale means (the legend says it).
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -307,6 +406,20 @@ export interface ReleaseEvent {
   kind: "release";
 }
 /**
+ * The brush was released: the points it selected (every cell and layer showed them).
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "SelectionEvent".
+ */
+export interface SelectionEvent {
+  /**
+   * Unique per event, so that Python handles each event once.
+   */
+  id: string;
+  kind: "selection";
+  points: number[];
+}
+/**
  * A panel of the multi-layer view: every cell of a layer compared with the reference.
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -333,6 +446,44 @@ export interface StepEvent {
   delta: -1 | 1;
 }
 /**
+ * A technique's tiles (a bank of filters, a page of channels) as a grid, and the tile under
+ * the pointer (or chosen with the arrow keys) enlarged beside it, one square per value.
+ *
+ * The browser fetches ``count`` x ``tile_height`` x ``tile_width`` x ``channels``
+ * little-endian float32 values (tile by tile, rows from the top) from ``url``. ``picture``
+ * tiles are their own RGB colours (0 to 1, first-layer filters); the others are coloured
+ * over ``value_range`` with ``colormap``, as ``classroom.techniques.figure`` colours them.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "TilesPanel".
+ */
+export interface TilesPanel {
+  kind: "tiles";
+  technique: string;
+  title: string;
+  /**
+   * What the colours mean, for the legend.
+   */
+  meaning: string;
+  url: string;
+  mapId: string;
+  count: number;
+  tileWidth: number;
+  tileHeight: number;
+  channels: 1 | 3;
+  /**
+   * @minItems 2
+   * @maxItems 2
+   */
+  valueRange: number[];
+  scale: "picture" | "sequential" | "diverging";
+  colormap: Colormap;
+  /**
+   * One per tile, e.g. 'filter 7'.
+   */
+  tileNames: string[];
+}
+/**
  * Everything the component needs to draw one view.
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -351,11 +502,11 @@ export interface ViewArgs {
    */
   layers: LayerSource[];
   /**
-   * What the view shows, each panel by its kind: a similarity panel per layer (the synchronized stage), then maps and activation grids.
+   * What the view shows, each panel by its kind: a similarity panel per layer (the synchronized stage), then maps, tiles and activation grids.
    *
    * @minItems 1
    */
-  panels: (SimilarityPanel | MapPanel | ActivationsPanel | AcrossPanel)[];
+  panels: (SimilarityPanel | MapPanel | ActivationsPanel | AcrossPanel | TilesPanel)[];
   preset: ViewState;
   chartLayer: string | null;
   colormap: Colormap;
