@@ -136,7 +136,13 @@ def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks, datasets: P
             return None
         layer = entry.across.layer or shown[-1].layer
         panel = next(panel for panel in shown if panel.layer == layer)  # pass 2 checked it
-        return AcrossStep(images=list(entry.across.images), layer=layer, weights=panel.weights)
+        return AcrossStep(
+            images=list(entry.across.images or []),
+            layer=layer,
+            weights=panel.weights,
+            collection=entry.across.collection,
+            count=entry.across.count,
+        )
 
     steps = []
     for index, (entry, image) in enumerate(zip(parsed.steps, checks.step_images, strict=True)):

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from classroom.encoding import Precision
+from classroom.preparation.across_collections import across_requests
 from classroom.preparation.outcome import PrepareReport, ProgressEvent
 from classroom.preparation.pipeline import prepare
 from classroom.preparation.requests import PrepareRequest, requests_for_lesson
@@ -78,7 +79,10 @@ def prepare_from_cli(
         try:
             lesson = lessons.load_lesson(file)
             loaded.append(lesson)
-            lesson_requests = requests_for_lesson(lesson)
+            lesson_requests = [
+                *requests_for_lesson(lesson),
+                *across_requests(lesson, FeatureStore()),
+            ]
         except (ValueError, OSError) as error:
             console.print(f"[red]✗ lesson not prepared:[/red] {escape(str(error))}")
             invalid.append(_why_invalid(file, error))
