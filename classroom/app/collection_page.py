@@ -17,7 +17,12 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from classroom.app.channel_images import channel_generation
-from classroom.app.collection_ab import ab_rows, session_weight_sets
+from classroom.app.collection_ab import (
+    ab_rows,
+    lesson_checkpoints,
+    session_weight_sets,
+    weights_label,
+)
 from classroom.app.state import plain, uses_untrained
 from classroom.collections.figures import (
     embedding_figure,
@@ -27,6 +32,7 @@ from classroom.collections.figures import (
     with_box,
 )
 from classroom.collections.views import CollectionData, Neighbours
+from classroom.lessons import Lesson
 from classroom.lessons.collection_views import CollectionView, LessonCollection
 
 __all__ = ["collection_data", "collection_view", "collections_page"]
@@ -54,7 +60,9 @@ def _prepare(data: CollectionData, weights: str, layers: Sequence[str]) -> None:
     def report(done: int, total: int) -> None:
         elapsed = time.monotonic() - started
         left = elapsed / done * (total - done) if done else 0.0
-        text = f"Vectors ({weights}): {done} of {total} images, about {left:.0f} s left"
+        text = (
+            f"Vectors ({weights_label(weights)}): {done} of {total} images, about {left:.0f} s left"
+        )
         slot.progress(done / total, text=text)
 
     data.prepare(weights, layers, report)
@@ -137,7 +145,7 @@ def _embedding(data: CollectionData, view: CollectionView, view_key: str) -> Non
     for column, layer, weights in _side_by_side(view):
         with column:
             coordinates = data.map(weights, layer, view.method)
-            title = f"{layer} · {weights} · {_METHOD_NAMES[view.method]}"
+            title = f"{layer} · {weights_label(weights)} · {_METHOD_NAMES[view.method]}"
             figure = embedding_figure(
                 coordinates,
                 data.collection.labels,
@@ -174,8 +182,8 @@ def _matrix_plot(
         columns[view.measure] = data.measured(view.measure)[among]
         dimensions = [channel, *[d for d in dimensions if d != channel]][:4]
         st.caption(
-            f"{layer} · {weights}: channel {channel} follows the measured {view.measure} "
-            f"most closely among these images (Pearson's r = {r:+.2f})."
+            f"{layer} · {weights_label(weights)}: channel {channel} follows the measured "
+            f"{view.measure} most closely among these images (Pearson's r = {r:+.2f})."
         )
     for dimension in dimensions:
         columns[f"{layer}[{dimension}]"] = vectors[:, dimension]
@@ -184,7 +192,7 @@ def _matrix_plot(
         data.collection.labels[among],
         data.collection.class_names,
         _chosen(view_key),
-        f"{layer} · {weights}: per-image dimensions",
+        f"{layer} · {weights_label(weights)}: per-image dimensions",
         images=among,
     )
     _linked_chart(figure, view_key, f"{weights}/{layer}/matrix")
@@ -226,7 +234,9 @@ def _similar_cells(data: CollectionData, view: CollectionView, view_key: str, qu
     )
     found = data.similar_cells(weights, layer, query, (int(row), int(column)), view.k)
     names = data.collection.class_names
-    st.markdown(f"**Cells like cell ({row}, {column}) of the query in {layer} · {weights}:**")
+    st.markdown(
+        f"**Cells like cell ({row}, {column}) of the query in {layer} · {weights_label(weights)}:**"
+    )
     st.image(
         [with_box(data.collection.images[p.image], p.box, scale=3) for p in found],
         caption=[f"{names[data.collection.labels[p.image]]} · {p.value:.2f}" for p in found],
@@ -244,7 +254,7 @@ def _average(data: CollectionData, view: CollectionView, view_key: str) -> None:
     columns = st.columns(len(_panels(view)))
     for column, (layer, weights) in zip(columns, _panels(view), strict=True):
         tiled, tiles, depth = data.average_mosaic(weights, layer, chosen)
-        title = f"{layer} · {weights}: average map of each channel"
+        title = f"{layer} · {weights_label(weights)}: average map of each channel"
         column.plotly_chart(
             mosaic_figure(tiled, tiles, depth, title), key=f"{view_key}/{layer}/{weights}/avg"
         )
@@ -265,7 +275,8 @@ def _patches(data: CollectionData, view: CollectionView, view_key: str) -> None:
             continue
         found = data.patches(weights, layer, int(channel), list(among))
         column.markdown(
-            f"**{layer} · {weights}, channel {channel}:** the strongest cell of each image"
+            f"**{layer} · {weights_label(weights)}, channel {channel}:** the strongest cell "
+            "of each image"
         )
         column.image(
             [with_box(data.collection.images[p.image], p.box, scale=3) for p in found],
@@ -301,8 +312,14 @@ def collection_view(
     selection = _selection_key(view_key)
     if selection not in st.session_state and view.select:
         st.session_state[selection] = [int(i) for i in data.members(view.select)]
+    from classroom.trained.weights import TrainedWeightsError
+
     for weights in view.weights:
-        _prepare(data, weights, view.layers or [])
+        try:
+            _prepare(data, weights, view.layers or [])
+        except TrainedWeightsError as error:  # a checkpoint that does not load or fit
+            st.error(f"These weights cannot be shown: {plain(str(error))}", icon=":material/error:")
+            return
     st.caption(
         f"Collection **{plain(entry.name)}**: {len(data.collection)} images, classes "
         f"{', '.join(data.collection.class_names)} · network {model}"
@@ -310,8 +327,11 @@ def collection_view(
     _VIEWS[view.kind](data, view, view_key)
 
 
-def collections_page(store_root: Path) -> None:
-    """Any collection of the trained networks, any view: the app's Collections page."""
+def collections_page(store_root: Path, checkpoints: Sequence[Lesson] = ()) -> None:
+    """Any collection of the trained networks, any view: the app's Collections page.
+
+    ``checkpoints``: the lessons whose collection views name checkpoints of their own; the
+    Weights menu lists those of the chosen network beside trained and untrained."""
     from classroom.networks import registry
 
     st.header("Collections", anchor=False)
@@ -332,10 +352,11 @@ def collections_page(store_root: Path) -> None:
     )
     weights = st.multiselect(
         "Weights",
-        ["trained", "untrained"],
+        ["trained", "untrained", *lesson_checkpoints(checkpoints, model)],
         ["trained"],
         max_selections=2,
-        key="collections/weights",
+        format_func=weights_label,
+        key=f"collections/{model}/weights",
     )
     method = st.radio(
         "Map",

@@ -98,7 +98,7 @@ def main() -> None:
             own_image_page(lesson, presenter)
     elif st.session_state.get(MODE) == COLLECTIONS_MODE:
         with guarded("the collection"):
-            collections_page(FeatureStore().root)
+            collections_page(FeatureStore().root, catalog.lessons)
     elif current is None:
         no_lessons(catalog)
     else:

@@ -116,6 +116,7 @@ def _prepare_collections(
     from rich.markup import escape
 
     from classroom.preparation.collections import collection_needs
+    from classroom.trained.weights import TrainedWeightsError
 
     failures: list[str] = []
     for lesson in loaded:
@@ -123,7 +124,7 @@ def _prepare_collections(
             name = f"{lesson.id}: {need.name}"
             try:
                 _prepare_collection(need, name, store, console, forward)
-            except (ValueError, OSError) as error:
+            except (ValueError, OSError, TrainedWeightsError) as error:  # names the file
                 failures.append(f"{name}: {error}")
                 continue
             console.print(f"collection {escape(name)}: {', '.join(need.layers)} prepared")
