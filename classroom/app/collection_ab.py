@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from classroom.lessons import Lesson
 
 __all__ = [
+    "ACROSS_KIND",
     "UNTRAINED_NOTICE",
     "ab_rows",
     "lesson_checkpoints",
@@ -31,6 +32,9 @@ __all__ = [
     "weights_label",
 ]
 
+#: The Collections page's cross-image view, beside the collection views' kinds
+#: (classroom/app/collection_across.py).
+ACROSS_KIND: Final = "across"
 UNTRAINED_NOTICE: Final = (
     "This session uses untrained weights, so this view shows the untrained network{where}."
 )

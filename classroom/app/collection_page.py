@@ -18,6 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from classroom.app.channel_images import channel_generation
 from classroom.app.collection_ab import (
+    ACROSS_KIND,
     ab_rows,
     lesson_checkpoints,
     session_weight_sets,
@@ -340,7 +341,10 @@ def collections_page(store_root: Path, checkpoints: Sequence[Lesson] = ()) -> No
     model = left.selectbox("Network", ["digits", "shapes"], key="collections/model")
     count = middle.slider("Images", 50, 1000, 300, 50, key="collections/count")
     kind = right.selectbox(
-        "View", ["embedding", "matrix", "neighbours", "average", "patches"], key="collections/kind"
+        "View",
+        ["embedding", "matrix", "neighbours", "average", "patches", ACROSS_KIND],
+        key="collections/kind",
+        help="across: one image's reference pixel lights up other images of the collection",
     )
     architecture = registry.architecture(model)
     layers = st.multiselect(
@@ -370,6 +374,11 @@ def collections_page(store_root: Path, checkpoints: Sequence[Lesson] = ()) -> No
         st.info("Choose at least one layer and one weight set.")
         return
     entry = LessonCollection.model_validate({"name": model, "source": model, "count": count})
+    if kind == ACROSS_KIND:  # the similarity view's cross-image panel, this session's weights
+        from classroom.app.collection_across import collection_across  # it imports this
+
+        collection_across(entry, model, layers[-1], f"page/{model}/{count}/across")
+        return
     view = CollectionView.model_validate(
         {"kind": kind, "collection": model, "layers": layers, "weights": weights, "method": method}
     )

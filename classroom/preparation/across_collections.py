@@ -37,6 +37,7 @@ __all__ = [
     "across_requests",
     "chosen_images",
     "class_turns",
+    "collection_labels",
     "collection_pictures",
     "step_across_requests",
 ]
@@ -82,6 +83,11 @@ def _collection(entry: LessonCollection) -> Collection:
     from classroom.preparation.collections import load_lesson_collection
 
     return load_lesson_collection(entry)
+
+
+def collection_labels(entry: LessonCollection) -> npt.NDArray[np.int64]:
+    """Each image's label index in the collection (the collection made once per process)."""
+    return _collection(entry).labels
 
 
 def _png(pixels: npt.NDArray[np.uint8]) -> bytes:
