@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from classroom.preparation import (
 )
 
 __all__ = ["Job", "JobStatus", "LessonJobs", "Phase"]
+
+_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,11 @@ class LessonJobs:
         requests = requests_for_lesson(lesson)
         # A step lighting up a collection's images: they are written as files and prepared
         # like the lesson's pictures (classroom/preparation/across_collections.py).
-        collected = across_requests(lesson, FeatureStore(store_root))
+        try:
+            collected = across_requests(lesson, FeatureStore(store_root))
+        except OSError as error:  # a read-only store: the step shows without those images
+            _LOGGER.warning("%s: a collection's images cannot be written: %s", lesson.path, error)
+            collected = []
         return cls(
             lesson,
             tuple(
@@ -150,8 +157,11 @@ class LessonJobs:
             from classroom.store import FeatureStore
 
             store = FeatureStore(self.jobs[0].store_root) if self.jobs else FeatureStore()
-            wanted = step_across_requests(self.lesson, step, store)
-            return [by_image[request.image] for request, _ in wanted]
+            try:
+                wanted = step_across_requests(self.lesson, step, store)
+            except OSError:
+                return []
+            return [by_image[request.image] for request, _ in wanted if request.image in by_image]
         return [by_image[self.lesson.image(image).path] for image in step.across.images]
 
 
