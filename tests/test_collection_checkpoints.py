@@ -11,10 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from classroom.app.collection_ab import lesson_checkpoints, weights_label
 from classroom.app.state import plain
+from classroom.cli import main
 from classroom.collections.cache import ArrayCache
 from classroom.collections.views import CollectionData
 from classroom.collections.workers import forward_maps
@@ -142,3 +144,18 @@ def test_the_page_names_a_checkpoint_that_does_not_fit(
     errors = [element.value for element in at.error]  # markdown, the file's name escaped
     expected = plain("digits.pth: not the shapes network's weights")
     assert any(expected in error for error in errors), errors
+
+
+def test_prepare_computes_a_checkpoint_and_names_one_that_does_not_fit(tree: LessonTree) -> None:
+    (tree.datasets / "models" / "digits.pth").write_bytes(
+        shipped_weights_path("digits").read_bytes()
+    )
+    good = tree.write(LESSON.format(weights="models/tuned.pth"), "good.yaml")
+    result = CliRunner().invoke(main, ["prepare", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "few (tuned.pth): block3 prepared" in result.output
+    bad = tree.write(LESSON.format(weights="models/digits.pth"), "bad.yaml")
+    result = CliRunner().invoke(main, ["prepare", str(bad)])
+    assert result.exit_code != 0
+    assert "collection not prepared" in result.output
+    assert "digits.pth: not the shapes network's weights" in " ".join(result.output.split())
