@@ -178,3 +178,29 @@ def test_the_collection_claim_fails_on_untrained_weights(store: FeatureStore) ->
     step, maps = _collection_maps(store, "untrained")
     with pytest.raises(AssertionError):
         check_collection_across(step, maps)
+
+
+def test_a_bundle_carries_the_collection_images_maps(tmp_path: Path) -> None:
+    """Opened elsewhere, the step's collection images are made again (the same bytes) and
+    found prepared in the bundle's store: nothing is left to compute."""
+    from classroom.bundle import open_bundle
+    from classroom.bundle.writing import write_bundle
+    from classroom.lessons import load_lesson
+    from classroom.preparation import load_prepared, requests_for_lesson
+
+    tree = LessonTree(tmp_path / "tree")
+    path = tree.write(LESSON.format(across="      collection: shapes\n      count: 3"))
+    made = tree.load(path.read_text())
+    store = FeatureStore(tmp_path / "store")
+    report = prepare([*requests_for_lesson(made), *across_requests(made, store)], store)
+    assert all(result.weights is not None for result in report.results)
+    bundle = write_bundle(path, tmp_path / "lesson.classroom", store=store).path
+    with open_bundle(bundle) as opened, opened.applied():
+        lesson_ = load_lesson(opened.lesson_path, datasets_dir=opened.datasets_dir)
+        jobs = LessonJobs.of(lesson_, untrained=False, store_root=opened.store_root)
+        across = jobs.across(lesson_.steps[0])
+        assert len(across) == 3
+        opened_store = FeatureStore(opened.store_root)
+        for job in across:
+            assert job.request.image.is_relative_to(opened.store_root)
+            assert load_prepared(job.request, opened_store) is not None, job.shown
