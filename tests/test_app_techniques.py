@@ -1,7 +1,7 @@
 """The page's technique panels (``classroom/app/technique_panels.py``) through AppTest: a
 step's image-sized maps go to the view as map panels (with their meaning for the legend), the
-top-5 stays a table, the picker's maps join the view, and a bank of filters is shown as a grid
-with one filter enlarged."""
+top-5 stays a table, the picker's maps join the view, and a bank of filters goes to the view
+as a tiles panel (which enlarges the filter under the pointer)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from classroom import shared
 from classroom.app.technique_panels import FIRST_LAYER
-from classroom.component.contract import MapPanel
+from classroom.component.contract import MapPanel, TilesPanel
 from tests.app.page import _png, drop_file, labelled, prepared, view
 from tests.lesson_tree import LessonTree
 
@@ -61,6 +61,12 @@ def _opened() -> AppTest:
     return at
 
 
+def _tiles(at: AppTest) -> list[TilesPanel]:
+    args = view(at)
+    assert args is not None, "no view on the page"
+    return [panel for panel in args.panels if isinstance(panel, TilesPanel)]
+
+
 def _maps(at: AppTest) -> list[MapPanel]:
     args = view(at)
     assert args is not None, "no view on the page"
@@ -91,7 +97,7 @@ def test_a_steps_maps_go_to_the_view_the_top5_to_a_table_and_the_picker_adds_map
 
 
 @pytest.mark.usefixtures("tree")
-def test_the_picker_shows_a_filter_bank_as_tiles_with_the_chosen_filter_enlarged() -> None:
+def test_the_picker_hands_a_filter_bank_to_the_view_as_a_tiles_panel() -> None:
     at = _opened()
     key = "techniques/step-1/0"
     at.selectbox(key=f"{key}/technique").set_value("filters").run()
@@ -100,24 +106,25 @@ def test_the_picker_shows_a_filter_bank_as_tiles_with_the_chosen_filter_enlarged
     at.run()
     assert not at.exception
     assert [panel.technique for panel in _maps(at)] == ["grad_cam"]  # tiles are not map panels
-    enlarge = at.select_slider(key=f"{key}/picked/0/enlarge")
-    assert enlarge.options[0] == "channel 0"
-    enlarge.set_value("channel 2")
-    at.run()
-    assert not at.exception
-    captions = [caption for image in at.image for caption in image.captions]
-    assert "channel 2 enlarged (3 x 3)" in captions
-    assert any(caption.startswith("filter 0 of block1") for caption in captions)
+    [deeper] = _tiles(at)
+    assert deeper.title.startswith("filter 0 of block1")
+    assert (deeper.count, deeper.tile_width, deeper.tile_height, deeper.channels) == (3, 3, 3, 1)
+    assert (deeper.scale, deeper.tile_names[2]) == ("diverging", "channel 2")
+    # The view enlarges the tile under the pointer: no slider, no picture beside the view.
+    assert not at.select_slider
+    assert not at.image
 
-    # The first layer's filters are colour pictures; the chosen one is enlarged too.
+    # The first layer's filters are colour pictures.
     at.selectbox(key=f"{key}/layer").set_value(FIRST_LAYER)
     at.run()
     assert not at.exception
-    at.select_slider(key=f"{key}/picked/0/enlarge").set_value("filter 7")
-    at.run()
-    captions = [caption for image in at.image for caption in image.captions]
-    assert "16 first-layer filters, 3 x 3 x 3" in captions
-    assert "filter 7 enlarged (3 x 3)" in captions
+    [first] = _tiles(at)
+    assert (first.title, first.channels, first.scale) == (
+        "16 first-layer filters, 3 x 3 x 3",
+        3,
+        "picture",
+    )
+    assert first.tile_names[7] == "filter 7"
 
 
 @pytest.mark.usefixtures("tree")

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from classroom.component import activations_panel, map_panel, result_panels, view_args
-from classroom.component.contract import ActivationsPanel, MapPanel, SimilarityPanel
+from classroom.component import activations_panel, map_panel, result_panels, tiles_panel, view_args
+from classroom.component.contract import ActivationsPanel, MapPanel, SimilarityPanel, TilesPanel
 from classroom.similarity import colour_lut, diverging_lut
 from classroom.store import FeatureStore
 from classroom.techniques.result import Scale, TechniqueMap, TechniqueResult
@@ -45,8 +45,41 @@ def test_a_diverging_map_gets_the_blue_white_red_table() -> None:
 def test_tiles_and_pictures_are_not_map_panels() -> None:
     with pytest.raises(ValueError, match="saliency: a map panel paints one"):
         map_panel(_map(shape=(4, 5, 6)), store=FeatureStore())
-    result = TechniqueResult(maps=(_map(), _map(shape=(4, 5, 6)), _map("picture")))
-    assert [panel.scale for panel in result_panels(result, store=FeatureStore())] == ["sequential"]
+    picture = _map("picture", shape=(20, 30, 3))
+    result = TechniqueResult(maps=(_map(), _map(shape=(4, 5, 6)), picture))
+    panels = result_panels(result, store=FeatureStore())
+    # The map is a map panel, the tiles a tiles panel; one picture alone is left to the page.
+    assert [(panel.kind, panel.scale) for panel in panels] == [
+        ("map", "sequential"),
+        ("tiles", "sequential"),
+    ]
+
+
+def test_a_tiles_panel_stores_the_tiles_in_order_and_names_each() -> None:
+    store = FeatureStore()
+    colours = np.random.default_rng(1).random((5, 7, 6, 3), dtype=np.float32)
+    bank = TechniqueMap(
+        "filters",
+        "5 filters",
+        "mid-grey is 0",
+        colours,
+        (0.0, 1.0),
+        "picture",
+        tuple(f"filter {index}" for index in range(5)),
+    )
+    panel = tiles_panel(bank, store=store)
+    path = store.maps_dir / panel.url.rsplit("/", 1)[1].split("?")[0]
+    stored = np.frombuffer(path.read_bytes(), dtype="<f4").reshape(5, 7, 6, 3)
+    np.testing.assert_array_equal(stored, colours)
+    assert (panel.count, panel.tile_width, panel.tile_height, panel.channels) == (5, 6, 7, 3)
+    assert (panel.scale, panel.tile_names[4]) == ("picture", "filter 4")
+    grey = tiles_panel(_map("diverging", shape=(4, 3, 3)), store=store)
+    assert (grey.channels, grey.tile_names) == (1, ["tile 0", "tile 1", "tile 2", "tile 3"])
+    assert grey.colormap.colours == diverging_lut().tolist()
+    with pytest.raises(ValueError, match="saliency: a tiles panel paints two or more tiles"):
+        tiles_panel(_map(shape=(1, 3, 3)), store=store)
+    with pytest.raises(ValidationError, match="3 tiles need 3 names"):
+        TilesPanel.model_validate({**grey.model_dump(), "count": 3})
 
 
 def test_view_args_put_the_similarity_panels_first_then_the_others() -> None:

@@ -132,10 +132,11 @@ def test_panels_are_a_union_keyed_by_kind() -> None:
     assert panels["discriminator"]["propertyName"] == "kind"
     kinds = {
         name: contract_schema()["$defs"][name]["properties"]["kind"]["const"]
-        for name in ("SimilarityPanel", "MapPanel", "ActivationsPanel")
+        for name in ("SimilarityPanel", "MapPanel", "ActivationsPanel", "TilesPanel")
     }
     assert kinds == {
         "SimilarityPanel": "similarity",
         "MapPanel": "map",
         "ActivationsPanel": "activations",
+        "TilesPanel": "tiles",
     }

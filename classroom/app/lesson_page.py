@@ -26,7 +26,7 @@ from classroom.app.view_panels import activations_choice
 from classroom.background import Job, LessonJobs, Readiness, readiness
 from classroom.catalog import Catalog
 from classroom.component import across_panel, similarity_view, view_args
-from classroom.component.contract import AcrossPanel, MapPanel, ViewEvent
+from classroom.component.contract import AcrossPanel, MapPanel, TilesPanel, ViewEvent
 from classroom.lessons import Lesson, Question, Step
 from classroom.preparation import PreparedImage
 from classroom.session import Pointer, Position
@@ -49,7 +49,7 @@ def draw_view(
     caption: str,
     page: str,
     metric: Metric = "angular",
-    maps: Sequence[MapPanel] = (),
+    maps: Sequence[MapPanel | TilesPanel] = (),
     across: Sequence[AcrossPanel] = (),
 ) -> ViewEvent | None:
     """The multi-layer similarity view; returns the user's latest deliberate action, once.
@@ -85,7 +85,7 @@ def lesson_view(
     ready: Readiness,
     *,
     presenter: bool,
-    maps: Sequence[MapPanel] = (),
+    maps: Sequence[MapPanel | TilesPanel] = (),
     across_jobs: Sequence[Job] = (),
 ) -> None:
     """The step's view, with ``maps`` (its techniques' map panels) under the layers and the
@@ -209,7 +209,7 @@ def lesson_page(
             # The techniques are computed first (their maps are panels of the view), and drawn
             # under it: the view goes into a slot above them.
             view_slot = st.container()
-            results = step_techniques(lesson, step, position.view_id(lesson))
+            results = step_techniques(lesson, step)
             picked = technique_picker(
                 lesson,
                 lesson.image(step.image).path,

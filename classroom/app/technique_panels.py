@@ -4,9 +4,11 @@ A technique's image-sized maps (Grad-CAM, saliency, occlusion, receptive fields,
 are painted by the view itself, as the contract's ``map`` panels under the similarity panels:
 WebGL over the image, the renderer's legend, the pointer shared with every panel. So the page
 computes results *before* it draws the view (:func:`step_techniques` and
-:func:`technique_picker` return them; :func:`view_maps` turns them into panels). What a map
-panel cannot paint stays Streamlit's: tiled maps (a layer's channels, a bank of filters, with
-one tile enlarged, :mod:`classroom.app.tiles`) and the top-5 as a table. Results come from
+:func:`technique_picker` return them; :func:`view_maps` turns them into panels). Tiled maps
+(a bank of filters, a page of channels) are the view's ``tiles`` panels: a WebGL grid with
+the tile under the pointer (or chosen with the arrow keys) enlarged beside it. What the view
+does not draw stays Streamlit's: a single picture (guided backpropagation in colour) and the
+top-5 as a table. Results come from
 the store (``classroom prepare`` computed a lesson's); one that is missing is computed once,
 with a progress bar, and cached for every session.
 """
@@ -21,15 +23,15 @@ import streamlit as st
 
 from classroom import networks
 from classroom.app.state import plain, session_weights_file, uses_untrained
-from classroom.app.tiles import show_tiles
 from classroom.component import result_panels
-from classroom.component.contract import MapPanel
-from classroom.component.panels import paintable
+from classroom.component.contract import MapPanel, TilesPanel
+from classroom.component.panels import drawn_by_view
 from classroom.lessons import Lesson, Step
 from classroom.preparation.techniques import TechniqueJob, compute_technique, read_technique
 from classroom.session import Point
 from classroom.store import FeatureStore
 from classroom.techniques import TechniqueRequest, TechniqueResult, technique, techniques
+from classroom.techniques.figure import figure_png, legend
 from classroom.techniques.running import class_names_of
 
 __all__ = ["FIRST_LAYER", "show_rest", "step_techniques", "technique_picker", "view_maps"]
@@ -58,20 +60,24 @@ def _result(job: TechniqueJob) -> TechniqueResult | None:
     return result
 
 
-def view_maps(results: Iterable[TechniqueResult | None]) -> list[MapPanel]:
-    """The view's map panels for every paintable map of ``results``, in order (None skipped)."""
+def view_maps(results: Iterable[TechniqueResult | None]) -> list[MapPanel | TilesPanel]:
+    """The view's map and tiles panels for the maps of ``results`` it draws, in order (None
+    skipped)."""
     return [panel for result in results if result is not None for panel in result_panels(result)]
 
 
 def _has_rest(result: TechniqueResult, *, top5: bool) -> bool:
-    return any(not paintable(item) for item in result.maps) or (top5 and bool(result.predictions))
+    return any(not drawn_by_view(item) for item in result.maps) or (
+        top5 and bool(result.predictions)
+    )
 
 
-def show_rest(result: TechniqueResult, key: str, *, top5: bool = True) -> None:
-    """What the view's map panels do not paint: tiled maps with their legend, the top-5 table."""
-    for index, item in enumerate(result.maps):
-        if not paintable(item):
-            show_tiles(item, f"{key}/{index}")
+def show_rest(result: TechniqueResult, *, top5: bool = True) -> None:
+    """What the view does not draw: a single picture with its legend, the top-5 table."""
+    for item in result.maps:
+        if not drawn_by_view(item):
+            st.image(figure_png(item), caption=item.title, width="stretch")
+            st.caption(plain(legend(item)))
     if top5 and result.predictions:
         st.table(
             {
@@ -97,7 +103,7 @@ def _jobs(lesson: Lesson, step: Step) -> list[TechniqueJob]:
     ]
 
 
-def step_techniques(lesson: Lesson, step: Step, key: str) -> list[TechniqueResult | None]:
+def step_techniques(lesson: Lesson, step: Step) -> list[TechniqueResult | None]:
     """The step's techniques, computed (or read); what the view cannot paint is drawn here,
     two per row. Returns the results, in the step's order, for :func:`view_maps`."""
     results = [_result(job) for job in _jobs(lesson, step)]
@@ -114,7 +120,7 @@ def step_techniques(lesson: Lesson, step: Step, key: str) -> list[TechniqueResul
             with column:
                 name = step.techniques[index].request(step.reference).technique
                 st.markdown(f"**{plain(technique(name).title)}**")
-                show_rest(result, f"{key}/{index}", top5=top5)
+                show_rest(result, top5=top5)
     return results
 
 
@@ -189,7 +195,7 @@ def technique_picker(
         job = TechniqueJob(request, image, lesson.network, lesson.weights, lesson.max_side, names)
         result = _result(job)
         if result is not None:
-            if any(paintable(item) for item in result.maps):
-                st.caption("Its map is in the view, under the layers.")
-            show_rest(result, f"{key}/picked")
+            if any(drawn_by_view(item) for item in result.maps):
+                st.caption("Its maps are in the view, under the layers.")
+            show_rest(result)
         return result

@@ -23,12 +23,13 @@ from classroom.component.contract import (
     MapPanel,
     MetricLegend,
     SimilarityPanel,
+    TilesPanel,
     ViewArgs,
     ViewEvent,
     ViewState,
     parse_event,
 )
-from classroom.component.panels import activations_panel, map_panel, result_panels
+from classroom.component.panels import activations_panel, map_panel, result_panels, tiles_panel
 from classroom.component.sources import layer_source, receptive_field, view_image
 from classroom.networks.labels import model_title
 
@@ -53,6 +54,7 @@ __all__ = [
     "receptive_field",
     "result_panels",
     "similarity_view",
+    "tiles_panel",
     "view_args",
 ]
 
@@ -162,7 +164,7 @@ def view_args(
     presenter: bool = False,
     caption: str = "",
     metric: Metric = "angular",
-    extra_panels: Sequence[MapPanel | ActivationsPanel | AcrossPanel] = (),
+    extra_panels: Sequence[MapPanel | ActivationsPanel | AcrossPanel | TilesPanel] = (),
 ) -> ViewArgs:
     """Arguments for one view of prepared layers of a single image and model.
 
@@ -175,7 +177,7 @@ def view_args(
         chart_layer: the layer whose feature vector the bar chart shows (default: the first).
         metric: how the view compares cells with the reference when it opens.
         extra_panels: shown after the layers' similarity panels (:func:`map_panel`,
-            :func:`activations_panel`, :func:`across_panel`).
+            :func:`tiles_panel`, :func:`activations_panel`, :func:`across_panel`).
 
     Raises:
         ValueError: if ``layers`` is empty or mixes images or models, naming the offender.

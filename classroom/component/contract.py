@@ -39,6 +39,7 @@ __all__ = [
     "Pixel",
     "ReceptiveField",
     "SimilarityPanel",
+    "TilesPanel",
     "ViewArgs",
     "ViewEvent",
     "ViewImage",
@@ -197,6 +198,42 @@ class ActivationsPanel(_Wire):
     page_size: Annotated[int, Field(ge=1, le=1024)] = 64
 
 
+class TilesPanel(_Wire):
+    """A technique's tiles (a bank of filters, a page of channels) as a grid, and the tile under
+    the pointer (or chosen with the arrow keys) enlarged beside it, one square per value.
+
+    The browser fetches ``count`` x ``tile_height`` x ``tile_width`` x ``channels``
+    little-endian float32 values (tile by tile, rows from the top) from ``url``. ``picture``
+    tiles are their own RGB colours (0 to 1, first-layer filters); the others are coloured
+    over ``value_range`` with ``colormap``, as ``classroom.techniques.figure`` colours them.
+    """
+
+    kind: Literal["tiles"]
+    technique: str
+    title: str
+    meaning: str = Field(description="What the colours mean, for the legend.")
+    url: str
+    map_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    count: Positive
+    tile_width: Positive
+    tile_height: Positive
+    channels: Literal[1, 3]
+    value_range: Annotated[list[float], Field(min_length=2, max_length=2)]
+    scale: Literal["picture", "sequential", "diverging"]
+    colormap: Colormap
+    tile_names: list[str] = Field(description="One per tile, e.g. 'filter 7'.")
+
+    @model_validator(mode="after")
+    def _one_name_per_tile(self) -> Self:
+        if len(self.tile_names) != self.count or (self.channels == 3) != (self.scale == "picture"):
+            raise ValueError(
+                f"{self.technique}: {self.count} tiles need {self.count} names, and colour "
+                f"tiles (3 channels) are pictures: got {len(self.tile_names)} names, "
+                f"{self.channels} channels as {self.scale}"
+            )
+        return self
+
+
 class AcrossImage(_Wire):
     """Another image of the step and its map of the panel's layer (same network, same layer)."""
 
@@ -222,7 +259,8 @@ class AcrossPanel(_Wire):
 
 
 Panel = Annotated[
-    SimilarityPanel | MapPanel | ActivationsPanel | AcrossPanel, Field(discriminator="kind")
+    SimilarityPanel | MapPanel | ActivationsPanel | AcrossPanel | TilesPanel,
+    Field(discriminator="kind"),
 ]
 
 
@@ -241,7 +279,7 @@ class ViewArgs(_Wire):
     )
     panels: Annotated[list[Panel], Field(min_length=1)] = Field(
         description="What the view shows, each panel by its kind: a similarity panel per "
-        "layer (the synchronized stage), then maps and activation grids."
+        "layer (the synchronized stage), then maps, tiles and activation grids."
     )
     preset: ViewState = ViewState()
     chart_layer: str | None = None

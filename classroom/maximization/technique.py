@@ -5,6 +5,10 @@ A result is kept in the store under :func:`~classroom.maximization.settings.cach
 (network, weights, target, regularizers, seed, steps) as an ``.npz`` written atomically by the
 store; reading validates it (arrays, dtypes, shapes, the key inside), and a damaged file is
 reported, removed and computed again, as for feature files.
+
+The result types come from their own module, not from ``classroom.techniques``: that package's
+registry calls this module (through the maximize technique), and data flows one way
+(``tools/import_cycles.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from classroom.maximization.settings import Settings, cache_key
 from classroom.maximization.targets import Target
 from classroom.networks import LoadedNetwork
 from classroom.store import FeatureStore
-from classroom.techniques import Prediction, TechniqueMap, TechniqueResult
+from classroom.techniques.result import Prediction, TechniqueMap, TechniqueResult
 
 if TYPE_CHECKING:
     from classroom.maximization.ascent import Progress

@@ -4,7 +4,7 @@ The first convolution's filters read RGB pixels, so each is shown as a small col
 (AlexNet's 64 x 3 x 11 x 11, ResNet's 64 x 3 x 7 x 7): weights scaled by the largest
 magnitude of the whole bank, zero at mid-grey, so filters compare with each other. Deeper
 filters read the previous layer's channels, not colours: one filter is shown channel by
-channel in grey, on a diverging scale about zero.
+channel on a diverging scale about zero (blue negative, pale at 0, red positive).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Filters(Technique):
     family = "parameters"
     summary = (
         "The learned weights as pictures: the first layer's filters in colour, a deeper "
-        "filter channel by channel in grey."
+        "filter channel by channel, blue below zero and red above."
     )
     uses_layer = True
     library = "torch (the weights themselves)"
@@ -93,7 +93,8 @@ class Filters(Technique):
                 TechniqueMap(
                     self.name,
                     f"filter {chosen} of {where}: {channels} input channels, {height} x {width}",
-                    "Each tile is the weights this filter gives one input channel, in grey: "
+                    "Each tile is the weights this filter gives one input channel (blue below 0, "
+                    "pale at 0, red above): "
                     "they combine the previous layer's channels, not colours, so they are far "
                     "less readable than the first layer's.",
                     tiles,

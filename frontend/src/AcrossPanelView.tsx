@@ -14,6 +14,7 @@ import type { FeatureFile } from "./data/featureFile";
 import { loadImage } from "./data/image";
 import { cellInGrid } from "./geometry";
 import type { InteractionState, ViewController } from "./interaction";
+import { PanelError } from "./PanelError";
 import { AcrossRenderer } from "./renderer/acrossRenderer";
 import { RendererError } from "./renderer/errors";
 import { referenceVector } from "./renderer/layer";
@@ -211,11 +212,7 @@ export function AcrossPanelView(props: AcrossPanelViewProps): React.JSX.Element 
           );
         })}
       </div>
-      {problem !== null && (
-        <p className="panel-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <PanelError problem={problem} />
       <div className="map-legend" data-testid="across-legend">
         <span
           className="map-legend-bar"

@@ -8,14 +8,15 @@
  * Python for that channel's generated image: "what does it want to see?". A single click is left
  * free, so pointing and clicking about never starts a generation by accident.
  */
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 
 import { pageValues, summariseChannels } from "./activations";
+import { useCanvasRenderer } from "./canvasRenderer";
 import { channelKeyAction } from "./channelKeys";
 import type { ActivationsPanel } from "./contract";
 import type { FeatureFile } from "./data/featureFile";
 import type { ChannelView, ViewController } from "./interaction";
-import { RendererError } from "./renderer/errors";
+import { PanelError } from "./PanelError";
 import { cellCentre, tileAt, tileLayout } from "./renderer/tileLayout";
 import { TilesRenderer } from "./renderer/tilesRenderer";
 import { registerTechnique } from "./techniqueHook";
@@ -31,12 +32,13 @@ export interface ActivationsPanelViewProps {
   readonly width: number;
 }
 
+const makeRenderer = (canvas: HTMLCanvasElement): TilesRenderer => new TilesRenderer(canvas);
+
 export function ActivationsPanelView(props: ActivationsPanelViewProps): React.JSX.Element {
   const { panel, index, file, controller, width } = props;
   const summary = useMemo(() => (file === null ? null : summariseChannels(file)), [file]);
   const [page, setPage] = useState(0);
-  const [renderer, setRenderer] = useState<TilesRenderer | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { renderer, problem, attachCanvas } = useCanvasRenderer(makeRenderer);
   const pages = summary === null ? 1 : Math.max(1, Math.ceil(summary.order.length / panel.pageSize));
   const shown = Math.min(page, pages - 1);
   const channels = useMemo(
@@ -46,37 +48,15 @@ export function ActivationsPanelView(props: ActivationsPanelViewProps): React.JS
   const layout = useMemo(() => tileLayout(channels.length, width), [channels.length, width]);
   const grid = useMemo(() => ({ width: file?.header.width ?? 1, height: file?.header.height ?? 1 }), [file]);
 
-  const attachCanvas = useCallback((element: HTMLCanvasElement | null) => {
-    if (element === null) {
-      return;
-    }
-    let made: TilesRenderer;
-    try {
-      made = new TilesRenderer(element);
-    } catch (error) {
-      setProblem(error instanceof RendererError ? error.message : String(error));
-      return;
-    }
-    setRenderer(made);
-    return () => {
-      made.dispose();
-      setRenderer(null);
-    };
-  }, []);
-
   useEffect(() => {
     if (renderer !== null && file !== null && summary !== null) {
-      renderer.setPage({
-        values: pageValues(file, channels),
-        count: channels.length,
-        grid,
-        peak: summary.peak,
-      });
+      renderer.setColours({ colouring: "magnitude", range: [0, summary.peak] });
+      renderer.setTiles({ values: pageValues(file, channels), count: channels.length, grid, channels: 1 });
     }
   }, [renderer, file, summary, channels, grid]);
 
   useEffect(() => {
-    renderer?.setLayout(layout, window.devicePixelRatio || 1);
+    renderer?.setLayout({ grid: layout, enlarged: null, size: layout.size }, window.devicePixelRatio || 1);
   }, [renderer, layout]);
 
   const selected = props.channel?.panel === props.panelId ? channels.indexOf(props.channel.index) : -1;
@@ -175,11 +155,7 @@ export function ActivationsPanelView(props: ActivationsPanelViewProps): React.JS
           </span>
         )}
       </div>
-      {problem !== null && (
-        <p className="panel-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <PanelError problem={problem} />
       <canvas
         ref={attachCanvas}
         className="activation-grid"

@@ -5,12 +5,14 @@
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 
-import { cssGradient, formatValue } from "./colourScale";
 import type { MapPanel } from "./contract";
+import { fetchFloats } from "./data/floats";
 import { type Size, fullView, pixelAt, screenToImage } from "./geometry";
 import type { ViewController } from "./interaction";
+import { PanelError } from "./PanelError";
 import { RendererError } from "./renderer/errors";
 import { MapRenderer } from "./renderer/mapRenderer";
+import { RangeLegend } from "./RangeLegend";
 import { registerTechnique } from "./techniqueHook";
 
 export interface MapPanelViewProps {
@@ -23,20 +25,6 @@ export interface MapPanelViewProps {
   readonly colourImage: boolean;
   /** The view's reference and pinned pixels, marked here too; pointing at the map moves them. */
   readonly controller: ViewController;
-}
-
-async function fetchValues(panel: MapPanel): Promise<Float32Array> {
-  const response = await fetch(panel.url, { credentials: "same-origin" });
-  if (!response.ok) {
-    throw new Error(`the ${panel.title} map could not be loaded (${response.status.toString()})`);
-  }
-  const buffer = await response.arrayBuffer();
-  if (buffer.byteLength !== panel.width * panel.height * 4) {
-    throw new Error(
-      `the ${panel.title} map has ${buffer.byteLength.toString()} bytes, not ${(panel.width * panel.height * 4).toString()}`,
-    );
-  }
-  return new Float32Array(buffer);
 }
 
 export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
@@ -81,7 +69,7 @@ export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
       return;
     }
     let current = true;
-    fetchValues(panel).then(
+    fetchFloats(panel.url, panel.width * panel.height, `the ${panel.title} map`).then(
       (values) => {
         if (current) {
           renderer.setValues(values);
@@ -129,7 +117,6 @@ export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
     });
   }, [renderer, controller]);
 
-  const [low = 0, high = 1] = panel.valueRange;
   return (
     <figure
       className="technique-panel"
@@ -153,21 +140,13 @@ export function MapPanelView(props: MapPanelViewProps): React.JSX.Element {
           }
         }}
       />
-      {problem !== null && (
-        <p className="panel-error" role="alert">
-          {problem}
-        </p>
-      )}
-      <div className="map-legend" data-testid="map-legend">
-        <span>{formatValue(low)}</span>
-        <span
-          className="map-legend-bar"
-          aria-hidden="true"
-          style={{ background: cssGradient(panel.colormap.colours).replace("to top", "to right") }}
-        />
-        <span>{formatValue(high)}</span>
-        <span className="hint">{panel.meaning}</span>
-      </div>
+      <PanelError problem={problem} />
+      <RangeLegend
+        testId="map-legend"
+        range={panel.valueRange}
+        colours={panel.colormap.colours}
+        meaning={panel.meaning}
+      />
     </figure>
   );
 }

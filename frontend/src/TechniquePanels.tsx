@@ -1,6 +1,7 @@
 /**
  * The view's panels beyond the similarity stage, each drawn by its kind (the contract's
- * discriminated union): a technique's map over the image, a layer's activation maps. The
+ * discriminated union): a technique's map over the image, its tiles (filters) with one
+ * enlarged, a layer's activation maps. The
  * similarity panels themselves are the stage above (View.tsx).
  */
 import { useEffect, useState } from "react";
@@ -13,6 +14,7 @@ import type { FeatureFile } from "./data/featureFile";
 import type { InteractionState, ViewController } from "./interaction";
 import { MapPanelView } from "./MapPanelView";
 import type { Metric } from "./renderer/panelKinds";
+import { TilesPanelView } from "./TilesPanelView";
 
 export interface TechniquePanelsProps {
   readonly args: ViewArgs;
@@ -73,6 +75,15 @@ export function TechniquePanels({
             opacityShift={state.opacityShift}
             colourImage={state.colourImage}
             controller={controller}
+          />,
+        ];
+      case "tiles":
+        return [
+          <TilesPanelView
+            key={`tiles-${index.toString()}-${panel.mapId}`}
+            panel={panel}
+            index={index}
+            width={width}
           />,
         ];
       case "activations": {

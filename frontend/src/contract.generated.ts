@@ -333,6 +333,44 @@ export interface StepEvent {
   delta: -1 | 1;
 }
 /**
+ * A technique's tiles (a bank of filters, a page of channels) as a grid, and the tile under
+ * the pointer (or chosen with the arrow keys) enlarged beside it, one square per value.
+ *
+ * The browser fetches ``count`` x ``tile_height`` x ``tile_width`` x ``channels``
+ * little-endian float32 values (tile by tile, rows from the top) from ``url``. ``picture``
+ * tiles are their own RGB colours (0 to 1, first-layer filters); the others are coloured
+ * over ``value_range`` with ``colormap``, as ``classroom.techniques.figure`` colours them.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "TilesPanel".
+ */
+export interface TilesPanel {
+  kind: "tiles";
+  technique: string;
+  title: string;
+  /**
+   * What the colours mean, for the legend.
+   */
+  meaning: string;
+  url: string;
+  mapId: string;
+  count: number;
+  tileWidth: number;
+  tileHeight: number;
+  channels: 1 | 3;
+  /**
+   * @minItems 2
+   * @maxItems 2
+   */
+  valueRange: number[];
+  scale: "picture" | "sequential" | "diverging";
+  colormap: Colormap;
+  /**
+   * One per tile, e.g. 'filter 7'.
+   */
+  tileNames: string[];
+}
+/**
  * Everything the component needs to draw one view.
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -351,11 +389,11 @@ export interface ViewArgs {
    */
   layers: LayerSource[];
   /**
-   * What the view shows, each panel by its kind: a similarity panel per layer (the synchronized stage), then maps and activation grids.
+   * What the view shows, each panel by its kind: a similarity panel per layer (the synchronized stage), then maps, tiles and activation grids.
    *
    * @minItems 1
    */
-  panels: (SimilarityPanel | MapPanel | ActivationsPanel | AcrossPanel)[];
+  panels: (SimilarityPanel | MapPanel | ActivationsPanel | AcrossPanel | TilesPanel)[];
   preset: ViewState;
   chartLayer: string | null;
   colormap: Colormap;

@@ -63,6 +63,31 @@ describe("panels", () => {
     );
     expect(() => parseViewArgs({ ...raw, metric: "manhattan" })).toThrow(/metric/);
   });
+
+  it("take a tiles panel of colour or grey tiles, and refuse other channel counts", () => {
+    const raw = clone();
+    const tiles = {
+      kind: "tiles",
+      technique: "filters",
+      title: "16 first-layer filters, 3 x 3 x 3",
+      meaning: "mid-grey is 0",
+      url: "/classroom/files/maps/x.f32",
+      mapId: "0123456789abcdef0123456789abcdef",
+      count: 2,
+      tileWidth: 3,
+      tileHeight: 3,
+      channels: 3,
+      valueRange: [0, 1],
+      scale: "picture",
+      colormap: raw.colormap,
+      tileNames: ["filter 0", "filter 1"],
+    };
+    const panels = [...(raw.panels as object[]), tiles];
+    expect(parseViewArgs({ ...raw, panels }).panels.map((panel) => panel.kind)).toContain("tiles");
+    expect(() =>
+      parseViewArgs({ ...raw, panels: [...panels.slice(0, 2), { ...tiles, channels: 2 }] }),
+    ).toThrow(ContractError);
+  });
 });
 
 describe("events", () => {

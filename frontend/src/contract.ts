@@ -23,6 +23,7 @@ export type {
   Pixel,
   ReceptiveField,
   SimilarityPanel,
+  TilesPanel,
   ViewArgs,
   ViewEvent,
   ViewImage,

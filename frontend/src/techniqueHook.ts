@@ -3,7 +3,7 @@
  * the contract's `panels`. Panels register here while mounted; testHook.ts reads it.
  */
 export interface TechniqueReport {
-  readonly kind: "map" | "activations" | "across";
+  readonly kind: "map" | "activations" | "across" | "tiles";
   /** Map panels: the coloured map, RGB per image pixel, rows from the top. */
   readonly colours?: () => { width: number; height: number; rgb: number[] };
   /**
@@ -17,6 +17,8 @@ export interface TechniqueReport {
     pages: number;
     firstTile: number[];
   };
+  /** Tiles panels: the chosen tile as drawn, enlarged and in the grid. */
+  readonly tiles?: () => TilesReport;
   /** Cross-image panels: every other image's values (null until computed) and the shared range. */
   readonly across?: () => AcrossReport;
 }
@@ -27,6 +29,18 @@ export interface AcrossReport {
   readonly mode: string;
   readonly images: ({ width: number; height: number; values: number[] } | null)[];
   readonly range: { min: number; max: number } | null;
+}
+
+export interface TilesReport {
+  readonly chosen: number;
+  readonly name: string;
+  /** The grid: tiles per row (Up and Down move by one), CSS pixels per tile and between tiles. */
+  readonly columns: number;
+  readonly tile: number;
+  readonly gap: number;
+  /** RGB at the centre of each value of the chosen tile, rows from the top: enlarged, in the grid. */
+  readonly enlarged: number[];
+  readonly inGrid: number[];
 }
 
 const mounted = new Map<number, TechniqueReport>();

@@ -10,7 +10,7 @@ import type { ViewController } from "./interaction";
 import type { StageLayout } from "./layout";
 import type { Capabilities } from "./renderer/capabilities";
 import type { PanelStatus, PassCounts, Renderer } from "./renderer/renderer";
-import { type AcrossReport, techniqueReport } from "./techniqueHook";
+import { type AcrossReport, type TilesReport, techniqueReport } from "./techniqueHook";
 import { timeline } from "./timeline";
 
 export interface TestHookSources {
@@ -73,6 +73,7 @@ export interface ClassroomViewHook {
     colours: { width: number; height: number; rgb: number[] } | null;
     activations: { order: number[]; dead: number; page: number; pages: number; firstTile: number[] } | null;
     across: AcrossReport | null;
+    tiles: TilesReport | null;
   } | null;
   layerInfo(index: number): ReturnType<Renderer["layerInfo"]>;
   loseContext(): boolean;
@@ -189,6 +190,7 @@ export function installTestHook(sources: TestHookSources): () => void {
             colours: report.colours?.() ?? null,
             activations: report.activations?.() ?? null,
             across: report.across?.() ?? null,
+            tiles: report.tiles?.() ?? null,
           };
     },
     layerInfo(index) {

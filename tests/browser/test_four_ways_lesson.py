@@ -6,7 +6,8 @@ computes each step's techniques once and hands their maps to the view. Each step
 its share link; every map panel's colours are read back through the test hook and must equal
 numpy's colouring (:func:`classroom.similarity.map_colours`) of the result the app stored, and
 the step's claims (:mod:`tests.four_ways_claims`) are asserted on those results. What a map
-panel does not paint is checked on the page: the top-5 table, the activation tiles. The
+panel does not paint is checked on the page: the top-5 table, a picture alone (tiles are the
+view's tiles panels, their first tile enlarged in numpy's colours). The
 distance step opens the view with the Euclidean distance; its claims are asserted on the
 distances and angles the GPU computed.
 """
@@ -20,6 +21,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import BrowserContext, Frame
 
+from classroom.component.panels import drawn_by_view
 from classroom.lessons import Step
 from classroom.preparation.techniques import TechniqueJob, read_technique
 from classroom.settings import BUNDLED_LESSONS
@@ -29,6 +31,7 @@ from classroom.techniques import TechniqueResult
 from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab
 from tests.browser.harness import classroom_app
 from tests.browser.lesson_steps import drawn_view
+from tests.browser.tiles import assert_shows, tiles_report
 from tests.four_ways_claims import METRIC_STEP, block4_oracle, check_metric_step, check_step, lesson
 
 
@@ -62,12 +65,16 @@ def _stored_results(store_root: Path, step: Step) -> list[TechniqueResult]:
 
 
 def _check_map_panels(frame: Frame, results: list[TechniqueResult]) -> int:
-    """Each image-sized map is a map panel after the similarity panels, painted as numpy
-    colours it; returns how many."""
-    maps = [item for result in results for item in result.maps if item.values.ndim == 2]
+    """Each map the view draws is a panel after the similarity panels, in the results' order:
+    an image-sized map a map panel painted as numpy colours it, tiles (filters, channels) a
+    tiles panel whose first tile is enlarged in numpy's colours; returns how many."""
+    items = [item for result in results for item in result.maps if drawn_by_view(item)]
     first = len(lesson().layers)
-    for offset, item in enumerate(maps):
+    for offset, item in enumerate(items):
         index = first + offset
+        if item.values.ndim > 2:
+            assert_shows(tiles_report(frame, index, 0), item, 0)
+            continue
         frame.wait_for_function(
             f"() => (window.__classroomView?.technique({index})?.colours?.rgb ?? [0])"
             ".some((v) => v > 0)",
@@ -83,8 +90,8 @@ def _check_map_panels(frame: Frame, results: list[TechniqueResult]) -> int:
         difference = np.abs(got - expected).max(axis=2)
         assert (difference == 0).mean() >= 0.999, f"{item.title}: {(difference == 0).mean():.4%}"
         assert difference.max() <= 6, item.title
-    assert hook(frame, "technique", first + len(maps)) is None, "more map panels than maps"
-    return len(maps)
+    assert hook(frame, "technique", first + len(items)) is None, "more panels than maps"
+    return len(items)
 
 
 @pytest.mark.parametrize(
@@ -104,14 +111,10 @@ def test_each_steps_maps_are_painted_in_the_view_and_show_what_its_text_says(
             assert [table.index(label) for label in labels] == sorted(
                 table.index(label) for label in labels
             ), table
-        tiles = [item for result in results for item in result.maps if item.values.ndim > 2]
-        for item in tiles:  # drawn beside the view, with their titles as captions
+        pictures = [item for result in results for item in result.maps if not drawn_by_view(item)]
+        for item in pictures:  # a picture alone is drawn beside the view, titled
             page.get_by_text(item.title, exact=True).first.wait_for(state="visible")
-            if item.tile_names:  # and the first tile enlarged, for a projector
-                height, width = item.values.shape[1:3]
-                enlarged = f"{item.tile_names[0]} enlarged ({height} x {width})"
-                page.get_by_text(enlarged, exact=True).first.wait_for(state="visible")
-        assert painted + len(tiles) == sum(len(result.maps) for result in results)
+        assert painted + len(pictures) == sum(len(result.maps) for result in results)
 
 
 def test_the_distance_step_opens_with_the_euclidean_distance_and_shows_what_it_says(

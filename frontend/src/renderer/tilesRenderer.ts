@@ -1,49 +1,75 @@
 /**
- * An activations panel's renderer: one canvas, one draw per page (ActivationTilesPass) over a
- * texture array holding the page's channels, one layer per tile. Nothing here knows React.
+ * The renderer of panels made of tiles: one canvas, a texture array holding the tiles (a
+ * layer per tile), TilesPass drawing the grid in one draw and, where the layout has one, the
+ * chosen tile again, enlarged, in a viewport of its own beside the grid. An activations panel
+ * draws a page of channels in grey; a tiles panel a technique's filters or channels with one
+ * enlarged. Choosing another tile only redraws; nothing is uploaded again. No React here.
  */
 import type { Size } from "../geometry";
 import { createContext } from "./capabilities";
-import { ActivationTilesPass } from "./passes/activationTilesPass";
+import { type TilesColouring, TilesPass, type TilesRegion } from "./passes/tilesPass";
 import { createTexture, readCanvasPixels } from "./target";
+import { uploadColourTable } from "./textures";
 import type { TileLayout } from "./tileLayout";
+import type { EnlargedTile } from "./tilesPanelLayout";
 
-export interface TilePage {
-  /** Per tile, its channel's values, one per cell, rows from the top. */
+export interface TileBank {
+  /** Tile after tile, rows from the top, `channels` floats per value. */
   readonly values: Float32Array;
   readonly count: number;
+  /** Values per tile. */
   readonly grid: Size;
-  /** The layer's largest |value|: every tile's white. */
-  readonly peak: number;
+  readonly channels: 1 | 3;
+}
+
+export interface TileColours {
+  readonly colouring: TilesColouring;
+  /** (low, high); for "magnitude", (0, the largest |value|). */
+  readonly range: readonly [number, number];
+  /** The 256-entry table, for "table". */
+  readonly colours?: readonly (readonly number[])[];
+}
+
+/** The grid, and the enlarged tile where the panel has one (CSS pixels). */
+export interface TilesCanvasLayout {
+  readonly grid: TileLayout;
+  readonly enlarged: EnlargedTile | null;
+  readonly size: Size;
 }
 
 export class TilesRenderer {
   private readonly gl: WebGL2RenderingContext;
-  private readonly pass: ActivationTilesPass;
+  private readonly pass: TilesPass;
+  private readonly lut: WebGLTexture;
   private tiles: WebGLTexture | null = null;
-  private page: TilePage | null = null;
-  private layout: TileLayout | null = null;
+  private bank: TileBank | null = null;
+  private colours: TileColours = { colouring: "magnitude", range: [0, 1] };
+  private layout: TilesCanvasLayout | null = null;
   private pixelRatio = 1;
   private selected = -1;
-  private background: readonly [number, number, number] = [0.94, 0.95, 0.96];
+  private readonly background: readonly [number, number, number] = [0.94, 0.95, 0.96];
 
   /** @throws RendererError when WebGL 2 is missing (the panel says so) */
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.gl = createContext(canvas);
-    this.pass = new ActivationTilesPass(this.gl);
+    this.pass = new TilesPass(this.gl);
+    this.lut = createTexture(this.gl, this.gl.TEXTURE_2D);
+    uploadColourTable(this.gl, this.lut, []);
   }
 
-  setPage(page: TilePage): void {
+  setTiles(bank: TileBank): void {
     const gl = this.gl;
     if (this.tiles !== null) {
       gl.deleteTexture(this.tiles);
     }
     this.tiles = createTexture(gl, gl.TEXTURE_2D_ARRAY);
-    const { width, height } = page.grid;
-    const layers = Math.max(1, page.count);
-    gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, gl.R32F, width, height, layers);
+    const { width, height } = bank.grid;
+    const colour = bank.channels === 3;
+    const layers = Math.max(1, bank.count);
+    gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, colour ? gl.RGB32F : gl.R32F, width, height, layers);
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
-    if (page.count > 0) {
+    if (bank.count > 0) {
+      const format = colour ? gl.RGB : gl.RED;
       gl.texSubImage3D(
         gl.TEXTURE_2D_ARRAY,
         0,
@@ -52,17 +78,25 @@ export class TilesRenderer {
         0,
         width,
         height,
-        page.count,
-        gl.RED,
+        bank.count,
+        format,
         gl.FLOAT,
-        page.values,
+        bank.values,
       );
     }
-    this.page = page;
+    this.bank = bank;
     this.render();
   }
 
-  setLayout(layout: TileLayout, pixelRatio: number): void {
+  setColours(colours: TileColours): void {
+    if (colours.colours !== undefined) {
+      uploadColourTable(this.gl, this.lut, colours.colours);
+    }
+    this.colours = colours;
+    this.render();
+  }
+
+  setLayout(layout: TilesCanvasLayout, pixelRatio: number): void {
     this.layout = layout;
     this.pixelRatio = pixelRatio;
     this.canvas.width = Math.max(1, Math.round(layout.size.width * pixelRatio));
@@ -70,32 +104,61 @@ export class TilesRenderer {
     this.render();
   }
 
+  /** The tile framed in the grid (and drawn enlarged where the layout has room for it), or -1. */
   setSelected(index: number | null): void {
     this.selected = index ?? -1;
     this.render();
   }
 
-  setBackground(rgb: readonly [number, number, number]): void {
-    this.background = rgb;
-    this.render();
-  }
-
   render(): void {
-    const { gl, page, layout, tiles } = this;
-    if (page === null || layout === null || tiles === null || gl.isContextLost()) {
+    const { gl, bank, layout } = this;
+    if (bank === null || layout === null || gl.isContextLost()) {
       return;
     }
+    const ratio = this.pixelRatio;
+    const { grid, enlarged } = layout;
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     gl.viewport(0, 0, this.canvas.width, this.canvas.height);
-    this.pass.run({
-      tiles,
-      grid: page.grid,
-      count: page.count,
-      layout,
-      pixelRatio: this.pixelRatio,
-      canvasHeight: this.canvas.height,
-      peak: page.peak,
+    this.draw(bank.grid, {
+      origin: { x: 0, y: 0 },
+      first: 0,
+      count: bank.count,
+      columns: grid.columns,
+      tileSize: grid.tile * ratio,
+      gap: grid.gap * ratio,
       selected: this.selected,
+    });
+    if (enlarged === null || this.selected < 0 || this.selected >= bank.count) {
+      return;
+    }
+    // The enlarged tile in a viewport of its own: the grid's draw stays as it is around it.
+    const side = Math.round(enlarged.side * ratio);
+    const left = Math.round(enlarged.x * ratio);
+    const top = Math.round(enlarged.y * ratio);
+    gl.viewport(left, this.canvas.height - top - side, side, side);
+    this.draw(bank.grid, {
+      origin: { x: left, y: top },
+      first: this.selected,
+      count: 1,
+      columns: 1,
+      tileSize: side,
+      gap: 0,
+      selected: -1,
+    });
+  }
+
+  private draw(grid: Size, region: TilesRegion): void {
+    if (this.tiles === null) {
+      return;
+    }
+    this.pass.run({
+      tiles: this.tiles,
+      lut: this.lut,
+      colouring: this.colours.colouring,
+      range: this.colours.range,
+      grid,
+      region,
+      canvasHeight: this.canvas.height,
       background: this.background,
       frame: [1, 0.29, 0.29],
     });
@@ -109,6 +172,7 @@ export class TilesRenderer {
 
   dispose(): void {
     this.pass.dispose();
+    this.gl.deleteTexture(this.lut);
     if (this.tiles !== null) {
       this.gl.deleteTexture(this.tiles);
     }

@@ -13,6 +13,7 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -22,11 +23,32 @@ from classroom.component import (
     activations_panel,
     map_panel,
     similarity_view,
+    tiles_panel,
     view_args,
 )
-from classroom.component.contract import AcrossPanel, ActivationsPanel, MapPanel, ViewState
+from classroom.component.contract import (
+    AcrossPanel,
+    ActivationsPanel,
+    MapPanel,
+    TilesPanel,
+    ViewState,
+)
 from classroom.store import FeatureStore
 from classroom.techniques.result import TechniqueMap
+
+
+def _technique_map(entry: dict[str, Any]) -> TechniqueMap:
+    """A technique's map (or tiles) saved as .npy by the test, with what the panel shows."""
+    return TechniqueMap(
+        technique=entry["technique"],
+        title=entry.get("title", entry["technique"]),
+        meaning=entry["meaning"],
+        values=np.load(entry["npy"]),
+        value_range=(entry["range"][0], entry["range"][1]),
+        scale=entry["scale"],
+        tile_names=tuple(entry.get("names", ())),
+    )
+
 
 st.set_page_config(page_title="similarity view test page", layout="wide")
 store = FeatureStore()
@@ -49,21 +71,12 @@ for view in shown:
     if len(present) != len(layers):
         st.error(f"missing entries for {view['key']}")
         continue
-    # Panels of other kinds: technique maps (saved as .npy), activation grids, other images.
-    extras: list[MapPanel | ActivationsPanel | AcrossPanel] = [
-        map_panel(
-            TechniqueMap(
-                technique=entry["technique"],
-                title=entry["technique"],
-                meaning=entry["meaning"],
-                values=np.load(entry["npy"]),
-                value_range=(entry["range"][0], entry["range"][1]),
-                scale=entry["scale"],
-            ),
-            store=store,
-        )
-        for entry in view.get("maps", [])
+    # Panels of other kinds: technique maps and tiles (saved as .npy), activation grids, other
+    # images.
+    extras: list[MapPanel | ActivationsPanel | AcrossPanel | TilesPanel] = [
+        map_panel(_technique_map(entry), store=store) for entry in view.get("maps", [])
     ]
+    extras += [tiles_panel(_technique_map(entry), store=store) for entry in view.get("tiles", [])]
     extras += [activations_panel(layer) for layer in view.get("activations", [])]
     for across in view.get("across", []):
         others = [store.read_entry(entry_id) for entry_id in across["entries"]]
