@@ -8,7 +8,7 @@ view, image strips, a progress bar with an ETA while vectors are computed. No ma
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -328,11 +328,20 @@ def collection_view(
     _VIEWS[view.kind](data, view, view_key)
 
 
-def collections_page(store_root: Path, checkpoints: Sequence[Lesson] = ()) -> None:
+def collections_page(
+    store_root: Path,
+    checkpoints: Sequence[Lesson] = (),
+    across: Callable[[LessonCollection, str, str, str], None] | None = None,
+) -> None:
     """Any collection of the trained networks, any view: the app's Collections page.
 
-    ``checkpoints``: the lessons whose collection views name checkpoints of their own; the
-    Weights menu lists those of the chosen network beside trained and untrained."""
+    Args:
+        checkpoints: the lessons whose collection views name checkpoints of their own; the
+            Weights menu lists those of the chosen network beside trained and untrained.
+        across: draws the cross-image view (:func:`classroom.app.collection_across.
+            collection_across`; handed in, since it draws the lesson page's similarity view,
+            which imports this module).
+    """
     from classroom.networks import registry
 
     st.header("Collections", anchor=False)
@@ -375,9 +384,8 @@ def collections_page(store_root: Path, checkpoints: Sequence[Lesson] = ()) -> No
         return
     entry = LessonCollection.model_validate({"name": model, "source": model, "count": count})
     if kind == ACROSS_KIND:  # the similarity view's cross-image panel, this session's weights
-        from classroom.app.collection_across import collection_across  # it imports this
-
-        collection_across(entry, model, layers[-1], f"page/{model}/{count}/across")
+        if across is not None:
+            across(entry, model, layers[-1], f"page/{model}/{count}/across")
         return
     view = CollectionView.model_validate(
         {"kind": kind, "collection": model, "layers": layers, "weights": weights, "method": method}
