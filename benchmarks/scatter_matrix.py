@@ -12,7 +12,10 @@ round, in one browser:
 * ``subplots``: what the app's :func:`classroom.collections.figures.matrix_figure` draws
   today (64 ``scattergl`` traces on shared axes);
 * ``canvas``: the same points on a 2D canvas, the selection and all 64 cells redrawn on every
-  move (one path per colour: what a careful hand-written canvas does).
+  move (one path per colour: what a careful hand-written canvas does);
+* ``panel``: the collection page's own WebGL panel (``frontend/src/bench/matrixBench.ts``: its
+  ``ScatterRenderer`` and brush maths, all 64 cells redrawn with the selection on every move),
+  on the bundle's ``matrix-bench.html``, served beside the others in the same browser.
 
 Headless Chromium draws WebGL with SwiftShader (on the CPU), so absolute times are far above a
 laptop's with a GPU; the ratio is measured side by side. Run alone:
@@ -51,7 +54,25 @@ SPLOM_RATIO: Final = Spec(
 SUBPLOTS_RATIO: Final = Spec(
     "matrix_subplots_vs_canvas", "brushing frame, 64 scattergl / 2D canvas", "x"
 )
-SPECS: Final[tuple[Spec, ...]] = (SPLOM_MS, SUBPLOTS_MS, CANVAS_MS, SPLOM_RATIO, SUBPLOTS_RATIO)
+PANEL_MS: Final = Spec(
+    "matrix_panel_frame_ms", "scatter matrix brushing frame, our WebGL panel", "ms"
+)
+PANEL_RATIO: Final = Spec(
+    "matrix_panel_vs_splom", "brushing frame, our panel / Plotly splom", "x", Goal("<=", 1.0)
+)
+PANEL_CANVAS_RATIO: Final = Spec(
+    "matrix_panel_vs_canvas", "brushing frame, our panel / 2D canvas", "x", Goal("<=", 1.0)
+)
+SPECS: Final[tuple[Spec, ...]] = (
+    SPLOM_MS,
+    SUBPLOTS_MS,
+    CANVAS_MS,
+    PANEL_MS,
+    SPLOM_RATIO,
+    SUBPLOTS_RATIO,
+    PANEL_RATIO,
+    PANEL_CANVAS_RATIO,
+)
 
 
 def _points(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -128,7 +149,12 @@ def measure(*, rounds: int = 3, frames: int = 12) -> list[Figure]:
     """Mean frame time of each brush, per round; ratios of rounds' pairs."""
     from playwright.sync_api import sync_playwright
 
+    from benchmarks.static_server import serve_directory
+    from classroom.component import BUILD_DIR
     from tests.browser.chromium import launch
+
+    if not (BUILD_DIR / "matrix-bench.html").is_file():
+        raise FileNotFoundError(f"{BUILD_DIR / 'matrix-bench.html'} is missing: run dev.py setup")
 
     values, labels = _points()
     splom, subplots = _splom(values, labels), _subplots(values, labels)
@@ -140,9 +166,20 @@ def measure(*, rounds: int = 3, frames: int = 12) -> list[Figure]:
     splom_cell = f"x{CELL[1] + 1 if CELL[1] else ''}y{CELL[0] + 1 if CELL[0] else ''}"
     number = CELL[0] * DIMENSIONS + CELL[1] + 1
     subplots_cell = f"x{number}y{number}" if number > 1 else "xy"
-    times: dict[str, list[float]] = {"splom": [], "subplots": [], "canvas": []}
-    with sync_playwright() as playwright, launch(playwright, viewport=(SIDE, SIDE)) as context:
+    times: dict[str, list[float]] = {"splom": [], "subplots": [], "canvas": [], "panel": []}
+    palette = [[int(colour[i : i + 2], 16) for i in (1, 3, 5)] for colour in PALETTE]
+    with (
+        serve_directory(BUILD_DIR) as base,
+        sync_playwright() as playwright,
+        launch(playwright, viewport=(SIDE, SIDE)) as context,
+    ):
         page = _page(context)
+        panel = context.new_page()
+        panel.goto(f"{base}/matrix-bench.html")
+        panel.wait_for_function("() => window.__matrixBench !== undefined")
+        panel_call = "(a) => window.__matrixBench.run(...a)"
+        panel_args = [columns, labels.tolist(), palette, SIDE, list(CELL), list(BOX)]
+        panel.evaluate(panel_call, [*panel_args, 5])
         call = "([f, s, b, n]) => window.__brushing.plotly(f, s, b, n)"
         canvas_call = "(a) => window.__brushing.canvas(...a)"
         canvas_args = [columns, labels.tolist(), list(PALETTE), SIDE, list(CELL), list(BOX)]
@@ -155,6 +192,8 @@ def measure(*, rounds: int = 3, frames: int = 12) -> list[Figure]:
             times["subplots"].append(_mean_frame(run, "subplots"))
             run = page.evaluate(canvas_call, [*canvas_args, frames])
             times["canvas"].append(_mean_frame(run, "canvas"))
+            run = panel.evaluate(panel_call, [*panel_args, frames])
+            times["panel"].append(_mean_frame(run, "panel"))
     how = (
         f"{POINTS:,} points, {DIMENSIONS}x{DIMENSIONS} cells, {SIDE}x{SIDE} px, a box brush "
         f"over {frames} frames (one move per frame), mean frame per brush; headless Chromium, "
@@ -164,6 +203,9 @@ def measure(*, rounds: int = 3, frames: int = 12) -> list[Figure]:
         SPLOM_MS.from_samples(times["splom"], note=how),
         SUBPLOTS_MS.from_samples(times["subplots"]),
         CANVAS_MS.from_samples(times["canvas"]),
+        PANEL_MS.from_samples(times["panel"]),
         SPLOM_RATIO.ratio_of(times["splom"], times["canvas"]),
         SUBPLOTS_RATIO.ratio_of(times["subplots"], times["canvas"]),
+        PANEL_RATIO.ratio_of(times["panel"], times["splom"]),
+        PANEL_CANVAS_RATIO.ratio_of(times["panel"], times["canvas"]),
     ]

@@ -2,7 +2,8 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 
 // The bundle is served by Streamlit from inside the Python package (base "./" keeps URLs relative).
-// bench.html is the static page benchmarks/repaint.py serves to time the renderer on its own.
+// bench.html is the static page benchmarks/repaint.py serves to time the renderer on its own;
+// matrix-bench.html the one benchmarks/scatter_matrix.py times the scatter-plot matrix panel on.
 export default defineConfig({
   base: "./",
   plugins: [react()],
@@ -14,7 +15,7 @@ export default defineConfig({
     // streamlit-component-lib's Arrow support and the schema validator).
     chunkSizeWarningLimit: 700,
     rolldownOptions: {
-      input: { index: "index.html", bench: "bench.html" },
+      input: { index: "index.html", bench: "bench.html", matrixBench: "matrix-bench.html" },
     },
   },
   test: {

@@ -18,6 +18,7 @@ from classroom import images, networks
 from classroom.cli import main
 from classroom.lessons import lesson_schema, load_lesson
 from classroom.preparation.techniques import TechniqueJob, compute_technique, read_technique
+from classroom.similarity import diverging_lut
 from classroom.store import FeatureStore, ResultKey
 from classroom.techniques import (
     Technique,
@@ -31,7 +32,7 @@ from classroom.techniques import (
     technique_names,
     techniques,
 )
-from classroom.techniques.figure import ENLARGED, diverging_lut, figure_png, map_rgb, tile_rgb
+from classroom.techniques.figure import ENLARGED, figure_png, map_rgb, tile_rgb
 from classroom.techniques.result import Prediction
 from classroom.trained.backgrounds import BackgroundSpec
 from classroom.trained.scenes import compose_scene

@@ -1,8 +1,9 @@
 """Collection views (issue 14): a lesson step's ``view:`` and the Collections page.
 
-Composes :class:`~classroom.collections.views.CollectionData`'s answers into widgets: Plotly
-charts (WebGL points) whose box or lasso selections are linked through one selection per
-view, image strips, a progress bar with an ETA while vectors are computed. No maths here.
+Composes :class:`~classroom.collections.views.CollectionData`'s answers into widgets: the
+component's WebGL maps and matrices (``collection_matrix.py``), whose brushes are linked
+through one selection of images per view, image strips, a progress bar with an ETA while
+vectors are computed. No maths here.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -24,21 +23,15 @@ from classroom.app.collection_ab import (
     session_weight_sets,
     weights_label,
 )
+from classroom.app.collection_matrix import METHOD_NAMES, Linked, embedding_panel, matrix_panel
 from classroom.app.state import plain, uses_untrained
-from classroom.collections.figures import (
-    embedding_figure,
-    matrix_figure,
-    mosaic_figure,
-    selected_images,
-    with_box,
-)
+from classroom.collections.figures import mosaic_figure, with_box
 from classroom.collections.views import CollectionData, Neighbours
 from classroom.lessons import Lesson
 from classroom.lessons.collection_views import CollectionView, LessonCollection
 
 __all__ = ["collection_data", "collection_view", "collections_page"]
 
-_METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 _STRIP = 12
 
 
@@ -78,29 +71,6 @@ def _chosen(view_key: str) -> set[int]:
     return set(st.session_state.get(_selection_key(view_key), []))
 
 
-def _linked_chart(figure: object, view_key: str, chart: str) -> None:
-    """Draw ``figure``; a new box or lasso selection in it becomes the view's selection, which
-    every other chart of the view then highlights (after the rerun it triggers).
-
-    Streamlit derives a chart's identity from its figure as well as its key, so a figure that
-    highlights a new selection is a new chart with an empty selection of its own. An empty
-    selection therefore never clears the view's (that looped: cleared, redrawn, selected
-    again, forever); "Clear the selection" does.
-    """
-    event = st.plotly_chart(
-        figure,
-        key=f"{view_key}/{chart}",
-        on_select="rerun",
-        selection_mode=("box", "lasso", "points"),
-        config={"displaylogo": False},
-        width="stretch",
-    )
-    picked = selected_images(event)
-    if picked and picked != sorted(_chosen(view_key)):
-        st.session_state[_selection_key(view_key)] = picked
-        st.rerun()
-
-
 def _strip(data: CollectionData, images: Sequence[int], captions: Sequence[str]) -> None:
     pictures = [with_box(data.collection.images[i], None, scale=2) for i in images]
     if pictures:
@@ -110,7 +80,7 @@ def _strip(data: CollectionData, images: Sequence[int], captions: Sequence[str])
 def _selection_summary(data: CollectionData, view_key: str) -> None:
     chosen = sorted(_chosen(view_key))
     if not chosen:
-        st.caption("Brush (box or lasso) in any plot to select images; they light up in all.")
+        st.caption("Drag a box in any plot to select images; they light up in every plot.")
         return
     names = data.collection.class_names
     counts: dict[str, int] = {}
@@ -142,61 +112,22 @@ def _side_by_side(view: CollectionView) -> list[tuple[DeltaGenerator, str, str]]
     ]
 
 
-def _embedding(data: CollectionData, view: CollectionView, view_key: str) -> None:
-    for column, layer, weights in _side_by_side(view):
-        with column:
-            coordinates = data.map(weights, layer, view.method)
-            title = f"{layer} · {weights_label(weights)} · {_METHOD_NAMES[view.method]}"
-            figure = embedding_figure(
-                coordinates,
-                data.collection.labels,
-                data.collection.class_names,
-                _chosen(view_key),
-                title,
-            )
-            _linked_chart(figure, view_key, f"{weights}/{layer}/{view.method}")
+def _choose(view_key: str) -> Callable[[list[int]], None]:
+    """A released brush's images become the view's selection (one rerun, when they differ)."""
+
+    def choose(images: list[int]) -> None:
+        if images != sorted(_chosen(view_key)):
+            st.session_state[_selection_key(view_key)] = images
+            st.rerun()
+
+    return choose
+
+
+def _plots(data: CollectionData, view: CollectionView, view_key: str) -> None:
+    """The embedding maps or the scatter-plot matrices, brushed and linked, and the summary."""
+    linked = Linked(view_key, _panels(view), _chosen(view_key), _choose(view_key))
+    (embedding_panel if view.kind == "embedding" else matrix_panel)(data, view, linked)
     _selection_summary(data, view_key)
-
-
-def _matrix(data: CollectionData, view: CollectionView, view_key: str) -> None:
-    among = data.members(view.among)
-    for column, layer, weights in _side_by_side(view):
-        with column:
-            _matrix_plot(data, view, view_key, (layer, weights), among)
-    _selection_summary(data, view_key)
-
-
-def _matrix_plot(
-    data: CollectionData,
-    view: CollectionView,
-    view_key: str,
-    panel: tuple[str, str],
-    among: npt.NDArray[np.int64],
-) -> None:
-    """One layer's scatter-plot matrix with one weight set."""
-    layer, weights = panel
-    vectors = data.vectors(weights, layer).pooled[among]
-    dimensions = list(view.dimensions or range(min(4, vectors.shape[1])))
-    columns: dict[str, npt.NDArray[np.floating]] = {}
-    if view.measure is not None:
-        channel, r = data.tracking(weights, layer, view.measure, list(among))
-        columns[view.measure] = data.measured(view.measure)[among]
-        dimensions = [channel, *[d for d in dimensions if d != channel]][:4]
-        st.caption(
-            f"{layer} · {weights_label(weights)}: channel {channel} follows the measured "
-            f"{view.measure} most closely among these images (Pearson's r = {r:+.2f})."
-        )
-    for dimension in dimensions:
-        columns[f"{layer}[{dimension}]"] = vectors[:, dimension]
-    figure = matrix_figure(
-        columns,
-        data.collection.labels[among],
-        data.collection.class_names,
-        _chosen(view_key),
-        f"{layer} · {weights_label(weights)}: per-image dimensions",
-        images=among,
-    )
-    _linked_chart(figure, view_key, f"{weights}/{layer}/matrix")
 
 
 def _neighbour_row(data: CollectionData, found: Neighbours, k: int) -> None:
@@ -291,8 +222,8 @@ def _patches(data: CollectionData, view: CollectionView, view_key: str) -> None:
 
 
 _VIEWS = {
-    "embedding": _embedding,
-    "matrix": _matrix,
+    "embedding": _plots,
+    "matrix": _plots,
     "neighbours": _neighbours,
     "average": _average,
     "patches": _patches,
@@ -376,9 +307,18 @@ def collections_page(
         ["pca", "tsne", "umap"],
         index=1,
         horizontal=True,
-        format_func=_METHOD_NAMES.__getitem__,
+        format_func=METHOD_NAMES.__getitem__,
         key="collections/method",
     )
+    points = "images"
+    if kind == "matrix":
+        points = st.radio(
+            "Points",
+            ["images", "cells"],
+            horizontal=True,
+            format_func={"images": "one per image", "cells": "one per cell"}.__getitem__,
+            key="collections/points",
+        )
     if not layers or not weights:
         st.info("Choose at least one layer and one weight set.")
         return
@@ -388,6 +328,13 @@ def collections_page(
             across(entry, model, layers[-1], f"page/{model}/{count}/across")
         return
     view = CollectionView.model_validate(
-        {"kind": kind, "collection": model, "layers": layers, "weights": weights, "method": method}
+        {
+            "kind": kind,
+            "collection": model,
+            "layers": layers,
+            "weights": weights,
+            "method": method,
+            "points": points,
+        }
     )
     collection_view(entry, model, view, f"page/{model}/{count}/{kind}", store_root)

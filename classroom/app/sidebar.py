@@ -25,8 +25,8 @@ from classroom.app.state import (
     weights_changed,
 )
 from classroom.catalog import Catalog
-from classroom.component.contract import NavigatorArgs
 from classroom.component.navigator import step_navigator
+from classroom.component.navigator_contract import NavigatorArgs
 from classroom.lessons import Lesson
 from classroom.session import Position
 

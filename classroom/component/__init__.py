@@ -29,6 +29,7 @@ from classroom.component.contract import (
     ViewState,
     parse_event,
 )
+from classroom.component.once import first_time
 from classroom.component.panels import activations_panel, map_panel, result_panels, tiles_panel
 from classroom.component.sources import layer_source, receptive_field, view_image
 from classroom.networks.labels import model_title
@@ -113,8 +114,6 @@ def similarity_view(args: ViewArgs, *, key: str) -> ViewEvent | None:
         The user's latest deliberate action (pin, lock, release, step) the first time this
         function sees it, else ``None``. Pointer movement never triggers a rerun.
     """
-    import streamlit as st
-
     from classroom.file_cache import FileCache
     from classroom.store import FeatureStore
 
@@ -128,12 +127,7 @@ def similarity_view(args: ViewArgs, *, key: str) -> ViewEvent | None:
     event = parse_event(raw)
     if event is None:
         return None
-    # A component keeps returning its last value on every rerun: hand each event out once.
-    handled = _HANDLED_PREFIX + key
-    if st.session_state.get(handled) == event.id:
-        return None
-    st.session_state[handled] = event.id
-    return event
+    return event if first_time(_HANDLED_PREFIX, key, event.id) else None
 
 
 def colormap(name: ColormapName = "viridis") -> Colormap:

@@ -3,11 +3,12 @@
 Python sends :class:`ViewArgs` on every rerun; the browser sends back a :class:`ViewEvent`
 only on deliberate actions (pin, lock, release, step, and asking for a channel's generated
 image), never while the pointer merely moves.
-The step navigator (Back and Next) gets :class:`NavigatorArgs` and sends :class:`NavigatorValue`.
-The JSON Schema of both (``frontend/src/contract.schema.json``) is generated from these
-models and the TypeScript types are generated from that schema, so the two sides cannot drift
-apart silently: ``tests/test_contract.py`` fails when the committed schema is stale and the
-TypeScript build fails when the frontend uses a field the schema lacks.
+The step navigator's models (:mod:`classroom.component.navigator_contract`) and the
+scatter matrix's (:mod:`classroom.component.matrix_contract`) live beside it. The JSON Schema
+of all (``frontend/src/contract.schema.json``) is generated from these models and the
+TypeScript types are generated from that schema, so the two sides cannot drift apart silently:
+``tests/test_contract.py`` fails when the committed schema is stale and the TypeScript build
+fails when the frontend uses a field the schema lacks.
 
 Coordinates are pixels of the *analysis image* (the image the features were computed on,
 after EXIF rotation and the size cap), origin top-left.
@@ -18,9 +19,9 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, TypeAdapter, model_validator
 
+from classroom.component.wire import NonNegative, Positive, Wire
 from classroom.json_schema import plain
 from classroom.metrics import Metric
 
@@ -33,8 +34,6 @@ __all__ = [
     "LayerSource",
     "MapPanel",
     "MetricLegend",
-    "NavigatorArgs",
-    "NavigatorValue",
     "Panel",
     "Pixel",
     "ReceptiveField",
@@ -49,22 +48,8 @@ __all__ = [
 ]
 
 
-class _Wire(BaseModel):
-    """camelCase on the wire (TypeScript's convention), snake_case in Python."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        populate_by_name=True,
-        extra="forbid",
-        frozen=True,
-        # Both sides always send every field, so the schema (and the TypeScript types made
-        # from it) mark fields with defaults as required too.
-        json_schema_serialization_defaults_required=True,
-    )
-
-
-NonNegative = Annotated[int, Field(ge=0)]
-Positive = Annotated[int, Field(gt=0)]
+#: The contract models' base (kept under its old name: models elsewhere subclass it).
+_Wire = Wire
 
 
 class Pixel(_Wire):
@@ -365,37 +350,6 @@ ViewEvent = Annotated[AnyEvent, Field(discriminator="kind")]
 _EVENT_ADAPTER: TypeAdapter[ViewEvent] = TypeAdapter(ViewEvent)
 
 
-class NavigatorArgs(_Wire):
-    """Back and Next for a lesson: where the session is, and how to lay the buttons out."""
-
-    step: NonNegative = Field(description="The step on screen, 0-based.")
-    count: Positive
-    lesson_title: str
-    presenter: bool = Field(
-        default=False, description="One row above the step; else a column (the sidebar)."
-    )
-
-
-class NavigatorValue(_Wire):
-    """What the step navigator reports: every Back and Next press of its frame so far (buttons,
-    PageUp, PageDown), and the similarity views of the page that went deaf.
-
-    Counts, not events: presses that arrive while the page is still busy with the previous
-    one add up instead of replacing each other, so Python moves by ``net`` minus what it
-    already applied for this ``instance`` (a frame loaded anew starts again from 0).
-    """
-
-    instance: Annotated[str, Field(min_length=1, max_length=64)]
-    net: int = Field(description="Next presses minus Back presses since the frame loaded.")
-    lost_views: NonNegative = Field(
-        default=0,
-        description=(
-            "View frames that Streamlit did not answer (a frame it moved is reloaded and no "
-            "longer heard); Python then draws the view anew."
-        ),
-    )
-
-
 def parse_event(raw: object) -> AnyEvent | None:
     """The event the component returned, or ``None`` when there is none (or it is malformed)."""
     if raw is None:
@@ -407,7 +361,7 @@ def parse_event(raw: object) -> AnyEvent | None:
 
 
 def contract_schema() -> dict[str, Any]:
-    """The JSON Schema of the contract (view and navigator, both ways), by alias.
+    """The JSON Schema of the contract (view, navigator, matrix; both ways), by alias.
 
     All are described as serialized (every field present), which is what crosses the wire.
     Fields carry no titles nor defaults (see :func:`classroom.json_schema.plain`).
@@ -421,10 +375,15 @@ def contract_schema() -> dict[str, Any]:
     definitions: dict[str, Any] = {**args_schema.pop("$defs", {}), **event_schema.pop("$defs", {})}
     definitions["ViewArgs"] = args_schema
     definitions["ViewEvent"] = event_schema
-    for model in (NavigatorArgs, NavigatorValue):
-        definitions[model.__name__] = model.model_json_schema(
+    from classroom.component.matrix_contract import MatrixArgs, SelectionEvent
+    from classroom.component.navigator_contract import NavigatorArgs, NavigatorValue
+
+    for model in (NavigatorArgs, NavigatorValue, MatrixArgs, SelectionEvent):
+        model_schema = model.model_json_schema(
             by_alias=True, ref_template="#/$defs/{model}", mode="serialization"
         )
+        definitions.update(model_schema.pop("$defs", {}))
+        definitions[model.__name__] = model_schema
     definitions = plain(definitions)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

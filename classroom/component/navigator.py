@@ -3,8 +3,9 @@
 Streamlit buttons report a click as a trigger, and two clicks (or a presenter remote's
 PageDown pressed twice) that reach the server before the page has caught up with the first
 one become one trigger or are dropped with an interrupted run. The navigator sends instead the
-running count of presses of its frame (:class:`~classroom.component.contract.NavigatorValue`);
-the page moves by what it has not applied yet, so every press counts however busy it is.
+running count of presses of its frame
+(:class:`~classroom.component.navigator_contract.NavigatorValue`); the page moves by what it
+has not applied yet, so every press counts however busy it is.
 
 The navigator also hears PageUp and PageDown anywhere in the page (the component is served from
 the app's own origin) and the similarity view hands it the ones pressed inside the view.
@@ -20,7 +21,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from classroom.component import declare
-from classroom.component.contract import NavigatorArgs, NavigatorValue
+from classroom.component.navigator_contract import NavigatorArgs, NavigatorValue
 
 __all__ = ["lost_views", "parse_presses", "step_navigator", "unapplied"]
 

@@ -109,6 +109,11 @@ class CollectionView(_FileModel):
     dimensions: (
         Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=2, max_length=8)] | None
     ) = Field(None, description="matrix: the channels plotted; default the first four.")
+    points: Literal["images", "cells"] = Field(
+        "images",
+        description="matrix: one point per image (its pooled vector) or per cell of its map "
+        "(hovering a cell's point shows its receptive field).",
+    )
     measure: Literal["slant", "ink"] | None = Field(
         None,
         description="matrix: also plot a property measured from the pixels, and the channel "

@@ -2,26 +2,25 @@
 
 Colours come from the shared colour tables (:func:`classroom.similarity.colour_lut`, the
 tables the browser uses): a ``sequential`` map spans its value range on viridis; a
-``diverging`` one spans ``[-r, r]`` from blue through white (0) to red, interpolated from
-the ends of cividis and magma so that the ends stay as dark as the sequential scale's; a
-``picture`` is its own colours (0..1). Tiled maps (channels, filters) become a grid with a
-one-pixel gap, small tiles enlarged (nearest neighbour) so a 3 x 3 filter stays visible.
+``diverging`` one spans ``[-r, r]`` on the view's blue-pale-red table
+(:func:`classroom.similarity.diverging_lut`), so an exported figure shows the colours the
+class saw; a ``picture`` is its own colours (0..1). Tiled maps (channels, filters) become a
+grid with a one-pixel gap, small tiles enlarged (nearest neighbour) so a 3 x 3 filter stays visible.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from functools import cache
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
-from classroom.similarity import Colormap, colour_lut
+from classroom.similarity import Colormap, colour_lut, diverging_lut
 from classroom.techniques.result import TechniqueMap
 
-__all__ = ["ENLARGED", "diverging_lut", "figure_png", "legend", "map_rgb", "tile_rgb", "tiled"]
+__all__ = ["ENLARGED", "figure_png", "legend", "map_rgb", "tile_rgb", "tiled"]
 
 #: The smallest side a tile is shown at (pixels).
 MIN_TILE: Final = 48
@@ -30,21 +29,6 @@ ENLARGED: Final = 320
 _GAP: Final = 1
 
 RGBArray = npt.NDArray[np.uint8]
-
-
-@cache
-def diverging_lut() -> RGBArray:
-    """256 colours: blue (low) through white (the middle, 0) to red (high)."""
-    blue = colour_lut("cividis")[40].astype(np.float64)
-    red = colour_lut("magma")[150].astype(np.float64)
-    white = np.array([255.0, 255.0, 255.0])
-    position = np.linspace(-1.0, 1.0, 256)[:, None]
-    table = np.where(
-        position < 0, white + (blue - white) * -position, white + (red - white) * position
-    )
-    lut: RGBArray = np.round(table).astype(np.uint8)
-    lut.flags.writeable = False
-    return lut
 
 
 def _colour(values: npt.NDArray[np.float32], item: TechniqueMap, colormap: Colormap) -> RGBArray:

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from "react";
 
+import { ScatterMatrixView } from "./matrix/ScatterMatrixView";
 import { PINNED_COLOUR } from "./palette";
 import { Navigator } from "./navigator/Navigator";
 import { reportLostView } from "./navigator/stepPresses";
@@ -35,7 +36,7 @@ export function SimilarityView(): React.JSX.Element {
   }, [waiting]);
   const [element, setElement] = useState<HTMLDivElement | null>(null);
   useFrameHeight(element);
-  const theme = render.kind === "ready" || render.kind === "navigator" ? render.theme : undefined;
+  const theme = render.kind === "waiting" || render.kind === "invalid" ? undefined : render.theme;
   const style = {
     "--text": theme?.textColor ?? "#31333f",
     "--background": theme?.backgroundColor ?? "#ffffff",
@@ -60,6 +61,7 @@ export function SimilarityView(): React.JSX.Element {
       )}
       {render.kind === "ready" && <View args={render.args} theme={render.theme} />}
       {render.kind === "navigator" && <Navigator args={render.args} />}
+      {render.kind === "matrix" && <ScatterMatrixView args={render.args} />}
     </div>
   );
 }

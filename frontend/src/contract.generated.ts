@@ -129,6 +129,23 @@ export interface ActivationsPanel {
   pageSize: number;
 }
 /**
+ * Points are cells of the images' maps: point ``p`` is cell ``p % (rows * columns)``
+ * (row-major) of image ``p // (rows * columns)``; each cell's receptive field, in image
+ * pixels, comes from the network registry
+ * (:func:`classroom.collections.patches.receptive_box`).
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "CellGrid".
+ */
+export interface CellGrid {
+  rows: number;
+  columns: number;
+  /**
+   * Per cell, row-major: [left, top, right, bottom).
+   */
+  boxes: number[][];
+}
+/**
  * Asking "what does this channel want to see?": a double-click (or Enter) on a channel's
  * tile in an activations panel or its bar in the bar chart asks for its generated image.
  *
@@ -232,6 +249,88 @@ export interface MapPanel {
   colormap: Colormap;
 }
 /**
+ * A scatter-plot matrix per layer, side by side, whose points share indices.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "MatrixArgs".
+ */
+export interface MatrixArgs {
+  /**
+   * Changes when Python shows other points.
+   */
+  matrixId: string;
+  /**
+   * The points: little-endian float32, `rows` x `count`.
+   */
+  url: string;
+  count: number;
+  rows: number;
+  /**
+   * @minItems 1
+   * @maxItems 6
+   */
+  layers: MatrixLayer[];
+  /**
+   * @minItems 1
+   */
+  classNames: string[];
+  /**
+   * @minItems 1
+   */
+  palette: number[][];
+  /**
+   * Set when points are cells, not images.
+   */
+  cells: CellGrid | null;
+  thumbnails: Thumbnails;
+  /**
+   * The points selected when the view opens.
+   */
+  selection: number[];
+}
+/**
+ * One layer's matrix: its chosen dimensions, plotted against each other.
+ *
+ * Its values are rows ``first_row`` .. ``first_row + len(dimensions) - 1`` of the points
+ * file (one row per dimension, one column per point).
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "MatrixLayer".
+ */
+export interface MatrixLayer {
+  layer: string;
+  /**
+   * The matrix's title for people (layer and weight set).
+   */
+  title: string;
+  /**
+   * @minItems 1
+   * @maxItems 8
+   */
+  dimensions: string[];
+  /**
+   * Row 0 of the points file holds the classes.
+   */
+  firstRow: number;
+  /**
+   * One plot of two dimensions (the first on x), not a matrix: a 2-D map such as the embedding view's.
+   */
+  pair: boolean;
+}
+/**
+ * Every image of the collection in one PNG atlas, ``columns`` tiles a row, image order.
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "Thumbnails".
+ */
+export interface Thumbnails {
+  url: string;
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+  images: number;
+}
+/**
  * A metric the view offers, and what its colour scale means (the legend says it).
  *
  * This interface was referenced by `ClassroomContract`'s JSON-Schema
@@ -305,6 +404,20 @@ export interface ReleaseEvent {
   id: string;
   state: ViewState;
   kind: "release";
+}
+/**
+ * The brush was released: the points it selected (every cell and layer showed them).
+ *
+ * This interface was referenced by `ClassroomContract`'s JSON-Schema
+ * via the `definition` "SelectionEvent".
+ */
+export interface SelectionEvent {
+  /**
+   * Unique per event, so that Python handles each event once.
+   */
+  id: string;
+  kind: "selection";
+  points: number[];
 }
 /**
  * A panel of the multi-layer view: every cell of a layer compared with the reference.

@@ -6,23 +6,36 @@
  */
 import Ajv2020 from "ajv/dist/2020";
 
-import type { ChannelEvent, NavigatorArgs, ViewArgs, ViewEvent, ViewState } from "./contract.generated";
+import type {
+  ChannelEvent,
+  MatrixArgs,
+  NavigatorArgs,
+  SelectionEvent,
+  ViewArgs,
+  ViewEvent,
+  ViewState,
+} from "./contract.generated";
 import schema from "./contract.schema.json";
 
 export type {
   AcrossImage,
   AcrossPanel,
   ActivationsPanel,
+  CellGrid,
   ChannelEvent,
   Colormap,
   LayerSource,
   MapPanel,
+  MatrixArgs,
+  MatrixLayer,
   MetricLegend,
   NavigatorArgs,
   NavigatorValue,
   Pixel,
   ReceptiveField,
+  SelectionEvent,
   SimilarityPanel,
+  Thumbnails,
   TilesPanel,
   ViewArgs,
   ViewEvent,
@@ -41,6 +54,8 @@ ajv.addSchema(schema, "contract");
 const validateViewArgs = ajv.compile<ViewArgs>({ $ref: "contract#/$defs/ViewArgs" });
 const validateViewEvent = ajv.compile<ViewEvent>({ $ref: "contract#/$defs/ViewEvent" });
 const validateNavigatorArgs = ajv.compile<NavigatorArgs>({ $ref: "contract#/$defs/NavigatorArgs" });
+const validateMatrixArgs = ajv.compile<MatrixArgs>({ $ref: "contract#/$defs/MatrixArgs" });
+const validateSelectionEvent = ajv.compile<SelectionEvent>({ $ref: "contract#/$defs/SelectionEvent" });
 
 function describe(errors: typeof validateViewArgs.errors): string {
   return (errors ?? [])
@@ -67,6 +82,27 @@ export function parseNavigatorArgs(raw: unknown): NavigatorArgs {
   throw new ContractError(
     `the navigator arguments do not match the contract: ${describe(validateNavigatorArgs.errors)}`,
   );
+}
+
+/** The scatter-plot matrix's arguments, checked like the view's. */
+export function parseMatrixArgs(raw: unknown): MatrixArgs {
+  if (validateMatrixArgs(raw)) {
+    return raw;
+  }
+  throw new ContractError(
+    `the matrix arguments do not match the contract: ${describe(validateMatrixArgs.errors)}`,
+  );
+}
+
+/** A released brush's selection for Python, checked against the schema before it is sent. */
+export function makeSelectionEvent(points: readonly number[]): SelectionEvent {
+  const event = { id: newEventId(), kind: "selection" as const, points: [...points] };
+  if (!validateSelectionEvent(event)) {
+    throw new ContractError(
+      `a selection event does not match the contract: ${describe(validateSelectionEvent.errors)}`,
+    );
+  }
+  return event;
 }
 
 /** Whether a value is a well-formed event (what Python will accept). */

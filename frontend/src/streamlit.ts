@@ -7,19 +7,24 @@ import { type RenderData, Streamlit, type Theme } from "streamlit-component-lib"
 
 import {
   ContractError,
+  type MatrixArgs,
   type NavigatorArgs,
   type NavigatorValue,
+  type SelectionEvent,
   type ViewArgs,
   type ViewEvent,
+  parseMatrixArgs,
   parseNavigatorArgs,
   parseViewArgs,
 } from "./contract";
 
-/** What a frame draws: the similarity view (`args=`) or the step navigator (`steps=`). */
+/** What a frame draws: the similarity view (`args=`), the step navigator (`steps=`) or the
+ * scatter-plot matrix (`matrix=`, a JSON string like the view's). */
 export type Render =
   | { readonly kind: "waiting" }
   | { readonly kind: "ready"; readonly args: ViewArgs; readonly theme: Theme | undefined }
   | { readonly kind: "navigator"; readonly args: NavigatorArgs; readonly theme: Theme | undefined }
+  | { readonly kind: "matrix"; readonly args: MatrixArgs; readonly theme: Theme | undefined }
   | { readonly kind: "invalid"; readonly message: string };
 
 /** The latest render from Streamlit, with its arguments checked against the contract. */
@@ -27,10 +32,17 @@ export function useStreamlitRender(): Render {
   const [render, setRender] = useState<Render>({ kind: "waiting" });
   useEffect(() => {
     const onRender = (event: Event): void => {
-      const detail = (event as CustomEvent<RenderData<{ args?: unknown; steps?: unknown }>>).detail;
+      const detail = (event as CustomEvent<RenderData<{ args?: unknown; steps?: unknown; matrix?: unknown }>>)
+        .detail;
       try {
         // Python sends the view's arguments as one JSON string (classroom/component/__init__.py).
         const raw = detail.args.args;
+        const matrix = detail.args.matrix;
+        if (matrix !== undefined) {
+          const parsed = parseMatrixArgs(typeof matrix === "string" ? JSON.parse(matrix) : matrix);
+          setRender({ kind: "matrix", args: parsed, theme: detail.theme });
+          return;
+        }
         setRender(
           detail.args.steps === undefined
             ? {
@@ -73,6 +85,6 @@ export function useFrameHeight(element: HTMLElement | null): void {
 }
 
 /** Send a deliberate action, or the navigator's presses, to Python (this reruns the script). */
-export function sendValue(value: ViewEvent | NavigatorValue): void {
+export function sendValue(value: ViewEvent | NavigatorValue | SelectionEvent): void {
   Streamlit.setComponentValue(value);
 }

@@ -20,7 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 from classroom import shared
 from classroom.background.worker import INTEREST_SECONDS
-from classroom.component.contract import NavigatorArgs, ViewArgs
+from classroom.component.contract import ViewArgs
+from classroom.component.navigator_contract import NavigatorArgs
 from tests.conftest import REPO_ROOT, picture
 
 __all__ = [

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from classroom.component.contract import NavigatorArgs, Pixel, ViewState
+from classroom.component.contract import Pixel, ViewState
+from classroom.component.navigator_contract import NavigatorArgs
 from classroom.store import UPLOAD_MAX_AGE_DAYS, FeatureStore
 from tests.app.page import (
     FIRST,

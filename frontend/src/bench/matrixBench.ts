@@ -1,0 +1,133 @@
+/**
+ * The scatter-plot matrix benchmark's page for our panel (benchmarks/scatter_matrix.py): the
+ * panel's own renderer and brush maths (ScatterRenderer, matrixLayout's `brushed`), driven by
+ * mouse events one per animation frame exactly as benchmarks/pages/brushing.js drives Plotly
+ * and the 2D canvas, so the three are timed the same way side by side.
+ */
+import { type Brush, brushed, matrixLayout, scaledRows, toUnit } from "../matrix/matrixLayout";
+import { ScatterRenderer } from "../renderer/scatterRenderer";
+
+const nextFrame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve));
+
+function mouse(type: string, target: EventTarget, x: number, y: number): void {
+  target.dispatchEvent(
+    new MouseEvent(type, {
+      bubbles: true,
+      clientX: x,
+      clientY: y,
+      button: 0,
+      buttons: type === "mouseup" ? 0 : 1,
+    }),
+  );
+}
+
+interface Run {
+  readonly times: number[];
+  readonly selecting: number;
+  readonly selected: number;
+}
+
+/**
+ * Draw `columns` (dimensions x points) with `labels` in a matrix `size` pixels wide, then brush
+ * cell (row, column) across the fractions `box` over `frames` frames.
+ */
+async function run(
+  columns: number[][],
+  labels: number[],
+  palette: number[][],
+  size: number,
+  cell: [number, number],
+  box: [number, number, number, number],
+  frames: number,
+): Promise<Run> {
+  const count = labels.length;
+  const raw = new Float32Array((columns.length + 1) * count);
+  raw.set(labels);
+  columns.forEach((values, row) => {
+    raw.set(values, (row + 1) * count);
+  });
+  const scaled = scaledRows(raw, columns.length + 1, count);
+  const layout = matrixLayout([columns.length], size);
+  const draws = layout.cells.map((place) => ({
+    box: place.box,
+    rows: { x: place.column + 1, y: place.row + 1 },
+  }));
+  const canvas = document.getElementById("matrix") as HTMLCanvasElement;
+  const renderer = new ScatterRenderer(canvas);
+  const ratio = window.devicePixelRatio || 1;
+  renderer.setPoints(scaled, count, palette);
+  renderer.resize(layout, ratio);
+  const mask = new Uint8Array(count);
+  renderer.setSelection(mask, false);
+  renderer.draw(draws, ratio);
+  const place = layout.cells.find((c) => c.row === cell[0] && c.column === cell[1]);
+  if (place === undefined) {
+    throw new Error("no such cell");
+  }
+  const bounds = canvas.getBoundingClientRect();
+  const from = [
+    bounds.left + place.box.x + box[0] * place.box.width,
+    bounds.top + place.box.y + box[1] * place.box.height,
+  ];
+  const to = [
+    bounds.left + place.box.x + box[2] * place.box.width,
+    bounds.top + place.box.y + box[3] * place.box.height,
+  ];
+  let brush: Brush | null = null;
+  let selected = 0;
+  let selecting = 0;
+  const local = (event: MouseEvent): { u: number; v: number } =>
+    toUnit(place.box, event.clientX - bounds.left, event.clientY - bounds.top);
+  // What ScatterMatrixView does per pointer event: the brush's points, one upload, one frame.
+  const onDown = (event: MouseEvent): void => {
+    const { u, v } = local(event);
+    brush = { cell: place, u0: u, v0: v, u1: u, v1: v };
+  };
+  const onMove = (event: MouseEvent): void => {
+    if (brush === null) {
+      return;
+    }
+    const { u, v } = local(event);
+    brush = { ...brush, u1: u, v1: v };
+    const picked = brushed(
+      scaled,
+      count,
+      draws[layout.cells.indexOf(place)]?.rows ?? { x: 1, y: 2 },
+      brush,
+      mask,
+    );
+    selected = picked.length;
+    renderer.setSelection(mask, selected > 0);
+    renderer.setSelectedIndices(Uint32Array.from(picked));
+    renderer.drawBrushing(draws, ratio);
+    selecting += 1;
+  };
+  canvas.addEventListener("mousedown", onDown);
+  document.addEventListener("mousemove", onMove);
+  await nextFrame();
+  mouse("mousedown", canvas, from[0] ?? 0, from[1] ?? 0);
+  const stamps = [await nextFrame()];
+  for (let i = 1; i <= frames; i++) {
+    const t = i / frames;
+    mouse(
+      "mousemove",
+      document,
+      (from[0] ?? 0) + ((to[0] ?? 0) - (from[0] ?? 0)) * t,
+      (from[1] ?? 0) + ((to[1] ?? 0) - (from[1] ?? 0)) * t,
+    );
+    stamps.push(await nextFrame());
+  }
+  mouse("mouseup", document, to[0] ?? 0, to[1] ?? 0);
+  canvas.removeEventListener("mousedown", onDown);
+  document.removeEventListener("mousemove", onMove);
+  renderer.dispose();
+  return { times: stamps.slice(1).map((stamp, i) => stamp - (stamps[i] ?? stamp)), selecting, selected };
+}
+
+declare global {
+  interface Window {
+    __matrixBench?: { run: typeof run };
+  }
+}
+
+window.__matrixBench = { run };

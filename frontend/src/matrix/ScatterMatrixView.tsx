@@ -1,0 +1,302 @@
+/**
+ * The scatter-plot matrix frame: each layer's matrix side by side on one WebGL 2 canvas, a box
+ * brush in any cell that highlights the same points in every cell and layer while it moves,
+ * the hovered point's image (and receptive field) beside it, and one selection event for
+ * Python when the brush is released. Points and thumbnails are fetched once, as store files.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+
+import { type MatrixArgs, makeSelectionEvent } from "../contract";
+import { loadImage } from "../data/image";
+import { ScatterRenderer } from "../renderer/scatterRenderer";
+import { sendValue } from "../streamlit";
+import { HoverDetails, type Hovered } from "./HoverDetails";
+import { installMatrixHook } from "./matrixHook";
+import {
+  type Brush,
+  type CellPlace,
+  brushed,
+  cellAt,
+  cellRows,
+  matrixLayout,
+  nearestPoint,
+  pointOwner,
+  rowRanges,
+  scaledRows,
+  toUnit,
+} from "./matrixLayout";
+
+/** How near the pointer a point must be to be hovered, in CSS pixels. */
+const HOVER_RADIUS = 6;
+
+interface Points {
+  readonly scaled: Float32Array;
+  readonly ranges: [number, number][];
+}
+
+async function fetchPoints(url: string, rows: number, count: number): Promise<Points> {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) {
+    throw new Error(`the points ${url} could not be loaded (${response.status.toString()})`);
+  }
+  const bytes = await response.arrayBuffer();
+  if (bytes.byteLength !== rows * count * 4) {
+    throw new Error(
+      `the points file holds ${bytes.byteLength.toString()} bytes, not ${rows.toString()} x ${count.toString()} float32`,
+    );
+  }
+  const values = new Float32Array(bytes);
+  return { scaled: scaledRows(values, rows, count), ranges: rowRanges(values, rows, count) };
+}
+
+function useWidth(element: HTMLElement | null): number {
+  const [width, setWidth] = useState(800);
+  useEffect(() => {
+    if (element === null) {
+      return;
+    }
+    const observer = new ResizeObserver(() => {
+      setWidth(element.clientWidth);
+    });
+    observer.observe(element); // it reports the element's first size too
+    return () => {
+      observer.disconnect();
+    };
+  }, [element]);
+  return width;
+}
+
+export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): React.JSX.Element {
+  const [root, setRoot] = useState<HTMLDivElement | null>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [renderer, setRenderer] = useState<ScatterRenderer | null>(null);
+  const [points, setPoints] = useState<Points | null>(null);
+  const scaled = points?.scaled ?? null;
+  const [atlas, setAtlas] = useState<ImageBitmap | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [hovered, setHovered] = useState<Hovered | null>(null);
+  const patch = useRef<HTMLCanvasElement | null>(null);
+  const thumbnail = useRef<HTMLCanvasElement | null>(null);
+  const brush = useRef<Brush | null>(null);
+  const mask = useRef(new Uint8Array(0));
+  const selection = useRef<number[]>([]);
+  const sent = useRef<number[][]>([]);
+  const width = useWidth(root);
+  const layout = useMemo(
+    () =>
+      matrixLayout(
+        args.layers.map((layer) => layer.dimensions.length),
+        width,
+        args.layers.map((layer) => layer.pair),
+      ),
+    [args, width],
+  );
+  const draws = useMemo(
+    () => layout.cells.map((cell) => ({ box: cell.box, rows: cellRows(args, cell) })),
+    [args, layout],
+  );
+  const ratio = window.devicePixelRatio || 1;
+
+  useEffect(() => {
+    if (canvas.current === null) {
+      return;
+    }
+    try {
+      const made = new ScatterRenderer(canvas.current);
+      setRenderer(made);
+      return () => {
+        made.dispose();
+      };
+    } catch (failure) {
+      setError(String(failure));
+    }
+  }, []);
+  const { url, rows, count } = args;
+  const thumbnailsUrl = args.thumbnails.url;
+  useEffect(() => {
+    let live = true;
+    Promise.all([fetchPoints(url, rows, count), loadImage(thumbnailsUrl)]).then(
+      ([fetched, image]) => {
+        if (live) {
+          setPoints(fetched);
+          setAtlas(image);
+        }
+      },
+      (failure: unknown) => {
+        setError(String(failure));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [url, rows, count, thumbnailsUrl]);
+
+  const draw = useCallback(() => {
+    renderer?.draw(draws, ratio);
+  }, [renderer, draws, ratio]);
+
+  const select = useCallback(
+    (points: readonly number[]) => {
+      const bytes = new Uint8Array(args.count);
+      for (const point of points) {
+        bytes[point] = 1;
+      }
+      mask.current = bytes;
+      selection.current = [...points];
+      renderer?.setSelection(bytes, points.length > 0);
+    },
+    [args.count, renderer],
+  );
+
+  useEffect(() => {
+    if (renderer === null || scaled === null) {
+      return;
+    }
+    renderer.setPoints(scaled, args.count, args.palette);
+    select(args.selection);
+  }, [renderer, scaled, args, select]);
+  useEffect(() => {
+    if (renderer === null || scaled === null) {
+      return;
+    }
+    renderer.resize(layout, ratio);
+    draw();
+  }, [renderer, scaled, layout, ratio, draw, args]);
+
+  const local = (event: React.PointerEvent): { x: number; y: number } => {
+    const rect = event.currentTarget.getBoundingClientRect();
+    return { x: event.clientX - rect.left, y: event.clientY - rect.top };
+  };
+  const hover = (cell: CellPlace, x: number, y: number): void => {
+    if (scaled === null) {
+      return;
+    }
+    const point = nearestPoint(scaled, args.count, cellRows(args, cell), cell.box, x, y, HOVER_RADIUS);
+    if (point === null) {
+      setHovered(null);
+      return;
+    }
+    const owner = pointOwner(args, point);
+    const box = owner.cell === null ? null : (args.cells?.boxes[owner.cell] ?? null);
+    setHovered({
+      point,
+      ...owner,
+      className: args.classNames[scaled[point] ?? 0] ?? "",
+      box: box === null ? null : [box[0] ?? 0, box[1] ?? 0, box[2] ?? 0, box[3] ?? 0],
+    });
+  };
+  const onPointerDown = (event: React.PointerEvent<HTMLCanvasElement>): void => {
+    const { x, y } = local(event);
+    const cell = cellAt(layout, x, y);
+    if (cell === null || scaled === null) {
+      return;
+    }
+    event.currentTarget.setPointerCapture(event.pointerId);
+    const { u, v } = toUnit(cell.box, x, y);
+    brush.current = { cell, u0: u, v0: v, u1: u, v1: v };
+  };
+  const onPointerMove = (event: React.PointerEvent<HTMLCanvasElement>): void => {
+    const { x, y } = local(event);
+    const current = brush.current;
+    if (current === null || scaled === null) {
+      const cell = cellAt(layout, x, y);
+      if (cell === null) {
+        setHovered(null);
+      } else {
+        hover(cell, x, y);
+      }
+      return;
+    }
+    const { u, v } = toUnit(current.cell.box, x, y);
+    brush.current = { ...current, u1: u, v1: v };
+    const picked = brushed(scaled, args.count, cellRows(args, current.cell), brush.current, mask.current);
+    selection.current = picked;
+    renderer?.setSelection(mask.current, picked.length > 0);
+    renderer?.setSelectedIndices(Uint32Array.from(picked));
+    renderer?.drawBrushing(draws, ratio);
+  };
+  const onPointerUp = (): void => {
+    if (brush.current === null) {
+      return;
+    }
+    brush.current = null;
+    renderer?.endBrush();
+    draw();
+    sent.current.push([...selection.current]);
+    sendValue(makeSelectionEvent(selection.current));
+  };
+
+  useEffect(() => {
+    if (renderer === null || scaled === null || root === null) {
+      return;
+    }
+    return installMatrixHook({
+      renderer,
+      args,
+      layout,
+      draws,
+      ratio,
+      canvas: () => canvas.current,
+      selection: () => selection.current,
+      sent: () => sent.current,
+      hovered: () => hovered,
+      patch: () => patch.current,
+      thumbnail: () => thumbnail.current,
+    });
+  }, [renderer, scaled, root, args, layout, draws, ratio, hovered]);
+  const onCanvases = useCallback((image: HTMLCanvasElement | null, cut: HTMLCanvasElement | null) => {
+    thumbnail.current = image;
+    patch.current = cut;
+  }, []);
+
+  return (
+    <div ref={setRoot} className="matrix-view">
+      {error !== null && (
+        <p className="view-message view-error" role="alert">
+          The scatter-plot matrix cannot be drawn: {error}
+        </p>
+      )}
+      <div className="matrix-titles" style={{ position: "relative", height: "1.6em", width: layout.width }}>
+        {args.layers.map((layer, index) => (
+          <span key={layer.title} style={{ position: "absolute", left: layout.matrices[index]?.x ?? 0 }}>
+            {layer.title}
+          </span>
+        ))}
+      </div>
+      <div className="matrix-stage" style={{ position: "relative", width: layout.width }}>
+        {layout.cells
+          .filter((cell) => cell.row === cell.column)
+          .map((cell) => {
+            const layer = args.layers[cell.layer];
+            const row = (layer?.firstRow ?? 1) + cell.row;
+            const range = points?.ranges[row];
+            return (
+              <span
+                key={`${cell.layer.toString()}/${cell.row.toString()}`}
+                className="matrix-axis"
+                style={{ left: cell.box.x + 4, top: cell.box.y + 2, maxWidth: cell.box.width - 8 }}
+              >
+                {layer?.dimensions[cell.row] ?? ""}
+                {range === undefined ? "" : ` ${range[0].toPrecision(3)} to ${range[1].toPrecision(3)}`}
+              </span>
+            );
+          })}
+        <canvas
+          ref={canvas}
+          className="matrix-canvas"
+          data-testid="matrix-canvas"
+          style={{ touchAction: "none" }}
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={onPointerUp}
+          onPointerLeave={() => {
+            if (brush.current === null) {
+              setHovered(null);
+            }
+          }}
+        />
+      </div>
+      <HoverDetails args={args} atlas={atlas} hovered={hovered} onCanvases={onCanvases} />
+    </div>
+  );
+}

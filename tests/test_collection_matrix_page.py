@@ -1,0 +1,84 @@
+"""The collection views' WebGL plots as the page builds them (Streamlit's AppTest, the real
+digits network): per cell, the matrices show one layer's cells, each cell's receptive field
+from the registry, with the A/B weight sets side by side; the embedding maps are pairs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+
+def _page(store: str, view: dict[str, object]) -> None:
+    """The page script (AppTest runs this function's source alone: builtins in its types)."""
+    from pathlib import Path
+
+    from classroom.app.collection_page import collection_view
+    from classroom.lessons.collection_views import CollectionView, LessonCollection
+
+    entry = LessonCollection.model_validate({"name": "few", "source": "digits", "count": 12})
+    chosen = CollectionView.model_validate({"collection": "few", **view})
+    collection_view(entry, "digits", chosen, "test", Path(store))
+
+
+def _frames(at: AppTest) -> list[dict[str, Any]]:
+    """The arguments of each scatter-matrix frame the page drew."""
+    frames = []
+    for element in at.get("component_instance"):
+        raw = json.loads(element.proto.json_args)
+        if "matrix" in raw:
+            frames.append(json.loads(raw["matrix"]))
+    return frames
+
+
+def _run(tmp_path: Path, view: dict[str, Any]) -> AppTest:
+    at = AppTest.from_function(_page, args=(str(tmp_path), view), default_timeout=180)
+    return at.run()
+
+
+@pytest.mark.slow
+def test_per_cell_matrices_show_one_layers_cells_with_their_receptive_fields(
+    tmp_path: Path,
+) -> None:
+    from classroom.collections.patches import receptive_box
+    from classroom.networks import registry
+
+    view = {
+        "kind": "matrix",
+        "layers": ["block2", "block3"],
+        "weights": ["trained", "untrained"],
+        "points": "cells",
+    }
+    at = _run(tmp_path, view)
+    assert not at.exception
+    assert any("show block2 only" in caption.value for caption in at.caption)
+    (frame,) = _frames(at)
+    assert [layer["title"] for layer in frame["layers"]] == [
+        "block2 · trained · per cell",
+        "block2 · untrained · per cell",
+    ]
+    cells = frame["cells"]
+    assert (cells["rows"], cells["columns"]) == (16, 16)  # block2: stride 2 on 32 x 32
+    assert frame["count"] == 12 * 16 * 16
+    layer = registry.architecture("digits").layer("block2")
+    assert cells["boxes"][16 * 3 + 5] == list(receptive_box(layer, 3, 5, (32, 32)))
+
+
+@pytest.mark.slow
+def test_embedding_maps_are_pairs_of_their_coordinates(tmp_path: Path) -> None:
+    at = _run(tmp_path, {"kind": "embedding", "layers": ["block3"], "method": "pca"})
+    assert not at.exception
+    (frame,) = _frames(at)
+    assert frame["layers"] == [
+        {
+            "layer": "block3",
+            "title": "block3 · trained · PCA",
+            "dimensions": ["PCA 1", "PCA 2"],
+            "firstRow": 1,
+            "pair": True,
+        }
+    ]
+    assert frame["cells"] is None
