@@ -11,7 +11,7 @@ or the browser's GPU, read back from the view (``tests/browser/test_shapes_lesso
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Final
 
@@ -32,6 +32,7 @@ __all__ = [
     "Similarity",
     "cells_within",
     "check_across",
+    "check_collection_across",
     "check_step",
     "grown",
     "lesson",
@@ -193,6 +194,7 @@ CLAIMS: Final[Mapping[str, Claims]] = {
     "stars": _stars,
     "untrained": _untrained,
     "across-images": _how_to_read,
+    "across-collection": _how_to_read,
 }
 
 
@@ -235,6 +237,24 @@ def check_across(step: Step, maps: Mapping[str, Similarity]) -> AcrossMeans:
         }
     ACROSS_CLAIMS[step.id](means)
     return means
+
+
+def check_collection_across(
+    step: Step, maps: Sequence[tuple[str, Similarity]]
+) -> dict[str, list[float]]:
+    """Assert what ``step``'s text says about the collection images it lights up: ``maps`` are
+    ``(class name, similarity map)`` in the panel's order. Each circle's brightest place is
+    brighter than that of every other shape (one colour scale); returns the peaks by class."""
+    assert step.across is not None, step.id
+    assert step.across.collection is not None, step.id
+    assert len(maps) == step.across.count, "one map per image the step names"
+    peaks: dict[str, list[float]] = {}
+    for label, similarity in maps:
+        peaks.setdefault(label, []).append(float(similarity.max()))
+    assert set(peaks) == {"circle", "square", "triangle", "star", "cross"}, peaks
+    others = max(peak for label, found in peaks.items() if label != "circle" for peak in found)
+    assert min(peaks["circle"]) >= others + 0.15, peaks
+    return peaks
 
 
 def check_step(step: Step, maps: Maps) -> dict[tuple[str, str], dict[str, float]]:

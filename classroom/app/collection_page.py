@@ -16,11 +16,18 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from classroom.app.channel_images import channel_generation
-from classroom.app.collection_ab import ab_rows, session_weight_sets
+from classroom.app.collection_ab import (
+    ACROSS_KIND,
+    ab_rows,
+    lesson_checkpoints,
+    session_weight_sets,
+    weights_label,
+)
 from classroom.app.collection_matrix import METHOD_NAMES, Linked, embedding_panel, matrix_panel
 from classroom.app.state import plain, uses_untrained
 from classroom.collections.figures import mosaic_figure, with_box
 from classroom.collections.views import CollectionData, Neighbours
+from classroom.lessons import Lesson
 from classroom.lessons.collection_views import CollectionView, LessonCollection
 
 __all__ = ["collection_data", "collection_view", "collections_page"]
@@ -47,7 +54,9 @@ def _prepare(data: CollectionData, weights: str, layers: Sequence[str]) -> None:
     def report(done: int, total: int) -> None:
         elapsed = time.monotonic() - started
         left = elapsed / done * (total - done) if done else 0.0
-        text = f"Vectors ({weights}): {done} of {total} images, about {left:.0f} s left"
+        text = (
+            f"Vectors ({weights_label(weights)}): {done} of {total} images, about {left:.0f} s left"
+        )
         slot.progress(done / total, text=text)
 
     data.prepare(weights, layers, report)
@@ -157,7 +166,9 @@ def _similar_cells(data: CollectionData, view: CollectionView, view_key: str, qu
     )
     found = data.similar_cells(weights, layer, query, (int(row), int(column)), view.k)
     names = data.collection.class_names
-    st.markdown(f"**Cells like cell ({row}, {column}) of the query in {layer} · {weights}:**")
+    st.markdown(
+        f"**Cells like cell ({row}, {column}) of the query in {layer} · {weights_label(weights)}:**"
+    )
     st.image(
         [with_box(data.collection.images[p.image], p.box, scale=3) for p in found],
         caption=[f"{names[data.collection.labels[p.image]]} · {p.value:.2f}" for p in found],
@@ -175,7 +186,7 @@ def _average(data: CollectionData, view: CollectionView, view_key: str) -> None:
     columns = st.columns(len(_panels(view)))
     for column, (layer, weights) in zip(columns, _panels(view), strict=True):
         tiled, tiles, depth = data.average_mosaic(weights, layer, chosen)
-        title = f"{layer} · {weights}: average map of each channel"
+        title = f"{layer} · {weights_label(weights)}: average map of each channel"
         column.plotly_chart(
             mosaic_figure(tiled, tiles, depth, title), key=f"{view_key}/{layer}/{weights}/avg"
         )
@@ -196,7 +207,8 @@ def _patches(data: CollectionData, view: CollectionView, view_key: str) -> None:
             continue
         found = data.patches(weights, layer, int(channel), list(among))
         column.markdown(
-            f"**{layer} · {weights}, channel {channel}:** the strongest cell of each image"
+            f"**{layer} · {weights_label(weights)}, channel {channel}:** the strongest cell "
+            "of each image"
         )
         column.image(
             [with_box(data.collection.images[p.image], p.box, scale=3) for p in found],
@@ -232,8 +244,14 @@ def collection_view(
     selection = _selection_key(view_key)
     if selection not in st.session_state and view.select:
         st.session_state[selection] = [int(i) for i in data.members(view.select)]
+    from classroom.trained.weights import TrainedWeightsError
+
     for weights in view.weights:
-        _prepare(data, weights, view.layers or [])
+        try:
+            _prepare(data, weights, view.layers or [])
+        except TrainedWeightsError as error:  # a checkpoint that does not load or fit
+            st.error(f"These weights cannot be shown: {plain(str(error))}", icon=":material/error:")
+            return
     st.caption(
         f"Collection **{plain(entry.name)}**: {len(data.collection)} images, classes "
         f"{', '.join(data.collection.class_names)} · network {model}"
@@ -241,8 +259,20 @@ def collection_view(
     _VIEWS[view.kind](data, view, view_key)
 
 
-def collections_page(store_root: Path) -> None:
-    """Any collection of the trained networks, any view: the app's Collections page."""
+def collections_page(
+    store_root: Path,
+    checkpoints: Sequence[Lesson] = (),
+    across: Callable[[LessonCollection, str, str, str], None] | None = None,
+) -> None:
+    """Any collection of the trained networks, any view: the app's Collections page.
+
+    Args:
+        checkpoints: the lessons whose collection views name checkpoints of their own; the
+            Weights menu lists those of the chosen network beside trained and untrained.
+        across: draws the cross-image view (:func:`classroom.app.collection_across.
+            collection_across`; handed in, since it draws the lesson page's similarity view,
+            which imports this module).
+    """
     from classroom.networks import registry
 
     st.header("Collections", anchor=False)
@@ -251,7 +281,10 @@ def collections_page(store_root: Path) -> None:
     model = left.selectbox("Network", ["digits", "shapes"], key="collections/model")
     count = middle.slider("Images", 50, 1000, 300, 50, key="collections/count")
     kind = right.selectbox(
-        "View", ["embedding", "matrix", "neighbours", "average", "patches"], key="collections/kind"
+        "View",
+        ["embedding", "matrix", "neighbours", "average", "patches", ACROSS_KIND],
+        key="collections/kind",
+        help="across: one image's reference pixel lights up other images of the collection",
     )
     architecture = registry.architecture(model)
     layers = st.multiselect(
@@ -263,10 +296,11 @@ def collections_page(store_root: Path) -> None:
     )
     weights = st.multiselect(
         "Weights",
-        ["trained", "untrained"],
+        ["trained", "untrained", *lesson_checkpoints(checkpoints, model)],
         ["trained"],
         max_selections=2,
-        key="collections/weights",
+        format_func=weights_label,
+        key=f"collections/{model}/weights",
     )
     method = st.radio(
         "Map",
@@ -289,6 +323,10 @@ def collections_page(store_root: Path) -> None:
         st.info("Choose at least one layer and one weight set.")
         return
     entry = LessonCollection.model_validate({"name": model, "source": model, "count": count})
+    if kind == ACROSS_KIND:  # the similarity view's cross-image panel, this session's weights
+        if across is not None:
+            across(entry, model, layers[-1], f"page/{model}/{count}/across")
+        return
     view = CollectionView.model_validate(
         {
             "kind": kind,

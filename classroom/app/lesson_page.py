@@ -111,7 +111,12 @@ def lesson_view(
         page="lesson",
         metric=step.metric,
         maps=maps,
-        across=_across(lesson, step, [ready.prepared[job] for job in across_jobs]),
+        across=_across(
+            lesson,
+            step,
+            [ready.prepared[job] for job in across_jobs],
+            [job.shown for job in across_jobs],
+        ),
     )
     if event is not None:
         moved = session.apply_event(position, lesson, event, image.original_size, image.size)
@@ -125,12 +130,19 @@ def lesson_view(
     asked_channel(lesson, view_id, {layer.header.key.layer: layer for layer in layers})
 
 
-def _across(lesson: Lesson, step: Step, others: Sequence[PreparedImage]) -> list[AcrossPanel]:
-    """The step's other images lit up by its reference pixel (``across:``), if it has some."""
+def _across(
+    lesson: Lesson, step: Step, others: Sequence[PreparedImage], titles: Sequence[str]
+) -> list[AcrossPanel]:
+    """The step's other images lit up by its reference pixel (``across:``), if it has some:
+    lesson images under their captions, a collection's images under their jobs' titles."""
     if step.across is None or not others:
         return []
     layer = step.across.layer
-    captions = [lesson.image(image).caption or image for image in step.across.images]
+    captions = (
+        list(titles)
+        if step.across.collection is not None
+        else [lesson.image(image).caption or image for image in step.across.images]
+    )
     return [across_panel(layer, [other.layers[layer] for other in others], captions=captions)]
 
 

@@ -11,6 +11,7 @@ from typing import Final
 import streamlit as st
 
 from classroom import shared
+from classroom.app.collection_across import collection_across
 from classroom.app.collection_page import collections_page
 from classroom.app.guard import guarded
 from classroom.app.lesson_page import lesson_page, no_lessons
@@ -98,7 +99,7 @@ def main() -> None:
             own_image_page(lesson, presenter)
     elif st.session_state.get(MODE) == COLLECTIONS_MODE:
         with guarded("the collection"):
-            collections_page(FeatureStore().root)
+            collections_page(FeatureStore().root, catalog.lessons, collection_across)
     elif current is None:
         no_lessons(catalog)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from classroom.preparation import (
 )
 
 __all__ = ["Job", "JobStatus", "LessonJobs", "Phase"]
+
+_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -106,13 +109,27 @@ class LessonJobs:
         weights_file: Path | None = None,
     ) -> LessonJobs:
         """The lesson's jobs; ``weights_file`` is ignored with ``untrained``."""
+        from classroom.preparation.across_collections import across_requests
+        from classroom.store import FeatureStore
+
         file = None if untrained else weights_file
         requests = requests_for_lesson(lesson)
+        # A step lighting up a collection's images: they are written as files and prepared
+        # like the lesson's pictures (classroom/preparation/across_collections.py).
+        try:
+            collected = across_requests(lesson, FeatureStore(store_root))
+        except OSError as error:  # a read-only store: the step shows without those images
+            _LOGGER.warning("%s: a collection's images cannot be written: %s", lesson.path, error)
+            collected = []
         return cls(
             lesson,
             tuple(
                 Job(request, untrained, store_root, file, _title(lesson, request))
                 for request in requests
+            )
+            + tuple(
+                Job(request, untrained, store_root, file, _collection_title(request))
+                for request in collected
             ),
         )
 
@@ -135,7 +152,22 @@ class LessonJobs:
             for job in self.jobs
             if job.request.weights == step.across.weights
         }
+        if step.across.collection is not None:
+            from classroom.preparation.across_collections import step_across_requests
+            from classroom.store import FeatureStore
+
+            store = FeatureStore(self.jobs[0].store_root) if self.jobs else FeatureStore()
+            try:
+                wanted = step_across_requests(self.lesson, step, store)
+            except OSError:
+                return []
+            return [by_image[request.image] for request, _ in wanted if request.image in by_image]
         return [by_image[self.lesson.image(image).path] for image in step.across.images]
+
+
+def _collection_title(request: PrepareRequest) -> str:
+    """A collection's image as people know it: ``circle (image 12) of shapes`` (its source)."""
+    return request.source.split(": ", 1)[-1]
 
 
 def _title(lesson: Lesson, request: PrepareRequest) -> str:

@@ -19,6 +19,8 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
+from classroom.bundle.errors import FigureError
+from classroom.bundle.figure_across import AcrossImage, across_colours, across_images, across_rows
 from classroom.lessons import Lesson, LessonError, Step, load_lesson
 from classroom.networks.labels import model_title
 from classroom.similarity import Colormap, angular_similarity, colour_lut, colourise, stretch
@@ -43,10 +45,6 @@ _MARKER: Final = 7
 _SUFFIXES: Final = (".png", ".pdf")
 
 
-class FigureError(ValueError):
-    """A figure cannot be drawn; the message names the lesson, step or file."""
-
-
 @dataclass(frozen=True)
 class PanelPlacement:
     """Where one panel lies in the figure, and what it shows.
@@ -67,8 +65,11 @@ class PanelPlacement:
 
 @dataclass(frozen=True)
 class Figure:
+    """The drawn figure, and where its step panels and its cross-image images lie."""
+
     image: Image.Image
     panels: tuple[PanelPlacement, ...]
+    across: tuple[PanelPlacement, ...] = ()
 
 
 def panel_colours(
@@ -134,17 +135,23 @@ def render_step(
     *,
     colormap: Colormap = "viridis",
     layout: Layout = "slide",
+    across: Sequence[AcrossImage] = (),
 ) -> Figure:
-    """Draw ``step``'s panels (``prepared``: each panel's map, in order) around ``pixel``."""
+    """Draw ``step``'s panels (``prepared``: each panel's map, in order) around ``pixel``,
+    and under them the other images ``across`` lit up by the reference (the step's
+    ``across:``), compared in its layer."""
     width, height = analysis_size
     font, small = _font(16), _font(13)
-    count = len(step.panels)
-    column = layout == "column"
-    cell_w = width
-    cell_h = 3 * _LINE + height + 6 + _BAR + _LINE
+    count, column = len(step.panels), layout == "column"
+    cell_w, cell_h = width, 3 * _LINE + height + 6 + _BAR + _LINE
     top = _MARGIN + _LINE + 8
     body_w = cell_w if column else count * cell_w + (count - 1) * _GAP
     body_h = count * cell_h + (count - 1) * _GAP if column else cell_h
+    row_w = max(body_w, 4 * width)  # the cross-image rows' widest
+    _, block_w, block_h = across_rows([other.size for other in across], row_w, _LINE)
+    across_top = top + body_h + _GAP
+    if across:
+        body_w, body_h = max(body_w, block_w), body_h + _GAP + _LINE + block_h + 6 + _BAR + _LINE
     natural = (2 * _MARGIN + body_w, top + body_h + _LINE + _MARGIN)
     canvas_w, canvas_h = natural
     if layout == "slide":  # 16:9, the content centred
@@ -197,6 +204,18 @@ def render_step(
                 layer, f"{panel.layer} · {title} · {info.weights_label}", box, marker, low, high
             )
         )
+    drawn_across = (
+        _draw_across(
+            figure,
+            (prepared[[panel.layer for panel in step.panels].index(step.across.layer)], pixel),
+            across,
+            origin=(_MARGIN + shift_x, across_top + shift_y),
+            room=(body_w, row_w, block_h),
+            colormap=colormap,
+        )
+        if across and step.across is not None
+        else []
+    )
     image = lesson.image(step.image)
     credit = f"Image: {image.caption}. {image.attribution}"
     draw.text(
@@ -205,7 +224,49 @@ def render_step(
         "dimgray",
         small,
     )
-    return Figure(figure, tuple(placements))
+    return Figure(figure, tuple(placements), tuple(drawn_across))
+
+
+def _draw_across(
+    figure: Image.Image,
+    reference: tuple[PreparedLayer, tuple[int, int]],
+    across: Sequence[AcrossImage],
+    *,
+    origin: tuple[int, int],
+    room: tuple[int, int, int],
+    colormap: Colormap,
+) -> list[PanelPlacement]:
+    """The cross-image block at ``origin``: a title, the images in rows, one colour scale.
+
+    Args:
+        reference: the step's map of the compared layer and the reference pixel (analysis
+            pixels).
+        room: the body's width, the widest a row may be, and the block's image rows' height.
+    """
+    draw = ImageDraw.Draw(figure)
+    font, small = _font(16), _font(13)
+    body_w, row_w, block_h = room
+    pictures, low, high = across_colours(*reference, across, colormap=colormap)
+    places, block_w, _ = across_rows([other.size for other in across], row_w, _LINE)
+    x0, y0 = origin
+    about = f"{reference[0].header.key.layer}: other images lit up by the reference pixel"
+    draw.text((x0, y0), _fit(draw, about, font, body_w, lines=1)[0], "black", font)
+    placements = []
+    for other, picture, (dx, dy) in zip(across, pictures, places, strict=True):
+        left, top = x0 + dx, y0 + _LINE + dy
+        box = (left, top, left + other.size[0], top + other.size[1])
+        caption = _fit(draw, other.caption, small, other.size[0], lines=1)[0]
+        draw.text((left, top - _LINE + 4), caption, "dimgray", small)
+        figure.paste(Image.fromarray(picture, "RGB"), (left, top))
+        placements.append(PanelPlacement(other.layer, other.caption, box, box, low, high))
+    bar_y = y0 + _LINE + block_h + 6
+    bar_w = max(min(block_w, row_w), 1)
+    ramp = colour_lut(colormap)[np.minimum(np.arange(bar_w) * 256 // bar_w, 255)]
+    bar = np.broadcast_to(ramp[None, :, :], (_BAR, bar_w, 3))
+    figure.paste(Image.fromarray(np.ascontiguousarray(bar), "RGB"), (x0, bar_y))
+    draw.text((x0, bar_y + _BAR + 2), f"{low:.2f}", "black", small)
+    draw.text((x0 + bar_w, bar_y + _BAR + 2), f"{high:.2f} similarity", "black", small, anchor="ra")
+    return placements
 
 
 def _find_step(lesson: Lesson, step_id: str) -> Step:
@@ -282,8 +343,16 @@ def write_figure(
             f"the reference {original} is outside the {analysis.original_size} picture"
         )
     pixel = analysis.analysis_pixel(*original)
+    others = across_images(lesson, step, store, untrained=untrained)
     drawn = render_step(
-        lesson, step, prepared, analysis.size, pixel, colormap=colormap, layout=layout
+        lesson,
+        step,
+        prepared,
+        analysis.size,
+        pixel,
+        colormap=colormap,
+        layout=layout,
+        across=others,
     )
     output.parent.mkdir(parents=True, exist_ok=True)
     drawn.image.save(output)

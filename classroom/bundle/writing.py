@@ -32,6 +32,7 @@ from classroom.bundle.manifest import (
 from classroom.lessons import Lesson, load_lesson
 from classroom.lessons.loader import default_datasets_dir
 from classroom.networks.pinned import pin_name
+from classroom.preparation.across_collections import across_requests
 from classroom.preparation.pipeline import entry_keys, weights_name
 from classroom.preparation.requests import requests_for_lesson
 from classroom.store import FEATURE_SUFFIX, FeatureStore
@@ -83,7 +84,9 @@ def write_bundle(
     pins: dict[str, Pin] = {}
     maps: list[MapRecord] = []
     missing: list[str] = []
-    for request in requests_for_lesson(lesson):
+    # A step lighting up a collection's images: their maps travel too (the images themselves
+    # are made again, the same bytes, where the bundle is opened).
+    for request in [*requests_for_lesson(lesson), *across_requests(lesson, store)]:
         name = weights_name(request, untrained)
         identity = networks.resolve_weights(
             request.network, name, weights_file=weights_file, download=False

@@ -3,7 +3,8 @@
 Seein' In plots each image as one point per layer (its feature vector) and, for structured
 maps, each cell as a point whose receptive field is a patch of the image. Here both come from
 one batched forward pass of the network classroom trains itself (``digits`` or ``shapes``,
-with its shipped ``trained`` weights or the seeded ``untrained`` ones): the per-cell vectors
+with its shipped ``trained`` weights, the seeded ``untrained`` ones, or a checkpoint of your
+own: a state dict file of the same network, e.g. fine-tuned): the per-cell vectors
 are the layer's ``(h, w, D)`` map of each image, the pooled vector their average over the cells
 (global average pooling, what the classifier reads after the last block). Each layer's arrays
 are cached in the store (:class:`~classroom.collections.cache.ArrayCache`) under the
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
@@ -77,27 +79,55 @@ class LayerVectors:
         return int(self.cells.shape[-1])
 
 
+def _checkpoint(weights: str) -> Path:
+    """A checkpoint's path, or ValueError naming the choices when ``weights`` is no name."""
+    from classroom.networks.choice import is_weights_file
+
+    if not is_weights_file(weights):
+        raise ValueError(
+            f"weights must be one of {', '.join(WEIGHTS_CHOICES)} or a checkpoint file, "
+            f"not {weights!r}"
+        )
+    return Path(weights)
+
+
 def weights_identity(model: str, weights: str) -> str:
-    """What the cache keys name the weights by: the shipped file's SHA-256, or the seed."""
-    from classroom.trained.weights import load_recipe, shipped_weights_path
+    """What the cache keys name the weights by: the shipped file's SHA-256, the seed, or a
+    checkpoint's own SHA-256 (a checkpoint changed on disk is a new set of vectors).
+
+    Raises:
+        TrainedWeightsError: a checkpoint file cannot be read (naming it).
+    """
+    from classroom.hashing import file_sha256
+    from classroom.trained.weights import TrainedWeightsError, load_recipe, shipped_weights_path
 
     if weights == UNTRAINED_WEIGHTS:
         return "untrained:seed0"
-    if weights != TRAINED_WEIGHTS:
-        raise ValueError(f"weights must be one of {', '.join(WEIGHTS_CHOICES)}, not {weights!r}")
-    return str(load_recipe(shipped_weights_path(model))["weights"]["sha256"])
+    if weights == TRAINED_WEIGHTS:
+        return str(load_recipe(shipped_weights_path(model))["weights"]["sha256"])
+    path = _checkpoint(weights)
+    try:
+        return f"checkpoint:{file_sha256(path)}"
+    except OSError as error:
+        raise TrainedWeightsError(f"{path}: cannot be read ({error.strerror or error})") from None
 
 
 def load_network(model: str, weights: str) -> TrainedCNN:
-    """The ``digits`` or ``shapes`` network with its ``trained`` or ``untrained`` weights."""
+    """The ``digits`` or ``shapes`` network with its ``trained`` or ``untrained`` weights, or
+    a checkpoint of its weights of your own (a fine-tuned state dict).
+
+    Raises:
+        TrainedWeightsError: a checkpoint does not load or does not fit the network (naming
+            the file and what does not fit).
+    """
     from classroom.trained.architectures import untrained_network
     from classroom.trained.weights import load_trained
 
     if weights == UNTRAINED_WEIGHTS:
         return untrained_network(model, seed=0)
-    if weights != TRAINED_WEIGHTS:
-        raise ValueError(f"weights must be one of {', '.join(WEIGHTS_CHOICES)}, not {weights!r}")
-    return load_trained(model)
+    if weights == TRAINED_WEIGHTS:
+        return load_trained(model)
+    return load_trained(model, _checkpoint(weights), verify=False)
 
 
 def _forward(

@@ -9,9 +9,17 @@ A step can ask its reference pixel to light up other images of the lesson::
           images: [circle-b, square-a, square-b]   # ids under images:
           layer: block3                             # one of the step's layers; default its last
 
+Or it names one of the lesson's collections instead of listing images::
+
+        across:
+          collection: shapes    # a name under collections:
+          count: 8              # how many of its images: one per class in turn
+
 The view then shows, under its panels, the other images' maps of ``layer`` compared with the
 reference pixel's vector in that layer, all on one colour scale. This module holds the entry
-(pass 1), its check against the lesson (pass 2, no torch) and its resolved form.
+(pass 1), its check against the lesson (pass 2, no torch) and its resolved form; which images
+of a collection are shown, and their files, come from
+:mod:`classroom.preparation.across_collections`.
 """
 
 from __future__ import annotations
@@ -24,10 +32,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from classroom.lessons.safe_yaml import Location
 from classroom.wording import suggest
 
-__all__ = ["MAX_ACROSS", "AcrossEntry", "AcrossStep", "check_across"]
+__all__ = ["DEFAULT_COLLECTION_COUNT", "MAX_ACROSS", "AcrossEntry", "AcrossStep", "check_across"]
 
 #: Other images one step lights up: enough for a class to compare, few enough to see.
 MAX_ACROSS: Final = 16
+#: A collection's images one step lights up unless it says: a few of each class of the shapes.
+DEFAULT_COLLECTION_COUNT: Final = 8
 
 
 class AcrossEntry(BaseModel):
@@ -35,9 +45,18 @@ class AcrossEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    images: Annotated[list[str], Field(min_length=1, max_length=MAX_ACROSS)] = Field(
+    images: Annotated[list[str], Field(min_length=1, max_length=MAX_ACROSS)] | None = Field(
+        None,
         description="Ids of the lesson's images (under images:), other than the step's own.",
         json_schema_extra={"uniqueItems": True},
+    )
+    collection: str | None = Field(
+        None,
+        description="Instead of images: a collection of the lesson (under collections:), whose "
+        "images are lit up, one per class in turn.",
+    )
+    count: Annotated[int, Field(ge=1, le=MAX_ACROSS)] = Field(
+        DEFAULT_COLLECTION_COUNT, description="collection: how many of its images."
     )
     layer: str | None = Field(
         None,
@@ -47,13 +66,16 @@ class AcrossEntry(BaseModel):
 
 
 class AcrossStep(BaseModel):
-    """A step's resolved ``across:``: the other images, the layer and its panel's weights."""
+    """A step's resolved ``across:``: the other images (lesson images, or ``count`` images of
+    a collection), the layer and its panel's weights."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     images: list[str]
     layer: str
     weights: str
+    collection: str | None = None
+    count: int = DEFAULT_COLLECTION_COUNT
 
 
 def check_across(
@@ -63,6 +85,7 @@ def check_across(
     image_ids: Sequence[str],
     step_image: str | None,
     step_layers: Sequence[str] | None,
+    collections: Sequence[str] = (),
 ) -> list[tuple[Location, str]]:
     """Problems of one step's ``across:`` mapping that its schema cannot see.
 
@@ -71,8 +94,23 @@ def check_across(
         image_ids: the lesson's image ids.
         step_image: the image the step shows.
         step_layers: the step's layers where known (its own, else the lesson's).
+        collections: the names of the lesson's collections.
     """
     issues: list[tuple[Location, str]] = []
+    collection = value.get("collection")
+    if ("images" in value) == ("collection" in value):
+        issues.append((at, "across: needs either images: (ids) or collection: (a name), not both"))
+    elif isinstance(collection, str) and collection not in collections:
+        known = ", ".join(collections) or "none"
+        issues.append(
+            (
+                (*at, "collection"),
+                f"no collection '{collection}' under collections:"
+                f"{suggest(collection, list(collections))} (known: {known})",
+            )
+        )
+    if "count" in value and "collection" not in value:
+        issues.append(((*at, "count"), "count: is for a collection; list the images instead"))
     written = value.get("images")
     images: list[object] = written if isinstance(written, list) else []
     for index, image in enumerate(images):

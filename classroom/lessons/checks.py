@@ -181,6 +181,7 @@ class SemanticChecks:
                     image_ids=image_ids,
                     step_image=image,
                     step_layers=self._step_layers(step),
+                    collections=_names(self.raw.get("collections")),
                 )
             chosen = step.get("techniques")
             if isinstance(chosen, list):
@@ -233,3 +234,8 @@ class SemanticChecks:
                 self.network.weights(panel.weights, (*at, index, "weights"))
             shown.append((panel.layer, panel.weights or default_weights))
         self._repeats(at, shown, "panel")
+
+
+def _names(mapping: object) -> list[str]:
+    """The keys of a mapping the file wrote (none where it wrote something else)."""
+    return [str(name) for name in mapping] if isinstance(mapping, dict) else []

@@ -28,6 +28,7 @@ from typing import Annotated, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from classroom.networks import registry
+from classroom.networks.choice import is_weights_file
 from classroom.wording import suggest
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "ViewKind",
     "check_views",
     "resolve_collection",
+    "resolve_view_weights",
 ]
 
 ViewKind = Literal["embedding", "matrix", "neighbours", "average", "patches"]
@@ -53,6 +55,9 @@ MAX_COLLECTION: Final = 5000
 MAX_DIMENSIONS: Final = 8
 _Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
 _Layer = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
+#: ``trained``, ``untrained``, or a weights file's path (a name with a suffix or a folder).
+_Weights = Annotated[str, Field(min_length=1, max_length=255)]
+_WEIGHT_NAMES: Final = ("trained", "untrained")
 
 
 class _FileModel(BaseModel):
@@ -93,11 +98,12 @@ class CollectionView(_FileModel):
     layers: Annotated[list[_Layer], Field(min_length=1, max_length=3)] | None = Field(
         None, description="Layers shown side by side, linked; default: the lesson's layers."
     )
-    weights: Annotated[list[Literal["trained", "untrained"]], Field(min_length=1, max_length=2)] = (
-        Field(
-            ["trained"],
-            description="trained, untrained, or both (side by side: an A/B of two weight sets).",
-        )
+    weights: Annotated[list[_Weights], Field(min_length=1, max_length=2)] = Field(
+        ["trained"],
+        description="trained, untrained, or a checkpoint of the network's weights of your own "
+        "(a state dict file inside the datasets directory, e.g. models/tuned.pth); two of them "
+        "side by side: an A/B of two weight sets.",
+        json_schema_extra={"uniqueItems": True},
     )
     method: Literal["pca", "tsne", "umap"] = Field("tsne", description="embedding: the map.")
     dimensions: (
@@ -141,7 +147,43 @@ def resolve_collection(name: str, entry: CollectionEntry, datasets_dir: Path) ->
     return LessonCollection(name=name, path=path, **entry.model_dump())
 
 
+def resolve_view_weights(view: CollectionView, datasets_dir: Path) -> list[str]:
+    """The view's weights as the collections take them: a name, or a checkpoint's absolute
+    path (a file's name resolved inside ``datasets_dir``)."""
+    return [
+        str((datasets_dir / name).resolve()) if is_weights_file(name) else name
+        for name in view.weights
+    ]
+
+
 Problem = tuple[tuple[str | int, ...], str]
+
+
+def _check_weights(
+    where: tuple[str | int, ...], view: CollectionView, datasets_dir: Path
+) -> list[Problem]:
+    """Each weights entry is a name the collections know, or a checkpoint file that exists."""
+    problems: list[Problem] = []
+    for index, name in enumerate(view.weights):
+        here = (*where, "weights", index)
+        if name in view.weights[:index]:
+            problems.append((here, f"'{name}' is already listed"))
+        elif not is_weights_file(name):
+            if name not in _WEIGHT_NAMES:
+                problems.append(
+                    (
+                        here,
+                        f"'{name}' is neither trained nor untrained{suggest(name, _WEIGHT_NAMES)}"
+                        ", nor a checkpoint file (models/tuned.pth)",
+                    )
+                )
+        else:
+            path = (datasets_dir / name).resolve()
+            if not path.is_relative_to(datasets_dir.resolve()):
+                problems.append((here, f"{name} is outside the datasets directory"))
+            elif not path.is_file():
+                problems.append((here, f"no checkpoint file {path}"))
+    return problems
 
 
 def _check_collection(name: str, entry: CollectionEntry, datasets_dir: Path) -> list[Problem]:
@@ -169,9 +211,11 @@ def _check_view(
     view: CollectionView,
     model: str,
     collections: dict[str, CollectionEntry],
+    datasets_dir: Path,
 ) -> list[Problem]:
     problems: list[Problem] = []
     names = list(collections)
+    problems.extend(_check_weights(where, view, datasets_dir))
     if view.collection not in collections:
         problems.append(
             (
@@ -251,5 +295,7 @@ def check_views(
             ),
         ]
     for step, view in views:
-        problems.extend(_check_view(("steps", step, "view"), view, model, collections))
+        problems.extend(
+            _check_view(("steps", step, "view"), view, model, collections, datasets_dir)
+        )
     return problems

@@ -10,7 +10,11 @@ from pydantic import ValidationError
 
 from classroom.lessons.across import AcrossStep
 from classroom.lessons.checks import SemanticChecks
-from classroom.lessons.collection_views import check_views, resolve_collection
+from classroom.lessons.collection_views import (
+    check_views,
+    resolve_collection,
+    resolve_view_weights,
+)
 from classroom.lessons.explain import explain_all
 from classroom.lessons.model import Lesson, LessonImage, Panel, Step
 from classroom.lessons.problems import LessonError, LessonProblem, describe, field_path
@@ -136,7 +140,13 @@ def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks, datasets: P
             return None
         layer = entry.across.layer or shown[-1].layer
         panel = next(panel for panel in shown if panel.layer == layer)  # pass 2 checked it
-        return AcrossStep(images=list(entry.across.images), layer=layer, weights=panel.weights)
+        return AcrossStep(
+            images=list(entry.across.images or []),
+            layer=layer,
+            weights=panel.weights,
+            collection=entry.across.collection,
+            count=entry.across.count,
+        )
 
     steps = []
     for index, (entry, image) in enumerate(zip(parsed.steps, checks.step_images, strict=True)):
@@ -156,7 +166,12 @@ def _resolve(path: Path, parsed: LessonFile, checks: SemanticChecks, datasets: P
                 question=entry.question,
                 techniques=techniques_of(entry.techniques),
                 view=entry.view
-                and entry.view.model_copy(update={"layers": entry.view.layers or layers}),
+                and entry.view.model_copy(
+                    update={
+                        "layers": entry.view.layers or layers,
+                        "weights": resolve_view_weights(entry.view, datasets),
+                    }
+                ),
                 across=across(entry, shown),
             )
         )

@@ -261,7 +261,8 @@ class StepEntry(_FileModel):
     across: AcrossEntry | None = Field(
         None,
         description="Other images that the reference pixel lights up (cross-image "
-        "similarity): {images: [ids], layer: one of the step's layers}.",
+        "similarity): {images: [ids], layer: one of the step's layers}, or {collection: "
+        "name, count: N} for N images of one of the lesson's collections.",
     )
 
 

@@ -8,14 +8,16 @@ are in the store. Preparing them here goes through the very functions the app ca
 prepared lesson's views open without computing. Embedding views' 2-D maps are prepared too
 (the same :func:`~classroom.collections.embedding.embedding` cache).
 
-The views name their own weights (``trained``, ``untrained``), so ``--untrained`` and
-``--weights-file``, which replace a lesson's pretrained weights, do not apply here.
+The views name their own weights (``trained``, ``untrained``, or a checkpoint file of the
+network's weights), so ``--untrained`` and ``--weights-file``, which replace a lesson's
+pretrained weights, do not apply here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,8 +50,9 @@ class CollectionNeed:
 
     @property
     def name(self) -> str:
-        """How the progress output names it: ``seein-in-digits: digits (trained)``."""
-        return f"{self.collection.name} ({self.weights})"
+        """How the progress output names it: ``seein-in-digits: digits (trained)``, or the
+        checkpoint's file name: ``digits (tuned.pth)``."""
+        return f"{self.collection.name} ({Path(self.weights).name})"
 
 
 def collection_needs(lesson: Lesson) -> list[CollectionNeed]:

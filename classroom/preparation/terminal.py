@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from classroom.encoding import Precision
+from classroom.preparation.across_collections import across_requests
 from classroom.preparation.outcome import PrepareReport, ProgressEvent
 from classroom.preparation.pipeline import prepare
 from classroom.preparation.requests import PrepareRequest, requests_for_lesson
@@ -78,7 +79,10 @@ def prepare_from_cli(
         try:
             lesson = lessons.load_lesson(file)
             loaded.append(lesson)
-            lesson_requests = requests_for_lesson(lesson)
+            lesson_requests = [
+                *requests_for_lesson(lesson),
+                *across_requests(lesson, FeatureStore()),
+            ]
         except (ValueError, OSError) as error:
             console.print(f"[red]✗ lesson not prepared:[/red] {escape(str(error))}")
             invalid.append(_why_invalid(file, error))
@@ -112,6 +116,7 @@ def _prepare_collections(
     from rich.markup import escape
 
     from classroom.preparation.collections import collection_needs
+    from classroom.trained.weights import TrainedWeightsError
 
     failures: list[str] = []
     for lesson in loaded:
@@ -119,7 +124,7 @@ def _prepare_collections(
             name = f"{lesson.id}: {need.name}"
             try:
                 _prepare_collection(need, name, store, console, forward)
-            except (ValueError, OSError) as error:
+            except (ValueError, OSError, TrainedWeightsError) as error:  # names the file
                 failures.append(f"{name}: {error}")
                 continue
             console.print(f"collection {escape(name)}: {', '.join(need.layers)} prepared")

@@ -19,11 +19,12 @@ import pytest
 from playwright.sync_api import BrowserContext, Frame
 
 from classroom.lessons import Step
+from classroom.preparation.across_collections import chosen_images
 from classroom.settings import BUNDLED_LESSONS
 from tests.browser.conftest import hook, open_tab
 from tests.browser.harness import POLL_MS, classroom_app
 from tests.browser.lesson_steps import PREPARATION_MS, drawn_view
-from tests.shapes_claims import Maps, check_across, check_step, lesson
+from tests.shapes_claims import Maps, check_across, check_collection_across, check_step, lesson
 
 
 @pytest.fixture(scope="module")
@@ -48,18 +49,22 @@ _ACROSS_DRAWN = """(index) => {
 }"""
 
 
-def _across_values(frame: Frame, step: Step) -> dict[str, Any]:
-    """The step's other images as the cross-image panel computed them, by image id."""
+def _across_images(frame: Frame, step: Step) -> list[Any]:
+    """The step's other images as the cross-image panel computed them, in its order."""
     assert step.across is not None
     index = len(step.panels)  # the similarity panels, then the cross-image panel
     frame.wait_for_function(_ACROSS_DRAWN, arg=index, polling=POLL_MS, timeout=PREPARATION_MS)
     read = hook(frame, "technique", index)["across"]
-    return {
-        image_id: np.asarray(image["values"], dtype=np.float32).reshape(
-            image["height"], image["width"]
-        )
-        for image_id, image in zip(step.across.images, read["images"], strict=True)
-    }
+    return [
+        np.asarray(image["values"], dtype=np.float32).reshape(image["height"], image["width"])
+        for image in read["images"]
+    ]
+
+
+def _across_values(frame: Frame, step: Step) -> dict[str, Any]:
+    """The step's other images as the cross-image panel computed them, by image id."""
+    assert step.across is not None
+    return dict(zip(step.across.images, _across_images(frame, step), strict=True))
 
 
 @pytest.mark.parametrize("step", lesson().steps, ids=lambda step: step.id)
@@ -76,6 +81,10 @@ def test_each_step_shows_what_its_text_says(
             maps[panel.layer, panel.weights] = values.reshape(read["height"], read["width"])
         shown: Maps = maps
         check_step(step, shown)
-        if step.across is not None:
+        if step.across is not None and step.across.collection is not None:
+            labels = [label for _, label in chosen_images(lesson(), step)]
+            lit = list(zip(labels, _across_images(frame, step), strict=True))
+            check_collection_across(step, lit)
+        elif step.across is not None:
             check_across(step, _across_values(frame, step))
     assert not (caches / "torch" / "hub").exists(), "the shapes lesson downloaded something"

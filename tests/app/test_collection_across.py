@@ -1,0 +1,68 @@
+"""The Collections page's cross-image view: an image of a collection in the similarity view,
+and under it a page of the collection's other images lit up by its reference pixel, one per
+class in turn, prepared by the app's worker with the session's weights."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from classroom.component.contract import AcrossPanel
+from classroom.lessons.collection_views import LessonCollection
+from classroom.preparation.across_collections import class_turns, collection_labels
+from tests.app.page import APP, prepared, view
+
+SHAPES = ("circle", "square", "triangle", "star", "cross")
+
+
+def _across_page(count: int = 50) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=180).run()
+    at.radio(key="mode").set_value("Collections").run()
+    at.selectbox(key="collections/model").select("shapes").run()
+    at.slider(key="collections/count").set_value(count).run()
+    at.selectbox(key="collections/kind").select("across").run()
+    return prepared(at)
+
+
+def _across(at: AppTest) -> AcrossPanel:
+    args = view(at)
+    assert args is not None, "no view on the page"
+    [panel] = [panel for panel in args.panels if isinstance(panel, AcrossPanel)]
+    return panel
+
+
+@pytest.mark.usefixtures("tree")
+def test_an_image_lights_up_one_image_per_class_in_turn_page_by_page() -> None:
+    at = _across_page()
+    assert not at.exception
+    args = view(at)
+    assert args is not None
+    [stage] = args.layers
+    across = _across(at)
+    assert across.layer == stage.layer == "block4"  # the chosen layers' last
+    assert stage.weights_label.startswith("trained")
+    assert args.image.caption == "circle (image 0)"
+    captions = [image.image.caption for image in across.images]
+    assert len(captions) == 8
+    assert [caption.split(" ")[0] for caption in captions] == [*SHAPES[1:], *SHAPES[:4]]
+    entry = {"name": "shapes", "source": "shapes", "count": 50}
+    labels = collection_labels(LessonCollection.model_validate(entry))
+    order = [index for index in class_turns(labels, len(labels)) if index != 0]
+    assert [caption.split("image ")[1].rstrip(")") for caption in captions] == [
+        str(index) for index in order[:8]
+    ]
+    # The next page: the next eight of that order, the picked image still on the stage.
+    at.number_input(key="page/shapes/50/across/page").set_value(2).run()
+    at = prepared(at)
+    page_two = [image.image.caption for image in _across(at).images]
+    assert [caption.split("image ")[1].rstrip(")") for caption in page_two] == [
+        str(index) for index in order[8:16]
+    ]
+
+
+@pytest.mark.usefixtures("tree", "untrained")
+def test_an_untrained_session_lights_them_up_with_untrained_weights() -> None:
+    at = _across_page()
+    assert not at.exception
+    across = _across(at)
+    assert all(image.source.untrained for image in across.images)
