@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import streamlit as st
 
+from classroom.app.collection_ab import weights_label
 from classroom.collections.figures import PALETTE
 from classroom.collections.views import CollectionData
 from classroom.component.matrix import MatrixColumns, matrix_args, scatter_matrix
@@ -60,8 +61,8 @@ def _dimensions(
         return dimensions[:_MOST_DIMENSIONS], None
     channel, r = data.tracking(weights, layer, view.measure, list(among))
     note = (
-        f"{layer} · {weights}: channel {channel} follows the measured {view.measure} most "
-        f"closely among these images (Pearson's r = {r:+.2f})."
+        f"{layer} · {weights_label(weights)}: channel {channel} follows the measured "
+        f"{view.measure} most closely among these images (Pearson's r = {r:+.2f})."
     )
     return [channel, *[d for d in dimensions if d != channel]][:4], note
 
@@ -76,17 +77,18 @@ def _columns(
     layer, weights = panel
     dimensions, note = _dimensions(data, view, panel, among)
     vectors = data.vectors(weights, layer)
+    title = f"{layer} · {weights_label(weights)}"
     names = [f"{layer}[{d}]" for d in dimensions]
     if per_cell:
         cells = vectors.cells[among]
         values = cells.reshape(-1, cells.shape[-1])[:, dimensions]
-        return MatrixColumns(layer, f"{layer} · {weights} · per cell", names, values), note
+        return MatrixColumns(layer, f"{title} · per cell", names, values), note
     values = vectors.pooled[among][:, dimensions]
     if view.measure is not None:
         names = [view.measure, *names]
         measured = data.measured(view.measure)[among][:, None]
         values = np.concatenate([measured, values], axis=1)
-    return MatrixColumns(layer, f"{layer} · {weights} · per image", names, values), note
+    return MatrixColumns(layer, f"{title} · per image", names, values), note
 
 
 def _grid(data: CollectionData, layer: str, shape: tuple[int, int]) -> CellGrid:
@@ -146,7 +148,7 @@ def embedding_panel(data: CollectionData, view: CollectionView, linked: Linked) 
     columns = [
         MatrixColumns(
             layer,
-            f"{layer} · {weights} · {method}",
+            f"{layer} · {weights_label(weights)} · {method}",
             [f"{method} 1", f"{method} 2"],
             data.map(weights, layer, view.method),
             pair=True,
