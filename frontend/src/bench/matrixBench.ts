@@ -5,6 +5,7 @@
  * and the 2D canvas, so the three are timed the same way side by side.
  */
 import { type Brush, brushed, matrixLayout, scaledRows, toUnit } from "../matrix/matrixLayout";
+import { FULL } from "../matrix/axisRanges";
 import { ScatterRenderer } from "../renderer/scatterRenderer";
 
 const nextFrame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -51,6 +52,7 @@ async function run(
   const draws = layout.cells.map((place) => ({
     box: place.box,
     rows: { x: place.column + 1, y: place.row + 1 },
+    view: { x: FULL, y: FULL },
   }));
   const canvas = document.getElementById("matrix") as HTMLCanvasElement;
   const renderer = new ScatterRenderer(canvas);

@@ -1,6 +1,7 @@
 /**
  * The scatter-plot matrix frame: each layer's matrix side by side on one WebGL 2 canvas, a box
  * brush in any cell that highlights the same points in every cell and layer while it moves,
+ * pan and zoom per dimension (usePanZoom: wheel, Shift-drag, double click to reset),
  * the hovered point's image (and receptive field) beside it, and one selection event for
  * Python when the brush is released. Points and thumbnails are fetched once, as store files.
  */
@@ -11,12 +12,14 @@ import { loadImage } from "../data/image";
 import { ScatterRenderer } from "../renderer/scatterRenderer";
 import { sendValue } from "../streamlit";
 import { HoverDetails, type Hovered } from "./HoverDetails";
+import { type Ranges, cellRanges, rangeOf, toScaled, visibleData } from "./axisRanges";
 import { installMatrixHook } from "./matrixHook";
 import {
   type Brush,
   type CellPlace,
   brushed,
   cellAt,
+  MARGIN,
   cellRows,
   matrixLayout,
   nearestPoint,
@@ -25,6 +28,7 @@ import {
   scaledRows,
   toUnit,
 } from "./matrixLayout";
+import { usePanZoom } from "./usePanZoom";
 
 /** How near the pointer a point must be to be hovered, in CSS pixels. */
 const HOVER_RADIUS = 6;
@@ -91,10 +95,17 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
       ),
     [args, width],
   );
-  const draws = useMemo(
-    () => layout.cells.map((cell) => ({ box: cell.box, rows: cellRows(args, cell) })),
+  const zoom = usePanZoom(canvas, layout, args);
+  const currentRanges = zoom.current;
+  const drawsFor = useCallback(
+    (ranges: Ranges) =>
+      layout.cells.map((cell) => {
+        const rows = cellRows(args, cell);
+        return { box: cell.box, rows, view: cellRanges(ranges, rows) };
+      }),
     [args, layout],
   );
+  const draws = useMemo(() => drawsFor(zoom.ranges), [drawsFor, zoom.ranges]);
   const ratio = window.devicePixelRatio || 1;
 
   useEffect(() => {
@@ -171,7 +182,9 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     if (scaled === null) {
       return;
     }
-    const point = nearestPoint(scaled, args.count, cellRows(args, cell), cell.box, x, y, HOVER_RADIUS);
+    const rows = cellRows(args, cell);
+    const view = cellRanges(zoom.current(), rows);
+    const point = nearestPoint(scaled, args.count, rows, cell.box, x, y, HOVER_RADIUS, view);
     if (point === null) {
       setHovered(null);
       return;
@@ -192,11 +205,23 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
       return;
     }
     event.currentTarget.setPointerCapture(event.pointerId);
-    const { u, v } = toUnit(cell.box, x, y);
+    if (zoom.startPan(event, cell, x, y)) {
+      return;
+    }
+    const { u, v } = scaledAt(cell, x, y);
     brush.current = { cell, u0: u, v0: v, u1: u, v1: v };
+  };
+  /** A canvas point in a cell as scaled units (the brush selects in data space when zoomed). */
+  const scaledAt = (cell: CellPlace, x: number, y: number): { u: number; v: number } => {
+    const { u, v } = toUnit(cell.box, x, y);
+    const view = cellRanges(zoom.current(), cellRows(args, cell));
+    return { u: toScaled(view.x, u), v: toScaled(view.y, v) };
   };
   const onPointerMove = (event: React.PointerEvent<HTMLCanvasElement>): void => {
     const { x, y } = local(event);
+    if (zoom.movePan(x, y)) {
+      return;
+    }
     const current = brush.current;
     if (current === null || scaled === null) {
       const cell = cellAt(layout, x, y);
@@ -207,7 +232,7 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
       }
       return;
     }
-    const { u, v } = toUnit(current.cell.box, x, y);
+    const { u, v } = scaledAt(current.cell, x, y);
     brush.current = { ...current, u1: u, v1: v };
     const picked = brushed(scaled, args.count, cellRows(args, current.cell), brush.current, mask.current);
     selection.current = picked;
@@ -216,7 +241,7 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     renderer?.drawBrushing(draws, ratio);
   };
   const onPointerUp = (): void => {
-    if (brush.current === null) {
+    if (zoom.endPan() || brush.current === null) {
       return;
     }
     brush.current = null;
@@ -234,7 +259,8 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
       renderer,
       args,
       layout,
-      draws,
+      draws: () => drawsFor(currentRanges()),
+      ranges: currentRanges,
       ratio,
       canvas: () => canvas.current,
       selection: () => selection.current,
@@ -243,7 +269,7 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
       patch: () => patch.current,
       thumbnail: () => thumbnail.current,
     });
-  }, [renderer, scaled, root, args, layout, draws, ratio, hovered]);
+  }, [renderer, scaled, root, args, layout, drawsFor, currentRanges, ratio, hovered]);
   const onCanvases = useCallback((image: HTMLCanvasElement | null, cut: HTMLCanvasElement | null) => {
     thumbnail.current = image;
     patch.current = cut;
@@ -263,13 +289,20 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
           </span>
         ))}
       </div>
+      {Object.keys(zoom.ranges).length > 0 && (
+        <button type="button" className="matrix-reset" onClick={zoom.reset}>
+          Show the whole range
+        </button>
+      )}
       <div className="matrix-stage" style={{ position: "relative", width: layout.width }}>
         {layout.cells
           .filter((cell) => cell.row === cell.column)
           .map((cell) => {
             const layer = args.layers[cell.layer];
             const row = (layer?.firstRow ?? 1) + cell.row;
-            const range = points?.ranges[row];
+            const data = points?.ranges[row];
+            const range =
+              data === undefined ? undefined : visibleData(rangeOf(zoom.ranges, row), data, MARGIN);
             return (
               <span
                 key={`${cell.layer.toString()}/${cell.row.toString()}`}
@@ -289,6 +322,7 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
           onPointerUp={onPointerUp}
+          onDoubleClick={zoom.reset}
           onPointerLeave={() => {
             if (brush.current === null) {
               setHovered(null);

@@ -1,10 +1,12 @@
 /**
  * `window.__classroomMatrix`: what the browser tests and the benchmark read from a live
  * scatter-plot matrix (cell boxes, where a point is drawn, the points each cell's draw
- * highlights read back from the GPU, the selections sent to Python, the hovered patch's pixels).
+ * highlights or draws at all read back from the GPU, the visible ranges of pan and zoom, the
+ * selections sent to Python, the hovered patch's pixels).
  * Read-only but for `frames`, which counts drawn frames.
  */
 import type { MatrixArgs } from "../contract";
+import type { Ranges } from "./axisRanges";
 import type { CellDraw, ScatterRenderer } from "../renderer/scatterRenderer";
 import { DETAIL_SCALE, type Hovered } from "./HoverDetails";
 import type { MatrixLayout } from "./matrixLayout";
@@ -13,7 +15,9 @@ export interface MatrixHookSources {
   readonly renderer: ScatterRenderer;
   readonly args: MatrixArgs;
   readonly layout: MatrixLayout;
-  readonly draws: readonly CellDraw[];
+  /** Each cell's draw with the visible ranges now (pan and zoom move between renders). */
+  readonly draws: () => readonly CellDraw[];
+  readonly ranges: () => Ranges;
   readonly ratio: number;
   readonly canvas: () => HTMLCanvasElement | null;
   readonly selection: () => readonly number[];
@@ -56,6 +60,10 @@ export interface ClassroomMatrixHook {
   selection(): number[];
   /** The points the draw of cell (layer, row, column) paints highlighted, read from the GPU. */
   highlighted(layer: number, row: number, column: number): number[] | null;
+  /** The points the draw of cell (layer, row, column) paints at all, read from the GPU. */
+  drawn(layer: number, row: number, column: number): number[] | null;
+  /** The visible range of each zoomed or panned points-file row, in scaled units. */
+  ranges(): Record<string, [number, number]>;
   /** The selections sent to Python, oldest first. */
   sent(): number[][];
   frames(): number;
@@ -73,7 +81,7 @@ declare global {
 }
 
 export function installMatrixHook(sources: MatrixHookSources): () => void {
-  const { renderer, layout, draws, ratio } = sources;
+  const { renderer, layout, ratio } = sources;
   const index = (layer: number, row: number, column: number): number =>
     layout.cells.findIndex((cell) => cell.layer === layer && cell.row === row && cell.column === column);
   const hook: ClassroomMatrixHook = {
@@ -93,8 +101,17 @@ export function installMatrixHook(sources: MatrixHookSources): () => void {
       return [...sources.selection()];
     },
     highlighted(layer, row, column) {
-      const draw = draws[index(layer, row, column)];
+      const draw = sources.draws()[index(layer, row, column)];
       return draw === undefined ? null : renderer.highlighted(draw, ratio);
+    },
+    drawn(layer, row, column) {
+      const draw = sources.draws()[index(layer, row, column)];
+      return draw === undefined ? null : renderer.drawn(draw, ratio);
+    },
+    ranges() {
+      return Object.fromEntries(
+        Object.entries(sources.ranges()).map(([row, range]) => [row, [range[0], range[1]]]),
+      );
     },
     sent() {
       return sources.sent().map((points) => [...points]);

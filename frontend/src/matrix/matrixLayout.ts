@@ -5,6 +5,7 @@
  * the hover are decided here, so what is highlighted and what Python hears are the same indices.
  */
 import type { MatrixArgs } from "../contract";
+import { FULL, type Range, toFraction } from "./axisRanges";
 
 /** A rectangle in CSS pixels of the canvas, origin top-left. */
 export interface Box {
@@ -140,7 +141,10 @@ export function toUnit(box: Box, x: number, y: number): { u: number; v: number }
   return { u: (x - box.x) / box.width, v: 1 - (y - box.y) / box.height };
 }
 
-/** A brush: two corners in unit coordinates of one cell. */
+/**
+ * A brush: two corners in one cell, in scaled units (what the cell's unit coordinates are when
+ * it is not zoomed; axisRanges' toScaled turns a zoomed cell's unit coordinates into them).
+ */
 export interface Brush {
   readonly cell: CellPlace;
   readonly u0: number;
@@ -174,7 +178,10 @@ export function brushed(
   return picked;
 }
 
-/** The point of a cell nearest a canvas point, within `radius` CSS pixels, or null. */
+/**
+ * The point of a cell nearest a canvas point, within `radius` CSS pixels, or null; `view` is
+ * the cell's visible ranges (pan and zoom), so a point is found where it is drawn.
+ */
 export function nearestPoint(
   scaled: Float32Array,
   count: number,
@@ -183,14 +190,15 @@ export function nearestPoint(
   x: number,
   y: number,
   radius: number,
+  view: { readonly x: Range; readonly y: Range } = { x: FULL, y: FULL },
 ): number | null {
   const xs = scaled.subarray(rows.x * count, (rows.x + 1) * count);
   const ys = scaled.subarray(rows.y * count, (rows.y + 1) * count);
   let best: number | null = null;
   let bestDistance = radius * radius;
   for (let i = 0; i < count; i++) {
-    const px = box.x + (xs[i] ?? 0) * box.width;
-    const py = box.y + (1 - (ys[i] ?? 0)) * box.height;
+    const px = box.x + toFraction(view.x, xs[i] ?? 0) * box.width;
+    const py = box.y + (1 - toFraction(view.y, ys[i] ?? 0)) * box.height;
     const distance = (px - x) ** 2 + (py - y) ** 2;
     if (distance <= bestDistance) {
       bestDistance = distance;

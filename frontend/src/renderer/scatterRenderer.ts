@@ -7,6 +7,7 @@
  * (faded), so that picture is drawn once per brush into a framebuffer of its own; each move
  * copies it to the canvas (a blit) and draws only the selected points over it.
  */
+import type { Range } from "../matrix/axisRanges";
 import type { Box, MatrixLayout } from "../matrix/matrixLayout";
 import { RendererError } from "./errors";
 import { PointsPass, type PointsParams } from "./passes/pointsPass";
@@ -17,6 +18,8 @@ const CELL_BACKGROUND = [0.96, 0.96, 0.97, 1] as const;
 export interface CellDraw {
   readonly box: Box;
   readonly rows: { x: number; y: number };
+  /** The cell's visible ranges in scaled units (pan and zoom: one uniform, no upload). */
+  readonly view: { readonly x: Range; readonly y: Range };
 }
 
 export class ScatterRenderer {
@@ -77,6 +80,7 @@ export class ScatterRenderer {
       cell: { x: box.x * ratio, y: box.y * ratio, width: box.width * ratio, height: box.height * ratio },
       canvas: { width: this.canvas.width, height: this.canvas.height },
       rows: cell.rows,
+      view: cell.view,
       pointSize: Math.max(2, 3 * ratio),
       anySelected: this.anySelected,
     };
@@ -162,6 +166,11 @@ export class ScatterRenderer {
   /** The points a cell's draw paints highlighted, read back from the GPU. */
   highlighted(cell: CellDraw, ratio: number): number[] {
     return this.pass.highlighted(this.params(cell, ratio));
+  }
+
+  /** The points a cell's draw paints at all (those inside its visible ranges), read back. */
+  drawn(cell: CellDraw, ratio: number): number[] {
+    return this.pass.drawn(this.params(cell, ratio));
   }
 
   get frames(): number {

@@ -6,6 +6,7 @@
  * a cell only points its x and y attributes at two rows: no copy per cell, and every layer's
  * cells read the one selection buffer, which a brush move updates once.
  */
+import type { Range } from "../../matrix/axisRanges";
 import { RendererError } from "../errors";
 import fragmentSource from "../shaders/points.frag.glsl?raw";
 import vertexSource from "../shaders/points.vert.glsl?raw";
@@ -19,6 +20,8 @@ export interface PointsParams {
   readonly canvas: { width: number; height: number };
   /** Rows of the points buffer the cell plots on x and y. */
   readonly rows: { x: number; y: number };
+  /** The visible ranges in scaled units (pan and zoom); points outside are not drawn. */
+  readonly view: { readonly x: Range; readonly y: Range };
   readonly pointSize: number;
   readonly anySelected: boolean;
 }
@@ -36,15 +39,18 @@ function compile(gl: WebGL2RenderingContext, type: number, source: string): WebG
   return shader;
 }
 
-/** The program, linked with the highlight flag captured (transform feedback) when asked. */
-function link(gl: WebGL2RenderingContext, feedback: boolean): WebGLProgram {
+/** What the test hook reads back per point: highlighted, or drawn at all. */
+export type Captured = "v_highlighted" | "v_drawn";
+
+/** The program, linked with one per-point flag captured (transform feedback) when asked. */
+function link(gl: WebGL2RenderingContext, feedback: Captured | null): WebGLProgram {
   const program = gl.createProgram();
   const vertex = compile(gl, gl.VERTEX_SHADER, vertexSource);
   const fragment = compile(gl, gl.FRAGMENT_SHADER, fragmentSource);
   gl.attachShader(program, vertex);
   gl.attachShader(program, fragment);
-  if (feedback) {
-    gl.transformFeedbackVaryings(program, ["v_highlighted"], gl.SEPARATE_ATTRIBS);
+  if (feedback !== null) {
+    gl.transformFeedbackVaryings(program, [feedback], gl.SEPARATE_ATTRIBS);
   }
   gl.linkProgram(program);
   gl.deleteShader(vertex);
@@ -58,7 +64,7 @@ function link(gl: WebGL2RenderingContext, feedback: boolean): WebGLProgram {
 export class PointsPass {
   static readonly passName = "points";
   private readonly program: WebGLProgram;
-  private feedbackProgram: WebGLProgram | null = null;
+  private readonly feedbackPrograms = new Map<Captured, WebGLProgram>();
   private readonly vertexArray: WebGLVertexArrayObject;
   private readonly values: WebGLBuffer;
   private readonly selection: WebGLBuffer;
@@ -68,7 +74,7 @@ export class PointsPass {
   private palette = new Float32Array(PALETTE_SIZE * 3);
 
   constructor(private readonly gl: WebGL2RenderingContext) {
-    this.program = link(gl, false);
+    this.program = link(gl, null);
     this.vertexArray = gl.createVertexArray();
     this.values = gl.createBuffer();
     this.selection = gl.createBuffer();
@@ -131,6 +137,8 @@ export class PointsPass {
     const { cell, canvas } = params;
     gl.uniform4f(gl.getUniformLocation(program, "u_cell"), cell.x, cell.y, cell.width, cell.height);
     gl.uniform2f(gl.getUniformLocation(program, "u_canvas"), canvas.width, canvas.height);
+    const { x, y } = params.view;
+    gl.uniform4f(gl.getUniformLocation(program, "u_view"), x[0], x[1], y[0], y[1]);
     gl.uniform1f(gl.getUniformLocation(program, "u_pointSize"), params.pointSize);
     gl.uniform1i(gl.getUniformLocation(program, "u_anySelected"), params.anySelected ? 1 : 0);
     gl.uniform3fv(gl.getUniformLocation(program, "u_palette"), this.palette);
@@ -169,12 +177,22 @@ export class PointsPass {
    * compare with the brushed points.
    */
   highlighted(params: PointsParams): number[] {
+    return this.capture(params, "v_highlighted", 1);
+  }
+
+  /** The points this cell's draw paints at all (inside its visible ranges), read back. */
+  drawn(params: PointsParams): number[] {
+    return this.capture(params, "v_drawn", 2);
+  }
+
+  private capture(params: PointsParams, varying: Captured, highlight: number): number[] {
     const gl = this.gl;
-    this.feedbackProgram ??= link(gl, true);
+    const program = this.feedbackPrograms.get(varying) ?? link(gl, varying);
+    this.feedbackPrograms.set(varying, program);
     const captured = gl.createBuffer();
     gl.bindBuffer(gl.TRANSFORM_FEEDBACK_BUFFER, captured);
     gl.bufferData(gl.TRANSFORM_FEEDBACK_BUFFER, this.count * 4, gl.STATIC_READ);
-    this.bind(this.feedbackProgram, params, 1);
+    this.bind(program, params, highlight);
     const feedback = gl.createTransformFeedback();
     gl.bindTransformFeedback(gl.TRANSFORM_FEEDBACK, feedback);
     gl.bindBufferBase(gl.TRANSFORM_FEEDBACK_BUFFER, 0, captured);
@@ -204,8 +222,8 @@ export class PointsPass {
   dispose(): void {
     const gl = this.gl;
     gl.deleteProgram(this.program);
-    if (this.feedbackProgram !== null) {
-      gl.deleteProgram(this.feedbackProgram);
+    for (const program of this.feedbackPrograms.values()) {
+      gl.deleteProgram(program);
     }
     gl.deleteVertexArray(this.vertexArray);
     gl.deleteBuffer(this.values);

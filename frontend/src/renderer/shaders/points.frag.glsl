@@ -4,6 +4,7 @@ precision mediump float;
 
 in vec4 v_colour;
 flat in float v_highlighted;
+flat in float v_drawn;
 out vec4 outColour;
 
 void main() {
