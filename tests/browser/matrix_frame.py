@@ -14,6 +14,7 @@ from playwright.sync_api import Frame, Page
 from tests.browser.conftest import POLL_MS
 
 __all__ = [
+    "MARGIN",
     "MATRIX_FRAME",
     "STARTUP_MS",
     "brush",

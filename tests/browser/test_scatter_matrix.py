@@ -5,7 +5,9 @@ in a cell of block2's matrix (read back by transform feedback through the test h
 exactly the points the brush selected, which the numpy oracle bounds from the points file the
 browser fetched (the store's own file), and the page (Python) must report the images of the one
 selection event it received. Hovering a per-cell point must show that cell's receptive field
-cut from the image, pixel for pixel as numpy cuts it from the collection's images.
+cut from the image, pixel for pixel as numpy cuts it from the collection's images. A real wheel
+and a real Shift-drag zoom and pan a cell: the GPU then draws exactly the points inside the
+visible ranges, and a brush selects in data space what numpy finds inside it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,17 @@ from playwright.sync_api import BrowserContext, Frame, Page
 
 from tests.browser.conftest import POLL_MS, open_tab
 from tests.browser.harness import classroom_app
-from tests.browser.matrix_frame import brush, call, cell, enclosed, lone_points, matrix, raw, scaled
+from tests.browser.matrix_frame import (
+    MARGIN,
+    brush,
+    call,
+    cell,
+    enclosed,
+    lone_points,
+    matrix,
+    raw,
+    scaled,
+)
 from tests.lesson_tree import LessonTree
 
 #: The page's rerun after the brush is released.
@@ -134,3 +146,123 @@ def test_hovering_a_cell_point_shows_its_receptive_field_crop(
         patch = call(frame, "patch")
         shown = np.array(patch["rgb"], dtype=np.uint8).reshape(patch["height"], patch["width"], 3)
         np.testing.assert_array_equal(shown, images[image, top:bottom, left:right])
+
+
+def _ranges(frame: Frame, expected: str, arg: object) -> dict[str, list[float]]:
+    """The hook's visible ranges once ``expected`` (a JS predicate of them and ``arg``) holds."""
+    frame.wait_for_function(
+        f"(arg) => {{ const r = window.__classroomMatrix.ranges(); return {expected}; }}",
+        arg=arg,
+        polling=POLL_MS,
+    )
+    ranges: dict[str, list[float]] = call(frame, "ranges")
+    return ranges
+
+
+def _visible(
+    points: npt.NDArray[np.float64], rows: tuple[int, int], view: list[list[float]], eps: float
+) -> set[int]:
+    """The points inside the cell's visible ranges, grown (``eps`` > 0) or shrunk by ``eps``."""
+    (x0, x1), (y0, y1) = view
+    return enclosed(points, rows, (x0, x1, y0, y1), eps)
+
+
+def test_zoomed_and_panned_a_brush_selects_in_data_space_and_hidden_points_are_not_drawn(
+    browser: BrowserContext, app: tuple[str, Path]
+) -> None:
+    url, store = app
+    with open_tab(browser, f"{url}?lesson=matrix&step=images") as page:
+        frame = matrix(page)
+        points = scaled(frame, store)
+        box = cell(frame, 1, 1, 0)  # block3's dimension 0 (row 5) on x, dimension 1 (row 6) on y
+        # Zoom about the points' median, so the zoomed cell still holds points.
+        at = (
+            round(box["x"] + float(np.median(points[5])) * box["width"]),
+            round(box["y"] + (1 - float(np.median(points[6]))) * box["height"]),
+        )
+        u, v = (at[0] - box["x"]) / box["width"], 1 - (at[1] - box["y"]) / box["height"]
+        page.mouse.move(*at)
+        page.mouse.wheel(0, -400)  # a real wheel event: zoom in about the pointer
+        zoomed = _ranges(frame, "r['5'] !== undefined && r['6'] !== undefined", None)
+        x, y = zoomed["5"], zoomed["6"]
+        assert x[1] - x[0] < 0.6, zoomed
+        assert y[1] - y[0] < 0.6, zoomed
+        # The data under the pointer stayed under it (to a pixel: the frame's offset in the page
+        # is fractional, the pointer's position whole).
+        assert x[0] + u * (x[1] - x[0]) == pytest.approx(u, abs=1 / box["width"])
+        assert y[0] + v * (y[1] - y[0]) == pytest.approx(v, abs=1 / box["height"])
+
+        # A real Shift-drag pans by what the pointer moved: a fifth of the cell right, a tenth up.
+        dx, dy = round(box["width"] / 5), -round(box["height"] / 10)
+        page.keyboard.down("Shift")
+        page.mouse.down()
+        page.mouse.move(at[0] + dx, at[1] + dy, steps=6)
+        page.mouse.up()
+        page.keyboard.up("Shift")
+        x = [x[0] - dx / box["width"] * (x[1] - x[0]), x[1] - dx / box["width"] * (x[1] - x[0])]
+        y = [y[0] + dy / box["height"] * (y[1] - y[0]), y[1] + dy / box["height"] * (y[1] - y[0])]
+        _ranges(
+            frame,
+            "Math.abs(r['5'][0] - arg[0]) < 1e-6 && Math.abs(r['6'][0] - arg[1]) < 1e-6",
+            [x[0], y[0]],
+        )
+        assert call(frame, "sent") == [], "a pan is not a brush"
+
+        # Drawn: exactly the points inside both ranges; the cell sharing column 0 follows on x;
+        # the other layer's matrix (its own rows) is not zoomed.
+        inner, outer = (
+            _visible(points, (5, 6), [x, y], -1e-4),
+            _visible(points, (5, 6), [x, y], 1e-4),
+        )
+        drawn = set(call(frame, "drawn", 1, 1, 0))
+        assert inner, "the zoomed cell shows no point"
+        assert len(outer) < COUNT, "the zoomed cell shows every point"
+        assert inner <= drawn <= outer
+        column = set(call(frame, "drawn", 1, 2, 0))
+        full = [0.0, 1.0]
+        assert (
+            _visible(points, (5, 7), [x, full], -1e-4)
+            <= column
+            <= _visible(points, (5, 7), [x, full], 1e-4)
+        )
+        assert len(call(frame, "drawn", 0, 1, 0)) == COUNT
+
+        # The diagonal writes the visible range of its dimension, in the data's units.
+        values = raw(frame, store)[5]
+        low, high = values.min(), values.max()
+        shown = [
+            low + (np.clip(e, MARGIN, 1 - MARGIN) - MARGIN) / (1 - 2 * MARGIN) * (high - low)
+            for e in x
+        ]
+        frame.wait_for_function(
+            "(shown) => { const [, low, , high] = document.querySelectorAll('.matrix-axis')[4]"
+            ".innerText.split(' ').map(Number); const near = (a, b) => Math.abs(a - b) <= "
+            "1e-3 + 1e-2 * Math.abs(b); return near(low, shown[0]) && near(high, shown[1]); }",
+            arg=[float(e) for e in shown],
+            polling=POLL_MS,
+        )
+
+        # A brush in the zoomed cell selects in data space: the pointer's cell fractions taken
+        # through the visible ranges.
+        unit = brush(page, box, (0.1, 0.1, 0.9, 0.9))
+        data = (
+            x[0] + unit[0] * (x[1] - x[0]),
+            x[0] + unit[1] * (x[1] - x[0]),
+            y[0] + unit[2] * (y[1] - y[0]),
+            y[0] + unit[3] * (y[1] - y[0]),
+        )
+        inner, outer = enclosed(points, (5, 6), data, -1e-4), enclosed(points, (5, 6), data, 1e-4)
+        assert inner, "the zoomed brush encloses no point"
+        assert enclosed(points, (5, 6), unit, 0) != inner, "the zoom made no difference"
+        frame.wait_for_function(
+            "() => window.__classroomMatrix.sent().length === 1", polling=POLL_MS
+        )
+        selected = call(frame, "sent")[0]
+        assert inner <= set(selected) <= outer, (sorted(inner), selected, sorted(outer))
+        assert call(frame, "highlighted", 0, 2, 3) == selected
+
+        assert cell(frame, 1, 1, 0) == box, "zooming moved the cells"
+        # A double click shows every dimension whole again.
+        page.mouse.dblclick(*at)
+        _ranges(frame, "Object.keys(r).length === 0", None)
+        assert len(call(frame, "drawn", 1, 1, 0)) == COUNT

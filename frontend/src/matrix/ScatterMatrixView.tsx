@@ -289,11 +289,15 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
           </span>
         ))}
       </div>
-      {Object.keys(zoom.ranges).length > 0 && (
-        <button type="button" className="matrix-reset" onClick={zoom.reset}>
-          Show the whole range
-        </button>
-      )}
+      {/* Always there (disabled when nothing is zoomed), so zooming never moves the cells. */}
+      <button
+        type="button"
+        className="matrix-reset"
+        disabled={Object.keys(zoom.ranges).length === 0}
+        onClick={zoom.reset}
+      >
+        Show the whole range
+      </button>
       <div className="matrix-stage" style={{ position: "relative", width: layout.width }}>
         {layout.cells
           .filter((cell) => cell.row === cell.column)
