@@ -262,16 +262,16 @@ def collection_view(
 def collections_page(
     store_root: Path,
     checkpoints: Sequence[Lesson] = (),
-    across: Callable[[LessonCollection, str, str, str], None] | None = None,
+    across: Callable[[LessonCollection, str, str, str, str], None] | None = None,
 ) -> None:
     """Any collection of the trained networks, any view: the app's Collections page.
 
     Args:
         checkpoints: the lessons whose collection views name checkpoints of their own; the
             Weights menu lists those of the chosen network beside trained and untrained.
-        across: draws the cross-image view (:func:`classroom.app.collection_across.
-            collection_across`; handed in, since it draws the lesson page's similarity view,
-            which imports this module).
+        across: draws the cross-image view with the first chosen weight set
+            (:func:`classroom.app.collection_across.collection_across`; handed in, since it
+            draws the lesson page's similarity view, which imports this module).
     """
     from classroom.networks import registry
 
@@ -323,9 +323,9 @@ def collections_page(
         st.info("Choose at least one layer and one weight set.")
         return
     entry = LessonCollection.model_validate({"name": model, "source": model, "count": count})
-    if kind == ACROSS_KIND:  # the similarity view's cross-image panel, this session's weights
+    if kind == ACROSS_KIND:  # the similarity view's cross-image panel, the first weight set
         if across is not None:
-            across(entry, model, layers[-1], f"page/{model}/{count}/across")
+            across(entry, model, layers[-1], f"page/{model}/{count}/across", weights[0])
         return
     view = CollectionView.model_validate(
         {

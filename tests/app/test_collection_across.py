@@ -1,6 +1,7 @@
 """The Collections page's cross-image view: an image of a collection in the similarity view,
 and under it a page of the collection's other images lit up by its reference pixel, one per
-class in turn, prepared by the app's worker with the session's weights."""
+class in turn, prepared by the app's worker with the session's weights, or with a checkpoint a
+lesson names."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from classroom.component.contract import AcrossPanel
 from classroom.lessons.collection_views import LessonCollection
 from classroom.preparation.across_collections import class_turns, collection_labels
 from tests.app.page import APP, prepared, view
+from tests.lesson_tree import LessonTree
+from tests.test_collection_checkpoints import LESSON as CHECKPOINT_LESSON
+from tests.test_collection_checkpoints import _tuned
 
 SHAPES = ("circle", "square", "triangle", "star", "cross")
 
@@ -66,3 +70,29 @@ def test_an_untrained_session_lights_them_up_with_untrained_weights() -> None:
     assert not at.exception
     across = _across(at)
     assert all(image.source.untrained for image in across.images)
+
+
+def test_a_lessons_checkpoint_lights_them_up_with_its_own_vectors(tree: LessonTree) -> None:
+    checkpoint = _tuned(tree.datasets / "models" / "tuned.pth")
+    tree.write(CHECKPOINT_LESSON.format(weights="trained, models/tuned.pth"), "c-tuned.yaml")
+    trained = _across(_across_page())
+    at = AppTest.from_file(str(APP), default_timeout=180).run()
+    at.radio(key="mode").set_value("Collections").run()
+    at.selectbox(key="collections/model").select("shapes").run()
+    at.slider(key="collections/count").set_value(50).run()
+    menu = at.multiselect(key="collections/shapes/weights")
+    assert str(checkpoint.resolve()) in menu.options or "tuned.pth" in menu.options, menu.options
+    menu.set_value([str(checkpoint.resolve())]).run()
+    at.selectbox(key="collections/kind").select("across").run()
+    at = prepared(at)
+    assert not at.exception
+    args = view(at)
+    assert args is not None
+    assert args.layers[0].weights_label.startswith("tuned.pth")
+    tuned = _across(at)
+    # The same images, other maps: the checkpoint's own vectors, not the shipped weights'.
+    assert [image.image.caption for image in tuned.images] == [
+        image.image.caption for image in trained.images
+    ]
+    for mine, shipped in zip(tuned.images, trained.images, strict=True):
+        assert mine.source.entry_id != shipped.source.entry_id

@@ -167,6 +167,83 @@ def _visible(
     return enclosed(points, rows, (x0, x1, y0, y1), eps)
 
 
+def _zoom_and_pan(
+    page: Page, frame: Frame, box: dict[str, float], points: npt.NDArray[np.float64]
+) -> tuple[tuple[int, int], list[float], list[float]]:
+    """A real wheel zoom in cell ``box`` (rows 5, 6) about the points' median, then a real
+    Shift-drag; checks each against the ranges the hook reports and returns the pointer's place
+    and the x and y ranges."""
+    at = (
+        round(box["x"] + float(np.median(points[5])) * box["width"]),
+        round(box["y"] + (1 - float(np.median(points[6]))) * box["height"]),
+    )
+    u, v = (at[0] - box["x"]) / box["width"], 1 - (at[1] - box["y"]) / box["height"]
+    page.mouse.move(*at)
+    page.mouse.wheel(0, -400)  # a real wheel event: zoom in about the pointer
+    zoomed = _ranges(frame, "r['5'] !== undefined && r['6'] !== undefined", None)
+    x, y = zoomed["5"], zoomed["6"]
+    assert x[1] - x[0] < 0.6, zoomed
+    assert y[1] - y[0] < 0.6, zoomed
+    # The data under the pointer stayed under it (to a pixel: the frame's offset in the page
+    # is fractional, the pointer's position whole).
+    assert x[0] + u * (x[1] - x[0]) == pytest.approx(u, abs=1 / box["width"])
+    assert y[0] + v * (y[1] - y[0]) == pytest.approx(v, abs=1 / box["height"])
+
+    # A real Shift-drag pans by what the pointer moved: a fifth of the cell right, a tenth up.
+    dx, dy = round(box["width"] / 5), -round(box["height"] / 10)
+    page.keyboard.down("Shift")
+    page.mouse.down()
+    page.mouse.move(at[0] + dx, at[1] + dy, steps=6)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    x = [x[0] - dx / box["width"] * (x[1] - x[0]), x[1] - dx / box["width"] * (x[1] - x[0])]
+    y = [y[0] + dy / box["height"] * (y[1] - y[0]), y[1] + dy / box["height"] * (y[1] - y[0])]
+    _ranges(
+        frame,
+        "Math.abs(r['5'][0] - arg[0]) < 1e-6 && Math.abs(r['6'][0] - arg[1]) < 1e-6",
+        [x[0], y[0]],
+    )
+    assert call(frame, "sent") == [], "a pan is not a brush"
+    return at, x, y
+
+
+def _assert_drawn(
+    frame: Frame, points: npt.NDArray[np.float64], x: list[float], y: list[float]
+) -> None:
+    """Drawn: exactly the points inside both ranges; the cell sharing column 0 follows on x;
+    the other layer's matrix (its own rows) is not zoomed."""
+    inner, outer = _visible(points, (5, 6), [x, y], -1e-4), _visible(points, (5, 6), [x, y], 1e-4)
+    drawn = set(call(frame, "drawn", 1, 1, 0))
+    assert inner, "the zoomed cell shows no point"
+    assert len(outer) < COUNT, "the zoomed cell shows every point"
+    assert inner <= drawn <= outer
+    column = set(call(frame, "drawn", 1, 2, 0))
+    full = [0.0, 1.0]
+    low, high = (
+        _visible(points, (5, 7), [x, full], -1e-4),
+        _visible(points, (5, 7), [x, full], 1e-4),
+    )
+    assert low <= column <= high
+    assert len(call(frame, "drawn", 0, 1, 0)) == COUNT
+
+
+def _assert_diagonal_shows(frame: Frame, store: Path, x: list[float]) -> None:
+    """block3[0]'s diagonal cell writes the visible part of its range, in the data's units."""
+    values = raw(frame, store)[5]
+    low, high = float(values.min()), float(values.max())
+    shown = [
+        low + (float(np.clip(e, MARGIN, 1 - MARGIN)) - MARGIN) / (1 - 2 * MARGIN) * (high - low)
+        for e in x
+    ]
+    frame.wait_for_function(
+        "(shown) => { const [, low, , high] = document.querySelectorAll('.matrix-axis')[4]"
+        ".innerText.split(' ').map(Number); const near = (a, b) => Math.abs(a - b) <= "
+        "1e-3 + 1e-2 * Math.abs(b); return near(low, shown[0]) && near(high, shown[1]); }",
+        arg=shown,
+        polling=POLL_MS,
+    )
+
+
 def test_zoomed_and_panned_a_brush_selects_in_data_space_and_hidden_points_are_not_drawn(
     browser: BrowserContext, app: tuple[str, Path]
 ) -> None:
@@ -175,72 +252,9 @@ def test_zoomed_and_panned_a_brush_selects_in_data_space_and_hidden_points_are_n
         frame = matrix(page)
         points = scaled(frame, store)
         box = cell(frame, 1, 1, 0)  # block3's dimension 0 (row 5) on x, dimension 1 (row 6) on y
-        # Zoom about the points' median, so the zoomed cell still holds points.
-        at = (
-            round(box["x"] + float(np.median(points[5])) * box["width"]),
-            round(box["y"] + (1 - float(np.median(points[6]))) * box["height"]),
-        )
-        u, v = (at[0] - box["x"]) / box["width"], 1 - (at[1] - box["y"]) / box["height"]
-        page.mouse.move(*at)
-        page.mouse.wheel(0, -400)  # a real wheel event: zoom in about the pointer
-        zoomed = _ranges(frame, "r['5'] !== undefined && r['6'] !== undefined", None)
-        x, y = zoomed["5"], zoomed["6"]
-        assert x[1] - x[0] < 0.6, zoomed
-        assert y[1] - y[0] < 0.6, zoomed
-        # The data under the pointer stayed under it (to a pixel: the frame's offset in the page
-        # is fractional, the pointer's position whole).
-        assert x[0] + u * (x[1] - x[0]) == pytest.approx(u, abs=1 / box["width"])
-        assert y[0] + v * (y[1] - y[0]) == pytest.approx(v, abs=1 / box["height"])
-
-        # A real Shift-drag pans by what the pointer moved: a fifth of the cell right, a tenth up.
-        dx, dy = round(box["width"] / 5), -round(box["height"] / 10)
-        page.keyboard.down("Shift")
-        page.mouse.down()
-        page.mouse.move(at[0] + dx, at[1] + dy, steps=6)
-        page.mouse.up()
-        page.keyboard.up("Shift")
-        x = [x[0] - dx / box["width"] * (x[1] - x[0]), x[1] - dx / box["width"] * (x[1] - x[0])]
-        y = [y[0] + dy / box["height"] * (y[1] - y[0]), y[1] + dy / box["height"] * (y[1] - y[0])]
-        _ranges(
-            frame,
-            "Math.abs(r['5'][0] - arg[0]) < 1e-6 && Math.abs(r['6'][0] - arg[1]) < 1e-6",
-            [x[0], y[0]],
-        )
-        assert call(frame, "sent") == [], "a pan is not a brush"
-
-        # Drawn: exactly the points inside both ranges; the cell sharing column 0 follows on x;
-        # the other layer's matrix (its own rows) is not zoomed.
-        inner, outer = (
-            _visible(points, (5, 6), [x, y], -1e-4),
-            _visible(points, (5, 6), [x, y], 1e-4),
-        )
-        drawn = set(call(frame, "drawn", 1, 1, 0))
-        assert inner, "the zoomed cell shows no point"
-        assert len(outer) < COUNT, "the zoomed cell shows every point"
-        assert inner <= drawn <= outer
-        column = set(call(frame, "drawn", 1, 2, 0))
-        full = [0.0, 1.0]
-        assert (
-            _visible(points, (5, 7), [x, full], -1e-4)
-            <= column
-            <= _visible(points, (5, 7), [x, full], 1e-4)
-        )
-        assert len(call(frame, "drawn", 0, 1, 0)) == COUNT
-
-        # The diagonal writes the visible range of its dimension, in the data's units.
-        values = raw(frame, store)[5]
-        low, high = values.min(), values.max()
-        shown = [
-            low + (np.clip(e, MARGIN, 1 - MARGIN) - MARGIN) / (1 - 2 * MARGIN) * (high - low)
-            for e in x
-        ]
-        frame.wait_for_function(
-            "(shown) => { const [, low, , high] = document.querySelectorAll('.matrix-axis')[4]"
-            ".innerText.split(' ').map(Number); const near = (a, b) => Math.abs(a - b) <= "
-            "1e-3 + 1e-2 * Math.abs(b); return near(low, shown[0]) && near(high, shown[1]); }",
-            arg=[float(e) for e in shown],
-            polling=POLL_MS,
-        )
+        at, x, y = _zoom_and_pan(page, frame, box, points)
+        _assert_drawn(frame, points, x, y)
+        _assert_diagonal_shows(frame, store, x)
 
         # A brush in the zoomed cell selects in data space: the pointer's cell fractions taken
         # through the visible ranges.
