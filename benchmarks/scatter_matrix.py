@@ -17,6 +17,10 @@ round, in one browser:
   ``ScatterRenderer`` and brush maths, all 64 cells redrawn with the selection on every move),
   on the bundle's ``matrix-bench.html``, served beside the others in the same browser.
 
+The panel's pan and zoom are timed in the same run: frames that each zoom one cell by 10 %
+(``zoom``; its column's and row's cells follow) against frames that redraw the same picture
+(``still``). Zooming only changes one uniform per cell, so the ratio should stay near 1.
+
 Headless Chromium draws WebGL with SwiftShader (on the CPU), so absolute times are far above a
 laptop's with a GPU; the ratio is measured side by side. Run alone:
 ``.venv/bin/python -m benchmarks --only matrix``.
@@ -63,6 +67,14 @@ PANEL_RATIO: Final = Spec(
 PANEL_CANVAS_RATIO: Final = Spec(
     "matrix_panel_vs_canvas", "brushing frame, our panel / 2D canvas", "x", Goal("<=", 1.0)
 )
+ZOOM_RATIO: Final = Spec(
+    "matrix_panel_zoom_vs_still",
+    "our panel, a zooming frame / a still redraw",
+    "x",
+    Goal("<=", 1.25),
+)
+#: Each zooming frame narrows the cell's two ranges to this fraction.
+ZOOM_FACTOR: Final = 0.9
 SPECS: Final[tuple[Spec, ...]] = (
     SPLOM_MS,
     SUBPLOTS_MS,
@@ -72,6 +84,7 @@ SPECS: Final[tuple[Spec, ...]] = (
     SUBPLOTS_RATIO,
     PANEL_RATIO,
     PANEL_CANVAS_RATIO,
+    ZOOM_RATIO,
 )
 
 
@@ -145,6 +158,15 @@ def _mean_frame(run: dict[str, Any], what: str) -> float:
     return float(statistics.fmean(run["times"]))
 
 
+def _zoom_frame(panel: Any, args: list[Any], what: str) -> float:
+    """The panel's mean frame while zooming (or redrawing still), checking that a zoom hid
+    points of the zoomed cell and a still redraw drew them all."""
+    run = panel.evaluate("(a) => window.__matrixBench.zoom(...a)", args)
+    if (run["drawn"] < POINTS) != (what == "zoom"):
+        raise RuntimeError(f"{what}: the zoomed cell drew {run['drawn']} of {POINTS} points")
+    return float(statistics.fmean(run["times"]))
+
+
 def measure(*, rounds: int = 3, frames: int = 12) -> list[Figure]:
     """Mean frame time of each brush, per round; ratios of rounds' pairs."""
     from playwright.sync_api import sync_playwright
@@ -166,7 +188,14 @@ def measure(*, rounds: int = 3, frames: int = 12) -> list[Figure]:
     splom_cell = f"x{CELL[1] + 1 if CELL[1] else ''}y{CELL[0] + 1 if CELL[0] else ''}"
     number = CELL[0] * DIMENSIONS + CELL[1] + 1
     subplots_cell = f"x{number}y{number}" if number > 1 else "xy"
-    times: dict[str, list[float]] = {"splom": [], "subplots": [], "canvas": [], "panel": []}
+    times: dict[str, list[float]] = {
+        "splom": [],
+        "subplots": [],
+        "canvas": [],
+        "panel": [],
+        "zoom": [],
+        "still": [],
+    }
     palette = [[int(colour[i : i + 2], 16) for i in (1, 3, 5)] for colour in PALETTE]
     with (
         serve_directory(BUILD_DIR) as base,
@@ -194,6 +223,8 @@ def measure(*, rounds: int = 3, frames: int = 12) -> list[Figure]:
             times["canvas"].append(_mean_frame(run, "canvas"))
             run = panel.evaluate(panel_call, [*panel_args, frames])
             times["panel"].append(_mean_frame(run, "panel"))
+            for what, factor in (("zoom", ZOOM_FACTOR), ("still", 1.0)):
+                times[what].append(_zoom_frame(panel, [*panel_args[:5], factor, frames], what))
     how = (
         f"{POINTS:,} points, {DIMENSIONS}x{DIMENSIONS} cells, {SIDE}x{SIDE} px, a box brush "
         f"over {frames} frames (one move per frame), mean frame per brush; headless Chromium, "
@@ -208,4 +239,5 @@ def measure(*, rounds: int = 3, frames: int = 12) -> list[Figure]:
         SUBPLOTS_RATIO.ratio_of(times["subplots"], times["canvas"]),
         PANEL_RATIO.ratio_of(times["panel"], times["splom"]),
         PANEL_CANVAS_RATIO.ratio_of(times["panel"], times["canvas"]),
+        ZOOM_RATIO.ratio_of(times["zoom"], times["still"]),
     ]

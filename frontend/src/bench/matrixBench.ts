@@ -5,8 +5,8 @@
  * and the 2D canvas, so the three are timed the same way side by side.
  */
 import { type Brush, brushed, matrixLayout, scaledRows, toUnit } from "../matrix/matrixLayout";
-import { FULL } from "../matrix/axisRanges";
-import { ScatterRenderer } from "../renderer/scatterRenderer";
+import { FULL, type Ranges, cellRanges, zoomCell } from "../matrix/axisRanges";
+import { type CellDraw, ScatterRenderer } from "../renderer/scatterRenderer";
 
 const nextFrame = (): Promise<number> => new Promise((resolve) => requestAnimationFrame(resolve));
 
@@ -20,6 +20,17 @@ function mouse(type: string, target: EventTarget, x: number, y: number): void {
       buttons: type === "mouseup" ? 0 : 1,
     }),
   );
+}
+
+/** The points file's layout: row 0 the classes, then one row per dimension. */
+function pointsFile(columns: number[][], labels: number[]): Float32Array {
+  const count = labels.length;
+  const raw = new Float32Array((columns.length + 1) * count);
+  raw.set(labels);
+  columns.forEach((values, row) => {
+    raw.set(values, (row + 1) * count);
+  });
+  return raw;
 }
 
 interface Run {
@@ -42,11 +53,7 @@ async function run(
   frames: number,
 ): Promise<Run> {
   const count = labels.length;
-  const raw = new Float32Array((columns.length + 1) * count);
-  raw.set(labels);
-  columns.forEach((values, row) => {
-    raw.set(values, (row + 1) * count);
-  });
+  const raw = pointsFile(columns, labels);
   const scaled = scaledRows(raw, columns.length + 1, count);
   const layout = matrixLayout([columns.length], size);
   const draws = layout.cells.map((place) => ({
@@ -126,10 +133,55 @@ async function run(
   return { times: stamps.slice(1).map((stamp, i) => stamp - (stamps[i] ?? stamp)), selecting, selected };
 }
 
+/**
+ * Draw the matrix `frames` times, one frame each, zooming cell (row, column) by `factor` about
+ * its centre before every frame (a factor of 1: the same picture redrawn). Pan and zoom are a
+ * uniform per cell, so a zoomed frame should cost what a still redraw costs.
+ */
+async function zoom(
+  columns: number[][],
+  labels: number[],
+  palette: number[][],
+  size: number,
+  cell: [number, number],
+  factor: number,
+  frames: number,
+): Promise<{ times: number[]; drawn: number }> {
+  const count = labels.length;
+  const raw = pointsFile(columns, labels);
+  const layout = matrixLayout([columns.length], size);
+  const canvas = document.getElementById("matrix") as HTMLCanvasElement;
+  const renderer = new ScatterRenderer(canvas);
+  const ratio = window.devicePixelRatio || 1;
+  renderer.setPoints(scaledRows(raw, columns.length + 1, count), count, palette);
+  renderer.resize(layout, ratio);
+  renderer.setSelection(new Uint8Array(count), false);
+  const drawsFor = (ranges: Ranges): CellDraw[] =>
+    layout.cells.map((place) => {
+      const rows = { x: place.column + 1, y: place.row + 1 };
+      return { box: place.box, rows, view: cellRanges(ranges, rows) };
+    });
+  const zoomed = { x: cell[1] + 1, y: cell[0] + 1 };
+  let ranges: Ranges = {};
+  renderer.draw(drawsFor(ranges), ratio);
+  const stamps = [await nextFrame()];
+  for (let i = 0; i < frames; i++) {
+    ranges = zoomCell(ranges, zoomed, 0.5, 0.5, factor);
+    renderer.draw(drawsFor(ranges), ratio);
+    stamps.push(await nextFrame());
+  }
+  // The zoomed cell's points drawn at the end: fewer than all of them, or it did not zoom.
+  const index = layout.cells.findIndex((c) => c.row === cell[0] && c.column === cell[1]);
+  const last = drawsFor(ranges)[index];
+  const drawn = last === undefined ? 0 : renderer.drawn(last, ratio).length;
+  renderer.dispose();
+  return { times: stamps.slice(1).map((stamp, i) => stamp - (stamps[i] ?? stamp)), drawn };
+}
+
 declare global {
   interface Window {
-    __matrixBench?: { run: typeof run };
+    __matrixBench?: { run: typeof run; zoom: typeof zoom };
   }
 }
 
-window.__matrixBench = { run };
+window.__matrixBench = { run, zoom };
