@@ -59,4 +59,13 @@ describe("the points' values", () => {
     expect(nearestPoint(scaled, 4, rows, box, 95, 95, 3)).toBe(1);
     expect(nearestPoint(scaled, 4, rows, box, 80, 80, 3)).toBeNull();
   });
+
+  it("hover a point where a zoomed cell draws it", () => {
+    const box = { x: 0, y: 0, width: 100, height: 100 };
+    // Zoomed to the upper half of x and the lower half of y: point 1 (x 0.96, y 0.04) is
+    // drawn at (92, 92), and where it was unzoomed lies nothing.
+    const view = { x: [0.5, 1] as const, y: [0, 0.5] as const };
+    expect(nearestPoint(scaled, 4, { x: 1, y: 2 }, box, 92, 92, 2, view)).toBe(1);
+    expect(nearestPoint(scaled, 4, { x: 1, y: 2 }, box, 96, 96, 2, view)).toBeNull();
+  });
 });
