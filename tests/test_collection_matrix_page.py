@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -82,3 +83,49 @@ def test_embedding_maps_are_pairs_of_their_coordinates(tmp_path: Path) -> None:
         }
     ]
     assert frame["cells"] is None
+
+
+def _average_then_matrix(store: str) -> None:
+    """A selection's average grid above the same layer's matrix, as two lesson steps show them
+    (AppTest runs this function's source alone)."""
+    from pathlib import Path
+
+    from classroom.app.collection_page import collection_view
+    from classroom.lessons.collection_views import CollectionView, LessonCollection
+
+    entry = LessonCollection.model_validate({"name": "few", "source": "digits", "count": 12})
+    for kind in ("average", "matrix"):
+        view = CollectionView.model_validate(
+            {"collection": "few", "kind": kind, "layers": ["block2"], "select": ["1"]}
+        )
+        collection_view(entry, "digits", view, kind, Path(store))
+
+
+def test_clicking_a_strong_channel_of_the_average_plots_it_first_in_the_matrix(
+    tmp_path: Path,
+) -> None:
+    """Seein' In: from the average feature map to the dimension. The buttons name the average
+    grid's strongest channels (checked against numpy on the stored vectors); clicking one puts
+    that channel first in the layer's matrix."""
+    from classroom.app.collection_page import collection_data
+    from classroom.lessons.collection_views import LessonCollection
+
+    at = AppTest.from_function(_average_then_matrix, args=(str(tmp_path),), default_timeout=180)
+    at.run()
+    assert not at.exception
+    entry = LessonCollection.model_validate({"name": "few", "source": "digits", "count": 12})
+    data = collection_data(entry, "digits", str(tmp_path))
+    ones = np.flatnonzero(data.collection.labels == data.collection.class_names.index("1"))
+    means = data.vectors("trained", "block2").cells[ones].mean(axis=(0, 1, 2))
+    buttons = [b for b in at.button if b.label.startswith("channel ")]
+    assert [int(b.label.split()[1]) for b in buttons] == list(np.argsort(-means)[:5])
+    (before,) = _frames(at)
+    assert before["layers"][0]["dimensions"][:1] == ["block2[0]"]
+
+    clicked = next(b for b in buttons if int(b.label.split()[1]) >= 4)  # not plotted already
+    channel = int(clicked.label.split()[1])
+    clicked.click().run()
+    assert not at.exception
+    (after,) = _frames(at)
+    assert after["layers"][0]["dimensions"][0] == f"block2[{channel}]"
+    assert any(f"Channel {channel} is plotted first" in c.value for c in at.caption)

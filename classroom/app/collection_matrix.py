@@ -23,7 +23,7 @@ from classroom.component.matrix import MatrixColumns, matrix_args, scatter_matri
 from classroom.component.matrix_contract import CellGrid
 from classroom.lessons.collection_views import CollectionView
 
-__all__ = ["METHOD_NAMES", "Linked", "embedding_panel", "matrix_panel"]
+__all__ = ["METHOD_NAMES", "Linked", "embedding_panel", "focus_key", "matrix_panel"]
 
 #: The embedding methods' names for people.
 METHOD_NAMES: Final = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
@@ -31,6 +31,13 @@ METHOD_NAMES: Final = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 _MOST_CELL_POINTS: Final = 100_000
 #: At most this many dimensions a matrix (8 x 8 plots, as Seein' In's).
 _MOST_DIMENSIONS = 8
+
+
+def focus_key(collection: str, layer: str) -> str:
+    """Where a channel clicked under a selection's average grid waits for the layer's
+    scatter-plot matrices, which then plot it first (Seein' In: from the feature-map display
+    to the dimension)."""
+    return f"collection-focus/{collection}/{layer}"
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,9 @@ def _dimensions(
     layer, weights = panel
     depth = data.vectors(weights, layer).channels
     dimensions = [d for d in (view.dimensions or range(min(4, depth))) if d < depth]
+    focus = st.session_state.get(focus_key(data.collection.name, layer))
+    if isinstance(focus, int) and 0 <= focus < depth:
+        dimensions = [focus, *[d for d in dimensions if d != focus]]
     if view.measure is None:
         return dimensions[:_MOST_DIMENSIONS], None
     channel, r = data.tracking(weights, layer, view.measure, list(among))

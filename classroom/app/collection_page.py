@@ -23,7 +23,13 @@ from classroom.app.collection_ab import (
     session_weight_sets,
     weights_label,
 )
-from classroom.app.collection_matrix import METHOD_NAMES, Linked, embedding_panel, matrix_panel
+from classroom.app.collection_matrix import (
+    METHOD_NAMES,
+    Linked,
+    embedding_panel,
+    focus_key,
+    matrix_panel,
+)
 from classroom.app.state import plain, uses_untrained
 from classroom.collections.figures import mosaic_figure, with_box
 from classroom.collections.views import CollectionData, Neighbours
@@ -190,8 +196,40 @@ def _average(data: CollectionData, view: CollectionView, view_key: str) -> None:
         column.plotly_chart(
             mosaic_figure(tiled, tiles, depth, title), key=f"{view_key}/{layer}/{weights}/avg"
         )
+        with column:
+            _jump_buttons(data, layer, weights, chosen, f"{view_key}/{layer}/{weights}/jump")
     classes = sorted({names[data.collection.labels[i]] for i in chosen})
     st.caption(f"Classes in the selection: {', '.join(classes)}")
+
+
+#: How many of the average grid's strongest channels get a button.
+_JUMPS = 5
+
+
+def _jump_buttons(
+    data: CollectionData, layer: str, weights: str, chosen: Sequence[int], key: str
+) -> None:
+    """A button per strongest channel of the average grid: clicking one plots that channel
+    first in the layer's scatter-plot matrices (and, on the Collections page, shows them)."""
+    strongest = data.strongest_channels(weights, layer, chosen, _JUMPS)
+    st.caption("Strongest channels on average; click one to plot it in the scatter-plot matrix:")
+    for column, channel in zip(st.columns(len(strongest)), strongest, strict=True):
+        column.button(
+            f"channel {channel}",
+            key=f"{key}/{channel}",
+            on_click=_focus,
+            args=(data.collection.name, layer, channel),
+        )
+    focus = st.session_state.get(focus_key(data.collection.name, layer))
+    if focus is not None:
+        st.caption(f"Channel {focus} is plotted first in {layer}'s scatter-plot matrices.")
+
+
+def _focus(collection: str, layer: str, channel: int) -> None:
+    """The button's callback (before the rerun, so that it may set the page's View menu)."""
+    st.session_state[focus_key(collection, layer)] = channel
+    if "collections/kind" in st.session_state:  # the Collections page: show the matrix
+        st.session_state["collections/kind"] = "matrix"
 
 
 def _patches(data: CollectionData, view: CollectionView, view_key: str) -> None:
