@@ -76,10 +76,9 @@ def _rewrite_in_place(path: Path, versions: list[bytes]) -> None:
 def _keep_whole(path: Path, good: bytes) -> None:
     """Put the whole entry back if it is missing or not whole (a request or read that began
     during the churn may still find it damaged and remove it, as the app does before it
-    prepares the entry again), then give the readers a moment."""
+    prepares the entry again)."""
     if not path.exists() or path.stat().st_size != len(good) or path.read_bytes() != good:
         _rewrite_in_place(path, [good])
-    time.sleep(0.05)
 
 
 def _reports(server: RouteServer, path: Path) -> int:
@@ -135,6 +134,7 @@ def test_a_served_entry_rewritten_and_truncated_in_place_never_kills_the_server(
     statuses: Counter[int] = Counter()
     wrong: list[str] = []
     stop = threading.Event()
+    sent_whole = threading.Event()
 
     with route_server(store.root) as server:
 
@@ -146,6 +146,8 @@ def test_a_served_entry_rewritten_and_truncated_in_place_never_kills_the_server(
                     wrong.append(repr(error))
                     continue
                 statuses[status] += 1
+                if status == 200:
+                    sent_whole.set()
                 if status == 200 and body != good:
                     wrong.append(f"{len(body)} bytes that are not the entry")
                 elif status not in (200, 404):
@@ -163,8 +165,10 @@ def test_a_served_entry_rewritten_and_truncated_in_place_never_kills_the_server(
                 entry.path, [good[: len(good) // 3], stranger, good[: len(good) // 2], good]
             )
         deadline = time.monotonic() + 240
-        while statuses[200] == 0 and server.process.poll() is None and time.monotonic() < deadline:
+        while server.process.poll() is None and time.monotonic() < deadline:
             _keep_whole(entry.path, good)
+            if sent_whole.wait(timeout=0.5):  # wakes at the first 200
+                break
         stop.set()
         for client in clients:
             client.join()
@@ -194,9 +198,13 @@ def test_the_apps_reads_of_an_entry_changing_underneath_never_crash(tmp_path: Pa
     )
     while reader.poll() is None and _reads(counter) < _READS_UNDER_CHURN:
         _rewrite_in_place(entry.path, [good[: len(good) // 4], stranger_bytes(good), good])
-    while reader.poll() is None:
+    while True:
         _keep_whole(entry.path, good)
-    output = reader.communicate()[0].decode()
+        try:
+            output = reader.communicate(timeout=0.5)[0].decode()  # wakes when the reader ends
+            break
+        except subprocess.TimeoutExpired:
+            continue
     assert reader.returncode == 0, f"the reader died ({reader.returncode}): {output[-2000:]}"
     assert _reads(counter) >= _READS_UNDER_CHURN
     assert "valid" in output, output[-2000:]
