@@ -99,6 +99,37 @@ def test_a_weights_file_reproduces_the_models_features_exactly(
         assert np.array_equal(original[layer], reloaded[layer]), layer
 
 
+def test_tracing_never_switches_the_shared_network_to_training_mode(
+    resnet18_untrained: LoadedNetwork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """torchvision traces a graph in training mode too. The page and the worker share one
+    network: a forward pass, or a technique's private copy, taken while its batch-norm layers
+    were in training mode used the batch's statistics (a fresh-clone run ranked the shapes
+    network's second and third classes the other way round) and overwrote the running ones."""
+    model = resnet18_untrained.model
+    shared = {id(module) for module in model.modules()}
+    switched: list[str] = []
+    original_train = nn.Module.train
+
+    def recording_train(self: nn.Module, mode: bool = True) -> nn.Module:
+        if mode and id(self) in shared:
+            switched.append(type(self).__name__)
+        return original_train(self, mode)
+
+    monkeypatch.setattr(nn.Module, "train", recording_train)
+    extractor = FeatureExtractor(resnet18_untrained, ["conv1", "conv5_x"])
+    assert not switched, f"the shared network was switched to training mode: {switched[:3]}"
+    assert not model.training
+    before = extractor(Image.fromarray(picture(64, 48)))
+    # The traced graph still runs on the network's own tensors: a change to a weight shows.
+    first = model.get_submodule("conv1")
+    assert isinstance(first, nn.Conv2d)
+    with torch.no_grad():
+        first.weight.mul_(2)
+    after = extractor(Image.fromarray(picture(64, 48)))
+    np.testing.assert_allclose(after["conv1"], 2 * before["conv1"], rtol=1e-5, atol=1e-5)
+
+
 def test_pictures_must_be_rgb(resnet18_untrained: LoadedNetwork) -> None:
     extractor = FeatureExtractor(resnet18_untrained, ["conv2_x"])
     with pytest.raises(ValueError, match="needs an RGB picture, not mode L"):

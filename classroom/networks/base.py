@@ -268,8 +268,14 @@ class NetworkFamily:
         """
         from torchvision.models.feature_extraction import create_feature_extractor
 
+        # create_feature_extractor traces both modes: it switches the model it is given to
+        # training mode and back. The page and the worker thread share one loaded network, so
+        # for that moment another thread's forward pass (or its private copy for a technique)
+        # would run batch norm on the batch's statistics, and overwrite the running ones. It
+        # therefore traces new module objects that share the model's parameters and buffers.
         graph: FeatureGraph = create_feature_extractor(
-            model, return_nodes={layer.node: layer.name for layer in layers}
+            _modules_sharing_tensors(model),
+            return_nodes={layer.node: layer.name for layer in layers},
         )
         return graph
 
@@ -295,3 +301,12 @@ class NetworkFamily:
         import numpy as np
 
         return np.ascontiguousarray(output[0].permute(1, 2, 0).numpy(), dtype=np.float32)
+
+
+def _modules_sharing_tensors(model: nn.Module) -> nn.Module:
+    """A copy of ``model``'s module tree (own ``training`` flags) over the same tensors."""
+    import copy
+
+    shared = {id(tensor): tensor for tensor in (*model.parameters(), *model.buffers())}
+    twin: nn.Module = copy.deepcopy(model, memo=shared)
+    return twin

@@ -79,7 +79,7 @@ def compute(
     # A private copy: Captum hooks the modules it explains (ReLUs, a layer) and the techniques
     # switch in-place ReLUs off, while the same loaded network may be extracting features for
     # another session in the worker thread.
-    network = replace(network, model=copy.deepcopy(network.model))
+    network = replace(network, model=copy.deepcopy(network.model).eval())
     reference = None
     if request.reference is not None:
         reference = images.map_pixel(*request.reference, analysis.original_size, analysis.size)
