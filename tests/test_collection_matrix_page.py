@@ -102,17 +102,28 @@ def _average_then_matrix(store: str) -> None:
 
 
 def test_clicking_a_strong_channel_of_the_average_plots_it_first_in_the_matrix(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Seein' In: from the average feature map to the dimension. The buttons name the average
     grid's strongest channels (checked against numpy on the stored vectors); clicking one puts
-    that channel first in the layer's matrix."""
+    that channel first in the layer's matrix. The mosaic and the buttons read one average
+    grid: the mean over the selection is taken once per layer and run."""
     from classroom.app.collection_page import collection_data
+    from classroom.collections.selection import average_grid
     from classroom.lessons.collection_views import LessonCollection
 
+    means_taken: list[int] = []
+
+    def counted(cells: Any, indices: Any) -> Any:
+        means_taken.append(len(indices))
+        return average_grid(cells, indices)
+
+    # The real maths, counted where CollectionData calls it.
+    monkeypatch.setattr("classroom.collections.views.average_grid", counted)
     at = AppTest.from_function(_average_then_matrix, args=(str(tmp_path),), default_timeout=180)
     at.run()
     assert not at.exception
+    assert len(means_taken) == 1  # one layer, one weight set, one run
     entry = LessonCollection.model_validate({"name": "few", "source": "digits", "count": 12})
     data = collection_data(entry, "digits", str(tmp_path))
     ones = np.flatnonzero(data.collection.labels == data.collection.class_names.index("1"))
@@ -126,6 +137,7 @@ def test_clicking_a_strong_channel_of_the_average_plots_it_first_in_the_matrix(
     channel = int(clicked.label.split()[1])
     clicked.click().run()
     assert not at.exception
+    assert len(means_taken) == 2  # and once more on the click's rerun
     (after,) = _frames(at)
     assert after["layers"][0]["dimensions"][0] == f"block2[{channel}]"
     assert any(f"Channel {channel} is plotted first" in c.value for c in at.caption)

@@ -14,7 +14,13 @@ from classroom.collections.cache import MAGIC, ArrayCache, cache_key
 from classroom.collections.neighbours import label_agreement, nearest_neighbours, neighbour_table
 from classroom.collections.patches import receptive_box, top_patches
 from classroom.collections.properties import slant, tracking_channel
-from classroom.collections.selection import average_grid, average_input, mosaic, selected
+from classroom.collections.selection import (
+    AverageGrid,
+    average_grid,
+    average_input,
+    mosaic,
+    selected,
+)
 from classroom.collections.sources import (
     Collection,
     CollectionError,
@@ -176,6 +182,24 @@ def test_mosaic_places_channel_c_at_row_c_div_columns() -> None:
     assert tiled.shape == (2 * 3 - 1, 3 * 4 - 1)
     assert np.all(tiled[3:5, 4:7] == 7)  # row 1, column 1
     assert np.isnan(tiled[2, 0])
+
+
+def test_an_average_grids_strongest_channels_are_its_brightest_mosaic_tiles() -> None:
+    """The buttons under the mosaic name the tiles that stand out in it: both read one grid."""
+    rng = np.random.default_rng(3)
+    cells = rng.random((6, 3, 4, 7), dtype=np.float32)
+    cells[[1, 4], :, :, 5] += 2.0  # channel 5 fires for the selected images only
+    average = AverageGrid(average_grid(cells, [1, 4]))
+    tiled, columns, depth = average.mosaic()
+    assert depth == 7
+    tiles = [
+        tiled[row * 4 : row * 4 + 3, column * 5 : column * 5 + 4]
+        for row, column in (divmod(channel, columns) for channel in range(depth))
+    ]
+    tile_means = np.array([tile.mean() for tile in tiles])
+    assert average.strongest(3) == list(np.argsort(-tile_means)[:3])
+    assert average.strongest(1) == [5]
+    np.testing.assert_allclose(tiles[5], (cells[1, :, :, 5] + cells[4, :, :, 5]) / 2)
 
 
 def test_receptive_box_follows_the_registry_layer() -> None:

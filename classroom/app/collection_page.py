@@ -191,13 +191,18 @@ def _average(data: CollectionData, view: CollectionView, view_key: str) -> None:
     )
     columns = st.columns(len(_panels(view)))
     for column, (layer, weights) in zip(columns, _panels(view), strict=True):
-        tiled, tiles, depth = data.average_mosaic(weights, layer, chosen)
+        average = data.average(weights, layer, chosen)  # one mean for the mosaic and buttons
         title = f"{layer} · {weights_label(weights)}: average map of each channel"
         column.plotly_chart(
-            mosaic_figure(tiled, tiles, depth, title), key=f"{view_key}/{layer}/{weights}/avg"
+            mosaic_figure(*average.mosaic(), title), key=f"{view_key}/{layer}/{weights}/avg"
         )
         with column:
-            _jump_buttons(data, layer, weights, chosen, f"{view_key}/{layer}/{weights}/jump")
+            _jump_buttons(
+                data.collection.name,
+                layer,
+                average.strongest(_JUMPS),
+                f"{view_key}/{layer}/{weights}/jump",
+            )
     classes = sorted({names[data.collection.labels[i]] for i in chosen})
     st.caption(f"Classes in the selection: {', '.join(classes)}")
 
@@ -206,21 +211,18 @@ def _average(data: CollectionData, view: CollectionView, view_key: str) -> None:
 _JUMPS = 5
 
 
-def _jump_buttons(
-    data: CollectionData, layer: str, weights: str, chosen: Sequence[int], key: str
-) -> None:
+def _jump_buttons(collection: str, layer: str, strongest: Sequence[int], key: str) -> None:
     """A button per strongest channel of the average grid: clicking one plots that channel
     first in the layer's scatter-plot matrices (and, on the Collections page, shows them)."""
-    strongest = data.strongest_channels(weights, layer, chosen, _JUMPS)
     st.caption("Strongest channels on average; click one to plot it in the scatter-plot matrix:")
     for column, channel in zip(st.columns(len(strongest)), strongest, strict=True):
         column.button(
             f"channel {channel}",
             key=f"{key}/{channel}",
             on_click=_focus,
-            args=(data.collection.name, layer, channel),
+            args=(collection, layer, channel),
         )
-    focus = st.session_state.get(focus_key(data.collection.name, layer))
+    focus = st.session_state.get(focus_key(collection, layer))
     if focus is not None:
         st.caption(f"Channel {focus} is plotted first in {layer}'s scatter-plot matrices.")
 

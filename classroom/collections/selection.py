@@ -2,17 +2,27 @@
 
 Seein' In's figure 4: select every "8" and the feature-map display shows the average "8" and,
 per channel, the average of its maps, so a channel that fires for all of them stands out. The
-average grid is laid out as a mosaic (one tile per channel) for one heatmap.
+average grid is laid out as a mosaic (one tile per channel) for one heatmap, and its strongest
+channels are named beside it: both read one :class:`AverageGrid`, computed once per layer and
+selection.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["average_grid", "average_input", "channel_means", "mosaic", "selected"]
+__all__ = [
+    "AverageGrid",
+    "average_grid",
+    "average_input",
+    "channel_means",
+    "mosaic",
+    "selected",
+]
 
 Float32Array = npt.NDArray[np.float32]
 
@@ -69,3 +79,30 @@ def mosaic(grid: npt.ArrayLike, columns: int | None = None) -> tuple[Float32Arra
         top, left = row * (height + 1), column * (width + 1)
         tiled[top : top + height, left : left + width] = maps[:, :, channel]
     return tiled, columns
+
+
+@dataclass(frozen=True)
+class AverageGrid:
+    """A selection's mean ``(h, w, D)`` activation grid of one layer.
+
+    The average view draws it as a mosaic and names its strongest channels under it; both
+    read this one grid, so the mean over the selection (the costly part: every selected
+    image's cells) is taken once per layer and selection, not once per use.
+    """
+
+    grid: Float32Array
+
+    @property
+    def channels(self) -> int:
+        return int(self.grid.shape[-1])
+
+    def mosaic(self) -> tuple[Float32Array, int, int]:
+        """The grid's channels as tiles (:func:`mosaic`): the array, columns, channels."""
+        tiled, columns = mosaic(self.grid)
+        return tiled, columns, self.channels
+
+    def strongest(self, count: int) -> list[int]:
+        """The ``count`` channels whose average map is strongest, strongest first: the tiles
+        that stand out in :meth:`mosaic` (ties in channel order)."""
+        means = channel_means(self.grid)
+        return [int(c) for c in np.argsort(-means, kind="stable")[:count]]

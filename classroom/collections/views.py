@@ -20,7 +20,7 @@ from classroom.collections.embedding import Method, embedding
 from classroom.collections.neighbours import nearest_neighbours
 from classroom.collections.patches import Patch, top_patches
 from classroom.collections.properties import PROPERTIES, tracking_channel
-from classroom.collections.selection import average_grid, average_input, channel_means, mosaic
+from classroom.collections.selection import AverageGrid, average_grid, average_input
 from classroom.collections.sources import Collection
 from classroom.collections.vectors import LayerVectors, Progress, layer_vectors, pixel_vectors
 
@@ -101,21 +101,10 @@ class CollectionData:
     def average_input(self, images: Sequence[int]) -> npt.NDArray[np.uint8]:
         return average_input(self.collection.images, images)
 
-    def average_mosaic(
-        self, weights: str, layer: str, images: Sequence[int]
-    ) -> tuple[npt.NDArray[np.float32], int, int]:
-        """The selection's average activation grid as tiles: the array, columns, channels."""
-        grid = average_grid(self.vectors(weights, layer).cells, images)
-        tiled, columns = mosaic(grid)
-        return tiled, columns, int(grid.shape[-1])
-
-    def strongest_channels(
-        self, weights: str, layer: str, images: Sequence[int], count: int
-    ) -> list[int]:
-        """The ``count`` channels whose average map is strongest over the selection, strongest
-        first: the tiles that stand out in :meth:`average_mosaic`."""
-        means = channel_means(average_grid(self.vectors(weights, layer).cells, images))
-        return [int(c) for c in np.argsort(-means, kind="stable")[:count]]
+    def average(self, weights: str, layer: str, images: Sequence[int]) -> AverageGrid:
+        """The selection's average activation grid of ``layer``: its mosaic and its strongest
+        channels (:class:`~classroom.collections.selection.AverageGrid`), from one mean."""
+        return AverageGrid(average_grid(self.vectors(weights, layer).cells, images))
 
     def members(self, classes: Sequence[str] | None) -> npt.NDArray[np.int64]:
         """The images of ``classes`` (all images when None)."""
