@@ -141,3 +141,35 @@ def test_clicking_a_strong_channel_of_the_average_plots_it_first_in_the_matrix(
     (after,) = _frames(at)
     assert after["layers"][0]["dimensions"][0] == f"block2[{channel}]"
     assert any(f"Channel {channel} is plotted first" in c.value for c in at.caption)
+
+
+def _collections_page(store: str) -> None:
+    """The app's Collections page alone (AppTest runs this function's source alone)."""
+    from pathlib import Path
+
+    from classroom.app.collection_page import collections_page
+
+    collections_page(Path(store))
+
+
+def test_a_strong_channels_button_on_the_collections_page_switches_its_view_to_the_matrix(
+    tmp_path: Path,
+) -> None:
+    """On the Collections page the button also turns the View menu to the matrix, where that
+    channel is plotted first (on a lesson step, with no such menu, it only reorders)."""
+    from classroom.app.collection_page import VIEW_MENU
+
+    at = AppTest.from_function(_collections_page, args=(str(tmp_path),), default_timeout=180)
+    at.session_state["collections/count"] = 50  # set before the first run: no 300 images
+    at.session_state[VIEW_MENU] = "average"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key=VIEW_MENU).value == "average"
+    assert not _frames(at)
+    clicked = next(b for b in at.button if b.label.startswith("channel "))
+    channel = int(clicked.label.split()[1])
+    clicked.click().run()
+    assert not at.exception
+    assert at.selectbox(key=VIEW_MENU).value == "matrix"
+    (frame,) = _frames(at)
+    assert frame["layers"][0]["dimensions"][0].endswith(f"[{channel}]")

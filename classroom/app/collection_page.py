@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Final
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -36,9 +37,13 @@ from classroom.collections.views import CollectionData, Neighbours
 from classroom.lessons import Lesson
 from classroom.lessons.collection_views import CollectionView, LessonCollection
 
-__all__ = ["collection_data", "collection_view", "collections_page"]
+__all__ = ["VIEW_MENU", "collection_data", "collection_view", "collections_page"]
 
 _STRIP = 12
+
+#: The Collections page's View menu, by its widget key: the page draws it, and a strongest
+#: channel's button switches it to the matrix (a lesson step has no such menu).
+VIEW_MENU: Final = "collections/kind"
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -230,8 +235,8 @@ def _jump_buttons(collection: str, layer: str, strongest: Sequence[int], key: st
 def _focus(collection: str, layer: str, channel: int) -> None:
     """The button's callback (before the rerun, so that it may set the page's View menu)."""
     st.session_state[focus_key(collection, layer)] = channel
-    if "collections/kind" in st.session_state:  # the Collections page: show the matrix
-        st.session_state["collections/kind"] = "matrix"
+    if VIEW_MENU in st.session_state:  # the Collections page: show the matrix
+        st.session_state[VIEW_MENU] = "matrix"
 
 
 def _patches(data: CollectionData, view: CollectionView, view_key: str) -> None:

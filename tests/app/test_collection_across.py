@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from classroom.app.collection_page import VIEW_MENU
 from classroom.component.contract import AcrossPanel
 from classroom.lessons.collection_views import LessonCollection
 from classroom.preparation.across_collections import class_turns, collection_labels
@@ -24,7 +25,7 @@ def _across_page(count: int = 50) -> AppTest:
     at.radio(key="mode").set_value("Collections").run()
     at.selectbox(key="collections/model").select("shapes").run()
     at.slider(key="collections/count").set_value(count).run()
-    at.selectbox(key="collections/kind").select("across").run()
+    at.selectbox(key=VIEW_MENU).select("across").run()
     return prepared(at)
 
 
@@ -83,7 +84,7 @@ def test_a_lessons_checkpoint_lights_them_up_with_its_own_vectors(tree: LessonTr
     menu = at.multiselect(key="collections/shapes/weights")
     assert str(checkpoint.resolve()) in menu.options or "tuned.pth" in menu.options, menu.options
     menu.set_value([str(checkpoint.resolve())]).run()
-    at.selectbox(key="collections/kind").select("across").run()
+    at.selectbox(key=VIEW_MENU).select("across").run()
     at = prepared(at)
     assert not at.exception
     args = view(at)
