@@ -7,7 +7,13 @@ import pytest
 from pydantic import ValidationError
 
 from classroom.component import activations_panel, map_panel, result_panels, tiles_panel, view_args
-from classroom.component.contract import ActivationsPanel, MapPanel, SimilarityPanel, TilesPanel
+from classroom.component.contract import (
+    ActivationsPanel,
+    MapPanel,
+    SimilarityPanel,
+    TechniquePanel,
+    TilesPanel,
+)
 from classroom.similarity import colour_lut, diverging_lut
 from classroom.store import FeatureStore
 from classroom.techniques.result import Scale, TechniqueMap, TechniqueResult
@@ -80,6 +86,19 @@ def test_a_tiles_panel_stores_the_tiles_in_order_and_names_each() -> None:
         tiles_panel(_map(shape=(1, 3, 3)), store=store)
     with pytest.raises(ValidationError, match="3 tiles need 3 names"):
         TilesPanel.model_validate({**grey.model_dump(), "count": 3})
+
+
+def test_map_and_tiles_panels_carry_their_technique_maps_words_range_and_table() -> None:
+    store = FeatureStore()
+    image_map, bank = _map("diverging"), _map("diverging", shape=(4, 5, 6))
+    panels = [map_panel(image_map, store=store), tiles_panel(bank, store=store)]
+    for panel, source in zip(panels, (image_map, bank), strict=True):
+        assert isinstance(panel, TechniquePanel)
+        assert (panel.technique, panel.title) == ("saliency", "Saliency")
+        assert panel.meaning == source.meaning
+        assert (tuple(panel.value_range), panel.colormap.name) == (source.value_range, "diverging")
+        assert panel.url.endswith(f"?v={panel.map_id}")
+    assert panels[0].map_id != panels[1].map_id  # each its own values
 
 
 def test_view_args_put_the_similarity_panels_first_then_the_others() -> None:

@@ -16,6 +16,7 @@ from classroom.component.contract import (
     LockEvent,
     Pixel,
     StepEvent,
+    TechniquePanel,
     ViewArgs,
     ViewState,
     contract_schema,
@@ -140,3 +141,16 @@ def test_panels_are_a_union_keyed_by_kind() -> None:
         "ActivationsPanel": "activations",
         "TilesPanel": "tiles",
     }
+
+
+def test_map_and_tiles_panels_describe_their_shared_fields_alike() -> None:
+    """Both kinds take the shared fields from one model: same names, order and schema."""
+    definitions = contract_schema()["$defs"]
+    shared = [field.alias or name for name, field in TechniquePanel.model_fields.items()]
+    assert shared[0] == "kind"
+    map_fields, tiles_fields = (
+        definitions[name]["properties"] for name in ("MapPanel", "TilesPanel")
+    )
+    assert list(map_fields)[: len(shared)] == list(tiles_fields)[: len(shared)] == shared
+    for name in shared[1:]:
+        assert map_fields[name] == tiles_fields[name], name

@@ -38,6 +38,7 @@ __all__ = [
     "Pixel",
     "ReceptiveField",
     "SimilarityPanel",
+    "TechniquePanel",
     "TilesPanel",
     "ViewArgs",
     "ViewEvent",
@@ -154,7 +155,27 @@ class SimilarityPanel(_Wire):
     layer: str = Field(description="One of the view's `layers`, by name.")
 
 
-class MapPanel(_Wire):
+class TechniquePanel(_Wire):
+    """What every panel of a technique's result carries, whatever its shape (a map, tiles):
+    which technique, its words for the legend, where the browser fetches the values (by
+    content, once per session), their range and the colour table.
+
+    Not a kind of its own: :class:`MapPanel` and :class:`TilesPanel` extend it, each naming its
+    ``kind``; the schema lists these fields in each of them, in this order (``kind`` first, as
+    in every panel), then the kind's own.
+    """
+
+    kind: str
+    technique: str
+    title: str
+    meaning: str = Field(description="What the colours mean (a high value), for the legend.")
+    url: str
+    map_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    value_range: Annotated[list[float], Field(min_length=2, max_length=2)]
+    colormap: Colormap
+
+
+class MapPanel(TechniquePanel):
     """A technique's map over the image (``classroom.techniques.result.TechniqueMap``).
 
     The browser fetches the values (``width`` x ``height`` little-endian float32, rows from the
@@ -163,16 +184,9 @@ class MapPanel(_Wire):
     """
 
     kind: Literal["map"]
-    technique: str
-    title: str
-    meaning: str = Field(description="What a high value means, for the legend.")
-    url: str
-    map_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
     width: Positive
     height: Positive
-    value_range: Annotated[list[float], Field(min_length=2, max_length=2)]
     scale: Literal["sequential", "diverging"]
-    colormap: Colormap
 
 
 class ActivationsPanel(_Wire):
@@ -183,7 +197,7 @@ class ActivationsPanel(_Wire):
     page_size: Annotated[int, Field(ge=1, le=1024)] = 64
 
 
-class TilesPanel(_Wire):
+class TilesPanel(TechniquePanel):
     """A technique's tiles (a bank of filters, a page of channels) as a grid, and the tile under
     the pointer (or chosen with the arrow keys) enlarged beside it, one square per value.
 
@@ -194,18 +208,11 @@ class TilesPanel(_Wire):
     """
 
     kind: Literal["tiles"]
-    technique: str
-    title: str
-    meaning: str = Field(description="What the colours mean, for the legend.")
-    url: str
-    map_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
     count: Positive
     tile_width: Positive
     tile_height: Positive
     channels: Literal[1, 3]
-    value_range: Annotated[list[float], Field(min_length=2, max_length=2)]
     scale: Literal["picture", "sequential", "diverging"]
-    colormap: Colormap
     tile_names: list[str] = Field(description="One per tile, e.g. 'filter 7'.")
 
     @model_validator(mode="after")

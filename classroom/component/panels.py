@@ -9,9 +9,15 @@ square per weight (:class:`~classroom.component.contract.TilesPanel`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from classroom.component.contract import ActivationsPanel, Colormap, MapPanel, TilesPanel
+from classroom.component.contract import (
+    ActivationsPanel,
+    Colormap,
+    MapPanel,
+    TechniquePanel,
+    TilesPanel,
+)
 from classroom.urls import file_url
 
 if TYPE_CHECKING:
@@ -83,21 +89,12 @@ def map_panel(
             f"{technique_map.technique}: a map panel paints one (H, W) map with a sequential "
             f"or diverging scale, not {technique_map.values.shape} as {technique_map.scale}"
         )
-    url, map_id = _stored(technique_map.values, store)
     height, width = technique_map.values.shape
-    low, high = technique_map.value_range
     return MapPanel(
-        kind="map",
-        technique=technique_map.technique,
-        title=technique_map.title,
-        meaning=technique_map.meaning,
-        url=url,
-        map_id=map_id,
         width=width,
         height=height,
-        value_range=[low, high],
         scale="diverging" if technique_map.scale == "diverging" else "sequential",
-        colormap=_table(technique_map, colormap_name),
+        **_shared("map", technique_map, technique_map.values, store, colormap_name),
     )
 
 
@@ -136,26 +133,42 @@ def tiles_panel(
         )
     count, height, width = values.shape[:3]
     channels: Literal[1, 3] = 3 if values.ndim == 4 else 1
-    # The store keeps 2-D float32 files; tile after tile, row after row, is the same bytes.
-    url, map_id = _stored(values.reshape(count * height, width * channels), store)
-    low, high = technique_map.value_range
     names = technique_map.tile_names or tuple(f"tile {index}" for index in range(count))
+    # The store keeps 2-D float32 files; tile after tile, row after row, is the same bytes.
+    flat = values.reshape(count * height, width * channels)
     return TilesPanel(
-        kind="tiles",
+        count=count,
+        tile_width=width,
+        tile_height=height,
+        channels=channels,
+        scale=technique_map.scale,
+        tile_names=list(names),
+        **_shared("tiles", technique_map, flat, store, colormap_name),
+    )
+
+
+def _shared(
+    kind: str,
+    technique_map: TechniqueMap,
+    values: npt.NDArray[np.float32],
+    store: FeatureStore | None,
+    colormap_name: ColormapName,
+) -> dict[str, Any]:
+    """The fields every technique panel has (:class:`TechniquePanel`), for a panel of ``kind``:
+    the map's words, ``values`` written to the store, the range and the colour table."""
+    url, map_id = _stored(values, store)
+    low, high = technique_map.value_range
+    shared = TechniquePanel(
+        kind=kind,
         technique=technique_map.technique,
         title=technique_map.title,
         meaning=technique_map.meaning,
         url=url,
         map_id=map_id,
-        count=count,
-        tile_width=width,
-        tile_height=height,
-        channels=channels,
         value_range=[low, high],
-        scale=technique_map.scale,
         colormap=_table(technique_map, colormap_name),
-        tile_names=list(names),
     )
+    return dict(shared)
 
 
 def _stored(values: npt.NDArray[np.float32], store: FeatureStore | None) -> tuple[str, str]:

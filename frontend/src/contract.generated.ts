@@ -233,20 +233,20 @@ export interface MapPanel {
   technique: string;
   title: string;
   /**
-   * What a high value means, for the legend.
+   * What the colours mean (a high value), for the legend.
    */
   meaning: string;
   url: string;
   mapId: string;
-  width: number;
-  height: number;
   /**
    * @minItems 2
    * @maxItems 2
    */
   valueRange: number[];
-  scale: "sequential" | "diverging";
   colormap: Colormap;
+  width: number;
+  height: number;
+  scale: "sequential" | "diverging";
 }
 /**
  * A scatter-plot matrix per layer, side by side, whose points share indices.
@@ -462,22 +462,22 @@ export interface TilesPanel {
   technique: string;
   title: string;
   /**
-   * What the colours mean, for the legend.
+   * What the colours mean (a high value), for the legend.
    */
   meaning: string;
   url: string;
   mapId: string;
-  count: number;
-  tileWidth: number;
-  tileHeight: number;
-  channels: 1 | 3;
   /**
    * @minItems 2
    * @maxItems 2
    */
   valueRange: number[];
-  scale: "picture" | "sequential" | "diverging";
   colormap: Colormap;
+  count: number;
+  tileWidth: number;
+  tileHeight: number;
+  channels: 1 | 3;
+  scale: "picture" | "sequential" | "diverging";
   /**
    * One per tile, e.g. 'filter 7'.
    */
