@@ -32,7 +32,16 @@ from tests.conftest import REPO_ROOT
 from tests.synthetic import LayerSpec, prepare_view, synthetic_features
 
 # The tests import these from here.
-__all__ = ["IFRAME", "POLL_MS", "PreparedViews", "hook", "open_tab", "view_frame", "views_url"]
+__all__ = [
+    "IFRAME",
+    "POLL_MS",
+    "PreparedViews",
+    "hook",
+    "open_tab",
+    "serve_views",
+    "view_frame",
+    "views_url",
+]
 
 APP = Path(__file__).resolve().parent / "app" / "server.py"
 #: Other images of a cross-image panel (sizes differ from the view's and from each other).
@@ -149,18 +158,26 @@ def prepared_views(tmp_path_factory: pytest.TempPathFactory) -> PreparedViews:
     return PreparedViews(root, manifest, views, extra, across)
 
 
-@pytest.fixture(scope="session")
-def server_url(prepared_views: PreparedViews) -> Iterator[str]:
-    """The test page, served by `streamlit run` on a free port."""
+@contextmanager
+def serve_views(store_root: Path, manifest: Path) -> Iterator[str]:
+    """The test page (``app/server.py``) showing the views of ``manifest`` from the store at
+    ``store_root``, served by `streamlit run` on a free port: its URL."""
     port = free_port()
     environment = {
         **os.environ,
-        "CLASSROOM_CACHE_DIR": str(prepared_views.store_root),
-        "CLASSROOM_TEST_VIEWS": str(prepared_views.manifest),
+        "CLASSROOM_CACHE_DIR": str(store_root),
+        "CLASSROOM_TEST_VIEWS": str(manifest),
     }
     command = streamlit_command(port, APP)
     with streamlit_server(command, port, environment=environment, cwd=REPO_ROOT) as server:
         yield server.url
+
+
+@pytest.fixture(scope="session")
+def server_url(prepared_views: PreparedViews) -> Iterator[str]:
+    """The test page on the session's prepared views."""
+    with serve_views(prepared_views.store_root, prepared_views.manifest) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

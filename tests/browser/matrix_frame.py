@@ -1,9 +1,12 @@
-"""The scatter-plot matrix frame as the browser tests drive it: its test hook, its cells in
-page coordinates, its points file read from the store (the numpy oracle's input), a real
-mouse brush, and a point no other lies near (one the pointer can hover unambiguously)."""
+"""The scatter-plot matrix frame as the browser tests drive it: the app on a lesson of digits,
+its test hook, its cells in page coordinates, its points file read from the store (the numpy
+oracle's input), a real mouse brush and the one selection it sends, a point no other lies near
+(one the pointer can hover unambiguously) and hovering it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
@@ -12,17 +15,24 @@ import numpy.typing as npt
 from playwright.sync_api import Frame, Page
 
 from tests.browser.conftest import POLL_MS
+from tests.browser.harness import classroom_app
+from tests.lesson_tree import LessonTree
 
 __all__ = [
     "MARGIN",
     "MATRIX_FRAME",
     "STARTUP_MS",
+    "bounds",
     "brush",
     "call",
     "cell",
+    "digits_app",
+    "digits_lesson",
     "enclosed",
+    "hover",
     "lone_points",
     "matrix",
+    "one_selection",
     "raw",
     "scaled",
 ]
@@ -31,6 +41,31 @@ __all__ = [
 STARTUP_MS: Final = 240_000
 MARGIN: Final = 0.04  # matrixLayout.ts: points keep this fraction of a cell free at each edge
 MATRIX_FRAME: Final = 'iframe[title="classroom.component.scatter_matrix"]'
+
+
+def digits_lesson(title: str, count: int, steps: str) -> str:
+    """A lesson on the digits network with one collection, ``digits``, of ``count`` images
+    (and the photo every lesson needs), whose ``steps`` (YAML, indented) show views of it."""
+    return f"""\
+title: {title}
+model: digits
+images:
+  photo: {{path: photo.png, attribution: test image. CC0.}}
+collections:
+  digits: {{source: digits, count: {count}}}
+steps:
+{steps}"""
+
+
+@contextmanager
+def digits_app(root: Path, name: str, lesson: str) -> Iterator[tuple[str, Path]]:
+    """``classroom run`` (trained weights) on ``lesson`` as ``name.yaml`` in a lesson tree at
+    ``root``: the app's URL and its store (where the points files the browser fetches lie)."""
+    tree = LessonTree(root)
+    tree.write(lesson, f"{name}.yaml")
+    store = tree.root / "store"
+    with classroom_app(tree.lessons, store, untrained=False) as server:
+        yield server.url, store
 
 
 def matrix(page: Page) -> Frame:
@@ -101,6 +136,25 @@ def brush(page: Page, box: dict[str, float], corners: tuple[float, float, float,
     return (*us, *vs)
 
 
+def one_selection(frame: Frame, inner: set[int], outer: set[int]) -> list[int]:
+    """The images of the one selection event a released brush sent, checked to lie between
+    the points surely inside the brush (``inner``) and those maybe inside (``outer``)."""
+    frame.wait_for_function("() => window.__classroomMatrix.sent().length > 0", polling=POLL_MS)
+    sent = call(frame, "sent")
+    assert len(sent) == 1, "one event per released brush"
+    selected: list[int] = sent[0]
+    assert inner <= set(selected) <= outer, (sorted(inner), selected, sorted(outer))
+    return selected
+
+
+def bounds(
+    points: npt.NDArray[np.float64], rows: tuple[int, int], unit: tuple[float, ...]
+) -> tuple[set[int], set[int]]:
+    """The points surely inside the brush ``unit`` and those maybe inside (float rounding
+    either way): what the browser selects or draws lies between them."""
+    return enclosed(points, rows, unit, -1e-4), enclosed(points, rows, unit, 1e-4)
+
+
 def enclosed(
     points: npt.NDArray[np.float64], rows: tuple[int, int], unit: tuple[float, ...], eps: float
 ) -> set[int]:
@@ -121,3 +175,15 @@ def lone_points(
     distances = np.hypot(px[:, None] - px[None], py[:, None] - py[None])
     np.fill_diagonal(distances, np.inf)
     return px, py, np.flatnonzero(distances.min(axis=1) > apart)
+
+
+def hover(page: Page, frame: Frame, at: tuple[float, float], point: int, shown: str) -> None:
+    """A real pointer on ``point`` at page position ``at``, until the frame reports it hovered
+    and shows its picture (``shown``: the hook's ``thumbnail`` or ``patch``)."""
+    page.mouse.move(*at)
+    frame.wait_for_function(
+        f"(p) => window.__classroomMatrix.hovered()?.point === p && "
+        f"window.__classroomMatrix.{shown}() !== null",
+        arg=point,
+        polling=POLL_MS,
+    )

@@ -15,35 +15,39 @@ import numpy as np
 import pytest
 from playwright.sync_api import BrowserContext
 
-from tests.browser.conftest import POLL_MS, open_tab
-from tests.browser.harness import classroom_app
-from tests.browser.matrix_frame import brush, call, cell, enclosed, lone_points, matrix, scaled
+from tests.browser.conftest import open_tab
+from tests.browser.matrix_frame import (
+    bounds,
+    brush,
+    call,
+    cell,
+    digits_app,
+    digits_lesson,
+    hover,
+    lone_points,
+    matrix,
+    one_selection,
+    scaled,
+)
 from tests.browser.test_scatter_matrix import assert_summary
-from tests.lesson_tree import LessonTree
 
 COUNT = 60
 
-LESSON = f"""\
-title: Linked maps
-model: digits
-images:
-  photo: {{path: photo.png, attribution: test image. CC0.}}
-collections:
-  digits: {{source: digits, count: {COUNT}}}
-steps:
+LESSON = digits_lesson(
+    "Linked maps",
+    COUNT,
+    """\
   - title: Two layers
     text: Brush one map.
-    view: {{kind: embedding, collection: digits, layers: [block2, block3], method: pca}}
-"""
+    view: {kind: embedding, collection: digits, layers: [block2, block3], method: pca}
+""",
+)
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    tree = LessonTree(tmp_path_factory.mktemp("linked"))
-    tree.write(LESSON, "linked.yaml")
-    store = tree.root / "store"
-    with classroom_app(tree.lessons, store, untrained=False) as server:
-        yield server.url, store
+    with digits_app(tmp_path_factory.mktemp("linked"), "linked", LESSON) as running:
+        yield running
 
 
 def test_a_box_in_one_layers_map_selects_the_same_images_in_the_other(
@@ -57,11 +61,10 @@ def test_a_box_in_one_layers_map_selects_the_same_images_in_the_other(
         points = scaled(frame, store)
         # Each map is one plot, cell (1, 0) of its layer: block2's rows 1-2, block3's 3-4.
         unit = brush(page, cell(frame, 1, 1, 0), (0.1, 0.05, 0.9, 0.5))
-        inner, outer = enclosed(points, (3, 4), unit, -1e-4), enclosed(points, (3, 4), unit, 1e-4)
+        inner, outer = bounds(points, (3, 4), unit)
         assert inner, "the box encloses no point"
         assert len(outer) < COUNT, "the box encloses every point"
-        (selected,) = call(frame, "sent")
-        assert inner <= set(selected) <= outer
+        selected = one_selection(frame, inner, outer)
         assert call(frame, "highlighted", 0, 1, 0) == selected
         assert_summary(page, points, selected)
 
@@ -75,13 +78,7 @@ def test_pointing_at_a_dot_shows_its_image(browser: BrowserContext, app: tuple[s
         px, py, alone = lone_points(scaled(frame, store), (1, 2), cell(frame, 0, 1, 0), 8)
         assert alone.size, "every dot has another within 8 pixels"
         point = int(alone[0])
-        page.mouse.move(px[point], py[point])
-        frame.wait_for_function(
-            "(p) => window.__classroomMatrix.hovered()?.point === p && "
-            "window.__classroomMatrix.thumbnail() !== null",
-            arg=point,
-            polling=POLL_MS,
-        )
+        hover(page, frame, (px[point], py[point]), point, "thumbnail")
         assert call(frame, "hovered")["box"] is None  # an image, no cell
         shown = call(frame, "thumbnail")
         pixels = np.array(shown["rgb"], dtype=np.uint8).reshape(shown["height"], shown["width"], 3)

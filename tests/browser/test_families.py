@@ -11,7 +11,6 @@ leaves those pixels without heat and points at its last cell.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,9 +24,8 @@ from classroom.preparation import PrepareRequest, prepare
 from classroom.preparation.pipeline import entry_keys
 from classroom.similarity import angular_similarity, image_to_cell
 from classroom.store import FeatureStore, PreparedLayer
-from tests.browser.conftest import APP, IFRAME, POLL_MS, hook, open_tab, view_frame
-from tests.browser.harness import free_port, streamlit_command, streamlit_server
-from tests.conftest import REPO_ROOT, picture
+from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab, serve_views, view_frame
+from tests.conftest import picture
 
 #: The first architecture of every family in the registry: ceil grids (ResNet, MobileNet,
 #: EfficientNet), floor grids (VGG, ConvNeXt), grids that lose more pixels at the edges
@@ -76,15 +74,8 @@ def family_views(
 @pytest.fixture(scope="module")
 def families_url(family_views: tuple[Path, dict[str, list[PreparedLayer]]]) -> Iterator[str]:
     root, _ = family_views
-    port = free_port()
-    environment = {
-        **os.environ,
-        "CLASSROOM_CACHE_DIR": str(root / "store"),
-        "CLASSROOM_TEST_VIEWS": str(root / "views.json"),
-    }
-    command = streamlit_command(port, APP)
-    with streamlit_server(command, port, environment=environment, cwd=REPO_ROOT) as server:
-        yield server.url
+    with serve_views(root / "store", root / "views.json") as url:
+        yield url
 
 
 @pytest.fixture

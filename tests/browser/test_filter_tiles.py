@@ -14,7 +14,6 @@ keys with the grid focused, enlarges that one instead.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,10 +28,8 @@ from classroom.store import FeatureStore
 from classroom.techniques import TechniqueRequest
 from classroom.techniques.result import TechniqueMap
 from classroom.techniques.running import compute
-from tests.browser.conftest import APP, IFRAME, open_tab, view_frame
-from tests.browser.harness import free_port, streamlit_command, streamlit_server
+from tests.browser.conftest import IFRAME, open_tab, serve_views, view_frame
 from tests.browser.tiles import assert_shows, expected_tile, tiles_report
-from tests.conftest import REPO_ROOT
 from tests.synthetic import LayerSpec, prepare_view
 
 IMAGE = (96, 64)
@@ -91,16 +88,8 @@ def banks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[int, Tec
 @pytest.fixture(scope="module")
 def tiles_url(banks: tuple[Path, dict[int, TechniqueMap]]) -> Iterator[str]:
     manifest, _ = banks
-    environment = {
-        **os.environ,
-        "CLASSROOM_CACHE_DIR": str(manifest.parent),
-        "CLASSROOM_TEST_VIEWS": str(manifest),
-    }
-    port = free_port()
-    with streamlit_server(
-        streamlit_command(port, APP), port, environment=environment, cwd=REPO_ROOT
-    ) as server:
-        yield server.url
+    with serve_views(manifest.parent, manifest) as url:
+        yield url
 
 
 @pytest.fixture

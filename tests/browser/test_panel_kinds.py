@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,9 +30,7 @@ from classroom.similarity import (
     map_colours,
 )
 from classroom.store import EntryKey, FeatureStore, LayerInfo, PreparedLayer
-from tests.browser.conftest import APP, IFRAME, POLL_MS, hook, open_tab, view_frame
-from tests.browser.harness import free_port, streamlit_command, streamlit_server
-from tests.conftest import REPO_ROOT
+from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab, serve_views, view_frame
 from tests.synthetic import LayerSpec, prepare_view, synthetic_features
 
 IMAGE = (256, 192)
@@ -127,16 +124,8 @@ def views(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Prepared
 @pytest.fixture(scope="module")
 def kinds_url(views: tuple[Path, list[PreparedLayer]]) -> Iterator[str]:
     manifest, _ = views
-    port = free_port()
-    environment = {
-        **os.environ,
-        "CLASSROOM_CACHE_DIR": str(manifest.parent),
-        "CLASSROOM_TEST_VIEWS": str(manifest),
-    }
-    with streamlit_server(
-        streamlit_command(port, APP), port, environment=environment, cwd=REPO_ROOT
-    ) as server:
-        yield server.url
+    with serve_views(manifest.parent, manifest) as url:
+        yield url
 
 
 @pytest.fixture

@@ -21,50 +21,47 @@ import pytest
 from playwright.sync_api import BrowserContext, Frame, Page
 
 from tests.browser.conftest import POLL_MS, open_tab
-from tests.browser.harness import classroom_app
 from tests.browser.matrix_frame import (
     MARGIN,
+    bounds,
     brush,
     call,
     cell,
+    digits_app,
+    digits_lesson,
     enclosed,
+    hover,
     lone_points,
     matrix,
+    one_selection,
     raw,
     scaled,
 )
-from tests.lesson_tree import LessonTree
 
 #: The page's rerun after the brush is released.
 RERUN_MS = 90_000
 COUNT = 60
 
-LESSON = f"""\
-title: Matrix
-model: digits
-images:
-  photo: {{path: photo.png, attribution: test image. CC0.}}
-collections:
-  digits: {{source: digits, count: {COUNT}}}
-steps:
+LESSON = digits_lesson(
+    "Matrix",
+    COUNT,
+    """\
   - title: Two layers
     id: images
     text: Brush one matrix.
-    view: {{kind: matrix, collection: digits, layers: [block2, block3]}}
+    view: {kind: matrix, collection: digits, layers: [block2, block3]}
   - title: Cells
     id: cells
     text: Point at a cell.
-    view: {{kind: matrix, collection: digits, layers: [block3], points: cells}}
-"""
+    view: {kind: matrix, collection: digits, layers: [block3], points: cells}
+""",
+)
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    tree = LessonTree(tmp_path_factory.mktemp("matrix"))
-    tree.write(LESSON, "matrix.yaml")
-    store = tree.root / "store"
-    with classroom_app(tree.lessons, store, untrained=False) as server:
-        yield server.url, store
+    with digits_app(tmp_path_factory.mktemp("matrix"), "matrix", LESSON) as running:
+        yield running
 
 
 def _assert_ranges_written(frame: Frame, store: Path) -> None:
@@ -100,14 +97,10 @@ def test_a_brush_in_one_layer_highlights_exactly_its_points_in_another(
         assert call(frame, "highlighted", 0, 2, 3) == []
         # block3 is the second matrix (layer 1): its rows 5..8 after block2's four.
         unit = brush(page, cell(frame, 1, 1, 0), (0.15, 0.2, 0.75, 0.8))
-        inner, outer = enclosed(points, (5, 6), unit, -1e-4), enclosed(points, (5, 6), unit, 1e-4)
+        inner, outer = bounds(points, (5, 6), unit)
         assert inner, "the brush encloses no point"
         assert len(outer) < COUNT, "the brush encloses every point"
-
-        sent = call(frame, "sent")
-        assert len(sent) == 1, "one event per released brush"
-        selected = sent[0]
-        assert inner <= set(selected) <= outer, (sorted(inner), selected, sorted(outer))
+        selected = one_selection(frame, inner, outer)
         assert call(frame, "selection") == selected
         # Another layer's cell (block2, dimensions 3 against 2) and the brushed cell itself.
         assert call(frame, "highlighted", 0, 2, 3) == selected
@@ -129,13 +122,7 @@ def test_hovering_a_cell_point_shows_its_receptive_field_crop(
         grid = 8 * 8  # block3 of 32 x 32 digits: stride 4
         # Not a corner cell: its receptive field is not the image's corner.
         point = int(next(p for p in alone if p % grid not in {0, grid - 1}))
-        page.mouse.move(px[point], py[point])
-        frame.wait_for_function(
-            "(p) => window.__classroomMatrix.hovered()?.point === p && "
-            "window.__classroomMatrix.patch() !== null",
-            arg=point,
-            polling=POLL_MS,
-        )
+        hover(page, frame, (px[point], py[point]), point, "patch")
         image, cell_index = divmod(point, grid)
         layer = registry.architecture("digits").layer("block3")
         left, top, right, bottom = receptive_box(layer, *divmod(cell_index, 8), (32, 32))
@@ -157,14 +144,6 @@ def _ranges(frame: Frame, expected: str, arg: object) -> dict[str, list[float]]:
     )
     ranges: dict[str, list[float]] = call(frame, "ranges")
     return ranges
-
-
-def _visible(
-    points: npt.NDArray[np.float64], rows: tuple[int, int], view: list[list[float]], eps: float
-) -> set[int]:
-    """The points inside the cell's visible ranges, grown (``eps`` > 0) or shrunk by ``eps``."""
-    (x0, x1), (y0, y1) = view
-    return enclosed(points, rows, (x0, x1, y0, y1), eps)
 
 
 def _zoom_and_pan(
@@ -212,17 +191,14 @@ def _assert_drawn(
 ) -> None:
     """Drawn: exactly the points inside both ranges; the cell sharing column 0 follows on x;
     the other layer's matrix (its own rows) is not zoomed."""
-    inner, outer = _visible(points, (5, 6), [x, y], -1e-4), _visible(points, (5, 6), [x, y], 1e-4)
+    inner, outer = bounds(points, (5, 6), (*x, *y))
     drawn = set(call(frame, "drawn", 1, 1, 0))
     assert inner, "the zoomed cell shows no point"
     assert len(outer) < COUNT, "the zoomed cell shows every point"
     assert inner <= drawn <= outer
     column = set(call(frame, "drawn", 1, 2, 0))
     full = [0.0, 1.0]
-    low, high = (
-        _visible(points, (5, 7), [x, full], -1e-4),
-        _visible(points, (5, 7), [x, full], 1e-4),
-    )
+    low, high = bounds(points, (5, 7), (*x, *full))
     assert low <= column <= high
     assert len(call(frame, "drawn", 0, 1, 0)) == COUNT
 
@@ -265,14 +241,10 @@ def test_zoomed_and_panned_a_brush_selects_in_data_space_and_hidden_points_are_n
             y[0] + unit[2] * (y[1] - y[0]),
             y[0] + unit[3] * (y[1] - y[0]),
         )
-        inner, outer = enclosed(points, (5, 6), data, -1e-4), enclosed(points, (5, 6), data, 1e-4)
+        inner, outer = bounds(points, (5, 6), data)
         assert inner, "the zoomed brush encloses no point"
         assert enclosed(points, (5, 6), unit, 0) != inner, "the zoom made no difference"
-        frame.wait_for_function(
-            "() => window.__classroomMatrix.sent().length === 1", polling=POLL_MS
-        )
-        selected = call(frame, "sent")[0]
-        assert inner <= set(selected) <= outer, (sorted(inner), selected, sorted(outer))
+        selected = one_selection(frame, inner, outer)
         assert call(frame, "highlighted", 0, 2, 3) == selected
 
         assert cell(frame, 1, 1, 0) == box, "zooming moved the cells"
