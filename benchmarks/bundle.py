@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Final
 from benchmarks.figures import Figure, Goal, Spec
 from benchmarks.sessions import lesson_url, open_session
 from benchmarks.workload import IMAGE_NOTE, LESSON_ID, prepared_lesson
-from tests.browser.chromium import launch_browser
-from tests.browser.harness import (
+from harness.app import (
     LOOPBACK,
     classroom_command,
     classroom_program,
     free_port,
     streamlit_server,
 )
+from harness.chromium import launch_browser
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

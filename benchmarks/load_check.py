@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 from benchmarks.figures import Figure, Goal, Spec
 from benchmarks.sessions import Session, classroom, describe_problems, open_session
 from benchmarks.workload import STEP_IDS
-from tests.browser.harness import IFRAME, rss_bytes, wait_painted
+from harness.app import IFRAME, rss_bytes, wait_painted
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -76,7 +76,7 @@ def _chromium_version(executable: str | None) -> str:
 def describe_machine() -> Machine:
     import torch
 
-    from tests.browser.chromium import chromium_executable
+    from harness.chromium import chromium_executable
 
     try:
         chromium: str | None = chromium_executable()

@@ -37,8 +37,8 @@ from benchmarks.figures import Figure, Goal, Spec
 from benchmarks.sessions import describe_problems, evict_from_page_cache, lesson_url, open_session
 from benchmarks.workload import IMAGE_NOTE, PreparedLesson, prepared_lesson
 from classroom.server import app_environment, streamlit_options
-from tests.browser.chromium import launch_browser
-from tests.browser.harness import LOOPBACK, REPO_ROOT, Server, free_port, streamlit_server
+from harness.app import LOOPBACK, REPO_ROOT, Server, free_port, streamlit_server
+from harness.chromium import launch_browser
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

@@ -23,8 +23,8 @@ from benchmarks.figures import Figure, Goal, Spec
 from benchmarks.static_server import serve_directory
 from classroom.component import BUILD_DIR, layer_source
 from classroom.store import FeatureStore
-from tests.browser.chromium import launch
-from tests.synthetic import RESNET101_STAGES, prepare_view
+from harness.chromium import launch
+from harness.synthetic import RESNET101_STAGES, prepare_view
 
 __all__ = ["SPECS", "measure"]
 

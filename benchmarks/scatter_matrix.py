@@ -173,7 +173,7 @@ def measure(*, rounds: int = 3, frames: int = 12) -> list[Figure]:
 
     from benchmarks.static_server import serve_directory
     from classroom.component import BUILD_DIR
-    from tests.browser.chromium import launch
+    from harness.chromium import launch
 
     if not (BUILD_DIR / "matrix-bench.html").is_file():
         raise FileNotFoundError(f"{BUILD_DIR / 'matrix-bench.html'} is missing: run dev.py setup")

@@ -37,7 +37,7 @@ from benchmarks.sessions import Session, classroom, describe_problems, open_sess
 from benchmarks.static_server import serve_directory
 from benchmarks.workload import prepared_lesson
 from classroom.store import FeatureStore
-from tests.browser.harness import rss_bytes
+from harness.app import rss_bytes
 
 __all__ = ["SPECS", "measure", "sample_rss"]
 

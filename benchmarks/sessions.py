@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from benchmarks.workload import LESSON_ID, prepared_lesson
-from tests.browser.chromium import launch_browser
-from tests.browser.harness import POLL_MS, Server, classroom_app, hook, wait_painted
+from harness.app import POLL_MS, Server, classroom_app, hook, wait_painted
+from harness.chromium import launch_browser
 
 if TYPE_CHECKING:
     from playwright.sync_api import (

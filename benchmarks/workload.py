@@ -169,7 +169,7 @@ def prepared_lesson() -> PreparedLesson:
 
     Prepared the way an instructor does before class: ``classroom prepare --untrained``.
     """
-    from tests.browser.harness import classroom_program
+    from harness.app import classroom_program
 
     root = Path(tempfile.mkdtemp(prefix="classroom-bench-lesson-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from classroom.file_route import file_route
-from tests.browser.harness import LOOPBACK, REPO_ROOT
+from harness.app import LOOPBACK, REPO_ROOT
 
 __all__ = ["RouteServer", "app", "route_server"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from classroom.store import FeatureStore
-from tests.synthetic import synthetic_image
+from harness.synthetic import synthetic_image
 
 __all__ = ["DAMAGE", "IMAGE_DAMAGE", "Damage", "flip"]
 

@@ -19,7 +19,7 @@ from benchmarks.load_check import floor_slope
 from benchmarks.store_size import angular_similarities
 from benchmarks.suite import Family, Options, run_family
 from classroom.similarity import angular_similarity
-from tests.browser.harness import rss_bytes
+from harness.app import rss_bytes
 
 RATIO = Spec("speed_ratio", "ours / theirs", "x", Goal("<=", 0.5))
 

@@ -12,7 +12,7 @@ from classroom.component import BundleMissingError, colormap, layer_source, view
 from classroom.component.contract import Pixel, ViewState
 from classroom.similarity import colour_lut
 from classroom.store import FeatureStore
-from tests.synthetic import LayerSpec, prepare_view
+from harness.synthetic import LayerSpec, prepare_view
 
 SPECS = (LayerSpec("conv2_x", 4, 8), LayerSpec("conv3_x", 8, 12))
 

@@ -17,7 +17,7 @@ from classroom.component.contract import (
 from classroom.similarity import colour_lut, diverging_lut
 from classroom.store import FeatureStore
 from classroom.techniques.result import Scale, TechniqueMap, TechniqueResult
-from tests.synthetic import LayerSpec, prepare_view
+from harness.synthetic import LayerSpec, prepare_view
 
 SPECS = (LayerSpec("conv2_x", 4, 8), LayerSpec("conv3_x", 8, 12))
 

@@ -23,9 +23,9 @@ from classroom.component.contract import (
     parse_event,
 )
 from classroom.store import FeatureStore
+from harness.synthetic import LayerSpec, prepare_view
 from tests.conftest import REPO_ROOT
 from tests.generated import check_generated
-from tests.synthetic import LayerSpec, prepare_view
 
 SCHEMA_FILE = REPO_ROOT / "frontend" / "src" / "contract.schema.json"
 FIXTURE_FILE = REPO_ROOT / "frontend" / "src" / "fixtures" / "view-args.json"

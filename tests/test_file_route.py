@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from classroom.store import DamagedEntryError, FeatureStore, PreparedLayer
+from harness.synthetic import LayerSpec, prepare_view, synthetic_image
 from tests.route_server import RouteServer, route_server
-from tests.synthetic import LayerSpec, prepare_view, synthetic_image
 
 #: A 1024x768 image's conv2_x: a 12.6 MB file, so that reading and checking it takes a while.
 BIG = (LayerSpec("conv2_x", 4, 256),)

@@ -2,11 +2,13 @@
 
 Data flows one way (docs/architecture.md); a new cycle fails here with the modules that form it.
 The checker itself is tested on a small package of its own: a cycle through an import inside a
-function is found, one through a ``TYPE_CHECKING`` import is not.
+function is found, one through a ``TYPE_CHECKING`` import is not. Beside the package, the
+benchmarks and the harness they share with the tests import no test module.
 """
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +31,29 @@ def test_classroom_has_no_import_cycle() -> None:
     finished = _run(str(ROOT / "classroom"))
     assert finished.returncode == 0, finished.stdout + finished.stderr
     assert "no import cycle" in finished.stdout
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    """The top-level packages a file imports, at any depth (inside functions too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.partition(".")[0])
+    return found
+
+
+def test_benchmarks_and_the_harness_import_no_test_module() -> None:
+    """What both need lives in ``harness/``: a benchmark that imported ``tests`` would run the
+    tests' conftest machinery and break when a test module moves."""
+    leaks = {
+        str(path.relative_to(ROOT)): sorted(imported)
+        for package, forbidden in (("benchmarks", {"tests"}), ("harness", {"tests", "benchmarks"}))
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if (imported := _top_level_imports(path) & forbidden)
+    }
+    assert leaks == {}
 
 
 #: The shape of classroom's techniques: the package's registry lists a maker, which calls a

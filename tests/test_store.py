@@ -18,7 +18,7 @@ from PIL import Image
 from classroom import encoding, store
 from classroom.encoding import Precision
 from classroom.store import EntryKey, FeatureStore, LayerInfo
-from tests.synthetic import synthetic_image
+from harness.synthetic import synthetic_image
 
 IMAGE_SHA = "ab" * 32
 

@@ -20,7 +20,7 @@ from classroom.store import (
     LayerInfo,
     Removed,
 )
-from tests.synthetic import synthetic_image
+from harness.synthetic import synthetic_image
 
 PNG = synthetic_image(8, 6, seed=0)
 

@@ -20,7 +20,7 @@ from classroom.collections.cache import ArrayCache
 from classroom.store import UPLOAD_MAX_AGE_DAYS, FeatureStore, Removed, ResultKey
 from classroom.store.usage import store_usage
 from classroom.techniques import TechniqueMap, TechniqueResult
-from tests.synthetic import synthetic_image
+from harness.synthetic import synthetic_image
 
 PNG = synthetic_image(8, 6, seed=0)
 

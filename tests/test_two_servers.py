@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from classroom.cli import main
 from classroom.store import FeatureStore
-from tests.browser.harness import Server, classroom_app
+from harness.app import Server, classroom_app
 from tests.lesson_tree import VALID, LessonTree
 
 

@@ -18,8 +18,7 @@ from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwrigh
 
 from classroom.encoding import Precision, encode
 from classroom.store import FeatureStore, PreparedLayer
-from tests.browser.chromium import launch
-from tests.browser.harness import (
+from harness.app import (
     IFRAME,
     POLL_MS,
     free_port,
@@ -28,8 +27,9 @@ from tests.browser.harness import (
     streamlit_server,
     view_frame,
 )
+from harness.chromium import launch
+from harness.synthetic import LayerSpec, prepare_view, synthetic_features
 from tests.conftest import REPO_ROOT
-from tests.synthetic import LayerSpec, prepare_view, synthetic_features
 
 # The tests import these from here.
 __all__ = [

@@ -12,7 +12,7 @@ from typing import Final
 from playwright.sync_api import Frame, Page
 
 from classroom.lessons import Step
-from tests.browser.harness import IFRAME, POLL_MS
+from harness.app import IFRAME, POLL_MS
 
 __all__ = ["PREPARATION_MS", "drawn_view"]
 

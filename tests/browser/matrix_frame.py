@@ -14,8 +14,8 @@ import numpy as np
 import numpy.typing as npt
 from playwright.sync_api import Frame, Page
 
+from harness.app import classroom_app
 from tests.browser.conftest import POLL_MS
-from tests.browser.harness import classroom_app
 from tests.lesson_tree import LessonTree
 
 __all__ = [

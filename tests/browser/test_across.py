@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Frame
 
 from classroom.similarity import METRIC_LEGENDS, METRICS, Metric, compare_across, image_to_cell
+from harness.app import view_frame
 from tests.browser.conftest import IFRAME, IMAGE, POLL_MS, PreparedViews, hook, open_tab, views_url
-from tests.browser.harness import view_frame
 from tests.browser.test_metrics import BOUNDED, assert_matches_oracle
 
 #: Inside the image, at its far corner, and in the block of dead (all-zero) cells.

@@ -22,8 +22,8 @@ from classroom.catalog import LessonCatalog
 from classroom.lessons import Lesson
 from classroom.settings import BUNDLED_LESSONS
 from classroom.similarity import image_to_cell
+from harness.app import NAVIGATOR, classroom_command, free_port, streamlit_server
 from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab
-from tests.browser.harness import NAVIGATOR, classroom_command, free_port, streamlit_server
 
 #: The first visit prepares the step's image with ResNet-101 on the CPU before the view shows.
 PREPARATION_S = 240.0

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext
 
-from tests.browser.harness import LOOPBACK, REPO_ROOT, free_port, streamlit_server
+from harness.app import LOOPBACK, REPO_ROOT, free_port, streamlit_server
 from tests.browser.test_bundle_open import paint_every_step
 from tests.bundles import make_bundle, prepared_lesson
 

@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import BrowserContext
 
 from classroom.lessons import Lesson
-from tests.browser.conftest import open_tab
-from tests.browser.harness import (
+from harness.app import (
     LOOPBACK,
     REPO_ROOT,
     Server,
@@ -22,6 +21,7 @@ from tests.browser.harness import (
     streamlit_server,
     wait_painted,
 )
+from tests.browser.conftest import open_tab
 from tests.browser.no_torch import LOG_VARIABLE, site_directory
 from tests.bundles import make_bundle, prepared_lesson
 

@@ -28,9 +28,9 @@ from classroom.store import FeatureStore
 from classroom.techniques import TechniqueRequest
 from classroom.techniques.result import TechniqueMap
 from classroom.techniques.running import compute
+from harness.synthetic import LayerSpec, prepare_view
 from tests.browser.conftest import IFRAME, open_tab, serve_views, view_frame
 from tests.browser.tiles import assert_shows, expected_tile, tiles_report
-from tests.synthetic import LayerSpec, prepare_view
 
 IMAGE = (96, 64)
 #: The tiles panels come after the view's one similarity panel in the contract's `panels`.

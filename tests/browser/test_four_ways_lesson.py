@@ -28,8 +28,8 @@ from classroom.settings import BUNDLED_LESSONS
 from classroom.similarity import METRIC_LEGENDS, colour_lut, diverging_lut, map_colours
 from classroom.store import FeatureStore
 from classroom.techniques import TechniqueResult
+from harness.app import classroom_app
 from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab
-from tests.browser.harness import classroom_app
 from tests.browser.lesson_steps import drawn_view
 from tests.browser.tiles import assert_shows, tiles_report
 from tests.four_ways_claims import METRIC_STEP, block4_oracle, check_metric_step, check_step, lesson

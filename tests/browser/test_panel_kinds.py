@@ -30,8 +30,8 @@ from classroom.similarity import (
     map_colours,
 )
 from classroom.store import EntryKey, FeatureStore, LayerInfo, PreparedLayer
+from harness.synthetic import LayerSpec, prepare_view, synthetic_features
 from tests.browser.conftest import IFRAME, POLL_MS, hook, open_tab, serve_views, view_frame
-from tests.synthetic import LayerSpec, prepare_view, synthetic_features
 
 IMAGE = (256, 192)
 DEAD_CHANNELS = (3, 700)

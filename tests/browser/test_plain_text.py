@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
+from harness.app import free_port, streamlit_command, streamlit_server
 from tests.browser.conftest import open_tab
-from tests.browser.harness import free_port, streamlit_command, streamlit_server
 from tests.conftest import REPO_ROOT
 
 PAGE = Path(__file__).resolve().parent / "app" / "plain_text.py"

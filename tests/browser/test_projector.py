@@ -19,8 +19,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import BrowserContext, Frame, Locator, Page, expect
 
+from harness.app import NAVIGATOR, classroom_app, classroom_program, wait_painted
 from tests.browser.conftest import POLL_MS
-from tests.browser.harness import NAVIGATOR, classroom_app, classroom_program, wait_painted
 from tests.conftest import picture
 from tests.lesson_tree import LessonTree
 

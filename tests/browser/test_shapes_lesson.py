@@ -21,8 +21,8 @@ from playwright.sync_api import BrowserContext, Frame
 from classroom.lessons import Step
 from classroom.preparation.across_collections import chosen_images
 from classroom.settings import BUNDLED_LESSONS
+from harness.app import POLL_MS, classroom_app
 from tests.browser.conftest import hook, open_tab
-from tests.browser.harness import POLL_MS, classroom_app
 from tests.browser.lesson_steps import PREPARATION_MS, drawn_view
 from tests.shapes_claims import Maps, check_across, check_collection_across, check_step, lesson
 

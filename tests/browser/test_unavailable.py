@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Playwright, expect
 
-from tests.browser.chromium import launch
+from harness.chromium import launch
 from tests.browser.conftest import IFRAME
 
 

@@ -54,7 +54,7 @@ NAVIGATOR: Final = 'iframe[title="classroom.component.step_navigator"]'
 #: which Chromium stops for frames scrolled out of view.
 POLL_MS: Final = 50
 STARTUP_SECONDS: Final = 60.0
-REPO_ROOT: Final = Path(__file__).resolve().parents[2]
+REPO_ROOT: Final = Path(__file__).resolve().parents[1]
 LOOPBACK: Final = "127.0.0.1"
 #: Every panel has its data on the GPU.
 _READY: Final = (
