@@ -41,6 +41,7 @@ __all__ = [
     "hook",
     "painted",
     "rss_bytes",
+    "stop",
     "streamlit_command",
     "streamlit_server",
     "view_frame",
@@ -156,7 +157,7 @@ def streamlit_server(
             _wait_healthy(server, startup_seconds)
             yield server
         finally:
-            _stop(process)
+            stop(process)
 
 
 @contextmanager
@@ -192,7 +193,8 @@ def _wait_healthy(server: Server, startup_seconds: float) -> None:
         time.sleep(0.2)  # polling a server that is starting, not waiting on a page
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server: politely, then for good if it has not exited in ten seconds."""
     process.terminate()
     try:
         process.wait(timeout=10)

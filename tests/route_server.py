@@ -20,7 +20,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from classroom.file_route import file_route
-from harness.app import LOOPBACK, REPO_ROOT
+from harness.app import LOOPBACK, REPO_ROOT, stop
 
 __all__ = ["RouteServer", "app", "route_server"]
 
@@ -67,9 +67,4 @@ def route_server(store_root: Path) -> Iterator[RouteServer]:
         try:
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
