@@ -156,14 +156,10 @@ class SimilarityPanel(_Wire):
 
 
 class TechniquePanel(_Wire):
-    """What every panel of a technique's result carries, whatever its shape (a map, tiles):
-    which technique, its words for the legend, where the browser fetches the values (by
-    content, once per session), their range and the colour table.
-
+    """What every panel of a technique's result carries (a map, tiles): which technique, its
+    words for the legend, where the browser fetches the values, their range and colour table.
     Not a kind of its own: :class:`MapPanel` and :class:`TilesPanel` extend it, each naming its
-    ``kind``; the schema lists these fields in each of them, in this order (``kind`` first, as
-    in every panel), then the kind's own.
-    """
+    ``kind`` (first in the schema, as in every panel), then these fields, then its own."""
 
     kind: str
     technique: str
