@@ -5,13 +5,14 @@
  * the hovered point's image (and receptive field) beside it, and one selection event for
  * Python when the brush is released. Points and thumbnails are fetched once, as store files.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 
 import { type MatrixArgs, makeSelectionEvent } from "../contract";
 import { loadImage } from "../data/image";
 import { ScatterRenderer } from "../renderer/scatterRenderer";
 import { sendValue } from "../streamlit";
-import { HoverDetails, type Hovered } from "./HoverDetails";
+import { HoverDetails } from "./HoverDetails";
+import { HoverStore } from "./hoverStore";
 import { type Ranges, cellRanges, rangeOf, toScaled, visibleData } from "./axisRanges";
 import { installMatrixHook } from "./matrixHook";
 import {
@@ -78,7 +79,8 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
   const scaled = points?.scaled ?? null;
   const [atlas, setAtlas] = useState<ImageBitmap | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [hovered, setHovered] = useState<Hovered | null>(null);
+  const [hover] = useState(() => new HoverStore());
+  const hovered = useSyncExternalStore(hover.subscribe, hover.get);
   const patch = useRef<HTMLCanvasElement | null>(null);
   const thumbnail = useRef<HTMLCanvasElement | null>(null);
   const brush = useRef<Brush | null>(null);
@@ -129,6 +131,7 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     Promise.all([fetchPoints(url, rows, count), loadImage(thumbnailsUrl)]).then(
       ([fetched, image]) => {
         if (live) {
+          hover.clear(); // its index is a point of the old points
           setPoints(fetched);
           setAtlas(image);
         }
@@ -140,7 +143,7 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     return () => {
       live = false;
     };
-  }, [url, rows, count, thumbnailsUrl]);
+  }, [url, rows, count, thumbnailsUrl, hover]);
 
   const draw = useCallback(() => {
     renderer?.draw(draws, ratio);
@@ -178,7 +181,8 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     const rect = event.currentTarget.getBoundingClientRect();
     return { x: event.clientX - rect.left, y: event.clientY - rect.top };
   };
-  const hover = (cell: CellPlace, x: number, y: number): void => {
+  /** The point under the pointer in `cell`; React hears of it only when it is another point. */
+  const hoverAt = (cell: CellPlace, x: number, y: number): void => {
     if (scaled === null) {
       return;
     }
@@ -186,16 +190,18 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     const view = cellRanges(zoom.current(), rows);
     const point = nearestPoint(scaled, args.count, rows, cell.box, x, y, HOVER_RADIUS, view);
     if (point === null) {
-      setHovered(null);
+      hover.clear();
       return;
     }
-    const owner = pointOwner(args, point);
-    const box = owner.cell === null ? null : (args.cells?.boxes[owner.cell] ?? null);
-    setHovered({
-      point,
-      ...owner,
-      className: args.classNames[scaled[point] ?? 0] ?? "",
-      box: box === null ? null : [box[0] ?? 0, box[1] ?? 0, box[2] ?? 0, box[3] ?? 0],
+    hover.show(point, (found) => {
+      const owner = pointOwner(args, found);
+      const box = owner.cell === null ? null : (args.cells?.boxes[owner.cell] ?? null);
+      return {
+        point: found,
+        ...owner,
+        className: args.classNames[scaled[found] ?? 0] ?? "",
+        box: box === null ? null : [box[0] ?? 0, box[1] ?? 0, box[2] ?? 0, box[3] ?? 0],
+      };
     });
   };
   const onPointerDown = (event: React.PointerEvent<HTMLCanvasElement>): void => {
@@ -226,9 +232,9 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     if (current === null || scaled === null) {
       const cell = cellAt(layout, x, y);
       if (cell === null) {
-        setHovered(null);
+        hover.clear();
       } else {
-        hover(cell, x, y);
+        hoverAt(cell, x, y);
       }
       return;
     }
@@ -265,11 +271,12 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
       canvas: () => canvas.current,
       selection: () => selection.current,
       sent: () => sent.current,
-      hovered: () => hovered,
+      hovered: hover.get,
+      hoverChanges: () => hover.changes,
       patch: () => patch.current,
       thumbnail: () => thumbnail.current,
     });
-  }, [renderer, scaled, root, args, layout, drawsFor, currentRanges, ratio, hovered]);
+  }, [renderer, scaled, root, args, layout, drawsFor, currentRanges, ratio, hover]);
   const onCanvases = useCallback((image: HTMLCanvasElement | null, cut: HTMLCanvasElement | null) => {
     thumbnail.current = image;
     patch.current = cut;
@@ -329,7 +336,7 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
           onDoubleClick={zoom.reset}
           onPointerLeave={() => {
             if (brush.current === null) {
-              setHovered(null);
+              hover.clear();
             }
           }}
         />

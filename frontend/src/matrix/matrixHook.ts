@@ -23,6 +23,7 @@ export interface MatrixHookSources {
   readonly selection: () => readonly number[];
   readonly sent: () => readonly (readonly number[])[];
   readonly hovered: () => Hovered | null;
+  readonly hoverChanges: () => number;
   readonly patch: () => HTMLCanvasElement | null;
   readonly thumbnail: () => HTMLCanvasElement | null;
 }
@@ -68,6 +69,8 @@ export interface ClassroomMatrixHook {
   sent(): number[][];
   frames(): number;
   hovered(): Hovered | null;
+  /** How many times the hovered point changed (each one re-rendered the frame once). */
+  hoverChanges(): number;
   /** The hovered cell's patch as shown: one RGB triple per image pixel, rows from the top. */
   patch(): Pixels | null;
   /** The hovered point's image as shown (a per-cell point's with its receptive-field box). */
@@ -121,6 +124,9 @@ export function installMatrixHook(sources: MatrixHookSources): () => void {
     },
     hovered() {
       return sources.hovered();
+    },
+    hoverChanges() {
+      return sources.hoverChanges();
     },
     patch() {
       return shownPixels(sources.patch());
