@@ -14,6 +14,7 @@ import { sendValue } from "../streamlit";
 import { HoverDetails } from "./HoverDetails";
 import { HoverStore } from "./hoverStore";
 import { type Ranges, cellRanges, rangeOf, toScaled, visibleData } from "./axisRanges";
+import { type RowBasis, rowNames } from "./keptRanges";
 import { installMatrixHook } from "./matrixHook";
 import {
   type Brush,
@@ -35,6 +36,7 @@ import { usePanZoom } from "./usePanZoom";
 const HOVER_RADIUS = 6;
 
 interface Points {
+  readonly url: string;
   readonly scaled: Float32Array;
   readonly ranges: [number, number][];
 }
@@ -51,7 +53,7 @@ async function fetchPoints(url: string, rows: number, count: number): Promise<Po
     );
   }
   const values = new Float32Array(bytes);
-  return { scaled: scaledRows(values, rows, count), ranges: rowRanges(values, rows, count) };
+  return { url, scaled: scaledRows(values, rows, count), ranges: rowRanges(values, rows, count) };
 }
 
 function useWidth(element: HTMLElement | null): number {
@@ -97,7 +99,15 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
       ),
     [args, width],
   );
-  const zoom = usePanZoom(canvas, layout, args);
+  // The points drawn now with their rows' names: what a zoom belongs to, and is carried by.
+  const basis = useMemo<RowBasis | null>(
+    () =>
+      points === null || points.url !== args.url
+        ? null
+        : { url: points.url, names: rowNames(args), data: points.ranges },
+    [points, args],
+  );
+  const zoom = usePanZoom(canvas, layout, args, basis);
   const currentRanges = zoom.current;
   const drawsFor = useCallback(
     (ranges: Ranges) =>
