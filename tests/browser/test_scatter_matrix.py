@@ -152,6 +152,18 @@ def test_hovering_a_cell_point_shows_its_receptive_field_crop(
         shown = np.array(patch["rgb"], dtype=np.uint8).reshape(patch["height"], patch["width"], 3)
         np.testing.assert_array_equal(shown, images[image, top:bottom, left:right])
 
+        # Moves within the point change nothing: leaving it afterwards is the one change.
+        changes = call(frame, "hoverChanges")
+        page.mouse.move(px[point] + 1, py[point], steps=3)
+        page.mouse.move(px[point], py[point] + 1)
+        help_text = frame.locator(".matrix-help").bounding_box()
+        assert help_text is not None
+        page.mouse.move(help_text["x"] + 4, help_text["y"] + 4)  # one jump, over no point
+        frame.wait_for_function(
+            "() => window.__classroomMatrix.hovered() === null", polling=POLL_MS
+        )
+        assert call(frame, "hoverChanges") == changes + 1
+
 
 def _ranges(frame: Frame, expected: str, arg: object) -> dict[str, list[float]]:
     """The hook's visible ranges once ``expected`` (a JS predicate of them and ``arg``) holds."""
