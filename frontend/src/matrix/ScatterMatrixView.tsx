@@ -1,9 +1,10 @@
 /**
  * The scatter-plot matrix frame: each layer's matrix side by side on one WebGL 2 canvas, a box
- * brush in any cell that highlights the same points in every cell and layer while it moves,
- * pan and zoom per dimension (usePanZoom: wheel, Shift-drag, double click to reset),
- * the hovered point's image (and receptive field) beside it, and one selection event for
- * Python when the brush is released. Points and thumbnails are fetched once, as store files.
+ * brush or a lasso (gesture.ts: Alt-drag or the Lasso toggle) in any cell that highlights the
+ * same points in every cell and layer while it moves, pan and zoom per dimension (usePanZoom:
+ * wheel, Shift-drag, double click to reset; kept across new points), the hovered point's image
+ * (and receptive field) beside it, and one selection event for Python when the brush is
+ * released or Escape clears it. Points and thumbnails are fetched once, as store files.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 
