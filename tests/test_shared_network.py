@@ -10,6 +10,7 @@ alone, exactly.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -234,3 +235,37 @@ def test_a_technique_leaves_the_shared_network_as_it_found_it(
     compute(TechniqueRequest("guided_backprop", target="1"), resnet18_untrained, photo)
     assert _state(model) == before
     assert {name: p.data_ptr() for name, p in model.named_parameters()} == weights
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "predict",
+        "filters",
+        "activations",
+        "occlusion",
+        "saliency",
+        "guided_backprop",
+        "deconvnet",
+        "grad_cam",
+        "guided_grad_cam",
+        "receptive_field",
+        "similarity",
+    ],
+)
+def test_every_technique_gives_on_its_twin_what_it_gives_on_a_whole_copy(
+    resnet18_untrained: networks.LoadedNetwork,
+    photo: images.AnalysisImage,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+) -> None:
+    """The twin's weights are views without gradient: a technique that needed the weights'
+    gradients (or changed them) would differ here from its result on a deep copy."""
+    FeatureExtractor(resnet18_untrained, ["conv1"])  # the shared network, as the app has it
+    request = TechniqueRequest(name, layer="conv3_x", target="1", reference=(40, 30))
+    on_twin = compute(request, resnet18_untrained, photo)
+    monkeypatch.setattr(
+        "classroom.techniques.running._private_modules",
+        lambda network: copy.deepcopy(network.model).eval(),
+    )
+    _same_result(on_twin, compute(request, resnet18_untrained, photo))
