@@ -27,7 +27,7 @@ from torch import nn
 from classroom import images, networks
 from classroom.extraction import FeatureExtractor
 from classroom.preparation import requests_for_lesson
-from classroom.techniques import TechniqueRequest, TechniqueResult
+from classroom.techniques import TechniqueRequest, TechniqueResult, technique, technique_names
 from classroom.techniques.running import compute
 from tests.conftest import picture
 from tests.lesson_tree import LessonTree
@@ -237,22 +237,7 @@ def test_a_technique_leaves_the_shared_network_as_it_found_it(
     assert {name: p.data_ptr() for name, p in model.named_parameters()} == weights
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "predict",
-        "filters",
-        "activations",
-        "occlusion",
-        "saliency",
-        "guided_backprop",
-        "deconvnet",
-        "grad_cam",
-        "guided_grad_cam",
-        "receptive_field",
-        "similarity",
-    ],
-)
+@pytest.mark.parametrize("name", [name for name in technique_names() if technique(name).uses_image])
 def test_every_technique_gives_on_its_twin_what_it_gives_on_a_whole_copy(
     resnet18_untrained: networks.LoadedNetwork,
     photo: images.AnalysisImage,
