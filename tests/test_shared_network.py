@@ -254,3 +254,20 @@ def test_every_technique_gives_on_its_twin_what_it_gives_on_a_whole_copy(
         lambda network: copy.deepcopy(network.model).eval(),
     )
     _same_result(on_twin, compute(request, resnet18_untrained, photo))
+
+
+def test_the_shared_network_is_handed_out_in_the_order_no_later_extractor_changes() -> None:
+    """Extraction converts a network to channels-last in place. The process's loaded networks
+    make the first extractor before any thread is handed the network, so another thread's
+    forward pass never sees a tensor replaced under it."""
+    from classroom.preparation import LoadedNetworks
+
+    loaded = LoadedNetworks(capacity=1)
+    weights = networks.untrained_weights("resnet18")
+    network = loaded.extractor(weights, ("conv1",), on_load=lambda: None).network
+    tensors = [(p.data_ptr(), p.stride()) for p in network.model.parameters()]
+    first = network.model.get_submodule("conv1")
+    assert isinstance(first, nn.Conv2d)
+    assert first.weight.is_contiguous(memory_format=torch.channels_last)
+    loaded.extractor(weights, ("conv2_x", "conv5_x"), on_load=lambda: None)
+    assert [(p.data_ptr(), p.stride()) for p in network.model.parameters()] == tensors
