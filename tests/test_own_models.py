@@ -33,7 +33,7 @@ from classroom.preparation.pipeline import entry_keys
 from classroom.store import FeatureStore, PreparedLayer
 from tests.conftest import loaded
 from tests.lesson_tree import LessonTree
-from tests.tiny_model import TinyClassifier
+from tests.tiny_model import TinyClassifier, TinyFeatures
 
 IMAGES = """\
 title: Your own model
@@ -217,18 +217,7 @@ def test_a_whole_pickled_model_is_refused_as_a_model_file(
 _Tiny = TinyClassifier
 
 
-class _TinyFeatures(nn.Module):
-    """The tiny network's two maps by name: a feature model, as one exports for classroom
-    (create_feature_extractor makes one of any network)."""
-
-    def __init__(self, tiny: _Tiny) -> None:
-        super().__init__()
-        self.early = tiny.early
-        self.late = tiny.late
-
-    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        early = self.early(x)
-        return {"early": early, "late": self.late(early)}
+_TinyFeatures = TinyFeatures
 
 
 def _save_script(module: nn.Module, path: Path) -> None:

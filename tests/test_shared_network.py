@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -31,7 +32,7 @@ from classroom.techniques import TechniqueRequest, TechniqueResult, technique, t
 from classroom.techniques.running import compute
 from tests.conftest import picture
 from tests.lesson_tree import LessonTree
-from tests.tiny_model import TinyClassifier
+from tests.tiny_model import TinyClassifier, TinyFeatures
 
 Result = TypeVar("Result")
 #: How long a paused thread waits for the other one before the test fails (never reached when
@@ -110,9 +111,20 @@ def _equal_maps(
 # -- a model file's layers are caught by hooks: each call its own --------------------------------
 
 
+def _model_file(tree: LessonTree, name: str) -> networks.LoadedNetwork:
+    """``datasets/name`` loaded through a lesson, as the app loads it."""
+    lesson = tree.load(
+        'title: Own model\nimages:\n  photo: {path: photo.png, attribution: "tests, CC0"}\n'
+        f"steps:\n  - text: Look.\nmodel:\n  file: {name}\n  layers:\n"
+        "    - {name: edges, node: early}\n    - {name: blobs, node: late}\n"
+    )
+    (request,) = requests_for_lesson(lesson)
+    return networks.build_network(networks.resolve_weights(request.network, request.weights))
+
+
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> networks.LoadedNetwork:
-    """A ``torch.export`` classifier file, loaded through a lesson as the app loads it."""
+    """A ``torch.export`` classifier file."""
     torch.manual_seed(7)
     tree = LessonTree(tmp_path_factory.mktemp("exported"))
     height, width = torch.export.Dim("height", min=32), torch.export.Dim("width", min=32)
@@ -122,13 +134,19 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> networks.LoadedNetwork
         dynamic_shapes={"x": {2: height, 3: width}},
     )
     torch.export.save(program, tree.datasets / "tiny.pt2")
-    lesson = tree.load(
-        'title: Own model\nimages:\n  photo: {path: photo.png, attribution: "tests, CC0"}\n'
-        "steps:\n  - text: Look.\nmodel:\n  file: tiny.pt2\n  layers:\n"
-        "    - {name: edges, node: early}\n    - {name: blobs, node: late}\n"
-    )
-    (request,) = requests_for_lesson(lesson)
-    return networks.build_network(networks.resolve_weights(request.network, request.weights))
+    return _model_file(tree, "tiny.pt2")
+
+
+@pytest.fixture(scope="module")
+def scripted(tmp_path_factory: pytest.TempPathFactory) -> networks.LoadedNetwork:
+    """A TorchScript feature model file (its maps by name)."""
+    torch.manual_seed(8)
+    tree = LessonTree(tmp_path_factory.mktemp("scripted"))
+    path = tree.datasets / "tiny.pt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # TorchScript is deprecated
+        torch.jit.save(torch.jit.script(TinyFeatures(TinyClassifier().eval())), path)
+    return _model_file(tree, "tiny.pt")
 
 
 def test_two_threads_extracting_a_model_files_layers_each_get_their_own_maps(
@@ -249,10 +267,7 @@ def test_every_technique_gives_on_its_twin_what_it_gives_on_a_whole_copy(
     FeatureExtractor(resnet18_untrained, ["conv1"])  # the shared network, as the app has it
     request = TechniqueRequest(name, layer="conv3_x", target="1", reference=(40, 30))
     on_twin = compute(request, resnet18_untrained, photo)
-    monkeypatch.setattr(
-        "classroom.techniques.running._private_modules",
-        lambda network: copy.deepcopy(network.model).eval(),
-    )
+    _on_whole_copies(monkeypatch)
     _same_result(on_twin, compute(request, resnet18_untrained, photo))
 
 
@@ -271,3 +286,35 @@ def test_the_shared_network_is_handed_out_in_the_order_no_later_extractor_change
     assert first.weight.is_contiguous(memory_format=torch.channels_last)
     loaded.extractor(weights, ("conv2_x", "conv5_x"), on_load=lambda: None)
     assert [(p.data_ptr(), p.stride()) for p in network.model.parameters()] == tensors
+
+
+@pytest.mark.parametrize("kind", ["torch.export", "TorchScript"])
+def test_a_techniques_backward_pass_on_a_model_file_leaves_the_shared_one_untouched(
+    exported: networks.LoadedNetwork,
+    scripted: networks.LoadedNetwork,
+    photo: images.AnalysisImage,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+) -> None:
+    """The effective receptive field runs a backward pass through the model file: its twin
+    (also of a TorchScript module) takes no gradient into the shared weights. On TorchScript,
+    which deepcopy can copy, it gives what a whole copy gives."""
+    network = exported if kind == "torch.export" else scripted
+    model = network.model
+    flags = [parameter.requires_grad for parameter in model.parameters()]
+    request = TechniqueRequest("receptive_field", layer="blobs", reference=(40, 30))
+    result = compute(request, network, photo)
+    assert all(parameter.grad is None for parameter in model.parameters())
+    assert [parameter.requires_grad for parameter in model.parameters()] == flags
+    assert float(result.maps[0].values.max()) > 0
+    if kind == "TorchScript":
+        _on_whole_copies(monkeypatch)
+        _same_result(result, compute(request, network, photo))
+
+
+def _on_whole_copies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Techniques run on a deep copy of the network from now on, as they did before twins."""
+    monkeypatch.setattr(
+        "classroom.techniques.running._private_modules",
+        lambda network: copy.deepcopy(network.model).eval(),
+    )

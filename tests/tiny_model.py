@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["TinyClassifier"]
+__all__ = ["TinyClassifier", "TinyFeatures"]
 
 
 class TinyClassifier(nn.Module):
@@ -21,3 +21,17 @@ class TinyClassifier(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         scores: torch.Tensor = self.head(self.late(self.early(x)).mean(dim=(2, 3)))
         return scores
+
+
+class TinyFeatures(nn.Module):
+    """The tiny network's two maps by name: a feature model, as one exports for classroom
+    (create_feature_extractor makes one of any network)."""
+
+    def __init__(self, tiny: TinyClassifier) -> None:
+        super().__init__()
+        self.early = tiny.early
+        self.late = tiny.late
+
+    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        early = self.early(x)
+        return {"early": early, "late": self.late(early)}
