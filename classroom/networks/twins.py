@@ -18,7 +18,9 @@ parameters and buffers, the memory that matters (ResNet-101: 170 MB), stay one c
 Each module is copied shallowly, not with ``copy.deepcopy``: a ``torch.export`` model (an
 unflattened program) keeps symbolic fake tensors in its graph's metadata, which deepcopy
 cannot copy, and a shallow copy costs no time for the graph code it shares, which no one
-changes while running it.
+changes while running it. A module that keeps its parameters in a second place too (an
+RNN's ``_flat_weights``) would still reach the originals there; the networks classroom
+runs are convolutional and keep them only in ``_parameters``.
 """
 
 from __future__ import annotations
