@@ -1,11 +1,12 @@
 """The scatter-plot matrix frame as the browser tests drive it: the app on a lesson of digits,
 its test hook, its cells in page coordinates, its points file read from the store (the numpy
-oracle's input), a real mouse brush and the one selection it sends, a point no other lies near
-(one the pointer can hover unambiguously) and hovering it."""
+oracle's input), a real mouse brush and the one selection it sends, a real lasso and its numpy
+oracle (ray casting in data space), a point no other lies near (one the pointer can hover
+unambiguously) and hovering it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
@@ -30,11 +31,14 @@ __all__ = [
     "digits_lesson",
     "enclosed",
     "hover",
+    "inside_polygon",
+    "lasso",
     "lone_points",
     "matrix",
     "one_selection",
     "raw",
     "scaled",
+    "to_data",
 ]
 
 #: Making 60 digits and their vectors (torch's first import included) on a busy CPU.
@@ -187,3 +191,53 @@ def hover(page: Page, frame: Frame, at: tuple[float, float], point: int, shown: 
         arg=point,
         polling=POLL_MS,
     )
+
+
+def lasso(
+    page: Page,
+    box: dict[str, float],
+    path: Sequence[tuple[float, float]],
+    *,
+    alt: bool = True,
+    before_release: Callable[[], None] | None = None,
+) -> None:
+    """A real mouse drag along ``path`` (fractions of the cell from its top left), with Alt
+    held (a lasso) unless ``alt`` is False; ``before_release`` runs with the button still down."""
+    corners = [
+        (round(box["x"] + x * box["width"]), round(box["y"] + y * box["height"])) for x, y in path
+    ]
+    if alt:
+        page.keyboard.down("Alt")
+    page.mouse.move(*corners[0])
+    page.mouse.down()
+    for corner in corners[1:]:
+        page.mouse.move(*corner, steps=5)
+    if before_release is not None:
+        before_release()
+    page.mouse.up()
+    if alt:
+        page.keyboard.up("Alt")
+
+
+def to_data(units: npt.NDArray[np.float64], values: npt.NDArray[np.float64]) -> Any:
+    """Scaled units of a cell (as the browser holds them) in the data's units of ``values``."""
+    low, high = float(values.min()), float(values.max())
+    span = high - low if high > low else 1.0
+    return low + (units - MARGIN) / (1 - 2 * MARGIN) * span
+
+
+def inside_polygon(
+    xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64], polygon: npt.NDArray[np.float64]
+) -> npt.NDArray[np.bool_]:
+    """Which points (xs, ys) lie inside ``polygon`` ((V, 2), closed): even-odd ray casting,
+    each edge taken from its lower end (numpy only; the oracle of the browser's lasso)."""
+    inside = np.zeros(xs.shape, dtype=bool)
+    previous = polygon[-1]
+    for vertex in polygon:
+        low, high = (vertex, previous) if vertex[1] < previous[1] else (previous, vertex)
+        crosses = (vertex[1] > ys) != (previous[1] > ys)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            crossing = low[0] + (high[0] - low[0]) * (ys - low[1]) / (high[1] - low[1])
+        inside ^= crosses & (xs < crossing)
+        previous = vertex
+    return inside
