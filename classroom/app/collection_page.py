@@ -331,7 +331,7 @@ def collections_page(
     kind = right.selectbox(
         "View",
         ["embedding", "matrix", "neighbours", "average", "patches", ACROSS_KIND],
-        key="collections/kind",
+        key=VIEW_MENU,
         help="across: one image's reference pixel lights up other images of the collection",
     )
     architecture = registry.architecture(model)
