@@ -3,8 +3,9 @@
 Streamlit imports the page script's modules on a session's first run, and its components
 import pyarrow on the first component drawn: together about a second on 2 cores (more on a
 busy machine), which the first student of a class used to wait for on top of their own open
-(issue 13's cold open). The server imports them while it starts (its lifespan), before it
-accepts a connection; nothing else changes (no session, no cache is filled).
+(issue 13's cold open). The server imports them (and lets Pillow register its image plugins)
+while it starts (its lifespan), before it accepts a connection; nothing else changes (no
+session, no cache is filled).
 
 The page's modules are read from the script's own ``import`` statements, so the list cannot
 drift from what the page imports.
@@ -73,6 +74,11 @@ def preload(script: Path) -> list[str]:
         except Exception:
             _log.debug("preloading %s failed", name, exc_info=True)
             failed.append(name)
+    # Pillow registers its image plugins on first use (a quarter of a second on 2 cores):
+    # the first lesson's image check would wait for it.
+    from PIL import Image
+
+    Image.init()
     return failed
 
 
