@@ -86,7 +86,10 @@ def _strip(data: CollectionData, images: Sequence[int], captions: Sequence[str])
 def _selection_summary(data: CollectionData, view_key: str) -> None:
     chosen = sorted(_chosen(view_key))
     if not chosen:
-        st.caption("Drag a box in any plot to select images; they light up in every plot.")
+        st.caption(
+            "Drag a box in any plot (Alt-drag: a lasso) to select images; they light up in "
+            "every plot."
+        )
         return
     names = data.collection.class_names
     counts: dict[str, int] = {}

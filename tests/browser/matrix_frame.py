@@ -1,9 +1,11 @@
 """The scatter-plot matrix frame as the browser tests drive it: its test hook, its cells in
 page coordinates, its points file read from the store (the numpy oracle's input), a real
-mouse brush, and a point no other lies near (one the pointer can hover unambiguously)."""
+mouse brush and lasso, the lasso's numpy oracle (ray casting in data space), and a point no
+other lies near (one the pointer can hover unambiguously)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -21,10 +23,13 @@ __all__ = [
     "call",
     "cell",
     "enclosed",
+    "inside_polygon",
+    "lasso",
     "lone_points",
     "matrix",
     "raw",
     "scaled",
+    "to_data",
 ]
 
 #: Making 60 digits and their vectors (torch's first import included) on a busy CPU.
@@ -121,3 +126,53 @@ def lone_points(
     distances = np.hypot(px[:, None] - px[None], py[:, None] - py[None])
     np.fill_diagonal(distances, np.inf)
     return px, py, np.flatnonzero(distances.min(axis=1) > apart)
+
+
+def lasso(
+    page: Page,
+    box: dict[str, float],
+    path: Sequence[tuple[float, float]],
+    *,
+    alt: bool = True,
+    before_release: Callable[[], None] | None = None,
+) -> None:
+    """A real mouse drag along ``path`` (fractions of the cell from its top left), with Alt
+    held (a lasso) unless ``alt`` is False; ``before_release`` runs with the button still down."""
+    corners = [
+        (round(box["x"] + x * box["width"]), round(box["y"] + y * box["height"])) for x, y in path
+    ]
+    if alt:
+        page.keyboard.down("Alt")
+    page.mouse.move(*corners[0])
+    page.mouse.down()
+    for corner in corners[1:]:
+        page.mouse.move(*corner, steps=5)
+    if before_release is not None:
+        before_release()
+    page.mouse.up()
+    if alt:
+        page.keyboard.up("Alt")
+
+
+def to_data(units: npt.NDArray[np.float64], values: npt.NDArray[np.float64]) -> Any:
+    """Scaled units of a cell (as the browser holds them) in the data's units of ``values``."""
+    low, high = float(values.min()), float(values.max())
+    span = high - low if high > low else 1.0
+    return low + (units - MARGIN) / (1 - 2 * MARGIN) * span
+
+
+def inside_polygon(
+    xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64], polygon: npt.NDArray[np.float64]
+) -> npt.NDArray[np.bool_]:
+    """Which points (xs, ys) lie inside ``polygon`` ((V, 2), closed): even-odd ray casting,
+    each edge taken from its lower end (numpy only; the oracle of the browser's lasso)."""
+    inside = np.zeros(xs.shape, dtype=bool)
+    previous = polygon[-1]
+    for vertex in polygon:
+        low, high = (vertex, previous) if vertex[1] < previous[1] else (previous, vertex)
+        crosses = (vertex[1] > ys) != (previous[1] > ys)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            crossing = low[0] + (high[0] - low[0]) * (ys - low[1]) / (high[1] - low[1])
+        inside ^= crosses & (xs < crossing)
+        previous = vertex
+    return inside

@@ -7,7 +7,9 @@ browser fetched (the store's own file), and the page (Python) must report the im
 selection event it received. Hovering a per-cell point must show that cell's receptive field
 cut from the image, pixel for pixel as numpy cuts it from the collection's images. A real wheel
 and a real Shift-drag zoom and pan a cell: the GPU then draws exactly the points inside the
-visible ranges, and a brush selects in data space what numpy finds inside it.
+visible ranges, and a brush selects in data space what numpy finds inside it. A real Alt-drag
+lasso (concave) selects exactly the points numpy's ray casting finds inside it in data space,
+highlighted in every layer, and Escape clears the selection, for Python too.
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ from tests.browser.matrix_frame import (
     call,
     cell,
     enclosed,
+    inside_polygon,
+    lasso,
     lone_points,
     matrix,
     raw,
     scaled,
+    to_data,
 )
 from tests.lesson_tree import LessonTree
 
@@ -146,6 +151,18 @@ def test_hovering_a_cell_point_shows_its_receptive_field_crop(
         patch = call(frame, "patch")
         shown = np.array(patch["rgb"], dtype=np.uint8).reshape(patch["height"], patch["width"], 3)
         np.testing.assert_array_equal(shown, images[image, top:bottom, left:right])
+
+        # Moves within the point change nothing: leaving it afterwards is the one change.
+        changes = call(frame, "hoverChanges")
+        page.mouse.move(px[point] + 1, py[point], steps=3)
+        page.mouse.move(px[point], py[point] + 1)
+        help_text = frame.locator(".matrix-help").bounding_box()
+        assert help_text is not None
+        page.mouse.move(help_text["x"] + 4, help_text["y"] + 4)  # one jump, over no point
+        frame.wait_for_function(
+            "() => window.__classroomMatrix.hovered() === null", polling=POLL_MS
+        )
+        assert call(frame, "hoverChanges") == changes + 1
 
 
 def _ranges(frame: Frame, expected: str, arg: object) -> dict[str, list[float]]:
@@ -280,3 +297,82 @@ def test_zoomed_and_panned_a_brush_selects_in_data_space_and_hidden_points_are_n
         page.mouse.dblclick(*at)
         _ranges(frame, "Object.keys(r).length === 0", None)
         assert len(call(frame, "drawn", 1, 1, 0)) == COUNT
+
+
+#: A "U" upside down, in fractions of the cell from its top left: two legs joined at the top,
+#: the notch between them (inside the lasso's bounds) left out.
+_U_PATH = [
+    (0.1, 0.1),
+    (0.9, 0.1),
+    (0.9, 0.9),
+    (0.62, 0.9),
+    (0.62, 0.4),
+    (0.38, 0.4),
+    (0.38, 0.9),
+    (0.1, 0.9),
+]
+_OUTLINE_DRAWN = """() => {
+    const shape = document.querySelector('.matrix-lasso polygon');
+    return shape !== null && shape.closest('svg').style.display === 'block'
+        && shape.getAttribute('points').trim().split(' ').length >= 8;
+}"""
+
+
+def _lassoed(frame: Frame, values: npt.NDArray[np.float64], sent: int) -> set[int]:
+    """Once ``sent`` selections went to Python: numpy's points inside the last lasso, in data
+    space (block3's rows 5 and 6), with the lasso's cell and corners checked."""
+    frame.wait_for_function(
+        "(n) => window.__classroomMatrix.sent().length === n", arg=sent, polling=POLL_MS
+    )
+    drawn = call(frame, "lasso")
+    assert (drawn["layer"], drawn["row"], drawn["column"]) == (1, 1, 0)
+    vertices = np.array(drawn["vertices"], dtype=np.float64)
+    polygon = np.column_stack(
+        [to_data(vertices[:, 0], values[5]), to_data(vertices[:, 1], values[6])]
+    )
+    return {int(i) for i in np.flatnonzero(inside_polygon(values[5], values[6], polygon))}
+
+
+def test_a_lasso_selects_exactly_the_points_inside_it_in_every_layer_and_escape_clears(
+    browser: BrowserContext, app: tuple[str, Path]
+) -> None:
+    url, store = app
+    with open_tab(browser, f"{url}?lesson=matrix&step=images") as page:
+        frame = matrix(page)
+        values = raw(frame, store).astype(np.float64)
+        box = cell(frame, 1, 1, 0)
+
+        def outline_drawn() -> None:
+            frame.wait_for_function(_OUTLINE_DRAWN, polling=POLL_MS)
+
+        lasso(page, box, _U_PATH, before_release=outline_drawn)
+        inside = _lassoed(frame, values, 1)
+        vertices = np.array(call(frame, "lasso")["vertices"])
+        # The lasso went where the mouse went: each corner of the path is one of its vertices.
+        for x, y in _U_PATH:
+            assert np.abs(vertices - [x, 1 - y]).max(axis=1).min() < 2 / box["width"]
+        points = scaled(frame, store)
+        bounds = enclosed(points, (5, 6), (0.1, 0.9, 0.1, 0.9), 0)
+        assert inside, "the lasso encloses no point"
+        assert inside != bounds, "no point lies in the notch: the shape made no difference"
+        selected = call(frame, "sent")[0]
+        assert selected == sorted(inside)
+        assert call(frame, "highlighted", 0, 2, 3) == selected  # block2: linked
+        assert call(frame, "highlighted", 1, 1, 0) == selected
+        assert frame.locator(".matrix-lasso").evaluate("(svg) => svg.style.display") == "none"
+        assert_summary(page, points, selected)
+
+        frame.locator(".matrix-canvas").focus()
+        page.keyboard.press("Escape")
+        frame.wait_for_function("() => window.__classroomMatrix.sent().length === 2")
+        assert call(frame, "sent")[1] == []
+        assert call(frame, "highlighted", 0, 2, 3) == []
+        page.get_by_text("Drag a box in any plot").wait_for(timeout=RERUN_MS)
+
+        # The panel's Lasso toggle: a plain drag draws a lasso too (a triangle).
+        frame.get_by_role("button", name="Lasso").click()
+        lasso(page, box, [(0.15, 0.85), (0.85, 0.85), (0.5, 0.15)], alt=False)
+        triangle = _lassoed(frame, values, 3)
+        assert triangle
+        assert call(frame, "sent")[2] == sorted(triangle)
+        assert call(frame, "highlighted", 0, 2, 3) == sorted(triangle)

@@ -1,74 +1,40 @@
 /**
  * The scatter-plot matrix frame: each layer's matrix side by side on one WebGL 2 canvas, a box
- * brush in any cell that highlights the same points in every cell and layer while it moves,
- * pan and zoom per dimension (usePanZoom: wheel, Shift-drag, double click to reset),
- * the hovered point's image (and receptive field) beside it, and one selection event for
- * Python when the brush is released. Points and thumbnails are fetched once, as store files.
+ * brush or a lasso (gesture.ts: Alt-drag or the Lasso toggle) in any cell that highlights the
+ * same points in every cell and layer while it moves, pan and zoom per dimension (usePanZoom:
+ * wheel, Shift-drag, double click to reset; kept across new points), the hovered point's image
+ * (and receptive field) beside it, and one selection event for Python when the brush is
+ * released or Escape clears it. Points and thumbnails are fetched once, as store files.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 
 import { type MatrixArgs, makeSelectionEvent } from "../contract";
 import { loadImage } from "../data/image";
 import { ScatterRenderer } from "../renderer/scatterRenderer";
 import { sendValue } from "../streamlit";
-import { HoverDetails, type Hovered } from "./HoverDetails";
+import { HoverDetails } from "./HoverDetails";
+import { HoverStore } from "./hoverStore";
 import { type Ranges, cellRanges, rangeOf, toScaled, visibleData } from "./axisRanges";
+import { type RowBasis, rowNames } from "./keptRanges";
+import { type Points, fetchPoints, useWidth } from "./frameData";
 import { installMatrixHook } from "./matrixHook";
+import { type Gesture, gestureCell, gesturePoints, moveGesture, startGesture } from "./gesture";
+import type { Vertex } from "./lasso";
+import { drawOutline } from "./lassoOutline";
 import {
-  type Brush,
   type CellPlace,
-  brushed,
   cellAt,
   MARGIN,
   cellRows,
   matrixLayout,
   nearestPoint,
   pointOwner,
-  rowRanges,
-  scaledRows,
   toUnit,
 } from "./matrixLayout";
 import { usePanZoom } from "./usePanZoom";
 
 /** How near the pointer a point must be to be hovered, in CSS pixels. */
 const HOVER_RADIUS = 6;
-
-interface Points {
-  readonly scaled: Float32Array;
-  readonly ranges: [number, number][];
-}
-
-async function fetchPoints(url: string, rows: number, count: number): Promise<Points> {
-  const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) {
-    throw new Error(`the points ${url} could not be loaded (${response.status.toString()})`);
-  }
-  const bytes = await response.arrayBuffer();
-  if (bytes.byteLength !== rows * count * 4) {
-    throw new Error(
-      `the points file holds ${bytes.byteLength.toString()} bytes, not ${rows.toString()} x ${count.toString()} float32`,
-    );
-  }
-  const values = new Float32Array(bytes);
-  return { scaled: scaledRows(values, rows, count), ranges: rowRanges(values, rows, count) };
-}
-
-function useWidth(element: HTMLElement | null): number {
-  const [width, setWidth] = useState(800);
-  useEffect(() => {
-    if (element === null) {
-      return;
-    }
-    const observer = new ResizeObserver(() => {
-      setWidth(element.clientWidth);
-    });
-    observer.observe(element); // it reports the element's first size too
-    return () => {
-      observer.disconnect();
-    };
-  }, [element]);
-  return width;
-}
 
 export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): React.JSX.Element {
   const [root, setRoot] = useState<HTMLDivElement | null>(null);
@@ -78,10 +44,14 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
   const scaled = points?.scaled ?? null;
   const [atlas, setAtlas] = useState<ImageBitmap | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [hovered, setHovered] = useState<Hovered | null>(null);
+  const [hover] = useState(() => new HoverStore());
+  const hovered = useSyncExternalStore(hover.subscribe, hover.get);
   const patch = useRef<HTMLCanvasElement | null>(null);
   const thumbnail = useRef<HTMLCanvasElement | null>(null);
-  const brush = useRef<Brush | null>(null);
+  const gesture = useRef<Gesture | null>(null);
+  const lasso = useRef<{ cell: CellPlace; vertices: readonly Vertex[] } | null>(null);
+  const outline = useRef<SVGSVGElement>(null);
+  const [lassoOn, setLassoOn] = useState(false);
   const mask = useRef(new Uint8Array(0));
   const selection = useRef<number[]>([]);
   const sent = useRef<number[][]>([]);
@@ -95,7 +65,15 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
       ),
     [args, width],
   );
-  const zoom = usePanZoom(canvas, layout, args);
+  // The points drawn now with their rows' names: what a zoom belongs to, and is carried by.
+  const basis = useMemo<RowBasis | null>(
+    () =>
+      points === null || points.url !== args.url
+        ? null
+        : { url: points.url, names: rowNames(args), data: points.ranges },
+    [points, args],
+  );
+  const zoom = usePanZoom(canvas, layout, args, basis);
   const currentRanges = zoom.current;
   const drawsFor = useCallback(
     (ranges: Ranges) =>
@@ -129,6 +107,7 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     Promise.all([fetchPoints(url, rows, count), loadImage(thumbnailsUrl)]).then(
       ([fetched, image]) => {
         if (live) {
+          hover.clear(); // its index is a point of the old points
           setPoints(fetched);
           setAtlas(image);
         }
@@ -140,12 +119,17 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     return () => {
       live = false;
     };
-  }, [url, rows, count, thumbnailsUrl]);
+  }, [url, rows, count, thumbnailsUrl, hover]);
 
   const draw = useCallback(() => {
     renderer?.draw(draws, ratio);
   }, [renderer, draws, ratio]);
 
+  /** Python hears a selection (a brush released, or cleared), and the test hook counts it. */
+  const send = useCallback((points: readonly number[]) => {
+    sent.current.push([...points]);
+    sendValue(makeSelectionEvent([...points]));
+  }, []);
   const select = useCallback(
     (points: readonly number[]) => {
       const bytes = new Uint8Array(args.count);
@@ -178,7 +162,8 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     const rect = event.currentTarget.getBoundingClientRect();
     return { x: event.clientX - rect.left, y: event.clientY - rect.top };
   };
-  const hover = (cell: CellPlace, x: number, y: number): void => {
+  /** The point under the pointer in `cell`; React hears of it only when it is another point. */
+  const hoverAt = (cell: CellPlace, x: number, y: number): void => {
     if (scaled === null) {
       return;
     }
@@ -186,16 +171,18 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     const view = cellRanges(zoom.current(), rows);
     const point = nearestPoint(scaled, args.count, rows, cell.box, x, y, HOVER_RADIUS, view);
     if (point === null) {
-      setHovered(null);
+      hover.clear();
       return;
     }
-    const owner = pointOwner(args, point);
-    const box = owner.cell === null ? null : (args.cells?.boxes[owner.cell] ?? null);
-    setHovered({
-      point,
-      ...owner,
-      className: args.classNames[scaled[point] ?? 0] ?? "",
-      box: box === null ? null : [box[0] ?? 0, box[1] ?? 0, box[2] ?? 0, box[3] ?? 0],
+    hover.show(point, (found) => {
+      const owner = pointOwner(args, found);
+      const box = owner.cell === null ? null : (args.cells?.boxes[owner.cell] ?? null);
+      return {
+        point: found,
+        ...owner,
+        className: args.classNames[scaled[found] ?? 0] ?? "",
+        box: box === null ? null : [box[0] ?? 0, box[1] ?? 0, box[2] ?? 0, box[3] ?? 0],
+      };
     });
   };
   const onPointerDown = (event: React.PointerEvent<HTMLCanvasElement>): void => {
@@ -208,9 +195,19 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     if (zoom.startPan(event, cell, x, y)) {
       return;
     }
-    const { u, v } = scaledAt(cell, x, y);
-    brush.current = { cell, u0: u, v0: v, u1: u, v1: v };
+    gesture.current = startGesture(lassoOn || event.altKey, cell, scaledAt(cell, x, y), { x, y });
+    showOutline(gesture.current);
   };
+  /** A lasso's outline over its cell, drawn through the cell's ranges (else none). */
+  const showOutline = (drawn: Gesture | null): void => {
+    if (drawn?.kind !== "lasso") {
+      drawOutline(outline.current, null);
+      return;
+    }
+    const view = cellRanges(zoom.current(), cellRows(args, drawn.cell));
+    drawOutline(outline.current, { box: drawn.cell.box, view, vertices: drawn.vertices });
+  };
+
   /** A canvas point in a cell as scaled units (the brush selects in data space when zoomed). */
   const scaledAt = (cell: CellPlace, x: number, y: number): { u: number; v: number } => {
     const { u, v } = toUnit(cell.box, x, y);
@@ -222,34 +219,66 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
     if (zoom.movePan(x, y)) {
       return;
     }
-    const current = brush.current;
+    const current = gesture.current;
     if (current === null || scaled === null) {
       const cell = cellAt(layout, x, y);
       if (cell === null) {
-        setHovered(null);
+        hover.clear();
       } else {
-        hover(cell, x, y);
+        hoverAt(cell, x, y);
       }
       return;
     }
-    const { u, v } = scaledAt(current.cell, x, y);
-    brush.current = { ...current, u1: u, v1: v };
-    const picked = brushed(scaled, args.count, cellRows(args, current.cell), brush.current, mask.current);
+    const cell = gestureCell(current);
+    const next = moveGesture(current, scaledAt(cell, x, y), { x, y });
+    if (next === current) {
+      return; // a lasso's pointer moved less than a vertex's step: nothing changed
+    }
+    gesture.current = next;
+    showOutline(next);
+    const picked = gesturePoints(next, scaled, args.count, cellRows(args, cell), mask.current);
     selection.current = picked;
     renderer?.setSelection(mask.current, picked.length > 0);
     renderer?.setSelectedIndices(Uint32Array.from(picked));
     renderer?.drawBrushing(draws, ratio);
   };
   const onPointerUp = (): void => {
-    if (zoom.endPan() || brush.current === null) {
+    const ended = gesture.current;
+    if (zoom.endPan() || ended === null) {
       return;
     }
-    brush.current = null;
+    gesture.current = null;
+    if (ended.kind === "lasso") {
+      lasso.current = { cell: ended.cell, vertices: ended.vertices };
+      showOutline(null);
+    }
     renderer?.endBrush();
     draw();
-    sent.current.push([...selection.current]);
-    sendValue(makeSelectionEvent(selection.current));
+    send(selection.current);
   };
+  // Escape: a brush or lasso under way is dropped, and the selection cleared (Python hears an
+  // empty selection, once, only when there was one).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key !== "Escape") {
+        return;
+      }
+      const drawing = gesture.current !== null;
+      gesture.current = null;
+      drawOutline(outline.current, null);
+      if (!drawing && selection.current.length === 0) {
+        return;
+      }
+      select([]);
+      renderer?.endBrush();
+      draw();
+      send([]);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+    };
+  }, [select, renderer, draw, send]);
 
   useEffect(() => {
     if (renderer === null || scaled === null || root === null) {
@@ -265,11 +294,13 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
       canvas: () => canvas.current,
       selection: () => selection.current,
       sent: () => sent.current,
-      hovered: () => hovered,
+      lasso: () => lasso.current,
+      hovered: hover.get,
+      hoverChanges: () => hover.changes,
       patch: () => patch.current,
       thumbnail: () => thumbnail.current,
     });
-  }, [renderer, scaled, root, args, layout, drawsFor, currentRanges, ratio, hovered]);
+  }, [renderer, scaled, root, args, layout, drawsFor, currentRanges, ratio, hover]);
   const onCanvases = useCallback((image: HTMLCanvasElement | null, cut: HTMLCanvasElement | null) => {
     thumbnail.current = image;
     patch.current = cut;
@@ -289,6 +320,10 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
           </span>
         ))}
       </div>
+      <p className="matrix-help">
+        Drag to select a box, Alt-drag (or Lasso) to draw around points; the wheel zooms, Shift-drag pans, a
+        double click shows all; Esc clears the selection.
+      </p>
       {/* Always there (disabled when nothing is zoomed), so zooming never moves the cells. */}
       <button
         type="button"
@@ -297,6 +332,16 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
         onClick={zoom.reset}
       >
         Show the whole range
+      </button>
+      <button
+        type="button"
+        className="matrix-lasso-toggle"
+        aria-pressed={lassoOn}
+        onClick={() => {
+          setLassoOn((on) => !on);
+        }}
+      >
+        Lasso
       </button>
       <div className="matrix-stage" style={{ position: "relative", width: layout.width }}>
         {layout.cells
@@ -322,17 +367,21 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
           ref={canvas}
           className="matrix-canvas"
           data-testid="matrix-canvas"
+          tabIndex={0}
           style={{ touchAction: "none" }}
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
           onPointerUp={onPointerUp}
           onDoubleClick={zoom.reset}
           onPointerLeave={() => {
-            if (brush.current === null) {
-              setHovered(null);
+            if (gesture.current === null) {
+              hover.clear();
             }
           }}
         />
+        <svg ref={outline} className="matrix-lasso" aria-hidden="true" style={{ display: "none" }}>
+          <polygon />
+        </svg>
       </div>
       <HoverDetails args={args} atlas={atlas} hovered={hovered} onCanvases={onCanvases} />
     </div>

@@ -9,7 +9,8 @@ import type { MatrixArgs } from "../contract";
 import type { Ranges } from "./axisRanges";
 import type { CellDraw, ScatterRenderer } from "../renderer/scatterRenderer";
 import { DETAIL_SCALE, type Hovered } from "./HoverDetails";
-import type { MatrixLayout } from "./matrixLayout";
+import type { Vertex } from "./lasso";
+import type { CellPlace, MatrixLayout } from "./matrixLayout";
 
 export interface MatrixHookSources {
   readonly renderer: ScatterRenderer;
@@ -22,7 +23,9 @@ export interface MatrixHookSources {
   readonly canvas: () => HTMLCanvasElement | null;
   readonly selection: () => readonly number[];
   readonly sent: () => readonly (readonly number[])[];
+  readonly lasso: () => { cell: CellPlace; vertices: readonly Vertex[] } | null;
   readonly hovered: () => Hovered | null;
+  readonly hoverChanges: () => number;
   readonly patch: () => HTMLCanvasElement | null;
   readonly thumbnail: () => HTMLCanvasElement | null;
 }
@@ -66,8 +69,13 @@ export interface ClassroomMatrixHook {
   ranges(): Record<string, [number, number]>;
   /** The selections sent to Python, oldest first. */
   sent(): number[][];
+  /** The last lasso released: its cell and its vertices [u, v] in scaled units (it selected
+   * the points inside this polygon, closed from the last vertex to the first). */
+  lasso(): { layer: number; row: number; column: number; vertices: [number, number][] } | null;
   frames(): number;
   hovered(): Hovered | null;
+  /** How many times the hovered point changed (each one re-rendered the frame once). */
+  hoverChanges(): number;
   /** The hovered cell's patch as shown: one RGB triple per image pixel, rows from the top. */
   patch(): Pixels | null;
   /** The hovered point's image as shown (a per-cell point's with its receptive-field box). */
@@ -116,11 +124,22 @@ export function installMatrixHook(sources: MatrixHookSources): () => void {
     sent() {
       return sources.sent().map((points) => [...points]);
     },
+    lasso() {
+      const drawn = sources.lasso();
+      if (drawn === null) {
+        return null;
+      }
+      const { layer, row, column } = drawn.cell;
+      return { layer, row, column, vertices: drawn.vertices.map(({ u, v }) => [u, v]) };
+    },
     frames() {
       return renderer.frames;
     },
     hovered() {
       return sources.hovered();
+    },
+    hoverChanges() {
+      return sources.hoverChanges();
     },
     patch() {
       return shownPixels(sources.patch());

@@ -153,6 +153,30 @@ export interface Brush {
   readonly v1: number;
 }
 
+/**
+ * The points of `rows` for which `inside(u, v)` holds (u, v: their scaled values), as 1
+ * (selected) or 0 per point into `into`, and their indices: what the box and the lasso share.
+ */
+export function pointsWhere(
+  scaled: Float32Array,
+  count: number,
+  rows: { x: number; y: number },
+  into: Uint8Array,
+  inside: (u: number, v: number) => boolean,
+): number[] {
+  const xs = scaled.subarray(rows.x * count, (rows.x + 1) * count);
+  const ys = scaled.subarray(rows.y * count, (rows.y + 1) * count);
+  const picked: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const chosen = inside(xs[i] ?? -1, ys[i] ?? -1);
+    into[i] = chosen ? 1 : 0;
+    if (chosen) {
+      picked.push(i);
+    }
+  }
+  return picked;
+}
+
 /** The points inside the brush, as 1 (selected) or 0 per point, and their indices. */
 export function brushed(
   scaled: Float32Array,
@@ -163,19 +187,7 @@ export function brushed(
 ): number[] {
   const [uLow, uHigh] = [Math.min(brush.u0, brush.u1), Math.max(brush.u0, brush.u1)];
   const [vLow, vHigh] = [Math.min(brush.v0, brush.v1), Math.max(brush.v0, brush.v1)];
-  const xs = scaled.subarray(rows.x * count, (rows.x + 1) * count);
-  const ys = scaled.subarray(rows.y * count, (rows.y + 1) * count);
-  const picked: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const u = xs[i] ?? -1;
-    const v = ys[i] ?? -1;
-    const inside = u >= uLow && u <= uHigh && v >= vLow && v <= vHigh;
-    into[i] = inside ? 1 : 0;
-    if (inside) {
-      picked.push(i);
-    }
-  }
-  return picked;
+  return pointsWhere(scaled, count, rows, into, (u, v) => u >= uLow && u <= uHigh && v >= vLow && v <= vHigh);
 }
 
 /**

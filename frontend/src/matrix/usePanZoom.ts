@@ -3,12 +3,15 @@
  * pointer about the pointer, a drag with Shift (or the middle button) pans it, and `reset`
  * (a double click, the reset button) shows every dimension whole again. The ranges live in a
  * ref that pointer events update at once (the brush, the hover and the test hook read it
- * between renders), mirrored into state so the frame is drawn anew.
+ * between renders), mirrored into state so the frame is drawn anew. They belong to one points
+ * file (`basis`); when other points arrive, each dimension still shown keeps its view
+ * (keptRanges), so choosing another layer or images does not undo a zoom.
  */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import type { MatrixArgs } from "../contract";
 import { type Ranges, panCell, zoomCell } from "./axisRanges";
+import { type RowBasis, carryRanges } from "./keptRanges";
 import { type CellPlace, type MatrixLayout, cellAt, cellRows, toUnit } from "./matrixLayout";
 
 /** How much one wheel pixel zooms: 100 pixels (one notch of most wheels) about 18%. */
@@ -30,26 +33,51 @@ export interface PanZoom {
   readonly reset: () => void;
 }
 
+/** Ranges and the points file they belong to (null: none loaded yet). */
+interface Shown {
+  readonly basis: RowBasis | null;
+  readonly ranges: Ranges;
+}
+
+/**
+ * `basis` is the points file drawn now (null while other points load: nothing is zoomed then,
+ * as the rows the ranges name are not yet the rows drawn).
+ */
 export function usePanZoom(
   canvasRef: React.RefObject<HTMLCanvasElement | null>,
   layout: MatrixLayout,
   args: MatrixArgs,
+  basis: RowBasis | null,
 ): PanZoom {
-  // Ranges belong to one points file: other points (another collection, other layers) mean
-  // other rows, so they start whole.
-  const { url } = args;
-  const [shown, setShown] = useState<{ url: string; ranges: Ranges }>({ url, ranges: {} });
-  const latest = useRef<{ url: string; ranges: Ranges }>({ url, ranges: {} });
-  const ranges = shown.url === url ? shown.ranges : {};
-  const current = useCallback((): Ranges => (latest.current.url === url ? latest.current.ranges : {}), [url]);
+  const url = basis?.url ?? null;
+  const [shown, setShown] = useState<Shown>({ basis: null, ranges: {} });
+  const latest = useRef<Shown>({ basis: null, ranges: {} });
+  const ranges = url !== null && shown.basis?.url === url ? shown.ranges : {};
+  const current = useCallback(
+    (): Ranges => (url !== null && latest.current.basis?.url === url ? latest.current.ranges : {}),
+    [url],
+  );
   const pan = useRef<{ cell: CellPlace; x: number; y: number; from: Ranges } | null>(null);
   const apply = useCallback(
     (next: Ranges) => {
-      latest.current = { url, ranges: next };
+      if (url === null || latest.current.basis?.url !== url) {
+        return; // other points are loading: their rows are not yet what the cells draw
+      }
+      latest.current = { basis: latest.current.basis, ranges: next };
       setShown(latest.current);
     },
     [url],
   );
+  // Other points: carry each kept dimension's view over before the frame is painted.
+  useLayoutEffect(() => {
+    const before = latest.current;
+    if (basis === null || before.basis?.url === basis.url) {
+      return;
+    }
+    const ranges = before.basis === null ? {} : carryRanges(before.ranges, before.basis, basis);
+    latest.current = { basis, ranges };
+    setShown(latest.current);
+  }, [basis]);
   const reset = useCallback(() => {
     apply({});
   }, [apply]);
