@@ -57,6 +57,9 @@ class FeatureExtractor:
             # convolutions are faster in it (ResNet-101 to conv4_x of a 1024x768 image: about
             # 0.66 s against 0.87 s on 2 cores). It changes results only by float rounding
             # (relative 3e-6). The conversion is in place: extractors of one network share it.
+            # The app's shared networks are converted by their first extractor, made under
+            # LoadedNetworks' lock before any other thread is handed the network; later
+            # extractors find every tensor in this order already and replace none.
             network.model.eval().to(memory_format=torch.channels_last)
         self._graph = family.feature_graph(network.model, self._specs)
 

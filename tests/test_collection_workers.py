@@ -54,3 +54,38 @@ def test_no_workers_is_refused() -> None:
     network = load_network("digits", "untrained")
     with pytest.raises(ValueError, match="workers must be at least 1"):
         forward_maps(network, np.zeros((1, 8, 8, 3), np.uint8), LAYERS, lambda *_: None, workers=0)
+
+
+def test_a_thread_already_running_keeps_its_torch_threads_while_workers_run() -> None:
+    """The workers set torch's thread count to one while they run. Torch keeps the count per
+    thread from the thread's first use: a thread already running (the page's, extracting
+    features of the shared network) keeps its own, and the caller's is put back after."""
+    import threading
+
+    collection = digits_collection(CHUNK + 1)
+    network = load_network("digits", "untrained")
+    threads = torch.get_num_threads()
+    started, inside, read = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, int] = {}
+
+    def page() -> None:
+        seen["before"] = torch.get_num_threads()
+        started.set()
+        assert inside.wait(120)
+        seen["during"] = torch.get_num_threads()
+        read.set()
+
+    running = threading.Thread(target=page)
+    running.start()
+    assert started.wait(120)  # the thread used torch before the workers start
+
+    def progress(done: int, _total: int) -> None:
+        if done == CHUNK:  # the first chunk is done: the workers are running
+            seen["caller"] = torch.get_num_threads()
+            inside.set()
+            assert read.wait(120)
+
+    forward_maps(network, collection.images, LAYERS, progress, workers=2)
+    running.join(120)
+    assert seen == {"before": threads, "caller": 1, "during": threads}
+    assert torch.get_num_threads() == threads

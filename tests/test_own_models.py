@@ -33,6 +33,7 @@ from classroom.preparation.pipeline import entry_keys
 from classroom.store import FeatureStore, PreparedLayer
 from tests.conftest import loaded
 from tests.lesson_tree import LessonTree
+from tests.tiny_model import TinyClassifier, TinyFeatures
 
 IMAGES = """\
 title: Your own model
@@ -213,32 +214,10 @@ def test_a_whole_pickled_model_is_refused_as_a_model_file(
 # -- whole model files ---------------------------------------------------------------------------
 
 
-class _Tiny(nn.Module):
-    """A small CNN of one's own: strides 2 and 4, and a classifier."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.early = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.ReLU())
-        self.late = nn.Sequential(nn.Conv2d(8, 16, 3, stride=2, padding=1), nn.Tanh())
-        self.head = nn.Linear(16, 3)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        scores: torch.Tensor = self.head(self.late(self.early(x)).mean(dim=(2, 3)))
-        return scores
+_Tiny = TinyClassifier
 
 
-class _TinyFeatures(nn.Module):
-    """The tiny network's two maps by name: a feature model, as one exports for classroom
-    (create_feature_extractor makes one of any network)."""
-
-    def __init__(self, tiny: _Tiny) -> None:
-        super().__init__()
-        self.early = tiny.early
-        self.late = tiny.late
-
-    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        early = self.early(x)
-        return {"early": early, "late": self.late(early)}
+_TinyFeatures = TinyFeatures
 
 
 def _save_script(module: nn.Module, path: Path) -> None:

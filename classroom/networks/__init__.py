@@ -10,6 +10,8 @@
 * :mod:`~classroom.networks.weights`: weights names, files, downloads and identities;
 * :mod:`~classroom.networks.loading`: building a network and loading its weights safely;
 * :mod:`~classroom.networks.model_files`: a lesson's own TorchScript or ``torch.export`` file;
+* :mod:`~classroom.networks.twins`: new module objects over a loaded network's weights, for
+  whatever changes modules while the page and the worker threads share the network;
 * :mod:`~classroom.networks.listing`: ``classroom models``.
 
 Importing this package imports no torch: the registry is plain data, and only building or

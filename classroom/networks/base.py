@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
 
 from classroom.networks.layers import Layer
+from classroom.networks.twins import modules_sharing_tensors
 from classroom.wording import suggest
 
 if TYPE_CHECKING:
@@ -274,7 +275,7 @@ class NetworkFamily:
         # would run batch norm on the batch's statistics, and overwrite the running ones. It
         # therefore traces new module objects that share the model's parameters and buffers.
         graph: FeatureGraph = create_feature_extractor(
-            _modules_sharing_tensors(model),
+            modules_sharing_tensors(model),
             return_nodes={layer.node: layer.name for layer in layers},
         )
         return graph
@@ -301,12 +302,3 @@ class NetworkFamily:
         import numpy as np
 
         return np.ascontiguousarray(output[0].permute(1, 2, 0).numpy(), dtype=np.float32)
-
-
-def _modules_sharing_tensors(model: nn.Module) -> nn.Module:
-    """A copy of ``model``'s module tree (own ``training`` flags) over the same tensors."""
-    import copy
-
-    shared = {id(tensor): tensor for tensor in (*model.parameters(), *model.buffers())}
-    twin: nn.Module = copy.deepcopy(model, memo=shared)
-    return twin

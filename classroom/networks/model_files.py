@@ -20,6 +20,7 @@ author computes.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from classroom.networks.base import NetworkFamily
 from classroom.networks.choice import FileLayer, ModelFile
 from classroom.networks.layers import Layer
 from classroom.networks.loaded import LoadedNetwork
+from classroom.networks.twins import modules_sharing_tensors
 from classroom.networks.weights import ResolvedWeights, WeightsFileError
 
 if TYPE_CHECKING:
@@ -109,30 +111,45 @@ class ModelFileFamily(NetworkFamily):
 
 
 class _Graph:
-    """Runs a model file and returns the lesson's layers by name."""
+    """Runs a model file and returns the lesson's layers by name.
+
+    A ``torch.export`` model's layers are caught by forward hooks. They sit on a twin of its
+    module tree (same tensors), never on the loaded network the page and the worker share: a
+    hook there fires for every thread's pass, and a technique's copy would carry it along. The
+    hooks stay registered and write into the calling thread's own dict, so two threads may
+    run one graph at once and each gets its own maps.
+    """
 
     def __init__(self, model: nn.Module, nodes: Mapping[str, str], model_file: ModelFile) -> None:
         self.model = model
         self.nodes = nodes
         self.model_file = model_file
+        self._submodules = dict(model.named_modules())
+        self._calls = threading.local()
+        # TorchScript modules take no hooks: their maps come only from the dict they return.
+        can_hook = model_file.kind == "torch.export"
+        hooked = [node for node in nodes if can_hook and node in self._submodules]
+        self._runs: nn.Module = model
+        if hooked:
+            self._runs = modules_sharing_tensors(model)
+            for node in hooked:
+                self._runs.get_submodule(node).register_forward_hook(self._keeper(node))
+
+    def _keeper(self, node: str) -> Callable[[object, object, object], None]:
+        def keep(_module: object, _inputs: object, output: object) -> None:
+            caught: dict[str, Any] | None = getattr(self._calls, "caught", None)
+            if caught is not None:  # only during this thread's call of this graph
+                caught[node] = output
+
+        return keep
 
     def __call__(self, batch: torch.Tensor) -> dict[str, torch.Tensor]:
         path = self.model_file.path
         caught: dict[str, Any] = {}
-        handles = []
-        submodules = dict(self.model.named_modules())
-        # TorchScript modules take no hooks: their maps come only from the dict they return.
-        can_hook = self.model_file.kind == "torch.export"
-        hooked = [node for node in self.nodes if can_hook and node in submodules]
-        for node in hooked:
-
-            def keep(_module: object, _inputs: object, output: object, node: str = node) -> None:
-                caught[node] = output
-
-            handles.append(submodules[node].register_forward_hook(keep))
+        self._calls.caught = caught
         try:
             with _quiet():
-                output = self.model(batch)
+                output = self._runs(batch)
         except Exception as error:
             raise WeightsFileError(
                 f"{path}: its forward pass failed on a {batch.shape[3]} x {batch.shape[2]} "
@@ -141,14 +158,13 @@ class _Graph:
                 "(1, 3, H, W) image batch."
             ) from error
         finally:
-            for handle in handles:
-                handle.remove()
+            self._calls.caught = None
         found = dict(output) if isinstance(output, Mapping) else {}
         found.update(caught)
         maps: dict[str, torch.Tensor] = {}
         for node, name in self.nodes.items():
             if node not in found:
-                raise WeightsFileError(_missing_node(path, name, node, found, submodules))
+                raise WeightsFileError(_missing_node(path, name, node, found, self._submodules))
             maps[name] = _feature_map(path, name, node, found[node])
         return maps
 

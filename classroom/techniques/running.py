@@ -7,7 +7,6 @@ original picture to the analysis image, and the top-5 every classifier's result 
 
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,8 @@ from classroom import images, networks
 from classroom.techniques.base import Progress, TechniqueInputs
 
 if TYPE_CHECKING:
+    from torch import nn
+
     from classroom.store import FeatureStore
     from classroom.techniques.request import TechniqueRequest
     from classroom.techniques.result import TechniqueResult
@@ -76,10 +77,7 @@ def compute(
 
     names = class_names if class_names is not None else class_names_of(network.weights)
     entry = request.entry
-    # A private copy: Captum hooks the modules it explains (ReLUs, a layer) and the techniques
-    # switch in-place ReLUs off, while the same loaded network may be extracting features for
-    # another session in the worker thread.
-    network = replace(network, model=copy.deepcopy(network.model).eval())
+    network = replace(network, model=_private_modules(network))
     reference = None
     if request.reference is not None:
         reference = images.map_pixel(*request.reference, analysis.original_size, analysis.size)
@@ -112,3 +110,25 @@ def compute(
     with torch.no_grad():
         logits = network.model(batch)
     return TechniqueResult(maps=result.maps, predictions=predictions(logits, names))
+
+
+def _private_modules(network: networks.LoadedNetwork) -> nn.Module:
+    """The technique's own modules over the shared network's weights (no copy of them).
+
+    Captum hooks the modules it explains (ReLUs, a layer) and the techniques switch in-place
+    ReLUs off, while the same loaded network may be extracting features for another session
+    in the worker thread: those changes stay on the twin's modules, and its backward pass
+    writes no gradient into the shared weights (see :mod:`classroom.networks.twins`). The twin
+    runs in the memory order extraction runs the network in: the first feature extractor
+    converts the shared network in place, and a technique computed before it must give what
+    one computed after gives (the orders round differently, by about 3e-6).
+    """
+    import torch
+
+    from classroom.networks.twins import modules_sharing_storage
+
+    model = modules_sharing_storage(network.model).eval()
+    if network.family.channels_last:
+        # A view of weights already in that order; a copy only where they are not yet.
+        model.to(memory_format=torch.channels_last)
+    return model

@@ -9,6 +9,7 @@ import { type FeatureFile, cellCodes } from "../data/featureFile";
 import type { Capabilities } from "./capabilities";
 import { type Chunk, type CodeLayout, MAX_GROUPS, codeLayout, planChunks, texelData } from "./codeLayout";
 import { AbortedError, RendererError } from "./errors";
+import { shaderReference } from "./planeCoding";
 import { RenderTarget, createTexture } from "./target";
 
 /** Bytes uploaded between two yields to the browser (keeps each step to a few milliseconds). */
@@ -44,6 +45,8 @@ export class LayerGpu {
   hasReference = false;
   /** |r|, the reference vector's length in feature units (the distance and dot product need it). */
   referenceLength = 0;
+  /** What the similarity pass adds to each cell's sum (planeCoding.ts's shaderReference). */
+  referenceOffsetCorrection = 0;
   private readonly arrays: WebGLTexture[] = [];
   /** Running sums between the draws of a pass over several arrays (two, used in turn). */
   private readonly partials: RenderTarget[] = [];
@@ -191,7 +194,9 @@ export class LayerGpu {
     if (unit !== null) {
       const gl = this.gl;
       gl.bindBuffer(gl.UNIFORM_BUFFER, this.reference);
-      gl.bufferSubData(gl.UNIFORM_BUFFER, 0, inPlaneOrder(unit, this.layout.channelsPerTexel));
+      const { values, offsetCorrection } = shaderReference(unit, this.layout);
+      this.referenceOffsetCorrection = offsetCorrection;
+      gl.bufferSubData(gl.UNIFORM_BUFFER, 0, values);
       gl.bindBuffer(gl.UNIFORM_BUFFER, null);
     }
   }
@@ -247,28 +252,6 @@ export function referenceVector(file: FeatureFile, x: number, y: number): Refere
   }
   const scale = file.scales[y * file.header.width + x] ?? 0;
   return { unit: unitVector(codes), length: Math.sqrt(squares) * scale };
-}
-
-/**
- * The reference in the order the similarity shader reads it (PLANE in codes.glsl): per texel of
- * T channels, plane k holds the k-th byte (short) of each of the texel's four words, i.e.
- * channels k, k + T/4, k + 2T/4, k + 3T/4 of that texel. A permutation within each texel, done
- * once per reference change, so the shader unpacks four channels per vector operation.
- */
-export function inPlaneOrder(unit: Float32Array, channelsPerTexel: number): Float32Array {
-  const perWord = channelsPerTexel / 4;
-  if (perWord === 1) {
-    return unit;
-  }
-  const ordered = new Float32Array(Math.ceil(unit.length / channelsPerTexel) * channelsPerTexel);
-  for (let channel = 0; channel < unit.length; channel++) {
-    const base = channel - (channel % channelsPerTexel);
-    const within = channel - base;
-    const word = Math.floor(within / perWord);
-    const plane = within % perWord;
-    ordered[base + plane * 4 + word] = unit[channel] ?? 0;
-  }
-  return ordered;
 }
 
 /** The unit vector of a cell's codes in float32, or null for a zero vector (float64 maths). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inPlaneOrder } from "./layer";
+import { inPlaneOrder } from "./planeCoding";
 
 describe("inPlaneOrder", () => {
   it("puts byte k of each word of a 16-channel texel in plane k", () => {

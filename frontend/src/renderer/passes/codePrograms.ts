@@ -4,6 +4,7 @@
  */
 import { type Chunk, type CodeLayout, samplerType } from "../codeLayout";
 import type { LayerGpu } from "../layer";
+import { planeDefines } from "../planeCoding";
 import type { Defines, Program } from "../program";
 import codesLibrary from "../shaders/codes.glsl?raw";
 import type { RenderTarget } from "../target";
@@ -55,7 +56,12 @@ export class CodePrograms {
           throw new Error(`no code layout ${key}`);
         }
         return {
-          defines: { ...defines, CODE_SAMPLER: samplerType(layout.sampler), CODE_LAYOUT: layout.kind },
+          defines: {
+            ...defines,
+            ...planeDefines(layout.kind),
+            CODE_SAMPLER: samplerType(layout.sampler),
+            CODE_LAYOUT: layout.kind,
+          },
           libraries: [codesLibrary],
         };
       },

@@ -24,6 +24,7 @@ export class SimilarityPass implements Pass {
     const gl = this.gl;
     const program = this.programs.use(layer.layout);
     gl.uniform1i(program.uniform("u_hasReference"), layer.hasReference ? 1 : 0);
+    gl.uniform1f(program.uniform("u_offsetCorrection"), layer.referenceOffsetCorrection);
     gl.uniform1i(program.uniform("u_lastColumn"), layer.file.header.width - 1);
     program.texture("u_inverseNorm", 2, gl.TEXTURE_2D, layer.inverseNorm.texture);
     gl.bindBufferBase(gl.UNIFORM_BUFFER, REFERENCE_BINDING, layer.reference);

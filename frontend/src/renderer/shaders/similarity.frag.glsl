@@ -7,7 +7,8 @@
 // per reference change, on the CPU) and each cell's inverse norm was computed once per upload
 // (norm.frag). Each fragment computes a row of four cells (one RGBA32F texel), so every
 // reference value it loads serves four cells; per cell and texel slice (16 channels at 8 bit)
-// there is one texel fetch and one dot product per four channels.
+// there is one texel fetch, one XOR and per four channels a mask, a conversion and a
+// multiply-add (no shifts: codes.glsl's PLANE).
 // One draw per texture array: each adds to the sums the previous one left in u_partial, the
 // last turns them into similarities. Needs codes.glsl and MAX_GROUPS.
 precision highp float;
@@ -23,6 +24,7 @@ uniform sampler2D u_partial;  // the sums of the arrays before this one
 uniform bool u_accumulate;    // false for the first array
 uniform bool u_finish;        // true for the last array: write similarities, not sums
 uniform bool u_hasReference;  // false for a zero reference vector: every similarity is 0
+uniform float u_offsetCorrection;  // takes PLANE's offsets out of each sum (planeCoding.ts)
 
 layout(std140) uniform Reference {
   vec4 u_reference[MAX_GROUPS];  // the unit reference vector, four channels per entry
@@ -73,10 +75,10 @@ void main() {
     r2 = u_reference[group + 2];
     r3 = u_reference[group + 3];
 #endif
-    p0 += texelProducts(fetchCodes(u_codes, ivec3(c0, slice)), r0, r1, r2, r3);
-    p1 += texelProducts(fetchCodes(u_codes, ivec3(c1, slice)), r0, r1, r2, r3);
-    p2 += texelProducts(fetchCodes(u_codes, ivec3(c2, slice)), r0, r1, r2, r3);
-    p3 += texelProducts(fetchCodes(u_codes, ivec3(c3, slice)), r0, r1, r2, r3);
+    p0 += texelProducts(flipCodes(fetchCodes(u_codes, ivec3(c0, slice))), r0, r1, r2, r3);
+    p1 += texelProducts(flipCodes(fetchCodes(u_codes, ivec3(c1, slice))), r0, r1, r2, r3);
+    p2 += texelProducts(flipCodes(fetchCodes(u_codes, ivec3(c2, slice))), r0, r1, r2, r3);
+    p3 += texelProducts(flipCodes(fetchCodes(u_codes, ivec3(c3, slice))), r0, r1, r2, r3);
   }
   const vec4 ONES = vec4(1.0);
   vec4 sum = vec4(dot(p0, ONES), dot(p1, ONES), dot(p2, ONES), dot(p3, ONES));
@@ -84,7 +86,7 @@ void main() {
     sum += texelFetch(u_partial, texel, 0);
   }
   if (u_finish) {
-    vec4 cosine = clamp(sum * inverseNorm, -1.0, 1.0);
+    vec4 cosine = clamp((sum + u_offsetCorrection) * inverseNorm, -1.0, 1.0);
     // Zero vectors (inverse norm 0) have no direction: their similarity is 0.
     sum = (1.0 - acos(cosine) / HALF_PI) * vec4(notEqual(inverseNorm, vec4(0.0)));
   }
