@@ -17,10 +17,12 @@ from typing import Final
 import streamlit as st
 
 from classroom.file_route import file_route
+from classroom.preload import preloading
 from classroom.urls import FILES_PREFIX, file_url
 
 __all__ = [
     "FILES_PREFIX",
+    "LIFESPAN",
     "ROUTES",
     "app",
     "app_environment",
@@ -34,7 +36,10 @@ PAGE: Final = Path(__file__).resolve().parent / "app" / "main.py"
 #: The routes classroom adds to Streamlit's own (test harnesses mount them on their own pages).
 ROUTES: Final = (file_route(),)
 
-app = st.App(PAGE, routes=list(ROUTES))
+#: The server imports the page's modules while it starts (:mod:`classroom.preload`).
+LIFESPAN: Final = preloading(PAGE)
+
+app = st.App(PAGE, routes=list(ROUTES), lifespan=LIFESPAN)
 
 
 def streamlit_options(port: int, host: str) -> list[str]:

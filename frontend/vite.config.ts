@@ -11,8 +11,8 @@ export default defineConfig({
     outDir: "../classroom/component/frontend_build",
     emptyOutDir: true,
     sourcemap: false,
-    // One bundle, served locally and loaded once per session (~160 kB gzipped, most of it
-    // streamlit-component-lib's Arrow support and the schema validator).
+    // One bundle, served locally and loaded once per session (~100 kB gzipped, most of it
+    // React and the schema validator; Streamlit's messages are our own, without Arrow).
     chunkSizeWarningLimit: 700,
     rolldownOptions: {
       input: { index: "index.html", bench: "bench.html", matrixBench: "matrix-bench.html" },

@@ -168,9 +168,13 @@ def pretrained_label(network: networks.NetworkChoice, weights: str) -> str:
 def share_box(lesson: Lesson, position: Position, presenter: bool) -> None:
     params = session.link_params(lesson, position, present=presenter, untrained=link_weights())
     query = urlencode(params)
+    address = f"{st.context.url or ''}?{query}"
     with st.expander("Share this view", icon=":material/link:"):
         st.caption("Opens this lesson and step with the same weights, pointer, pin and lock.")
-        st.code(f"{st.context.url or ''}?{query}", language=None, wrap_lines=True)
+        # A link, not st.code: a code block makes every browser load and run Streamlit's
+        # syntax highlighter (1.5 MB of JavaScript, about 0.5 s of the page's main thread on
+        # 2 cores) before the view's frame exists, on every open (issue 13).
+        st.markdown(f"[{plain(address)}](<{address}>)")
 
 
 def sync_link(lesson: Lesson, presenter: bool) -> None:

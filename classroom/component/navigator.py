@@ -32,7 +32,9 @@ def step_navigator(args: NavigatorArgs, *, key: str) -> NavigatorValue | None:
     The same bundle as the similarity view: a ``steps`` argument tells it to draw this.
     """
     navigator = declare("step_navigator")
-    raw = navigator(steps=args.model_dump(by_alias=True, mode="json"), key=key, default=None)
+    # One JSON string, as the view's arguments: Streamlit checks every other argument for a
+    # dataframe, which imports pandas (a second or more on the first page of a process).
+    raw = navigator(steps=args.model_dump_json(by_alias=True), key=key, default=None)
     return parse_presses(raw)
 
 

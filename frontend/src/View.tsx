@@ -9,7 +9,6 @@
  * renderer from the controller, the keyboard.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
-import type { Theme } from "streamlit-component-lib";
 
 import { BarChart } from "./BarChart";
 import { Controls } from "./Controls";
@@ -23,6 +22,7 @@ import { Panel, type PanelPhase } from "./Panel";
 import { panelNames } from "./panelNames";
 import { RangeStore } from "./rangeStore";
 import { sendValue } from "./streamlit";
+import type { Theme } from "./streamlitMessages";
 import { TechniquePanels } from "./TechniquePanels";
 import { installTestHook } from "./testHook";
 import { mark } from "./timeline";

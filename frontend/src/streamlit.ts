@@ -3,7 +3,6 @@
  * height, and events back to Python.
  */
 import { useEffect, useState } from "react";
-import { type RenderData, Streamlit, type Theme } from "streamlit-component-lib";
 
 import {
   ContractError,
@@ -17,6 +16,13 @@ import {
   parseNavigatorArgs,
   parseViewArgs,
 } from "./contract";
+import {
+  type Theme,
+  onRender,
+  setComponentReady,
+  setComponentValue,
+  setFrameHeight,
+} from "./streamlitMessages";
 
 /** What a frame draws: the similarity view (`args=`), the step navigator (`steps=`) or the
  * scatter-plot matrix (`matrix=`, a JSON string like the view's). */
@@ -31,9 +37,7 @@ export type Render =
 export function useStreamlitRender(): Render {
   const [render, setRender] = useState<Render>({ kind: "waiting" });
   useEffect(() => {
-    const onRender = (event: Event): void => {
-      const detail = (event as CustomEvent<RenderData<{ args?: unknown; steps?: unknown; matrix?: unknown }>>)
-        .detail;
+    const stop = onRender((detail) => {
       try {
         // Python sends the view's arguments as one JSON string (classroom/component/__init__.py).
         const raw = detail.args.args;
@@ -50,18 +54,22 @@ export function useStreamlitRender(): Render {
                 args: parseViewArgs(typeof raw === "string" ? JSON.parse(raw) : raw),
                 theme: detail.theme,
               }
-            : { kind: "navigator", args: parseNavigatorArgs(detail.args.steps), theme: detail.theme },
+            : {
+                kind: "navigator",
+                // One JSON string, as the view's (classroom/component/navigator.py).
+                args: parseNavigatorArgs(
+                  typeof detail.args.steps === "string" ? JSON.parse(detail.args.steps) : detail.args.steps,
+                ),
+                theme: detail.theme,
+              },
         );
       } catch (error) {
         const message = error instanceof ContractError ? error.message : String(error);
         setRender({ kind: "invalid", message });
       }
-    };
-    Streamlit.events.addEventListener(Streamlit.RENDER_EVENT, onRender);
-    Streamlit.setComponentReady();
-    return () => {
-      Streamlit.events.removeEventListener(Streamlit.RENDER_EVENT, onRender);
-    };
+    });
+    setComponentReady();
+    return stop;
   }, []);
   return render;
 }
@@ -73,7 +81,7 @@ export function useFrameHeight(element: HTMLElement | null): void {
       return;
     }
     const report = (): void => {
-      Streamlit.setFrameHeight(Math.ceil(element.getBoundingClientRect().height));
+      setFrameHeight(Math.ceil(element.getBoundingClientRect().height));
     };
     const observer = new ResizeObserver(report);
     observer.observe(element);
@@ -86,5 +94,5 @@ export function useFrameHeight(element: HTMLElement | null): void {
 
 /** Send a deliberate action, or the navigator's presses, to Python (this reruns the script). */
 export function sendValue(value: ViewEvent | NavigatorValue | SelectionEvent): void {
-  Streamlit.setComponentValue(value);
+  setComponentValue(value);
 }

@@ -181,7 +181,7 @@ def navigator(at: AppTest, area: Any = None) -> NavigatorArgs | None:
     if not found:
         return None
     [node] = found
-    return NavigatorArgs.model_validate(json.loads(node.proto.json_args)["steps"])
+    return NavigatorArgs.model_validate_json(json.loads(node.proto.json_args)["steps"])
 
 
 def where(at: AppTest) -> tuple[int, int]:
@@ -228,8 +228,11 @@ def link(at: AppTest) -> dict[str, str]:
 def shared_link(at: AppTest) -> dict[str, str]:
     """The query of the link in the sidebar's "Share this view" box."""
     [expander] = [found for found in at.sidebar.expander if found.label == "Share this view"]
-    [code] = texts(expander.code)
-    return dict(parse_qsl(urlsplit(code).query))
+    [markdown] = texts(expander.markdown)
+    # The link's target: the address between the angle brackets of ``[label](<address>)``.
+    match = re.fullmatch(r"\[.*\]\(<(.+)>\)", markdown, flags=re.DOTALL)
+    assert match is not None, f"the share box shows no link: {markdown!r}"
+    return dict(parse_qsl(urlsplit(match.group(1)).query))
 
 
 def drop_file(at: AppTest, name: str, data: bytes) -> AppTest:
