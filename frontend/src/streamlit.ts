@@ -16,6 +16,7 @@ import {
   parseNavigatorArgs,
   parseViewArgs,
 } from "./contract";
+import { featureCache } from "./data/featureCache";
 import {
   type Theme,
   onRender,
@@ -47,22 +48,21 @@ export function useStreamlitRender(): Render {
           setRender({ kind: "matrix", args: parsed, theme: detail.theme });
           return;
         }
-        setRender(
-          detail.args.steps === undefined
-            ? {
-                kind: "ready",
-                args: parseViewArgs(typeof raw === "string" ? JSON.parse(raw) : raw),
-                theme: detail.theme,
-              }
-            : {
-                kind: "navigator",
-                // One JSON string, as the view's (classroom/component/navigator.py).
-                args: parseNavigatorArgs(
-                  typeof detail.args.steps === "string" ? JSON.parse(detail.args.steps) : detail.args.steps,
-                ),
-                theme: detail.theme,
-              },
-        );
+        if (detail.args.steps === undefined) {
+          const args = parseViewArgs(typeof raw === "string" ? JSON.parse(raw) : raw);
+          // The downloads start now, while the view's chunk loads and React mounts it.
+          void featureCache.prefetch(args.layers);
+          setRender({ kind: "ready", args, theme: detail.theme });
+          return;
+        }
+        setRender({
+          kind: "navigator",
+          // One JSON string, as the view's (classroom/component/navigator.py).
+          args: parseNavigatorArgs(
+            typeof detail.args.steps === "string" ? JSON.parse(detail.args.steps) : detail.args.steps,
+          ),
+          theme: detail.theme,
+        });
       } catch (error) {
         const message = error instanceof ContractError ? error.message : String(error);
         setRender({ kind: "invalid", message });

@@ -94,6 +94,31 @@ describe("FeatureCache", () => {
     expect(requests).toEqual(["nothing"]);
   });
 
+  it("joins a prefetched download: one request, and load() still reports progress", async () => {
+    const cache = new FeatureCache();
+    requests.length = 0;
+    void cache.prefetch([source("uint8"), source("int16")]);
+    expect(requests.length).toBeLessThanOrEqual(2);
+    const progress: number[] = [];
+    const file = await cache.load(source("uint8"), (update) => progress.push(update.received));
+    await cache.load(source("int16"));
+    expect(file.byteLength).toBeGreaterThan(0);
+    expect(requests.sort()).toEqual(["int16", "uint8"]);
+    expect(cache.stats().fetches).toBe(2);
+    expect(progress.at(-1)).toBe(files.get("uint8")?.length);
+  });
+
+  it("keeps a prefetch's failure for the first load to report, then fetches afresh", async () => {
+    const cache = new FeatureCache();
+    const missing = source("nothing", { nbytes: 10 });
+    requests.length = 0;
+    await cache.prefetch([missing]); // failed, nobody asked yet
+    await expect(cache.load(missing)).rejects.toThrow(/404 Not Found/);
+    expect(requests).toEqual(["nothing"]);
+    await expect(cache.load(missing)).rejects.toThrow(/404 Not Found/);
+    expect(requests).toEqual(["nothing", "nothing"]);
+  });
+
   it("asks again for a download that stopped receiving bytes (issue 11.2)", async () => {
     const cache = new FeatureCache(undefined, undefined, 100);
     requests.length = 0;

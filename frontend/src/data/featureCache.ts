@@ -32,6 +32,10 @@ interface Entry {
   file: FeatureFile | null;
   lastUsed: number;
   listeners: Set<(progress: LoadProgress) => void>;
+  /** Asked for by load(), not only prefetched: a failure is then forgotten at once. */
+  claimed: boolean;
+  /** The fetch failed before anyone claimed it: the first load() reports it, then forgets it. */
+  failed: boolean;
 }
 
 type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
@@ -65,31 +69,54 @@ export class FeatureCache {
 
   /** The parsed file of a layer: from memory if this session fetched it before. */
   load(source: LayerSource, onProgress?: (progress: LoadProgress) => void): Promise<FeatureFile> {
-    let entry = this.entries.get(source.entryId);
-    if (entry === undefined) {
-      const listeners = new Set<(progress: LoadProgress) => void>();
-      const promise = this.fetchPatiently(source, listeners);
-      entry = { promise, file: null, lastUsed: 0, listeners };
-      this.entries.set(source.entryId, entry);
-      const created = entry;
-      promise.then(
-        (file) => {
-          created.file = file;
-          created.listeners.clear();
-        },
-        () => {
-          // A failed fetch is forgotten so that the next render can try again.
-          if (this.entries.get(source.entryId) === created) {
-            this.entries.delete(source.entryId);
-          }
-        },
-      );
+    const entry = this.entry(source);
+    entry.claimed = true;
+    if (entry.failed && this.entries.get(source.entryId) === entry) {
+      this.entries.delete(source.entryId); // reported once (below), then tried afresh
     }
     entry.lastUsed = ++this.clock;
     if (onProgress !== undefined && entry.file === null) {
       entry.listeners.add(onProgress);
     }
     return entry.promise;
+  }
+
+  /**
+   * Start fetching the layers now, before whoever shows them asks (the view's frame calls
+   * this as its arguments arrive, while its code chunk loads and its WebGL context starts).
+   * The download is the one load() then joins; a failure waits for load() to report it, so
+   * a broken file is fetched once per try, as without the prefetch. Settles (never rejects)
+   * when every download has ended, either way.
+   */
+  prefetch(sources: readonly LayerSource[]): Promise<void> {
+    const downloads = sources.map((source) => this.entry(source).promise);
+    return Promise.allSettled(downloads).then(() => undefined);
+  }
+
+  private entry(source: LayerSource): Entry {
+    const known = this.entries.get(source.entryId);
+    if (known !== undefined) {
+      return known;
+    }
+    const listeners = new Set<(progress: LoadProgress) => void>();
+    const promise = this.fetchPatiently(source, listeners);
+    const created: Entry = { promise, file: null, lastUsed: 0, listeners, claimed: false, failed: false };
+    this.entries.set(source.entryId, created);
+    promise.then(
+      (file) => {
+        created.file = file;
+        created.listeners.clear();
+      },
+      () => {
+        // A failed fetch is forgotten so that the next render can try again; one nobody
+        // asked for yet stays until load() has reported it.
+        created.failed = true;
+        if (created.claimed && this.entries.get(source.entryId) === created) {
+          this.entries.delete(source.entryId);
+        }
+      },
+    );
+    return created;
   }
 
   /** Drop least recently used files that are not in use until the rest fits the budget. */
