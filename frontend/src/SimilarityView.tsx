@@ -2,21 +2,31 @@
  * The components' root: waits for Streamlit's first render, checks the arguments against the
  * contract, and keeps the frame as tall as what it draws: the similarity view, or the step
  * navigator (the same bundle, so a browser downloads it once).
+ *
+ * The view and the scatter-plot matrix are chunks of their own, loaded when a frame's
+ * arguments ask for them: a page opens the view's frame and the navigator's at once, and
+ * neither should parse the other's code (the renderer, its shaders and panel kinds are most
+ * of the bundle) before it can tell Streamlit it is ready. The view's frame loads its chunk
+ * while its feature files download (the render handler starts those, see streamlit.ts).
  */
-import { useEffect, useState } from "react";
+import { Suspense, lazy, useEffect, useState } from "react";
 
-import { ScatterMatrixView } from "./matrix/ScatterMatrixView";
 import { PINNED_COLOUR } from "./palette";
 import { Navigator } from "./navigator/Navigator";
 import { reportLostView } from "./navigator/stepPresses";
 import { useFrameHeight, useStreamlitRender } from "./streamlit";
-import { View } from "./View";
+
+const View = lazy(async () => ({ default: (await import("./View")).View }));
+const ScatterMatrixView = lazy(async () => ({
+  default: (await import("./matrix/ScatterMatrixView")).ScatterMatrixView,
+}));
 
 /**
  * Streamlit answers a frame's "ready" with its arguments at once; a frame still waiting after
  * this long is not heard (or the page is very busy: a new frame costs only a fetch then).
  */
 const UNHEARD_AFTER_MS = 6000;
+const STARTING = "Starting the similarity view…";
 
 export function SimilarityView(): React.JSX.Element {
   const render = useStreamlitRender();
@@ -51,7 +61,7 @@ export function SimilarityView(): React.JSX.Element {
         <p className="view-message" role="status">
           {unheard
             ? "The page does not answer this view; it is being drawn anew. If it stays empty, reload the page: the address keeps what was shown."
-            : "Starting the similarity view…"}
+            : STARTING}
         </p>
       )}
       {render.kind === "invalid" && (
@@ -59,9 +69,17 @@ export function SimilarityView(): React.JSX.Element {
           The similarity view received arguments it cannot use: {render.message}
         </p>
       )}
-      {render.kind === "ready" && <View args={render.args} theme={render.theme} />}
+      <Suspense
+        fallback={
+          <p className="view-message" role="status">
+            {STARTING}
+          </p>
+        }
+      >
+        {render.kind === "ready" && <View args={render.args} theme={render.theme} />}
+        {render.kind === "matrix" && <ScatterMatrixView args={render.args} />}
+      </Suspense>
       {render.kind === "navigator" && <Navigator args={render.args} />}
-      {render.kind === "matrix" && <ScatterMatrixView args={render.args} />}
     </div>
   );
 }
