@@ -4,7 +4,7 @@
  * Types come from contract.schema.json (generated from Python's pydantic models), and the guard
  * validates against that same schema, so what TypeScript assumes is exactly what is checked.
  */
-import Ajv2020 from "ajv/dist/2020";
+import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 
 import type {
   ChannelEvent,
@@ -48,16 +48,34 @@ export class ContractError extends Error {
   override name = "ContractError";
 }
 
-// strict: false because pydantic writes the OpenAPI `discriminator` keyword, unknown to Ajv.
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-ajv.addSchema(schema, "contract");
-const validateViewArgs = ajv.compile<ViewArgs>({ $ref: "contract#/$defs/ViewArgs" });
-const validateViewEvent = ajv.compile<ViewEvent>({ $ref: "contract#/$defs/ViewEvent" });
-const validateNavigatorArgs = ajv.compile<NavigatorArgs>({ $ref: "contract#/$defs/NavigatorArgs" });
-const validateMatrixArgs = ajv.compile<MatrixArgs>({ $ref: "contract#/$defs/MatrixArgs" });
-const validateSelectionEvent = ajv.compile<SelectionEvent>({ $ref: "contract#/$defs/SelectionEvent" });
+/**
+ * A validator compiled the first time it is used: Ajv generates and compiles code for each
+ * schema, and every frame (the view's, the navigator's, the matrix's) needs only one or two
+ * of them, so a frame pays for what it checks, after it has told Streamlit it is ready.
+ */
+function compiledOnFirstUse<T>(definition: string): () => ValidateFunction<T> {
+  let compiled: ValidateFunction<T> | undefined;
+  return () => (compiled ??= contractAjv().compile<T>({ $ref: `contract#/$defs/${definition}` }));
+}
 
-function describe(errors: typeof validateViewArgs.errors): string {
+let ajv: Ajv2020 | undefined;
+
+function contractAjv(): Ajv2020 {
+  if (ajv === undefined) {
+    // strict: false because pydantic writes the OpenAPI `discriminator` keyword, unknown to Ajv.
+    ajv = new Ajv2020({ allErrors: true, strict: false });
+    ajv.addSchema(schema, "contract");
+  }
+  return ajv;
+}
+
+const viewArgsValidator = compiledOnFirstUse<ViewArgs>("ViewArgs");
+const viewEventValidator = compiledOnFirstUse<ViewEvent>("ViewEvent");
+const navigatorArgsValidator = compiledOnFirstUse<NavigatorArgs>("NavigatorArgs");
+const matrixArgsValidator = compiledOnFirstUse<MatrixArgs>("MatrixArgs");
+const selectionEventValidator = compiledOnFirstUse<SelectionEvent>("SelectionEvent");
+
+function describe(errors: ValidateFunction["errors"]): string {
   return (errors ?? [])
     .slice(0, 5)
     .map((error) => `${error.instancePath || "(top level)"} ${error.message ?? "is invalid"}`)
@@ -66,48 +84,44 @@ function describe(errors: typeof validateViewArgs.errors): string {
 
 /** The arguments Python sent, checked against the schema; throws a ContractError naming the field. */
 export function parseViewArgs(raw: unknown): ViewArgs {
-  if (validateViewArgs(raw)) {
+  const validate = viewArgsValidator();
+  if (validate(raw)) {
     return raw;
   }
-  throw new ContractError(
-    `the view arguments do not match the contract: ${describe(validateViewArgs.errors)}`,
-  );
+  throw new ContractError(`the view arguments do not match the contract: ${describe(validate.errors)}`);
 }
 
 /** The step navigator's arguments, checked like the view's. */
 export function parseNavigatorArgs(raw: unknown): NavigatorArgs {
-  if (validateNavigatorArgs(raw)) {
+  const validate = navigatorArgsValidator();
+  if (validate(raw)) {
     return raw;
   }
-  throw new ContractError(
-    `the navigator arguments do not match the contract: ${describe(validateNavigatorArgs.errors)}`,
-  );
+  throw new ContractError(`the navigator arguments do not match the contract: ${describe(validate.errors)}`);
 }
 
 /** The scatter-plot matrix's arguments, checked like the view's. */
 export function parseMatrixArgs(raw: unknown): MatrixArgs {
-  if (validateMatrixArgs(raw)) {
+  const validate = matrixArgsValidator();
+  if (validate(raw)) {
     return raw;
   }
-  throw new ContractError(
-    `the matrix arguments do not match the contract: ${describe(validateMatrixArgs.errors)}`,
-  );
+  throw new ContractError(`the matrix arguments do not match the contract: ${describe(validate.errors)}`);
 }
 
 /** A released brush's selection for Python, checked against the schema before it is sent. */
 export function makeSelectionEvent(points: readonly number[]): SelectionEvent {
   const event = { id: newEventId(), kind: "selection" as const, points: [...points] };
-  if (!validateSelectionEvent(event)) {
-    throw new ContractError(
-      `a selection event does not match the contract: ${describe(validateSelectionEvent.errors)}`,
-    );
+  const validate = selectionEventValidator();
+  if (!validate(event)) {
+    throw new ContractError(`a selection event does not match the contract: ${describe(validate.errors)}`);
   }
   return event;
 }
 
 /** Whether a value is a well-formed event (what Python will accept). */
 export function isViewEvent(raw: unknown): raw is ViewEvent {
-  return validateViewEvent(raw);
+  return viewEventValidator()(raw);
 }
 
 let eventCounter = 0;

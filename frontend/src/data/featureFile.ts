@@ -8,7 +8,7 @@
  * every network. The typed arrays returned are views into the fetched buffer, ready for
  * texSubImage3D.
  */
-import Ajv2020 from "ajv/dist/2020";
+import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 
 import type { FeatureFileHeader } from "../featureHeader.generated";
 import schema from "../featureHeader.schema.json";
@@ -26,7 +26,12 @@ export type FeatureHeader = FeatureFileHeader;
 export type CodeDtype = FeatureHeader["dtype"];
 export type CodeArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Float32Array;
 
-const validateHeader = new Ajv2020({ allErrors: true }).compile<FeatureHeader>(schema);
+let headerValidator: ValidateFunction<FeatureHeader> | undefined;
+
+/** Compiled on the first file, not at load: the navigator's frame loads this module too. */
+function validateHeaderOf(): ValidateFunction<FeatureHeader> {
+  return (headerValidator ??= new Ajv2020({ allErrors: true }).compile<FeatureHeader>(schema));
+}
 
 /** A parsed feature file: the header and typed views of its sections. */
 export interface FeatureFile {
@@ -121,6 +126,7 @@ export function parseFeatureFile(buffer: ArrayBuffer, source: string): FeatureFi
   } catch (error) {
     fail(`the header is not valid JSON (${String(error)})`);
   }
+  const validateHeader = validateHeaderOf();
   if (!validateHeader(raw)) {
     const problems = (validateHeader.errors ?? [])
       .slice(0, 3)
