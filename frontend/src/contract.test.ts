@@ -1,3 +1,4 @@
+import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 
 import {
@@ -8,10 +9,22 @@ import {
   makeEvent,
   parseViewArgs,
 } from "./contract";
+import schema from "./contract.schema.json";
+import headerSchema from "./featureHeader.schema.json";
 import fixture from "./fixtures/view-args.json";
 
 // The fixture is real ViewArgs written by tests/test_contract.py from Python's models.
 const clone = (): Record<string, unknown> => structuredClone(fixture);
+
+describe("the schemas", () => {
+  // The browser skips this check (validateSchema: false: it would compile the meta-schema in
+  // every frame before it can say ready); it is done here instead.
+  it("are valid JSON Schemas (2020-12)", () => {
+    const ajv = new Ajv2020({ strict: false });
+    expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true);
+    expect(ajv.validateSchema(headerSchema), JSON.stringify(ajv.errors)).toBe(true);
+  });
+});
 
 describe("parseViewArgs", () => {
   it("accepts the arguments Python produces", () => {
