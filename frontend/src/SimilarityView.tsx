@@ -9,17 +9,19 @@
  * of the bundle) before it can tell Streamlit it is ready. The view's frame loads its chunk
  * while its feature files download (the render handler starts those, see streamlit.ts).
  */
-import { Suspense, lazy, useEffect, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
 
+import { chunk } from "./chunk";
 import { PINNED_COLOUR } from "./palette";
 import { Navigator } from "./navigator/Navigator";
 import { reportLostView } from "./navigator/stepPresses";
 import { useFrameHeight, useStreamlitRender } from "./streamlit";
 
-const View = lazy(async () => ({ default: (await import("./View")).View }));
-const ScatterMatrixView = lazy(async () => ({
-  default: (await import("./matrix/ScatterMatrixView")).ScatterMatrixView,
-}));
+const View = chunk(async () => (await import("./View")).View, "the similarity view");
+const ScatterMatrixView = chunk(
+  async () => (await import("./matrix/ScatterMatrixView")).ScatterMatrixView,
+  "the scatter-plot matrix",
+);
 
 /**
  * Streamlit answers a frame's "ready" with its arguments at once; a frame still waiting after
