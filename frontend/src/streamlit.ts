@@ -34,35 +34,34 @@ export type Render =
   | { readonly kind: "matrix"; readonly args: MatrixArgs; readonly theme: Theme | undefined }
   | { readonly kind: "invalid"; readonly message: string };
 
+/**
+ * A frame's arguments: Python sends each as one JSON string (classroom/component/: the view's
+ * `args`, the navigator's `steps`, the matrix's `matrix`); anything else goes to the contract
+ * check as it came, which names what is wrong.
+ */
+function decoded(json: unknown): unknown {
+  return typeof json === "string" ? JSON.parse(json) : json;
+}
+
 /** The latest render from Streamlit, with its arguments checked against the contract. */
 export function useStreamlitRender(): Render {
   const [render, setRender] = useState<Render>({ kind: "waiting" });
   useEffect(() => {
     const stop = onRender((detail) => {
       try {
-        // Python sends the view's arguments as one JSON string (classroom/component/__init__.py).
-        const raw = detail.args.args;
-        const matrix = detail.args.matrix;
+        const { args: view, matrix, steps } = detail.args;
         if (matrix !== undefined) {
-          const parsed = parseMatrixArgs(typeof matrix === "string" ? JSON.parse(matrix) : matrix);
-          setRender({ kind: "matrix", args: parsed, theme: detail.theme });
+          setRender({ kind: "matrix", args: parseMatrixArgs(decoded(matrix)), theme: detail.theme });
           return;
         }
-        if (detail.args.steps === undefined) {
-          const args = parseViewArgs(typeof raw === "string" ? JSON.parse(raw) : raw);
-          // The downloads start now, while the view's chunk loads and React mounts it.
-          void featureCache.prefetch(args.layers);
-          setRender({ kind: "ready", args, theme: detail.theme });
+        if (steps !== undefined) {
+          setRender({ kind: "navigator", args: parseNavigatorArgs(decoded(steps)), theme: detail.theme });
           return;
         }
-        setRender({
-          kind: "navigator",
-          // One JSON string, as the view's (classroom/component/navigator.py).
-          args: parseNavigatorArgs(
-            typeof detail.args.steps === "string" ? JSON.parse(detail.args.steps) : detail.args.steps,
-          ),
-          theme: detail.theme,
-        });
+        const args = parseViewArgs(decoded(view));
+        // The downloads start now, while the view's chunk loads and React mounts it.
+        void featureCache.prefetch(args.layers);
+        setRender({ kind: "ready", args, theme: detail.theme });
       } catch (error) {
         const message = error instanceof ContractError ? error.message : String(error);
         setRender({ kind: "invalid", message });
