@@ -25,6 +25,7 @@ from classroom.app.state import (
     weights_changed,
 )
 from classroom.catalog import Catalog
+from classroom.component.copy_link import copy_link_button
 from classroom.component.navigator import step_navigator
 from classroom.component.navigator_contract import NavigatorArgs
 from classroom.lessons import Lesson
@@ -175,6 +176,7 @@ def share_box(lesson: Lesson, position: Position, presenter: bool) -> None:
         # syntax highlighter (1.5 MB of JavaScript, about 0.5 s of the page's main thread on
         # 2 cores) before the view's frame exists, on every open (issue 13).
         st.markdown(f"[{plain(address)}](<{address}>)")
+        copy_link_button(address, key="share-copy")
 
 
 def sync_link(lesson: Lesson, presenter: bool) -> None:
