@@ -1,8 +1,8 @@
 """The scatter-plot matrix frame as the browser tests drive it: the app on a lesson of digits,
 its test hook, its cells in page coordinates, its points file read from the store (the numpy
 oracle's input), a real mouse brush and the one selection it sends, a real lasso and its numpy
-oracle (ray casting in data space), a point no other lies near (one the pointer can hover
-unambiguously) and hovering it."""
+oracle (ray casting in data space), a real wheel zoom and Shift-drag pan of a cell, a point no
+other lies near (one the pointer can hover unambiguously) and hovering it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from playwright.sync_api import Frame, Page
 
 from harness.app import classroom_app
@@ -22,7 +23,9 @@ from tests.lesson_tree import LessonTree
 __all__ = [
     "MARGIN",
     "MATRIX_FRAME",
+    "OUTLINE_DRAWN",
     "STARTUP_MS",
+    "U_PATH",
     "bounds",
     "brush",
     "call",
@@ -33,12 +36,15 @@ __all__ = [
     "hover",
     "inside_polygon",
     "lasso",
+    "lassoed",
     "lone_points",
     "matrix",
     "one_selection",
     "raw",
     "scaled",
     "to_data",
+    "visible_ranges",
+    "zoom_and_pan",
 ]
 
 #: Making 60 digits and their vectors (torch's first import included) on a busy CPU.
@@ -241,3 +247,88 @@ def inside_polygon(
         inside ^= crosses & (xs < crossing)
         previous = vertex
     return inside
+
+
+def visible_ranges(frame: Frame, expected: str, arg: object) -> dict[str, list[float]]:
+    """The hook's visible ranges once ``expected`` (a JS predicate of them and ``arg``) holds."""
+    frame.wait_for_function(
+        f"(arg) => {{ const r = window.__classroomMatrix.ranges(); return {expected}; }}",
+        arg=arg,
+        polling=POLL_MS,
+    )
+    ranges: dict[str, list[float]] = call(frame, "ranges")
+    return ranges
+
+
+def zoom_and_pan(
+    page: Page, frame: Frame, box: dict[str, float], points: npt.NDArray[np.float64]
+) -> tuple[tuple[int, int], list[float], list[float]]:
+    """A real wheel zoom in cell ``box`` (rows 5, 6) about the points' median, then a real
+    Shift-drag; checks each against the ranges the hook reports and returns the pointer's place
+    and the x and y ranges."""
+    at = (
+        round(box["x"] + float(np.median(points[5])) * box["width"]),
+        round(box["y"] + (1 - float(np.median(points[6]))) * box["height"]),
+    )
+    u, v = (at[0] - box["x"]) / box["width"], 1 - (at[1] - box["y"]) / box["height"]
+    page.mouse.move(*at)
+    page.mouse.wheel(0, -400)  # a real wheel event: zoom in about the pointer
+    zoomed = visible_ranges(frame, "r['5'] !== undefined && r['6'] !== undefined", None)
+    x, y = zoomed["5"], zoomed["6"]
+    assert x[1] - x[0] < 0.6, zoomed
+    assert y[1] - y[0] < 0.6, zoomed
+    # The data under the pointer stayed under it (to a pixel: the frame's offset in the page
+    # is fractional, the pointer's position whole).
+    assert x[0] + u * (x[1] - x[0]) == pytest.approx(u, abs=1 / box["width"])
+    assert y[0] + v * (y[1] - y[0]) == pytest.approx(v, abs=1 / box["height"])
+
+    # A real Shift-drag pans by what the pointer moved: a fifth of the cell right, a tenth up.
+    dx, dy = round(box["width"] / 5), -round(box["height"] / 10)
+    page.keyboard.down("Shift")
+    page.mouse.down()
+    page.mouse.move(at[0] + dx, at[1] + dy, steps=6)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    x = [x[0] - dx / box["width"] * (x[1] - x[0]), x[1] - dx / box["width"] * (x[1] - x[0])]
+    y = [y[0] + dy / box["height"] * (y[1] - y[0]), y[1] + dy / box["height"] * (y[1] - y[0])]
+    visible_ranges(
+        frame,
+        "Math.abs(r['5'][0] - arg[0]) < 1e-6 && Math.abs(r['6'][0] - arg[1]) < 1e-6",
+        [x[0], y[0]],
+    )
+    assert call(frame, "sent") == [], "a pan is not a brush"
+    return at, x, y
+
+
+#: A "U" upside down, in fractions of the cell from its top left: two legs joined at the top,
+#: the notch between them (inside the lasso's bounds) left out.
+U_PATH: Final = [
+    (0.1, 0.1),
+    (0.9, 0.1),
+    (0.9, 0.9),
+    (0.62, 0.9),
+    (0.62, 0.4),
+    (0.38, 0.4),
+    (0.38, 0.9),
+    (0.1, 0.9),
+]
+OUTLINE_DRAWN: Final = """() => {
+    const shape = document.querySelector('.matrix-lasso polygon');
+    return shape !== null && shape.closest('svg').style.display === 'block'
+        && shape.getAttribute('points').trim().split(' ').length >= 8;
+}"""
+
+
+def lassoed(frame: Frame, values: npt.NDArray[np.float64], sent: int) -> set[int]:
+    """Once ``sent`` selections went to Python: numpy's points inside the last lasso, in data
+    space (block3's rows 5 and 6), with the lasso's cell and corners checked."""
+    frame.wait_for_function(
+        "(n) => window.__classroomMatrix.sent().length === n", arg=sent, polling=POLL_MS
+    )
+    drawn = call(frame, "lasso")
+    assert (drawn["layer"], drawn["row"], drawn["column"]) == (1, 1, 0)
+    vertices = np.array(drawn["vertices"], dtype=np.float64)
+    polygon = np.column_stack(
+        [to_data(vertices[:, 0], values[5]), to_data(vertices[:, 1], values[6])]
+    )
+    return {int(i) for i in np.flatnonzero(inside_polygon(values[5], values[6], polygon))}

@@ -9,7 +9,9 @@ cut from the image, pixel for pixel as numpy cuts it from the collection's image
 and a real Shift-drag zoom and pan a cell: the GPU then draws exactly the points inside the
 visible ranges, and a brush selects in data space what numpy finds inside it. A real Alt-drag
 lasso (concave) selects exactly the points numpy's ray casting finds inside it in data space,
-highlighted in every layer, and Escape clears the selection, for Python too.
+highlighted in every layer, and Escape clears the selection, for Python too; in a zoomed and
+panned cell the lasso goes through the visible ranges (its outline where the mouse went, its
+polygon in data space) and selects what numpy's ray casting finds inside that polygon.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from playwright.sync_api import BrowserContext, Frame, Page
 from tests.browser.conftest import POLL_MS, open_tab
 from tests.browser.matrix_frame import (
     MARGIN,
+    OUTLINE_DRAWN,
+    U_PATH,
     bounds,
     brush,
     call,
@@ -35,12 +39,14 @@ from tests.browser.matrix_frame import (
     hover,
     inside_polygon,
     lasso,
+    lassoed,
     lone_points,
     matrix,
     one_selection,
     raw,
     scaled,
-    to_data,
+    visible_ranges,
+    zoom_and_pan,
 )
 
 #: The page's rerun after the brush is released.
@@ -152,57 +158,6 @@ def test_hovering_a_cell_point_shows_its_receptive_field_crop(
         assert call(frame, "hoverChanges") == changes + 1
 
 
-def _ranges(frame: Frame, expected: str, arg: object) -> dict[str, list[float]]:
-    """The hook's visible ranges once ``expected`` (a JS predicate of them and ``arg``) holds."""
-    frame.wait_for_function(
-        f"(arg) => {{ const r = window.__classroomMatrix.ranges(); return {expected}; }}",
-        arg=arg,
-        polling=POLL_MS,
-    )
-    ranges: dict[str, list[float]] = call(frame, "ranges")
-    return ranges
-
-
-def _zoom_and_pan(
-    page: Page, frame: Frame, box: dict[str, float], points: npt.NDArray[np.float64]
-) -> tuple[tuple[int, int], list[float], list[float]]:
-    """A real wheel zoom in cell ``box`` (rows 5, 6) about the points' median, then a real
-    Shift-drag; checks each against the ranges the hook reports and returns the pointer's place
-    and the x and y ranges."""
-    at = (
-        round(box["x"] + float(np.median(points[5])) * box["width"]),
-        round(box["y"] + (1 - float(np.median(points[6]))) * box["height"]),
-    )
-    u, v = (at[0] - box["x"]) / box["width"], 1 - (at[1] - box["y"]) / box["height"]
-    page.mouse.move(*at)
-    page.mouse.wheel(0, -400)  # a real wheel event: zoom in about the pointer
-    zoomed = _ranges(frame, "r['5'] !== undefined && r['6'] !== undefined", None)
-    x, y = zoomed["5"], zoomed["6"]
-    assert x[1] - x[0] < 0.6, zoomed
-    assert y[1] - y[0] < 0.6, zoomed
-    # The data under the pointer stayed under it (to a pixel: the frame's offset in the page
-    # is fractional, the pointer's position whole).
-    assert x[0] + u * (x[1] - x[0]) == pytest.approx(u, abs=1 / box["width"])
-    assert y[0] + v * (y[1] - y[0]) == pytest.approx(v, abs=1 / box["height"])
-
-    # A real Shift-drag pans by what the pointer moved: a fifth of the cell right, a tenth up.
-    dx, dy = round(box["width"] / 5), -round(box["height"] / 10)
-    page.keyboard.down("Shift")
-    page.mouse.down()
-    page.mouse.move(at[0] + dx, at[1] + dy, steps=6)
-    page.mouse.up()
-    page.keyboard.up("Shift")
-    x = [x[0] - dx / box["width"] * (x[1] - x[0]), x[1] - dx / box["width"] * (x[1] - x[0])]
-    y = [y[0] + dy / box["height"] * (y[1] - y[0]), y[1] + dy / box["height"] * (y[1] - y[0])]
-    _ranges(
-        frame,
-        "Math.abs(r['5'][0] - arg[0]) < 1e-6 && Math.abs(r['6'][0] - arg[1]) < 1e-6",
-        [x[0], y[0]],
-    )
-    assert call(frame, "sent") == [], "a pan is not a brush"
-    return at, x, y
-
-
 def _assert_drawn(
     frame: Frame, points: npt.NDArray[np.float64], x: list[float], y: list[float]
 ) -> None:
@@ -245,7 +200,7 @@ def test_zoomed_and_panned_a_brush_selects_in_data_space_and_hidden_points_are_n
         frame = matrix(page)
         points = scaled(frame, store)
         box = cell(frame, 1, 1, 0)  # block3's dimension 0 (row 5) on x, dimension 1 (row 6) on y
-        at, x, y = _zoom_and_pan(page, frame, box, points)
+        at, x, y = zoom_and_pan(page, frame, box, points)
         _assert_drawn(frame, points, x, y)
         _assert_diagonal_shows(frame, store, x)
 
@@ -267,42 +222,8 @@ def test_zoomed_and_panned_a_brush_selects_in_data_space_and_hidden_points_are_n
         assert cell(frame, 1, 1, 0) == box, "zooming moved the cells"
         # A double click shows every dimension whole again.
         page.mouse.dblclick(*at)
-        _ranges(frame, "Object.keys(r).length === 0", None)
+        visible_ranges(frame, "Object.keys(r).length === 0", None)
         assert len(call(frame, "drawn", 1, 1, 0)) == COUNT
-
-
-#: A "U" upside down, in fractions of the cell from its top left: two legs joined at the top,
-#: the notch between them (inside the lasso's bounds) left out.
-_U_PATH = [
-    (0.1, 0.1),
-    (0.9, 0.1),
-    (0.9, 0.9),
-    (0.62, 0.9),
-    (0.62, 0.4),
-    (0.38, 0.4),
-    (0.38, 0.9),
-    (0.1, 0.9),
-]
-_OUTLINE_DRAWN = """() => {
-    const shape = document.querySelector('.matrix-lasso polygon');
-    return shape !== null && shape.closest('svg').style.display === 'block'
-        && shape.getAttribute('points').trim().split(' ').length >= 8;
-}"""
-
-
-def _lassoed(frame: Frame, values: npt.NDArray[np.float64], sent: int) -> set[int]:
-    """Once ``sent`` selections went to Python: numpy's points inside the last lasso, in data
-    space (block3's rows 5 and 6), with the lasso's cell and corners checked."""
-    frame.wait_for_function(
-        "(n) => window.__classroomMatrix.sent().length === n", arg=sent, polling=POLL_MS
-    )
-    drawn = call(frame, "lasso")
-    assert (drawn["layer"], drawn["row"], drawn["column"]) == (1, 1, 0)
-    vertices = np.array(drawn["vertices"], dtype=np.float64)
-    polygon = np.column_stack(
-        [to_data(vertices[:, 0], values[5]), to_data(vertices[:, 1], values[6])]
-    )
-    return {int(i) for i in np.flatnonzero(inside_polygon(values[5], values[6], polygon))}
 
 
 def test_a_lasso_selects_exactly_the_points_inside_it_in_every_layer_and_escape_clears(
@@ -315,13 +236,13 @@ def test_a_lasso_selects_exactly_the_points_inside_it_in_every_layer_and_escape_
         box = cell(frame, 1, 1, 0)
 
         def outline_drawn() -> None:
-            frame.wait_for_function(_OUTLINE_DRAWN, polling=POLL_MS)
+            frame.wait_for_function(OUTLINE_DRAWN, polling=POLL_MS)
 
-        lasso(page, box, _U_PATH, before_release=outline_drawn)
-        inside = _lassoed(frame, values, 1)
+        lasso(page, box, U_PATH, before_release=outline_drawn)
+        inside = lassoed(frame, values, 1)
         vertices = np.array(call(frame, "lasso")["vertices"])
         # The lasso went where the mouse went: each corner of the path is one of its vertices.
-        for x, y in _U_PATH:
+        for x, y in U_PATH:
             assert np.abs(vertices - [x, 1 - y]).max(axis=1).min() < 2 / box["width"]
         points = scaled(frame, store)
         boxed = enclosed(points, (5, 6), (0.1, 0.9, 0.1, 0.9), 0)
@@ -344,7 +265,57 @@ def test_a_lasso_selects_exactly_the_points_inside_it_in_every_layer_and_escape_
         # The panel's Lasso toggle: a plain drag draws a lasso too (a triangle).
         frame.get_by_role("button", name="Lasso").click()
         lasso(page, box, [(0.15, 0.85), (0.85, 0.85), (0.5, 0.15)], alt=False)
-        triangle = _lassoed(frame, values, 3)
+        triangle = lassoed(frame, values, 3)
         assert triangle
         assert call(frame, "sent")[2] == sorted(triangle)
         assert call(frame, "highlighted", 0, 2, 3) == sorted(triangle)
+
+
+def test_a_lasso_in_a_zoomed_and_panned_cell_selects_in_data_space(
+    browser: BrowserContext, app: tuple[str, Path]
+) -> None:
+    url, store = app
+    with open_tab(browser, f"{url}?lesson=matrix&step=images") as page:
+        frame = matrix(page)
+        values = raw(frame, store).astype(np.float64)
+        points = scaled(frame, store)
+        box = cell(frame, 1, 1, 0)
+        _, x, y = zoom_and_pan(page, frame, box, points)
+        outlines: list[str] = []
+
+        def outline_drawn() -> None:
+            frame.wait_for_function(OUTLINE_DRAWN, polling=POLL_MS)
+            outlines.append(str(frame.locator(".matrix-lasso polygon").get_attribute("points")))
+
+        lasso(page, box, U_PATH, before_release=outline_drawn)
+        inside = lassoed(frame, values, 1)
+        # The outline, in the cell's CSS pixels, went where the mouse went.
+        outline = np.array([pair.split(",") for pair in outlines[0].split()], dtype=np.float64)
+        # The polygon went through the visible ranges: each corner of the path, as a fraction of
+        # the cell, is one of its vertices taken back through the ranges.
+        vertices = np.array(call(frame, "lasso")["vertices"], dtype=np.float64)
+        fractions = np.column_stack(
+            [(vertices[:, 0] - x[0]) / (x[1] - x[0]), (vertices[:, 1] - y[0]) / (y[1] - y[0])]
+        )
+        for u, v in U_PATH:
+            assert np.abs(outline - [u * box["width"], v * box["height"]]).max(axis=1).min() < 2
+            assert np.abs(fractions - [u, 1 - v]).max(axis=1).min() < 2 / box["width"]
+
+        assert inside, "the zoomed lasso encloses no point"
+        path = np.array([(u, 1 - v) for u, v in U_PATH])
+        at_zoom_1 = inside_polygon(points[5], points[6], path)
+        assert {int(i) for i in np.flatnonzero(at_zoom_1)} != inside, "the zoom made no difference"
+        bounds_in_data = (
+            x[0] + 0.1 * (x[1] - x[0]),
+            x[0] + 0.9 * (x[1] - x[0]),
+            y[0] + 0.1 * (y[1] - y[0]),
+            y[0] + 0.9 * (y[1] - y[0]),
+        )
+        boxed = enclosed(points, (5, 6), bounds_in_data, 0)
+        assert inside < boxed, "no point lies in the notch: the shape made no difference"
+        selected = call(frame, "sent")[0]
+        assert selected == sorted(inside)
+        assert set(selected) <= set(call(frame, "drawn", 1, 1, 0)), "a hidden point selected"
+        assert call(frame, "highlighted", 1, 1, 0) == selected
+        assert call(frame, "highlighted", 0, 2, 3) == selected  # block2: linked, not zoomed
+        assert_summary(page, points, selected)
