@@ -68,7 +68,12 @@ export default function ({{ data, parentElement }}) {{
   const field = parentElement.querySelector("input");
   const said = parentElement.querySelector("[role=status]");
   const link = String(data.link);
-  field.value = link;
+  if (field.value !== link) {{
+    // Another step or pointer: what was said about the last link is not true of this one.
+    field.value = link;
+    field.hidden = true;
+    said.textContent = "";
+  }}
   const fallBack = (why) => {{
     field.hidden = false;
     field.focus();

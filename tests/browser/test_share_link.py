@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 import streamlit
 from PIL import Image
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
 from classroom.component.copy_link import COPIED, COPIED_BY_COMMAND, INSECURE
-from harness.app import classroom_app
+from harness.app import NAVIGATOR, classroom_app
 from harness.chromium import launch
 from tests.conftest import picture
 from tests.lesson_tree import LessonTree
@@ -36,6 +36,7 @@ images:
   p0: {path: p0.png, attribution: "made by the tests, CC0"}
 steps:
   - {id: s0, title: Step 1, image: p0, reference: [10, 20], text: One step.}
+  - {id: s1, title: Step 2, image: p0, reference: [30, 40], text: Another step.}
 """
 #: A name that is not this computer's own (so not a secure context) for the loopback address.
 LAN_NAME = "classroom-lan.test"
@@ -71,11 +72,13 @@ def _open_share_box(page: Page, url: str) -> str:
     """The lesson at ``url`` with its share box open: the link the box shows."""
     page.goto(f"{url}/?lesson=sharing&step=s0")
     page.get_by_text("Share this view").click(timeout=STARTUP_MS)
+    return _shown_link(page, "step=s0")
+
+
+def _shown_link(page: Page, part: str) -> str:
+    """The link the share box shows, once it contains ``part``."""
     box = page.get_by_test_id("stExpander").filter(has_text="Share this view")
-    link = box.get_by_role("link").get_attribute("href")
-    assert link is not None
-    assert "lesson=sharing" in link
-    return link
+    return str(box.locator(f'a[href*="{part}"]').get_attribute("href"))
 
 
 def test_copy_link_puts_the_shown_link_on_the_clipboard_without_the_highlighter(
@@ -89,9 +92,19 @@ def test_copy_link_puts_the_shown_link_on_the_clipboard_without_the_highlighter(
     try:
         link = _open_share_box(page, app_url)
         assert page.evaluate("window.isSecureContext")
-        page.get_by_role("button", name="Copy link").click()
-        page.get_by_role("status").filter(has_text=COPIED).wait_for()
+        copy = page.get_by_role("button", name="Copy link")
+        said = page.locator(".classroom-copy-link [role=status]")
+        copy.click()
+        expect(said).to_have_text(COPIED)
         assert page.evaluate("navigator.clipboard.readText()") == link
+
+        # Another step: another link, and "Copied." no longer said of it until it is copied.
+        page.frame_locator(NAVIGATOR).get_by_role("button", name="Next").click()
+        moved = _shown_link(page, "step=s1")
+        expect(said).to_have_text("")
+        copy.click()
+        expect(said).to_have_text(COPIED)
+        assert page.evaluate("navigator.clipboard.readText()") == moved
         # The share box was drawn (with the rest of its script run) before the click: a
         # highlighter its elements needed was asked for by then.
         assert not [url for url in requested if HIGHLIGHTER in url]
@@ -110,8 +123,8 @@ def test_on_a_page_without_the_clipboard_api_the_link_is_selected_and_the_page_s
         assert not page.evaluate("window.isSecureContext")
         assert page.evaluate("navigator.clipboard === undefined")
         page.get_by_role("button", name="Copy link").click()
-        said = page.get_by_role("status").filter(has_text=INSECURE)
-        said.wait_for()
+        said = page.locator(".classroom-copy-link [role=status]")
+        expect(said).to_contain_text(INSECURE)
         field = page.get_by_role("textbox", name="The link to copy")
         assert field.is_visible()
         assert field.input_value() == link
