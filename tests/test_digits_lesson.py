@@ -12,78 +12,39 @@ edited step fails here until text and view agree again; on untrained weights the
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import numpy.typing as npt
 import pytest
 
-from classroom.collections.cache import ArrayCache
-from classroom.collections.embedding import class_separation
-from classroom.collections.neighbours import neighbour_table
-from classroom.collections.sources import load_collection
 from classroom.collections.views import CollectionData
-from classroom.lessons import Lesson, load_lesson
-from classroom.lessons.collection_views import CollectionView
-from classroom.store import FeatureStore
+from classroom.lessons import load_lesson
+from tests.collection_claims import collection_data, islands_apart, same_class, step_view
 from tests.conftest import REPO_ROOT
 
-LESSON = REPO_ROOT / "lessons" / "seein-in-digits.yaml"
-#: A dot's neighbours in a map: what "an island of one colour" is made of.
-MAP_NEIGHBOURS = 8
-
-
-@cache
-def _lesson() -> Lesson:
-    return load_lesson(LESSON)
-
-
-def _view(step_id: str) -> CollectionView:
-    (step,) = [step for step in _lesson().steps if step.id == step_id]
-    assert isinstance(step.view, CollectionView)
-    return step.view
+LESSON = load_lesson(REPO_ROOT / "lessons" / "seein-in-digits.yaml")
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> CollectionData:
-    """The lesson's collection as the app sees it, its vectors in a store of the test's own."""
-    (declared,) = _lesson().collections.values()
-    collection = load_collection(declared.source, name="digits", count=declared.count)
-    store = FeatureStore(tmp_path_factory.mktemp("store"))
-    return CollectionData(collection, _lesson().model, ArrayCache(store))
-
-
-def _same_digit(data: CollectionData, weights: str, layer: str) -> npt.NDArray[np.float64]:
-    """Per dot of the t-SNE map of ``layer``: the share of its nearest dots that show its digit
-    (1 inside an island of one colour; about 0.1 where the colours lie at random)."""
-    coordinates = data.map(weights, layer, "tsne")
-    table, _ = neighbour_table(coordinates, MAP_NEIGHBOURS, metric="euclidean")
-    labels = data.collection.labels
-    same: npt.NDArray[np.float64] = (labels[table] == labels[:, None]).mean(axis=1)
-    return same
-
-
-def _islands_apart(data: CollectionData, weights: str, layer: str) -> float:
-    """How far apart the digits' groups lie in the map (silhouette, -1..1)."""
-    return class_separation(data.map(weights, layer, "tsne"), data.collection.labels)
+    return collection_data(LESSON, tmp_path_factory.mktemp("store"))
 
 
 def test_block3_has_islands_of_one_colour_and_block1_mixes_the_colours(
     data: CollectionData,
 ) -> None:
-    assert _view("clusters").method == "tsne"
-    assert _same_digit(data, "trained", "block3").mean() > 0.95
-    assert _islands_apart(data, "trained", "block3") > 0.7
-    assert np.mean(_same_digit(data, "trained", "block1") <= 0.5) > 0.5  # most dots: mixed
+    assert step_view(LESSON, "clusters").method == "tsne"
+    assert same_class(data, "trained", "block3").mean() > 0.95
+    assert islands_apart(data, "trained", "block3") > 0.7
+    assert np.mean(same_class(data, "trained", "block1") <= 0.5) > 0.5  # most dots: mixed
 
 
 def test_block3_separates_what_block2_still_mixes(data: CollectionData) -> None:
-    view = _view("mixed-cluster")
+    view = step_view(LESSON, "mixed-cluster")
     assert view.layers == ["block2", "block3"]
-    mixed = _same_digit(data, "trained", "block2") <= 0.5
+    mixed = same_class(data, "trained", "block2") <= 0.5
     assert mixed.mean() > 0.05, "no place in block2's map where colours mix"
     # In block3 those digits sit in the islands of their own digits, several of them.
-    assert _same_digit(data, "trained", "block3")[mixed].mean() > 0.9
+    assert same_class(data, "trained", "block3")[mixed].mean() > 0.9
     assert len(set(data.collection.labels[mixed].tolist())) >= 2
 
 
@@ -94,7 +55,7 @@ def _correlation(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
 def test_some_block1_channels_follow_the_average_8s_ink_and_others_its_edges(
     data: CollectionData,
 ) -> None:
-    view = _view("average")
+    view = step_view(LESSON, "average")
     assert view.select == ["8"]
     eights = data.members(view.select).tolist()
     ink = data.average_input(eights).astype(np.float64).mean(axis=-1)
@@ -113,7 +74,7 @@ def test_some_block1_channels_follow_the_average_8s_ink_and_others_its_edges(
 
 
 def test_a_random_networks_channel_follows_slant_too(data: CollectionData) -> None:
-    view = _view("slant")
+    view = step_view(LESSON, "slant")
     assert view.measure == "slant"
     assert view.weights == ["trained", "untrained"]
     ones = data.members(view.among).tolist()
@@ -123,7 +84,7 @@ def test_a_random_networks_channel_follows_slant_too(data: CollectionData) -> No
 
 
 def test_after_block3s_relu_every_range_starts_at_zero_or_above(data: CollectionData) -> None:
-    view = _view("relu-quadrant")
+    view = step_view(LESSON, "relu-quadrant")
     pooled = data.vectors("trained", "block3").pooled
     chosen = pooled[:, view.dimensions]
     assert chosen.min() >= 0
@@ -134,10 +95,10 @@ def test_after_block3s_relu_every_range_starts_at_zero_or_above(data: Collection
 def test_training_sorts_the_digits_into_islands_random_weights_only_into_regions(
     data: CollectionData,
 ) -> None:
-    assert _view("trained-vs-untrained").weights == ["trained", "untrained"]
-    assert _islands_apart(data, "trained", "block3") > 0.7
-    assert _islands_apart(data, "untrained", "block3") < 0.2  # no islands
-    same = _same_digit(data, "untrained", "block3")
+    assert step_view(LESSON, "trained-vs-untrained").weights == ["trained", "untrained"]
+    assert islands_apart(data, "trained", "block3") > 0.7
+    assert islands_apart(data, "untrained", "block3") < 0.2  # no islands
+    same = same_class(data, "untrained", "block3")
     labels, names = data.collection.labels, data.collection.class_names
     per_digit = {names[digit]: same[labels == digit].mean() for digit in np.unique(labels)}
     assert sum(share > 0.6 for share in per_digit.values()) >= 7  # most gather in a region
@@ -149,7 +110,7 @@ def test_training_sorts_the_digits_into_islands_random_weights_only_into_regions
 def test_the_query_is_a_9_the_other_spaces_miss_and_block3_is_hardly_ever_beaten(
     data: CollectionData,
 ) -> None:
-    view = _view("neighbours")
+    view = step_view(LESSON, "neighbours")
     k, labels = view.k, data.collection.labels
     assert data.collection.class_names[labels[view.query]] == "9"
     assert data.neighbours("trained", "block3", view.query, k).same_label == k
