@@ -11,7 +11,8 @@ visible ranges, and a brush selects in data space what numpy finds inside it. A 
 lasso (concave) selects exactly the points numpy's ray casting finds inside it in data space,
 highlighted in every layer, and Escape clears the selection, for Python too; in a zoomed and
 panned cell the lasso goes through the visible ranges (its outline where the mouse went, its
-polygon in data space) and selects what numpy's ray casting finds inside that polygon.
+polygon in data space) and selects what numpy's ray casting finds inside that polygon; dragged
+past the cell's edge it stops there, selecting no point the zoomed cell hides.
 """
 
 from __future__ import annotations
@@ -319,3 +320,21 @@ def test_a_lasso_in_a_zoomed_and_panned_cell_selects_in_data_space(
         assert call(frame, "highlighted", 1, 1, 0) == selected
         assert call(frame, "highlighted", 0, 2, 3) == selected  # block2: linked, not zoomed
         assert_summary(page, points, selected)
+
+        # A lasso dragged past the cell's right edge stops there: it selects only points the
+        # zoomed cell shows, though the mouse went round hidden ones beyond it.
+        past = [(0.5, 0.1), (1.8, 0.1), (1.8, 0.9), (0.5, 0.9)]
+        beyond = inside_polygon(
+            points[5],
+            points[6],
+            np.array([(x[0] + u * (x[1] - x[0]), y[0] + (1 - v) * (y[1] - y[0])) for u, v in past]),
+        )
+        drawn = set(call(frame, "drawn", 1, 1, 0))
+        assert set(np.flatnonzero(beyond).tolist()) - drawn, "no hidden point past the edge"
+        lasso(page, box, past)
+        kept = lassoed(frame, values, 2)
+        assert kept, "the lasso encloses no point"
+        assert kept <= drawn, "a hidden point selected"
+        vertices = np.array(call(frame, "lasso")["vertices"], dtype=np.float64)
+        assert (vertices[:, 0] <= x[1] + 1e-6).all(), "the lasso went past the cell's edge"
+        assert call(frame, "sent")[1] == sorted(kept)

@@ -24,6 +24,7 @@ import { drawOutline } from "./lassoOutline";
 import {
   type CellPlace,
   cellAt,
+  clampToBox,
   MARGIN,
   cellRows,
   matrixLayout,
@@ -230,7 +231,8 @@ export function ScatterMatrixView({ args }: { readonly args: MatrixArgs }): Reac
       return;
     }
     const cell = gestureCell(current);
-    const next = moveGesture(current, scaledAt(cell, x, y), { x, y });
+    const kept = clampToBox(cell.box, x, y); // past the cell's edge: what it shows ends there
+    const next = moveGesture(current, scaledAt(cell, kept.x, kept.y), kept);
     if (next === current) {
       return; // a lasso's pointer moved less than a vertex's step: nothing changed
     }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 
-import { CELL_GAP, MARGIN, brushed, cellAt, matrixLayout, nearestPoint, scaledRows } from "./matrixLayout";
+import {
+  CELL_GAP,
+  MARGIN,
+  brushed,
+  cellAt,
+  clampToBox,
+  matrixLayout,
+  nearestPoint,
+  scaledRows,
+} from "./matrixLayout";
 
 describe("matrixLayout", () => {
   it("puts each layer's square matrix side by side, cells row by row", () => {
@@ -14,6 +23,16 @@ describe("matrixLayout", () => {
     // Between two cells there is no cell.
     const left = layout.cells[0]?.box;
     expect(cellAt(layout, (left?.x ?? 0) + (left?.width ?? 0) + CELL_GAP / 2, 1)).toBeNull();
+  });
+});
+
+describe("a gesture past its cell's edge", () => {
+  it("stops at the edge: outside points move to the nearest point of the cell, inside ones stay", () => {
+    const box = { x: 10, y: 20, width: 100, height: 50 };
+    expect(clampToBox(box, 60, 40)).toEqual({ x: 60, y: 40 });
+    expect(clampToBox(box, 300, 40)).toEqual({ x: 110, y: 40 });
+    expect(clampToBox(box, -5, 90)).toEqual({ x: 10, y: 70 });
+    expect(clampToBox(box, 50, 0)).toEqual({ x: 50, y: 20 });
   });
 });
 

@@ -136,6 +136,18 @@ export function cellRows(args: MatrixArgs, cell: CellPlace): { x: number; y: num
   return { x: first + cell.column, y: first + cell.row };
 }
 
+/**
+ * A canvas point moved into `box` (the nearest point of it): a brush or lasso dragged past its
+ * cell's edge stops there, so in a zoomed cell it selects only points the cell shows, never
+ * ones beyond its visible ranges.
+ */
+export function clampToBox(box: Box, x: number, y: number): { x: number; y: number } {
+  return {
+    x: Math.min(Math.max(x, box.x), box.x + box.width),
+    y: Math.min(Math.max(y, box.y), box.y + box.height),
+  };
+}
+
 /** A canvas point as a cell's unit coordinates (x right, y up, as the plot draws them). */
 export function toUnit(box: Box, x: number, y: number): { u: number; v: number } {
   return { u: (x - box.x) / box.width, v: 1 - (y - box.y) / box.height };
