@@ -20,7 +20,7 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
 from classroom.component.copy_link import COPIED, COPIED_BY_COMMAND, INSECURE
-from harness.app import NAVIGATOR, classroom_app
+from harness.app import NAVIGATOR, classroom_app, wait_painted
 from harness.chromium import launch
 from tests.conftest import picture
 from tests.lesson_tree import LessonTree
@@ -71,7 +71,10 @@ def lan_browser() -> Iterator[BrowserContext]:
 def _open_share_box(page: Page, url: str) -> str:
     """The lesson at ``url`` with its share box open: the link the box shows."""
     page.goto(f"{url}/?lesson=sharing&step=s0")
-    page.get_by_text("Share this view").click(timeout=STARTUP_MS)
+    # The step's runs are over once its view is painted: the box then stays where it is.
+    wait_painted(page, timeout_ms=STARTUP_MS)
+    page.get_by_text("Share this view").click()
+    expect(page.get_by_role("button", name="Copy link")).to_be_visible()
     return _shown_link(page, "step=s0")
 
 
