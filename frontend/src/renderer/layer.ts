@@ -3,14 +3,15 @@
  * see codeLayout.ts, uploaded in steps so the page stays responsive), its scales, the
  * per-cell inverse norms (computed once per upload), the reference vector's uniform buffer,
  * and the targets its passes draw into. Value maps hold `cellsPerTexel` cells per RGBA32F
- * texel (four for this renderer's passes, see similarity.frag).
+ * texel (four for this renderer's passes, see similarity.frag); the similarity pass computes
+ * eight per fragment into a pair of half-width targets (`pairs`) and interleaves them.
  */
 import { type FeatureFile, cellCodes } from "../data/featureFile";
 import type { Capabilities } from "./capabilities";
 import { type Chunk, type CodeLayout, MAX_GROUPS, codeLayout, planChunks, texelData } from "./codeLayout";
 import { AbortedError, RendererError } from "./errors";
 import { shaderReference } from "./planeCoding";
-import { RenderTarget, createTexture } from "./target";
+import { PairTarget, RenderTarget, createTexture } from "./target";
 
 /** Bytes uploaded between two yields to the browser (keeps each step to a few milliseconds). */
 const UPLOAD_STEP_BYTES = 2 * 1024 * 1024;
@@ -50,6 +51,11 @@ export class LayerGpu {
   private readonly arrays: WebGLTexture[] = [];
   /** Running sums between the draws of a pass over several arrays (two, used in turn). */
   private readonly partials: RenderTarget[] = [];
+  /**
+   * Eight cells per texel pair (cells 8t..8t+3 and 8t+4..8t+7): the similarity pass's output,
+   * then (several arrays only) two for its running sums, used in turn.
+   */
+  private readonly pairs: PairTarget[] = [];
 
   constructor(
     private readonly gl: WebGL2RenderingContext,
@@ -95,6 +101,10 @@ export class LayerGpu {
       new RenderTarget(gl, texels, header.height, "rgba32f"),
       new RenderTarget(gl, texels, header.height, "rgba32f"),
     );
+    const pairs = this.chunks.length > 1 ? 3 : 1;
+    for (let index = 0; index < pairs; index++) {
+      this.pairs.push(new PairTarget(gl, Math.ceil(texels / 2), header.height));
+    }
     this.colour = new RenderTarget(gl, header.width, header.height, "rgba8");
     let width = texels;
     let height = header.height;
@@ -135,6 +145,17 @@ export class LayerGpu {
     const target = this.partials[((index % 2) + 2) % 2];
     if (target === undefined) {
       throw new Error("partial targets are made with the layer");
+    }
+    return target;
+  }
+
+  /**
+   * The pair targets of the similarity pass's draw `index` (as `partial`); `last`: its output.
+   */
+  pair(index: number, last = false): PairTarget {
+    const target = this.pairs[last ? 0 : 1 + (((index % 2) + 2) % 2)];
+    if (target === undefined) {
+      throw new Error("pair targets for running sums are made for layers of several arrays only");
     }
     return target;
   }
@@ -227,7 +248,7 @@ export class LayerGpu {
       gl.deleteTexture(made.scales);
     }
     const targets = [made.inverseNorm, made.values, made.colour, made.minMaxBytes];
-    for (const target of [...targets, ...this.partials, ...this.reduction]) {
+    for (const target of [...targets, ...this.partials, ...this.pairs, ...this.reduction]) {
       target?.dispose();
     }
     if (made.reference !== undefined) {

@@ -51,6 +51,56 @@ export class RenderTarget {
   }
 }
 
+/**
+ * Two RGBA32F textures of the same size drawn at once (two render targets, `drawBuffers`):
+ * a fragment writes texel t of both, so a pass can compute eight cells per fragment (the
+ * similarity pass: each reference value it loads then serves eight cells, not four).
+ */
+export class PairTarget {
+  readonly textures: readonly [WebGLTexture, WebGLTexture];
+  readonly framebuffer: WebGLFramebuffer;
+
+  constructor(
+    private readonly gl: WebGL2RenderingContext,
+    readonly width: number,
+    readonly height: number,
+  ) {
+    const make = (): WebGLTexture => {
+      const texture = createTexture(gl, gl.TEXTURE_2D);
+      gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32F, width, height);
+      return texture;
+    };
+    this.textures = [make(), make()];
+    this.framebuffer = gl.createFramebuffer();
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
+    this.textures.forEach((texture, index) => {
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + index, gl.TEXTURE_2D, texture, 0);
+    });
+    gl.drawBuffers([gl.COLOR_ATTACHMENT0, gl.COLOR_ATTACHMENT1]);
+    const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    if (status !== gl.FRAMEBUFFER_COMPLETE && !gl.isContextLost()) {
+      throw new RendererError(
+        `this graphics driver cannot render to two ${width.toString()}x${height.toString()} rgba32f textures at once`,
+      );
+    }
+  }
+
+  /** Make both textures the draw targets, covering them entirely. */
+  bind(): void {
+    const gl = this.gl;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
+    gl.viewport(0, 0, this.width, this.height);
+  }
+
+  dispose(): void {
+    this.gl.deleteFramebuffer(this.framebuffer);
+    for (const texture of this.textures) {
+      this.gl.deleteTexture(texture);
+    }
+  }
+}
+
 /** A texture with nearest sampling and clamped edges (integer and float textures need both). */
 export function createTexture(gl: WebGL2RenderingContext, target: number): WebGLTexture {
   const texture = gl.createTexture();

@@ -5,12 +5,14 @@
 //
 // Nothing is repeated per cell that can be done once: the reference arrives normalised (once
 // per reference change, on the CPU) and each cell's inverse norm was computed once per upload
-// (norm.frag). Each fragment computes a row of four cells (one RGBA32F texel), so every
-// reference value it loads serves four cells; per cell and texel slice (16 channels at 8 bit)
-// there is one texel fetch, one XOR and per four channels a mask, a conversion and a
-// multiply-add (no shifts: codes.glsl's PLANE).
-// One draw per texture array: each adds to the sums the previous one left in u_partial, the
-// last turns them into similarities. Needs codes.glsl and MAX_GROUPS.
+// (norm.frag). Each fragment computes a row of eight cells into two RGBA32F targets (cells
+// 8t..8t+3 and 8t+4..8t+7; the pass interleaves them into the values map), so every reference
+// value it loads serves eight cells: a loop-indexed uniform is a masked load per fragment on
+// software renderers, and four cells per fragment spent about a quarter of the pass on them.
+// Per cell and texel slice (16 channels at 8 bit) there is one texel fetch, one XOR and per
+// four channels a mask, a conversion and a multiply-add (no shifts: codes.glsl's PLANE).
+// One draw per texture array: each adds to the sums the previous one left in u_partialLow and
+// u_partialHigh, the last turns them into similarities. Needs codes.glsl and MAX_GROUPS.
 precision highp float;
 precision highp int;
 precision highp sampler2D;
@@ -19,8 +21,10 @@ uniform CODE_SAMPLER u_codes;
 uniform int u_slices;         // texel slices in u_codes
 uniform int u_firstGroup;     // the layer's group at slice 0 of u_codes
 uniform int u_lastColumn;     // the grid's last column (a texel past the edge repeats it)
+uniform int u_lastTexel;      // the last texel of u_inverseNorm's rows
 uniform sampler2D u_inverseNorm;  // four cells per texel
-uniform sampler2D u_partial;  // the sums of the arrays before this one
+uniform sampler2D u_partialLow;   // the sums of the arrays before this one, cells 8t..8t+3
+uniform sampler2D u_partialHigh;  // and 8t+4..8t+7
 uniform bool u_accumulate;    // false for the first array
 uniform bool u_finish;        // true for the last array: write similarities, not sums
 uniform bool u_hasReference;  // false for a zero reference vector: every similarity is 0
@@ -30,7 +34,8 @@ layout(std140) uniform Reference {
   vec4 u_reference[MAX_GROUPS];  // the unit reference vector, four channels per entry
 };
 
-out vec4 o_value;
+layout(location = 0) out vec4 o_low;   // cells 8t .. 8t + 3
+layout(location = 1) out vec4 o_high;  // cells 8t + 4 .. 8t + 7
 
 const float HALF_PI = 1.5707963267948966;
 
@@ -46,22 +51,38 @@ vec4 texelProducts(CODE_TEXEL texel, vec4 r0, vec4 r1, vec4 r2, vec4 r3) {
 #endif
 }
 
+// The four cells' sums as similarities (zero vectors, inverse norm 0, have none: 0).
+vec4 similarities(vec4 sum, vec4 inverseNorm) {
+  vec4 cosine = clamp((sum + u_offsetCorrection) * inverseNorm, -1.0, 1.0);
+  return (1.0 - acos(cosine) / HALF_PI) * vec4(notEqual(inverseNorm, vec4(0.0)));
+}
+
 void main() {
-  ivec2 texel = ivec2(gl_FragCoord.xy);
-  vec4 inverseNorm = texelFetch(u_inverseNorm, texel, 0);
-  if (!u_hasReference || inverseNorm == vec4(0.0)) {
-    o_value = vec4(0.0);
+  ivec2 pair = ivec2(gl_FragCoord.xy);
+  vec4 normLow = texelFetch(u_inverseNorm, ivec2(pair.x * 2, pair.y), 0);
+  vec4 normHigh = texelFetch(u_inverseNorm, ivec2(min(pair.x * 2 + 1, u_lastTexel), pair.y), 0);
+  if (!u_hasReference || (normLow == vec4(0.0) && normHigh == vec4(0.0))) {
+    o_low = vec4(0.0);
+    o_high = vec4(0.0);
     return;
   }
-  int x = texel.x * 4;
-  ivec2 c0 = ivec2(x, texel.y);
-  ivec2 c1 = ivec2(min(x + 1, u_lastColumn), texel.y);
-  ivec2 c2 = ivec2(min(x + 2, u_lastColumn), texel.y);
-  ivec2 c3 = ivec2(min(x + 3, u_lastColumn), texel.y);
+  int x = pair.x * 8;
+  ivec2 c0 = ivec2(x, pair.y);
+  ivec2 c1 = ivec2(min(x + 1, u_lastColumn), pair.y);
+  ivec2 c2 = ivec2(min(x + 2, u_lastColumn), pair.y);
+  ivec2 c3 = ivec2(min(x + 3, u_lastColumn), pair.y);
+  ivec2 c4 = ivec2(min(x + 4, u_lastColumn), pair.y);
+  ivec2 c5 = ivec2(min(x + 5, u_lastColumn), pair.y);
+  ivec2 c6 = ivec2(min(x + 6, u_lastColumn), pair.y);
+  ivec2 c7 = ivec2(min(x + 7, u_lastColumn), pair.y);
   vec4 p0 = vec4(0.0);
   vec4 p1 = vec4(0.0);
   vec4 p2 = vec4(0.0);
   vec4 p3 = vec4(0.0);
+  vec4 p4 = vec4(0.0);
+  vec4 p5 = vec4(0.0);
+  vec4 p6 = vec4(0.0);
+  vec4 p7 = vec4(0.0);
   vec4 r1 = vec4(0.0);
   vec4 r2 = vec4(0.0);
   vec4 r3 = vec4(0.0);
@@ -79,16 +100,22 @@ void main() {
     p1 += texelProducts(flipCodes(fetchCodes(u_codes, ivec3(c1, slice))), r0, r1, r2, r3);
     p2 += texelProducts(flipCodes(fetchCodes(u_codes, ivec3(c2, slice))), r0, r1, r2, r3);
     p3 += texelProducts(flipCodes(fetchCodes(u_codes, ivec3(c3, slice))), r0, r1, r2, r3);
+    p4 += texelProducts(flipCodes(fetchCodes(u_codes, ivec3(c4, slice))), r0, r1, r2, r3);
+    p5 += texelProducts(flipCodes(fetchCodes(u_codes, ivec3(c5, slice))), r0, r1, r2, r3);
+    p6 += texelProducts(flipCodes(fetchCodes(u_codes, ivec3(c6, slice))), r0, r1, r2, r3);
+    p7 += texelProducts(flipCodes(fetchCodes(u_codes, ivec3(c7, slice))), r0, r1, r2, r3);
   }
   const vec4 ONES = vec4(1.0);
-  vec4 sum = vec4(dot(p0, ONES), dot(p1, ONES), dot(p2, ONES), dot(p3, ONES));
+  vec4 low = vec4(dot(p0, ONES), dot(p1, ONES), dot(p2, ONES), dot(p3, ONES));
+  vec4 high = vec4(dot(p4, ONES), dot(p5, ONES), dot(p6, ONES), dot(p7, ONES));
   if (u_accumulate) {
-    sum += texelFetch(u_partial, texel, 0);
+    low += texelFetch(u_partialLow, pair, 0);
+    high += texelFetch(u_partialHigh, pair, 0);
   }
   if (u_finish) {
-    vec4 cosine = clamp((sum + u_offsetCorrection) * inverseNorm, -1.0, 1.0);
-    // Zero vectors (inverse norm 0) have no direction: their similarity is 0.
-    sum = (1.0 - acos(cosine) / HALF_PI) * vec4(notEqual(inverseNorm, vec4(0.0)));
+    low = similarities(low, normLow);
+    high = similarities(high, normHigh);
   }
-  o_value = sum;
+  o_low = low;
+  o_high = high;
 }
