@@ -4,18 +4,20 @@
  * per-cell inverse norms (computed once per upload), the reference vector's uniform buffer,
  * and the targets its passes draw into. Value maps hold `cellsPerTexel` cells per RGBA32F
  * texel (four for this renderer's passes, see similarity.frag); the similarity pass computes
- * eight per fragment into a pair of half-width targets (`pairs`) and interleaves them.
+ * sixteen per fragment into SIMILARITY_TARGETS quarter-width targets and interleaves them.
  */
 import { type FeatureFile, cellCodes } from "../data/featureFile";
 import type { Capabilities } from "./capabilities";
 import { type Chunk, type CodeLayout, MAX_GROUPS, codeLayout, planChunks, texelData } from "./codeLayout";
 import { AbortedError, RendererError } from "./errors";
 import { shaderReference } from "./planeCoding";
-import { PairTarget, RenderTarget, createTexture } from "./target";
+import { MultiTarget, RenderTarget, createTexture } from "./target";
 
 /** Bytes uploaded between two yields to the browser (keeps each step to a few milliseconds). */
 const UPLOAD_STEP_BYTES = 2 * 1024 * 1024;
 const REDUCTION_BLOCK = 4;
+/** The similarity pass's render targets (four cells each per fragment; similarity.frag). */
+export const SIMILARITY_TARGETS = 4;
 
 function nextTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -52,10 +54,11 @@ export class LayerGpu {
   /** Running sums between the draws of a pass over several arrays (two, used in turn). */
   private readonly partials: RenderTarget[] = [];
   /**
-   * Eight cells per texel pair (cells 8t..8t+3 and 8t+4..8t+7): the similarity pass's output,
-   * then (several arrays only) two for its running sums, used in turn.
+   * Sixteen cells per texel t of the SIMILARITY_TARGETS textures (target k: cells 16t + 4k ..
+   * 16t + 4k + 3): the similarity pass's output, then (several arrays only) two for its
+   * running sums, used in turn.
    */
-  private readonly pairs: PairTarget[] = [];
+  private readonly splits: MultiTarget[] = [];
 
   constructor(
     private readonly gl: WebGL2RenderingContext,
@@ -101,9 +104,10 @@ export class LayerGpu {
       new RenderTarget(gl, texels, header.height, "rgba32f"),
       new RenderTarget(gl, texels, header.height, "rgba32f"),
     );
-    const pairs = this.chunks.length > 1 ? 3 : 1;
-    for (let index = 0; index < pairs; index++) {
-      this.pairs.push(new PairTarget(gl, Math.ceil(texels / 2), header.height));
+    const splits = this.chunks.length > 1 ? 3 : 1;
+    for (let index = 0; index < splits; index++) {
+      const width = Math.ceil(texels / SIMILARITY_TARGETS);
+      this.splits.push(new MultiTarget(gl, width, header.height, SIMILARITY_TARGETS));
     }
     this.colour = new RenderTarget(gl, header.width, header.height, "rgba8");
     let width = texels;
@@ -150,12 +154,12 @@ export class LayerGpu {
   }
 
   /**
-   * The pair targets of the similarity pass's draw `index` (as `partial`); `last`: its output.
+   * The split targets of the similarity pass's draw `index` (as `partial`); `last`: its output.
    */
-  pair(index: number, last = false): PairTarget {
-    const target = this.pairs[last ? 0 : 1 + (((index % 2) + 2) % 2)];
+  split(index: number, last = false): MultiTarget {
+    const target = this.splits[last ? 0 : 1 + (((index % 2) + 2) % 2)];
     if (target === undefined) {
-      throw new Error("pair targets for running sums are made for layers of several arrays only");
+      throw new Error("split targets for running sums are made for layers of several arrays only");
     }
     return target;
   }
@@ -248,7 +252,7 @@ export class LayerGpu {
       gl.deleteTexture(made.scales);
     }
     const targets = [made.inverseNorm, made.values, made.colour, made.minMaxBytes];
-    for (const target of [...targets, ...this.partials, ...this.pairs, ...this.reduction]) {
+    for (const target of [...targets, ...this.partials, ...this.splits, ...this.reduction]) {
       target?.dispose();
     }
     if (made.reference !== undefined) {

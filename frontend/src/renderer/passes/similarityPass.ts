@@ -1,7 +1,7 @@
 /**
- * Similarity of every cell to the reference vector, over the layer's grid: eight cells per
- * fragment into a pair of targets (similarity.frag), then interleaved into the values map
- * that the reduction, colour and metric passes read (four cells per texel).
+ * Similarity of every cell to the reference vector, over the layer's grid: sixteen cells per
+ * fragment into four targets (similarity.frag), then interleaved into the values map that
+ * the reduction, colour and metric passes read (four cells per texel).
  */
 import { MAX_GROUPS } from "../codeLayout";
 import type { Pass, PassInput } from "../pass";
@@ -11,6 +11,8 @@ import source from "../shaders/similarity.frag.glsl?raw";
 import { CodePrograms, drawOverChunks } from "./codePrograms";
 
 const REFERENCE_BINDING = 0;
+/** Texture units of u_partial0..3 (0 holds the codes, 2 the inverse norms). */
+const PARTIAL_UNITS = [1, 3, 4, 5];
 
 export class SimilarityPass implements Pass {
   static readonly passName = "similarity";
@@ -38,13 +40,14 @@ export class SimilarityPass implements Pass {
     program.texture("u_inverseNorm", 2, gl.TEXTURE_2D, layer.inverseNorm.texture);
     gl.bindBufferBase(gl.UNIFORM_BUFFER, REFERENCE_BINDING, layer.reference);
     drawOverChunks(gl, program, layer, {
-      target: (index, last) => layer.pair(index, last),
+      target: (index, last) => layer.split(index, last),
       partial: (index) => {
         // The first draw reads no sums; its units get a texture it does not draw into.
-        const [low, high] =
-          index < 0 ? [layer.inverseNorm.texture, layer.inverseNorm.texture] : layer.pair(index).textures;
-        program.texture("u_partialLow", 1, gl.TEXTURE_2D, low);
-        program.texture("u_partialHigh", 3, gl.TEXTURE_2D, high);
+        const sums = index < 0 ? null : layer.split(index).textures;
+        PARTIAL_UNITS.forEach((unit, target) => {
+          const texture = sums?.[target] ?? layer.inverseNorm.texture;
+          program.texture(`u_partial${target.toString()}`, unit, gl.TEXTURE_2D, texture);
+        });
       },
       perChunk: (chunk) => {
         gl.uniform1i(program.uniform("u_firstGroup"), chunk.firstGroup);
@@ -52,9 +55,9 @@ export class SimilarityPass implements Pass {
     });
     layer.values.bind();
     this.interleave.use();
-    const [low, high] = layer.pair(0, true).textures;
-    this.interleave.texture("u_low", 0, gl.TEXTURE_2D, low);
-    this.interleave.texture("u_high", 1, gl.TEXTURE_2D, high);
+    layer.split(0, true).textures.forEach((texture, target) => {
+      this.interleave.texture(`u_target${target.toString()}`, target, gl.TEXTURE_2D, texture);
+    });
     this.interleave.drawFullscreen();
   }
 

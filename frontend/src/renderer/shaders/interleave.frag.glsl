@@ -1,21 +1,24 @@
 #version 300 es
-// The values map (four cells per texel) from a pair of half-width targets (PairTarget):
-// texel t is texel t / 2 of the low target (cells 8(t/2)..+3) for even t, of the high one
-// (cells 8(t/2)+4..+7) for odd t. Both are fetched and one is picked by a mask: a branch per
-// fragment is a slow path on software renderers. Two fetches per texel against the
-// similarity pass's one per cell and slice.
+// The values map (four cells per texel) from the similarity pass's four targets
+// (MultiTarget): texel t of the map is texel t / 4 of target t % 4. All four are fetched and
+// one is kept by a mask: a branch or a computed sampler per fragment is a slow path on
+// software renderers. Four fetches per texel against the similarity pass's one per cell and
+// texel slice.
 precision highp float;
 precision highp int;
 precision highp sampler2D;
 
-uniform sampler2D u_low;
-uniform sampler2D u_high;
+uniform sampler2D u_target0;
+uniform sampler2D u_target1;
+uniform sampler2D u_target2;
+uniform sampler2D u_target3;
 
 out vec4 o_value;
 
 void main() {
   ivec2 texel = ivec2(gl_FragCoord.xy);
-  ivec2 pair = ivec2(texel.x >> 1, texel.y);
-  float high = float(texel.x & 1);
-  o_value = mix(texelFetch(u_low, pair, 0), texelFetch(u_high, pair, 0), high);
+  ivec2 at = ivec2(texel.x >> 2, texel.y);
+  vec4 pick = vec4(equal(ivec4(texel.x & 3), ivec4(0, 1, 2, 3)));
+  o_value = texelFetch(u_target0, at, 0) * pick.x + texelFetch(u_target1, at, 0) * pick.y +
+            texelFetch(u_target2, at, 0) * pick.z + texelFetch(u_target3, at, 0) * pick.w;
 }
