@@ -245,7 +245,7 @@ export class AcrossRenderer {
         imageTexture: slot.imageTexture,
         stride,
         image: slot.image,
-        colour: this.computed && slot.gpu !== null ? slot.gpu.colour.texture : null,
+        colour: this.computed && slot.gpu !== null ? slot.gpu.colour : null,
         placeholder: this.placeholder,
         opacityShift: this.opacityShift,
         colourImage: this.colourImage,

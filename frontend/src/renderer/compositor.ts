@@ -160,7 +160,7 @@ export class Compositor {
       imageTexture: this.imageTextureSize,
       stride: spec.stride,
       image: this.image,
-      colour: slot.gpu !== null && slot.status.kind === "ready" ? slot.gpu.colour.texture : null,
+      colour: slot.gpu !== null && slot.status.kind === "ready" ? slot.gpu.colour : null,
       placeholder: this.placeholder,
       opacityShift: scene.opacityShift,
       colourImage: scene.colourImage,

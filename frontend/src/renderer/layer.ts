@@ -3,14 +3,15 @@
  * see codeLayout.ts, uploaded in steps so the page stays responsive), its scales, the
  * per-cell inverse norms (computed once per upload), the reference vector's uniform buffer,
  * and the targets its passes draw into. Value maps hold `cellsPerTexel` cells per RGBA32F
- * texel (four for this renderer's passes, see similarity.frag).
+ * texel (four for this renderer's passes, see similarity.frag); the similarity pass computes
+ * sixteen per fragment into SIMILARITY_TARGETS quarter-width targets and interleaves them.
  */
 import { type FeatureFile, cellCodes } from "../data/featureFile";
 import type { Capabilities } from "./capabilities";
 import { type Chunk, type CodeLayout, MAX_GROUPS, codeLayout, planChunks, texelData } from "./codeLayout";
 import { AbortedError, RendererError } from "./errors";
 import { shaderReference } from "./planeCoding";
-import { RenderTarget, createTexture } from "./target";
+import { MultiTarget, RenderTarget, createTexture } from "./target";
 
 /**
  * Bytes uploaded between two yields to the browser. SwiftShader copies 0.4 to 0.7 ms per MB in
@@ -20,6 +21,8 @@ import { RenderTarget, createTexture } from "./target";
  */
 const UPLOAD_STEP_BYTES = 16 * 1024 * 1024;
 const REDUCTION_BLOCK = 4;
+/** The similarity pass's render targets (four cells each per fragment; similarity.frag). */
+export const SIMILARITY_TARGETS = 4;
 
 function nextTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -55,6 +58,12 @@ export class LayerGpu {
   private readonly arrays: WebGLTexture[] = [];
   /** Running sums between the draws of a pass over several arrays (two, used in turn). */
   private readonly partials: RenderTarget[] = [];
+  /**
+   * Sixteen cells per texel t of the SIMILARITY_TARGETS textures (target k: cells 16t + 4k ..
+   * 16t + 4k + 3): the similarity pass's output, then (several arrays only) two for its
+   * running sums, used in turn.
+   */
+  private readonly splits: MultiTarget[] = [];
 
   constructor(
     private readonly gl: WebGL2RenderingContext,
@@ -100,6 +109,11 @@ export class LayerGpu {
       new RenderTarget(gl, texels, header.height, "rgba32f"),
       new RenderTarget(gl, texels, header.height, "rgba32f"),
     );
+    const splits = this.chunks.length > 1 ? 3 : 1;
+    for (let index = 0; index < splits; index++) {
+      const width = Math.ceil(texels / SIMILARITY_TARGETS);
+      this.splits.push(new MultiTarget(gl, width, header.height, SIMILARITY_TARGETS));
+    }
     this.colour = new RenderTarget(gl, header.width, header.height, "rgba8");
     let width = texels;
     let height = header.height;
@@ -140,6 +154,17 @@ export class LayerGpu {
     const target = this.partials[((index % 2) + 2) % 2];
     if (target === undefined) {
       throw new Error("partial targets are made with the layer");
+    }
+    return target;
+  }
+
+  /**
+   * The split targets of the similarity pass's draw `index` (as `partial`); `last`: its output.
+   */
+  split(index: number, last = false): MultiTarget {
+    const target = this.splits[last ? 0 : 1 + (((index % 2) + 2) % 2)];
+    if (target === undefined) {
+      throw new Error("split targets for running sums are made for layers of several arrays only");
     }
     return target;
   }
@@ -232,7 +257,7 @@ export class LayerGpu {
       gl.deleteTexture(made.scales);
     }
     const targets = [made.inverseNorm, made.values, made.colour, made.minMaxBytes];
-    for (const target of [...targets, ...this.partials, ...this.reduction]) {
+    for (const target of [...targets, ...this.partials, ...this.splits, ...this.reduction]) {
       target?.dispose();
     }
     if (made.reference !== undefined) {

@@ -139,7 +139,7 @@ export class MapRenderer {
       imageTexture: this.imageTexture,
       stride: 1,
       image: this.image,
-      colour: this.hasValues ? this.colour.texture : null,
+      colour: this.hasValues ? this.colour : null,
       placeholder: this.placeholder,
       opacityShift: this.opacityShift,
       colourImage: this.colourImage,

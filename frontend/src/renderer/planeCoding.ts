@@ -34,10 +34,14 @@ export const PLANE_CODING: Readonly<Record<LayoutKind, PlaneCoding>> = {
   [LayoutKind.PackedInt16]: { bits: 16, flip: 0x00008000, offsets: [32768, 0] },
 };
 
-/** The GLSL defines codes.glsl needs for PLANE and flipCodes on a layout. */
+/**
+ * The GLSL defines codes.glsl needs for PLANE and flipCodes on a layout, and PLANE_OFFSETS
+ * (plane k's offset in codes, for shaders that need the codes themselves: norm.frag).
+ */
 export function planeDefines(kind: LayoutKind): Record<string, string | number> {
-  const { bits, flip } = PLANE_CODING[kind];
-  return { CODE_BITS: bits, CODE_FLIP: `0x${flip.toString(16)}u` };
+  const { bits, flip, offsets } = PLANE_CODING[kind];
+  const four = [0, 1, 2, 3].map((plane) => (offsets[plane] ?? 0).toFixed(1));
+  return { CODE_BITS: bits, CODE_FLIP: `0x${flip.toString(16)}u`, PLANE_OFFSETS: `vec4(${four.join(", ")})` };
 }
 
 /**

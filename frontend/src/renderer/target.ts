@@ -51,6 +51,58 @@ export class RenderTarget {
   }
 }
 
+/**
+ * Several RGBA32F textures of the same size drawn at once (multiple render targets,
+ * `drawBuffers`; WebGL 2 guarantees four): a fragment writes texel t of each, so a pass can
+ * compute four cells per target and fragment (the similarity pass: each reference value it
+ * loads then serves sixteen cells, not four).
+ */
+export class MultiTarget {
+  readonly textures: readonly WebGLTexture[];
+  readonly framebuffer: WebGLFramebuffer;
+
+  constructor(
+    private readonly gl: WebGL2RenderingContext,
+    readonly width: number,
+    readonly height: number,
+    count: number,
+  ) {
+    this.textures = Array.from({ length: count }, () => {
+      const texture = createTexture(gl, gl.TEXTURE_2D);
+      gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32F, width, height);
+      return texture;
+    });
+    this.framebuffer = gl.createFramebuffer();
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
+    const attachments = this.textures.map((texture, index) => {
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + index, gl.TEXTURE_2D, texture, 0);
+      return gl.COLOR_ATTACHMENT0 + index;
+    });
+    gl.drawBuffers(attachments);
+    const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    if (status !== gl.FRAMEBUFFER_COMPLETE && !gl.isContextLost()) {
+      throw new RendererError(
+        `this graphics driver cannot render to ${count.toString()} ${width.toString()}x${height.toString()} rgba32f textures at once`,
+      );
+    }
+  }
+
+  /** Make every texture a draw target, covering them entirely. */
+  bind(): void {
+    const gl = this.gl;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
+    gl.viewport(0, 0, this.width, this.height);
+  }
+
+  dispose(): void {
+    this.gl.deleteFramebuffer(this.framebuffer);
+    for (const texture of this.textures) {
+      this.gl.deleteTexture(texture);
+    }
+  }
+}
+
 /** A texture with nearest sampling and clamped edges (integer and float textures need both). */
 export function createTexture(gl: WebGL2RenderingContext, target: number): WebGLTexture {
   const texture = gl.createTexture();

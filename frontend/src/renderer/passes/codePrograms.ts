@@ -10,27 +10,52 @@ import codesLibrary from "../shaders/codes.glsl?raw";
 import type { RenderTarget } from "../target";
 import { ProgramVariants } from "./programVariants";
 
+/** Where the draws of `drawOverChunks` write and read their running sums. */
+export interface ChunkSums {
+  /** Draw `index`'s target; the last draw's (`last`) is the pass's output. */
+  readonly target: (index: number, last: boolean) => { bind(): void };
+  /** Bind what draw `index` wrote as the next draw's input (index -1: the first draw, none). */
+  readonly partial: (index: number) => void;
+  /** Set what else differs per array. */
+  readonly perChunk: (chunk: Chunk) => void;
+}
+
+/** Running sums in the layer's partial targets (one texture, u_partial on unit 1). */
+export function singleSums(
+  gl: WebGL2RenderingContext,
+  program: Program,
+  layer: LayerGpu,
+  output: RenderTarget,
+): ChunkSums {
+  return {
+    target: (index, last) => (last ? output : layer.partial(index)),
+    partial: (index) => {
+      program.texture("u_partial", 1, gl.TEXTURE_2D, layer.partial(index).texture);
+    },
+    perChunk: () => undefined,
+  };
+}
+
 /**
  * Draw `program` once per texture array of `layer`: codes on unit 0, the previous draw's
- * running sum on unit 1 (u_partial, with u_accumulate), and `target` for the last draw
- * (u_finish); `perChunk` sets what else differs per array.
+ * running sums as `sums` binds them (with u_accumulate), and the output for the last draw
+ * (u_finish).
  */
 export function drawOverChunks(
   gl: WebGL2RenderingContext,
   program: Program,
   layer: LayerGpu,
-  target: RenderTarget,
-  perChunk: (chunk: Chunk) => void,
+  sums: ChunkSums,
 ): void {
   layer.chunks.forEach((chunk, index) => {
     const last = index === layer.chunks.length - 1;
-    (last ? target : layer.partial(index)).bind();
+    sums.target(index, last).bind();
     program.texture("u_codes", 0, gl.TEXTURE_2D_ARRAY, layer.array(index));
-    program.texture("u_partial", 1, gl.TEXTURE_2D, layer.partial(index - 1).texture);
+    sums.partial(index - 1);
     gl.uniform1i(program.uniform("u_slices"), chunk.slices);
     gl.uniform1i(program.uniform("u_accumulate"), index > 0 ? 1 : 0);
     gl.uniform1i(program.uniform("u_finish"), last ? 1 : 0);
-    perChunk(chunk);
+    sums.perChunk(chunk);
     program.drawFullscreen();
   });
 }

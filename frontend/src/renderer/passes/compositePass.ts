@@ -22,8 +22,8 @@ export interface CompositeParams {
   readonly imageTexture: Size;
   readonly stride: number;
   readonly image: WebGLTexture;
-  /** The layer's per-cell colours, or null while it loads (the image shows alone). */
-  readonly colour: WebGLTexture | null;
+  /** The layer's per-cell colours (a texture and its size), or null while it loads (the image shows alone). */
+  readonly colour: { readonly texture: WebGLTexture; readonly width: number; readonly height: number } | null;
   readonly placeholder: WebGLTexture;
   readonly opacityShift: number;
   readonly colourImage: boolean;
@@ -65,7 +65,12 @@ export class CompositePass {
     gl.scissor(shaded.x, shaded.y, shaded.width, shaded.height);
     program.use();
     program.texture("u_image", 0, gl.TEXTURE_2D, params.image);
-    program.texture("u_colour", 1, gl.TEXTURE_2D, params.colour ?? params.placeholder);
+    program.texture("u_colour", 1, gl.TEXTURE_2D, params.colour?.texture ?? params.placeholder);
+    gl.uniform2i(
+      program.uniform("u_lastCell"),
+      (params.colour?.width ?? 1) - 1,
+      (params.colour?.height ?? 1) - 1,
+    );
     const { width, height } = params.imageTexture;
     const top = Math.floor(Math.log2(Math.max(width, height)));
     const level = Math.min(Math.max(Math.round(Math.log2(params.toImage.perPixel)), 0), top);
@@ -75,7 +80,7 @@ export class CompositePass {
       Math.max(1, width >> level) - 1,
       Math.max(1, height >> level) - 1,
     );
-    gl.uniform1f(program.uniform("u_cellsPerPixel"), 1 / params.stride);
+    gl.uniform2f(program.uniform("u_scales"), 2 ** -level, 1 / params.stride);
     gl.uniform2f(program.uniform("u_viewportSize"), viewport.width, viewport.height);
     gl.uniform3f(program.uniform("u_toImage"), params.toImage.x, params.toImage.y, params.toImage.perPixel);
     gl.uniform1f(program.uniform("u_opacityShift"), params.opacityShift);

@@ -1,7 +1,7 @@
 /** The inverse norm of every cell's code vector, once per upload. */
 import type { Pass, PassInput } from "../pass";
 import source from "../shaders/norm.frag.glsl?raw";
-import { CodePrograms, drawOverChunks } from "./codePrograms";
+import { CodePrograms, drawOverChunks, singleSums } from "./codePrograms";
 
 export class NormPass implements Pass {
   static readonly passName = "norm";
@@ -15,7 +15,7 @@ export class NormPass implements Pass {
     const gl = this.gl;
     const program = this.programs.use(layer.layout);
     gl.uniform1i(program.uniform("u_lastColumn"), layer.file.header.width - 1);
-    drawOverChunks(gl, program, layer, layer.inverseNorm, () => undefined);
+    drawOverChunks(gl, program, layer, singleSums(gl, program, layer, layer.inverseNorm));
   }
 
   dispose(): void {

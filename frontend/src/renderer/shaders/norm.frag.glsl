@@ -1,9 +1,10 @@
 #version 300 es
 // The inverse length of every cell's code vector (0 for a zero vector), four cells per
 // texel, computed once per upload so that the similarity pass never recomputes a norm.
-// One draw per texture array, adding up; the last writes 1 / sqrt(sum). The groups of a
-// texel are unpacked with constant indices (a variable component index is slow to compile
-// into per-fragment code on software renderers). Needs codes.glsl.
+// One draw per texture array, adding up; the last writes 1 / sqrt(sum). A texel's codes are
+// read by planes without shifts, as the similarity pass reads them (codes.glsl's PLANE; a
+// vector shift is four scalar ones on software renderers): the squares are the same, in
+// another order within the texel. Needs codes.glsl and PLANE_OFFSETS.
 precision highp float;
 precision highp int;
 precision highp sampler2D;
@@ -17,17 +18,22 @@ uniform bool u_finish;
 
 out vec4 o_value;
 
+// Plane k's four codes themselves: PLANE reads each code plus its plane's offset, times
+// 2^(CODE_BITS k), both exact in float (planeCoding.ts), so no shift is needed.
+const vec4 PLANE_OFFSET = PLANE_OFFSETS;
+#define PLANE_CODES(texel, k) (PLANE(texel, k) * exp2(-float(CODE_BITS * (k))) - PLANE_OFFSET[k])
+
 float texelSquares(CODE_TEXEL texel) {
-  vec4 value = groupOf(texel, 0);
+  vec4 value = PLANE_CODES(texel, 0);
   float sum = dot(value, value);
 #if GROUPS_PER_TEXEL > 1
-  value = groupOf(texel, 1);
+  value = PLANE_CODES(texel, 1);
   sum += dot(value, value);
 #endif
 #if GROUPS_PER_TEXEL > 2
-  value = groupOf(texel, 2);
+  value = PLANE_CODES(texel, 2);
   sum += dot(value, value);
-  value = groupOf(texel, 3);
+  value = PLANE_CODES(texel, 3);
   sum += dot(value, value);
 #endif
   return sum;
@@ -36,7 +42,7 @@ float texelSquares(CODE_TEXEL texel) {
 float squares(ivec2 cell) {
   float sum = 0.0;
   for (int slice = 0; slice < u_slices; ++slice) {
-    sum += texelSquares(fetchCodes(u_codes, ivec3(cell, slice)));
+    sum += texelSquares(flipCodes(fetchCodes(u_codes, ivec3(cell, slice))));
   }
   return sum;
 }
