@@ -21,6 +21,14 @@ parse and upload spans overlap and do not add up to the total; the downloads sta
 arguments arrive, while the view's code chunk loads, so they overlap the mount too. The
 component's share (its frame's start to the painted frame) is what our code owns.
 
+Two more opens per round show what a classroom sees besides the first visit, with the warm
+goal beside them (warm and cold keep their meaning): the *switch* (in the warm open's page,
+"Next" to the lesson's second step, which shows the mirrored picture: other feature files of
+the same sizes; from the click until every panel painted the new files: the instructor
+clicking through a lesson) and the *returning* open (the warm open's browser context opens
+the lesson again in a new page: a student's second visit, Streamlit's static files and the
+feature files in the HTTP cache).
+
 Run alone: ``.venv/bin/python -m benchmarks --only open``.
 """
 
@@ -36,10 +44,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from benchmarks.figures import Figure, Goal, Spec
-from benchmarks.sessions import describe_problems, evict_from_page_cache, lesson_url, open_session
+from benchmarks.sessions import (
+    Session,
+    describe_problems,
+    evict_from_page_cache,
+    lesson_url,
+    open_page,
+    open_session,
+)
 from benchmarks.workload import IMAGE_NOTE, PreparedLesson, prepared_lesson
 from classroom.server import app_environment, streamlit_options
-from harness.app import LOOPBACK, REPO_ROOT, Server, free_port, streamlit_server
+from harness.app import (
+    LOOPBACK,
+    NAVIGATOR,
+    POLL_MS,
+    REPO_ROOT,
+    Server,
+    free_port,
+    hook,
+    streamlit_server,
+)
 from harness.chromium import launch_browser
 
 if TYPE_CHECKING:
@@ -63,7 +87,41 @@ PARTS: Final = (
     Spec("open_draw_s", "  warm: first draw (norms, shaders, similarity, colours)", "s"),
 )
 COLD_SCRIPT: Final = Spec("cold_open_script_s", "  cold: the Python script run", "s")
-SPECS: Final[tuple[Spec, ...]] = (WARM, COLD, RATIO, *PARTS, COLD_SCRIPT)
+RETURNING: Final = Spec(
+    "returning_open_s",
+    "open it again, same browser (HTTP cache warm), new page",
+    "s",
+    Goal("<=", 1.5),
+)
+#: The returning open's parts: the warm open's, under keys of their own.
+RETURNING_PARTS: Final = tuple(
+    Spec(
+        "returning_" + spec.key.removeprefix("open_"),
+        spec.label.replace("warm:", "returning:"),
+        "s",
+    )
+    for spec in PARTS
+)
+SWITCH: Final = Spec(
+    "switch_open_s", "switch to a step with other features (Next), to painted", "s", Goal("<=", 1.5)
+)
+SWITCH_PARTS: Final = (
+    Spec("switch_request_s", "  switch: click to the new files' request (rerun, arguments)", "s"),
+    Spec("switch_fetch_s", "  switch: fetching the new feature files (span)", "s"),
+    Spec("switch_upload_s", "  switch: texture upload (span)", "s"),
+    Spec("switch_draw_s", "  switch: first draw of the new files", "s"),
+)
+SPECS: Final[tuple[Spec, ...]] = (
+    WARM,
+    COLD,
+    RATIO,
+    *PARTS,
+    COLD_SCRIPT,
+    RETURNING,
+    *RETURNING_PARTS,
+    SWITCH,
+    *SWITCH_PARTS,
+)
 VIEWPORT: Final = (1280, 800)
 
 
@@ -124,18 +182,14 @@ def _script_runs(log: Path) -> list[tuple[float, float]]:
     return runs
 
 
-def _timed_open(browser: Browser, url: str, log: Path, problems: list[str]) -> _Open:
-    """Open the lesson in a new browser context; the timeline of that open, in seconds."""
-    known = len(_script_runs(log))
-    session, _ = open_session(browser, url, viewport=VIEWPORT)
-    try:
-        problems.extend(session.problems())
-        marks = session.timeline()
-        navigation = float(session.page.evaluate("performance.timeOrigin"))
-        # Streamlit's own page (its bundles parsed and run) before any session or script.
-        loaded = float(session.page.evaluate(_DOM_CONTENT_LOADED_MS)) / 1000
-    finally:
-        session.close()
+def _timed_open(session: Session, known: int, log: Path, problems: list[str]) -> _Open:
+    """The timeline of the open ``session`` just made, in seconds; ``known`` is how many
+    script runs the log had before it."""
+    problems.extend(session.problems())
+    marks = session.timeline()
+    navigation = float(session.page.evaluate("performance.timeOrigin"))
+    # Streamlit's own page (its bundles parsed and run) before any session or script.
+    loaded = float(session.page.evaluate(_DOM_CONTENT_LOADED_MS)) / 1000
 
     def at(name: str) -> float:
         return marks[name]
@@ -166,25 +220,97 @@ def _timed_open(browser: Browser, url: str, log: Path, problems: list[str]) -> _
     )
 
 
-def _round(browser: Browser, pycache: Path, problems: list[str]) -> tuple[_Open, _Open]:
-    """(cold, warm) opens on a fresh server."""
+#: Clicks the navigator's Next button; returns when (epoch milliseconds, as the timeline's).
+_CLICK: Final = (
+    "(button) => { const at = performance.timeOrigin + performance.now(); "
+    "button.click(); return at; }"
+)
+#: Every panel shows other files than ``before``, and the GPU finished a frame with all of them.
+_SWITCHED: Final = """(before) => {
+  const view = window.__classroomView;
+  if (view === undefined) return false;
+  const ids = view.panels().map((panel) => panel.entryId).sort().join(",");
+  if (ids === "" || view.panels().some((panel) => before.includes(panel.entryId))) return false;
+  return Object.keys(view.timeline()).some(
+    (name) => name.startsWith("shown:") && name.slice(6).split(",").sort().join(",") === ids);
+}"""
+
+
+def _switch(session: Session, problems: list[str]) -> dict[str, float]:
+    """Click Next (to a step with other feature files) in the open ``session``; the seconds
+    from the click until every panel painted the new files, and its parts."""
+    assert session.frame is not None, "the session has not painted yet"
+    before = [panel["entryId"] for panel in hook(session.frame, "panels")]
+    button = session.page.frame_locator(NAVIGATOR).get_by_role("button", name="Next")
+    button.wait_for(state="visible")
+    clicked = float(button.element_handle().evaluate(_CLICK))
+    session.frame.wait_for_function(_SWITCHED, arg=before, polling=POLL_MS)
+    problems.extend(session.problems())
+    marks: dict[str, float] = hook(session.frame, "timeline")
+    shown = next(
+        value
+        for name, value in marks.items()
+        if name.startswith("shown:") and not set(name[6:].split(",")) & set(before)
+    )
+    ids = [panel["entryId"] for panel in hook(session.frame, "panels")]
+
+    def span(start: str, end: str) -> float:
+        return max(marks[f"{end}:{id_}"] for id_ in ids) - min(
+            marks[f"{start}:{id_}"] for id_ in ids
+        )
+
+    seconds = 1000.0
+    return {
+        "switch_open_s": (shown - clicked) / seconds,
+        "switch_request_s": (min(marks[f"fetch-start:{id_}"] for id_ in ids) - clicked) / seconds,
+        "switch_fetch_s": span("fetch-start", "fetched") / seconds,
+        "switch_upload_s": span("upload-start", "uploaded") / seconds,
+        "switch_draw_s": (shown - max(marks[f"uploaded:{id_}"] for id_ in ids)) / seconds,
+    }
+
+
+@dataclass(frozen=True)
+class _Round:
+    """A round's opens: cold, warm, the switch (its parts by key) and the returning open."""
+
+    cold: _Open
+    warm: _Open
+    switch: dict[str, float]
+    returning: _Open
+
+
+def _round(browser: Browser, pycache: Path, problems: list[str]) -> _Round:
+    """The opens of one round on a fresh server (the module's docstring says which)."""
     lesson = prepared_lesson()
     evict_from_page_cache(lesson.files())
     with tempfile.TemporaryDirectory(prefix="classroom-open-") as temporary:
         log = Path(temporary) / "script-runs.txt"
         with _timed_server(lesson, log, pycache) as server:
             url = lesson_url(server.url)
-            cold = _timed_open(browser, url, log, problems)
-            warm = _timed_open(browser, url, log, problems)
-    return cold, warm
+            known = len(_script_runs(log))
+            session, _ = open_session(browser, url, viewport=VIEWPORT)
+            try:
+                cold = _timed_open(session, known, log, problems)
+            finally:
+                session.close()
+            known = len(_script_runs(log))
+            session, _ = open_session(browser, url, viewport=VIEWPORT)
+            try:
+                warm = _timed_open(session, known, log, problems)
+                switch = _switch(session, problems)
+                session.page.close()
+                known = len(_script_runs(log))
+                session, _ = open_page(session.context, url)
+                returning = _timed_open(session, known, log, problems)
+            finally:
+                session.close()
+    return _Round(cold, warm, switch, returning)
 
 
 def measure(*, repeats: int = 5) -> list[Figure]:
     from playwright.sync_api import sync_playwright
 
     prepared_lesson()  # not part of any timing
-    colds: list[_Open] = []
-    warms: list[_Open] = []
     problems: list[str] = []
     with (
         sync_playwright() as playwright,
@@ -192,10 +318,10 @@ def measure(*, repeats: int = 5) -> list[Figure]:
         tempfile.TemporaryDirectory(prefix="classroom-pycache-") as pycache,
     ):
         _round(browser, Path(pycache), problems)  # the browser's and the bytecode's warm-up
-        for _ in range(repeats):
-            cold, warm = _round(browser, Path(pycache), problems)
-            colds.append(cold)
-            warms.append(warm)
+        rounds = [_round(browser, Path(pycache), problems) for _ in range(repeats)]
+    colds = [round_.cold for round_ in rounds]
+    warms = [round_.warm for round_ in rounds]
+    returnings = [round_.returning for round_ in rounds]
     seen = f"; problems seen in the sessions: {describe_problems(problems)}" if problems else ""
     how = (
         f"classroom's app (--untrained), lesson of one image ({IMAGE_NOTE}), ResNet-101 "
@@ -222,4 +348,21 @@ def measure(*, repeats: int = 5) -> list[Figure]:
     for spec in PARTS:
         figures.append(spec.from_samples([open_.parts[spec.key] for open_ in warms]))
     figures.append(COLD_SCRIPT.from_samples([open_.parts["open_script_s"] for open_ in colds]))
+    figures.append(
+        RETURNING.from_samples(
+            [open_.total for open_ in returnings],
+            note="the warm open's browser context, a new page (its HTTP cache warm)",
+        )
+    )
+    for spec, part in zip(RETURNING_PARTS, PARTS, strict=True):
+        figures.append(spec.from_samples([open_.parts[part.key] for open_ in returnings]))
+    figures.append(
+        SWITCH.from_samples(
+            [round_.switch[SWITCH.key] for round_ in rounds],
+            note="in the warm open's page, Next to the step on the mirrored picture (other "
+            "files, the same sizes), from the click until every panel painted them",
+        )
+    )
+    for spec in SWITCH_PARTS:
+        figures.append(spec.from_samples([round_.switch[spec.key] for round_ in rounds]))
     return figures

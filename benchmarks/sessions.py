@@ -39,6 +39,7 @@ __all__ = [
     "describe_problems",
     "evict_from_page_cache",
     "lesson_url",
+    "open_page",
     "open_session",
 ]
 
@@ -112,6 +113,13 @@ def open_session(
         viewport={"width": viewport[0], "height": viewport[1]}, device_scale_factor=1
     )
     context.set_default_timeout(PAINT_TIMEOUT_MS)
+    return open_page(context, url)
+
+
+def open_page(context: BrowserContext, url: str) -> tuple[Session, float]:
+    """A new page on ``url`` in a browser context that may have visited the app before (its
+    HTTP cache warm: a student's second visit); returns the session and the seconds from
+    navigation to painted maps. Closing the session closes the context."""
     session = Session(context, context.new_page())
     session.watch()
     start = time.perf_counter()

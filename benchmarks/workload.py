@@ -45,6 +45,9 @@ ARCHITECTURE: Final = "resnet101"
 IMAGE_SIZE: Final = (1024, 768)
 SOURCE_IMAGE: Final = BUNDLED_LESSONS.parent / "datasets" / "coffee.png"
 IMAGE_NAME: Final = "coffee-1024x768.png"
+#: The same picture mirrored: other feature files of the same sizes, for a step that switches
+#: the view to other features (the open benchmark's switch) at the same cost as the first.
+MIRRORED_NAME: Final = "coffee-mirrored-1024x768.png"
 LESSON_ID: Final = "benchmark"
 #: How the image was made, for the table's notes.
 IMAGE_NOTE: Final = (
@@ -68,11 +71,13 @@ def bench_image() -> Image.Image:
     return cropped.resize(IMAGE_SIZE, Image.Resampling.LANCZOS)
 
 
-def write_bench_image(directory: Path) -> Path:
-    """Save the benchmark picture as PNG in ``directory``; returns its path."""
+def write_bench_image(directory: Path, *, mirrored: bool = False) -> Path:
+    """Save the benchmark picture (or its mirror image) as PNG in ``directory``; its path."""
+    from PIL import ImageOps
+
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / IMAGE_NAME
-    bench_image().save(path, format="PNG")
+    path = directory / (MIRRORED_NAME if mirrored else IMAGE_NAME)
+    (ImageOps.mirror(bench_image()) if mirrored else bench_image()).save(path, format="PNG")
     return path
 
 
@@ -95,30 +100,34 @@ def untrained_model() -> nn.Module:
     return networks.build_model(networks.untrained_weights(ARCHITECTURE))
 
 
-#: Steps with different reference pixels; the load check steps through all of them.
+#: Steps with different reference pixels (and the image each shows, where it changes); the
+#: load check steps through all of them. The second shows the mirrored picture: "Next" on the
+#: first step switches the view to other feature files (the open benchmark's switch).
 _STEPS: Final = (
-    ("cup", (600, 330), "The rim of the cup."),
-    ("saucer", (420, 620), "The saucer."),
-    ("table", (110, 120), "The table top."),
+    ("cup", (600, 330), "The rim of the cup.", "coffee"),
+    ("mirrored", (424, 330), "The rim of the cup, mirrored.", "mirrored"),
+    ("saucer", (420, 620), "The saucer.", "coffee"),
+    ("table", (110, 120), "The table top.", "coffee"),
 )
 
 
 #: The lesson's step ids, in order.
-STEP_IDS: Final = tuple(step_id for step_id, _, _ in _STEPS)
+STEP_IDS: Final = tuple(step[0] for step in _STEPS)
 
 
 def write_lesson(root: Path) -> Path:
-    """A lesson directory (``root/lessons``) with a three-step lesson on the benchmark image.
+    """A lesson directory (``root/lessons``) with a four-step lesson on the benchmark image.
 
     The image goes into ``root/datasets``, where lessons look for their pictures by default.
     Returns the lessons directory.
     """
     write_bench_image(root / "datasets")
+    write_bench_image(root / "datasets", mirrored=True)
     lessons = root / "lessons"
     lessons.mkdir(parents=True, exist_ok=True)
     steps = "\n".join(
-        f"  - id: {step_id}\n    reference: [{x}, {y}]\n    text: {text}"
-        for step_id, (x, y), text in _STEPS
+        f"  - id: {step_id}\n    image: {image}\n    reference: [{x}, {y}]\n    text: {text}"
+        for step_id, (x, y), text, image in _STEPS
     )
     (lessons / f"{LESSON_ID}.yaml").write_text(
         "title: Benchmark\n"
@@ -131,6 +140,9 @@ def write_lesson(root: Path) -> Path:
         "  coffee:\n"
         f"    path: {IMAGE_NAME}\n"
         "    attribution: Rachel Michetti, via scikit-image. CC0. Cropped and upscaled.\n"
+        "  mirrored:\n"
+        f"    path: {MIRRORED_NAME}\n"
+        "    attribution: Rachel Michetti, via scikit-image. CC0. Cropped, upscaled, mirrored.\n"
         f"steps:\n{steps}\n",
         encoding="utf-8",
     )

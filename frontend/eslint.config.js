@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules", "../classroom/component/frontend_build"] },
+  { ignores: ["node_modules", "../classroom/component/frontend_build", "src/validators.generated.js"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

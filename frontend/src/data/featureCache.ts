@@ -194,6 +194,7 @@ export class FeatureCache {
     transfer.fetches += 1;
     const name = `${source.layer} (${source.url})`;
     mark("fetch-start");
+    mark(`fetch-start:${source.entryId}`);
     const abort = new AbortController();
     const response = await this.within(
       this.fetchImpl(source.url, { credentials: "same-origin", signal: abort.signal }),

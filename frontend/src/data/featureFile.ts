@@ -8,10 +8,8 @@
  * every network. The typed arrays returned are views into the fetched buffer, ready for
  * texSubImage3D.
  */
-import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
-
 import type { FeatureFileHeader } from "../featureHeader.generated";
-import schema from "../featureHeader.schema.json";
+import { validateFeatureFileHeader } from "../validators.generated.js";
 
 export const MAGIC = "CLSFEAT\0";
 export const FORMAT_VERSION = 2;
@@ -25,17 +23,6 @@ export const TEXEL_BYTES = 16;
 export type FeatureHeader = FeatureFileHeader;
 export type CodeDtype = FeatureHeader["dtype"];
 export type CodeArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Float32Array;
-
-let headerValidator: ValidateFunction<FeatureHeader> | undefined;
-
-/** Compiled on the first file, not at load: the navigator's frame loads this module too. */
-function validateHeaderOf(): ValidateFunction<FeatureHeader> {
-  // validateSchema: false: the generated schema is not checked against the meta-schema in
-  // every browser (compiling the meta-schema costs more than the header's own validator);
-  // contract.test.ts checks it.
-  headerValidator ??= new Ajv2020({ allErrors: true, validateSchema: false }).compile<FeatureHeader>(schema);
-  return headerValidator;
-}
 
 /** A parsed feature file: the header and typed views of its sections. */
 export interface FeatureFile {
@@ -130,9 +117,8 @@ export function parseFeatureFile(buffer: ArrayBuffer, source: string): FeatureFi
   } catch (error) {
     fail(`the header is not valid JSON (${String(error)})`);
   }
-  const validateHeader = validateHeaderOf();
-  if (!validateHeader(raw)) {
-    const problems = (validateHeader.errors ?? [])
+  if (!validateFeatureFileHeader(raw)) {
+    const problems = (validateFeatureFileHeader.errors ?? [])
       .slice(0, 3)
       .map((error) => `${error.instancePath || "the header"} ${error.message ?? "is invalid"}`);
     return fail(`the header does not match the format: ${problems.join("; ")}`);

@@ -48,7 +48,8 @@ export class Renderer {
   private frame = 0;
   private drawn: DrawnPanel[] = [];
   private lost = false;
-  private shown = false;
+  /** The panels (entry ids) of the last frame drawn with every heat map (timeline marks). */
+  private shownPanels = "";
   private disposed = false;
   private loseContext: WEBGL_lose_context | null = null;
 
@@ -233,14 +234,19 @@ export class Renderer {
     const slots = this.panels.ordered();
     this.drawn = this.resources.compositor.draw(this.scene, slots, this.canvas, this.frame);
     this.ranges.flush();
-    if (!this.shown && slots.length > 0 && slots.every((slot) => slot.computedFrame >= 0)) {
+    if (slots.length > 0 && slots.every((slot) => slot.computedFrame >= 0)) {
       // The first frame with every heat map: "painted" when drawn, "shown" when the GPU is
-      // done with it (shaders compiled, passes run), which is when a user sees it.
-      this.shown = true;
-      mark("painted");
-      whenFinished(this.gl, () => {
-        mark("shown");
-      });
+      // done with it (shaders compiled, passes run), which is when a user sees it; and the
+      // same once per set of panels ("shown:ids"), for a step that switches to other files.
+      const panels = slots.map((slot) => slot.spec.id).join(",");
+      if (panels !== this.shownPanels) {
+        this.shownPanels = panels;
+        mark("painted");
+        whenFinished(this.gl, () => {
+          mark("shown");
+          mark(`shown:${panels}`);
+        });
+      }
     }
   }
 
