@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import streamlit
 from PIL import Image
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
 from classroom.component.copy_link import COPIED, COPIED_BY_COMMAND, INSECURE
 from harness.app import NAVIGATOR, classroom_app, wait_painted
@@ -55,14 +55,15 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def lan_browser() -> Iterator[BrowserContext]:
-    """Chromium that resolves :data:`LAN_NAME` to the loopback address, clipboard permitted."""
-    with (
-        sync_playwright() as playwright,
-        launch(
-            playwright, extra_flags=[f"--host-resolver-rules=MAP {LAN_NAME} 127.0.0.1"]
-        ) as context,
-    ):
+def lan_browser(playwright_instance: Playwright) -> Iterator[BrowserContext]:
+    """Chromium that resolves :data:`LAN_NAME` to the loopback address, clipboard permitted.
+
+    Launched from the suite's one Playwright (a second ``sync_playwright()`` in the same thread
+    fails while the first runs, as it does when the whole browser suite runs).
+    """
+    with launch(
+        playwright_instance, extra_flags=[f"--host-resolver-rules=MAP {LAN_NAME} 127.0.0.1"]
+    ) as context:
         context.set_default_timeout(60_000)
         context.grant_permissions(["clipboard-read", "clipboard-write"])
         yield context
