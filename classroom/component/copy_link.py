@@ -100,6 +100,8 @@ export default function ({{ data, parentElement }}) {{
       () => fallBack({_js(REFUSED)}),
     );
   }};
+  // Said once the click does something: until this script has run, the button is inert.
+  button.dataset.ready = link;
 }}
 """
 

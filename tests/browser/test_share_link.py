@@ -69,13 +69,21 @@ def lan_browser(playwright_instance: Playwright) -> Iterator[BrowserContext]:
         yield context
 
 
+def _wait_ready(page: Page) -> None:
+    """Until the component's script has wired the button for the link on screen (a click
+    before that does nothing: the button's HTML is there first)."""
+    expect(page.locator(".classroom-copy-link button[data-ready*='step=']")).to_be_visible(
+        timeout=STARTUP_MS
+    )
+
+
 def _open_share_box(page: Page, url: str) -> str:
     """The lesson at ``url`` with its share box open: the link the box shows."""
     page.goto(f"{url}/?lesson=sharing&step=s0")
     # The step's runs are over once its view is painted: the box then stays where it is.
     wait_painted(page, timeout_ms=STARTUP_MS)
     page.get_by_text("Share this view").click()
-    expect(page.get_by_role("button", name="Copy link")).to_be_visible()
+    _wait_ready(page)
     return _shown_link(page, "step=s0")
 
 
@@ -106,6 +114,7 @@ def test_copy_link_puts_the_shown_link_on_the_clipboard_without_the_highlighter(
         page.frame_locator(NAVIGATOR).get_by_role("button", name="Next").click()
         moved = _shown_link(page, "step=s1")
         expect(said).to_have_text("")
+        expect(copy).to_have_attribute("data-ready", moved, timeout=STARTUP_MS)
         copy.click()
         expect(said).to_have_text(COPIED)
         assert page.evaluate("navigator.clipboard.readText()") == moved
