@@ -1,12 +1,12 @@
 /**
- * A part of the view that loads as a chunk of its own (React.lazy), and what the frame shows if
- * that chunk cannot be loaded. The chunks come from the same local server as the page, so a
+ * A part of the view that loads as a chunk of its own, and what the frame shows if that chunk
+ * cannot be loaded. The chunks come from the same local server as the page, so a
  * failure is rare (a server stopped or upgraded under an open page), but without this the
  * frame would stay on "Starting…" forever: the student must read what to do instead. One
  * retry first, because a single failed request is the common case.
  */
-import { lazy } from "react";
-import type { ComponentType, LazyExoticComponent } from "react";
+import { createElement, useEffect, useSyncExternalStore } from "react";
+import type { ComponentType, ReactNode } from "react";
 
 /** The words shown when `what` (e.g. "the similarity view") cannot be loaded. */
 export function chunkProblem(what: string, error: unknown): string {
@@ -38,10 +38,50 @@ export async function loadChunk<P extends object>(
   return { default: ChunkFailed };
 }
 
-/** `React.lazy` over :func:`loadChunk`. */
-export function chunk<P extends object>(
-  load: () => Promise<ComponentType<P>>,
-  what: string,
-): LazyExoticComponent<ComponentType<P>> {
-  return lazy(() => loadChunk(load, what));
+/**
+ * A chunk's component, loaded when a frame first draws it or ahead of that (`start`). Not
+ * `React.lazy`: a lazy component suspends on its first render even when its code is already
+ * there, and React reveals suspended content in a later, time-sliced pass (throttled after a
+ * fallback), which in a page whose main thread Streamlit's own rendering shares cost the view
+ * its mount by a few hundred milliseconds. A chunk loaded ahead is drawn in the same pass.
+ */
+export class Chunk<P extends object> {
+  private loaded: ComponentType<P> | null = null;
+  private loading: Promise<void> | null = null;
+  private readonly listeners = new Set<() => void>();
+  /** Draws the chunk's component (asking for its code), and `waiting` until it has loaded. */
+  readonly Component: (props: P) => ReactNode;
+
+  constructor(
+    private readonly load: () => Promise<ComponentType<P>>,
+    private readonly what: string,
+    waiting: ReactNode,
+  ) {
+    const subscribe = (listener: () => void): (() => void) => {
+      this.listeners.add(listener);
+      return () => {
+        this.listeners.delete(listener);
+      };
+    };
+    const current = (): ComponentType<P> | null => this.loaded;
+    const start = (): void => {
+      this.start();
+    };
+    function ChunkComponent(props: P): ReactNode {
+      const component = useSyncExternalStore(subscribe, current);
+      useEffect(start, []);
+      return component === null ? waiting : createElement(component, props);
+    }
+    this.Component = ChunkComponent;
+  }
+
+  /** Start loading the code (once; a failure becomes a component that says why). */
+  start(): void {
+    this.loading ??= loadChunk(this.load, this.what).then(({ default: component }) => {
+      this.loaded = component;
+      for (const listener of this.listeners) {
+        listener();
+      }
+    });
+  }
 }

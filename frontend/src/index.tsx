@@ -1,11 +1,12 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
-import { SimilarityView } from "./SimilarityView";
+import { SimilarityView, startLoadingView } from "./SimilarityView";
 import "./styles.css";
 import { mark } from "./timeline";
 
 mark("bundle");
+startLoadingView();
 
 const container = document.getElementById("root");
 if (container === null) {
