@@ -14,6 +14,11 @@ at once).
   ``http.server`` (``ThreadingHTTPServer``, the standard static file server) serving the
   store's own file, in alternating rounds of the same length; the median of the rounds'
   ratios.
+* Kept-alive connections: the median time of a small request (Streamlit's health check)
+  on one connection kept alive, against the same request on a new connection each time. A
+  browser loads the page's hundred-odd files over six kept-alive connections; without
+  TCP_NODELAY each request after a connection's first waited ~40 ms for a delayed
+  acknowledgement (:mod:`classroom.no_delay`).
 * Memory: the resident memory (``VmRSS``) of the ``classroom run`` process and its children
   with one student and with twenty, after settling.
 
@@ -51,6 +56,11 @@ STATIC: Final = Spec("static_mb_per_s", "  a plain static file server, the same 
 THROUGHPUT_RATIO: Final = Spec(
     "route_throughput_ratio", "  route / plain static server", "x", Goal(">=", 0.8)
 )
+KEPT_ALIVE: Final = Spec("kept_alive_request_ms", "a small request, kept-alive connection", "ms")
+NEW_CONNECTION: Final = Spec("new_connection_request_ms", "  the same on a new connection", "ms")
+KEPT_ALIVE_RATIO: Final = Spec(
+    "kept_alive_request_ratio", "  kept-alive / new connection", "x", Goal("<=", 1.5)
+)
 ONE: Final = Spec("rss_mb_1_session", "server memory, 1 session", "MiB")
 TWENTY: Final = Spec("rss_mb_20_sessions", "server memory, 20 sessions", "MiB")
 PER_SESSION: Final = Spec("rss_mb_per_session", "  per session beyond the first", "MiB")
@@ -61,6 +71,9 @@ SPECS: Final[tuple[Spec, ...]] = (
     THROUGHPUT,
     STATIC,
     THROUGHPUT_RATIO,
+    KEPT_ALIVE,
+    NEW_CONNECTION,
+    KEPT_ALIVE_RATIO,
     ONE,
     TWENTY,
     PER_SESSION,
@@ -160,6 +173,47 @@ def _throughputs(route_base: str, rounds: int) -> tuple[list[float], list[float]
     return route, static, f"{largest.name} ({size / 1e6:.1f} MB)"
 
 
+# -- kept-alive connections -------------------------------------------------------------------
+
+#: A small answer that involves no session: the time is the connection's, not the app's.
+SMALL_REQUEST: Final = "/_stcore/health"
+REQUESTS: Final = 40
+
+
+def _request_ms(connection: http.client.HTTPConnection) -> float:
+    """Milliseconds for one GET of SMALL_REQUEST on ``connection``, the body read."""
+    start = time.perf_counter()
+    connection.request("GET", SMALL_REQUEST)
+    response = connection.getresponse()
+    response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{SMALL_REQUEST}: HTTP {response.status}")
+    return (time.perf_counter() - start) * 1000
+
+
+def _request_latencies(base: str) -> tuple[list[float], list[float]]:
+    """(kept-alive, new connection) milliseconds per request, REQUESTS of each, interleaved
+    in blocks so a passing load spike touches both."""
+    parts = urlsplit(base)
+    host, port = parts.hostname or "", parts.port
+    kept = http.client.HTTPConnection(host, port, timeout=30)
+    kept_alive: list[float] = []
+    fresh: list[float] = []
+    try:
+        _request_ms(kept)  # the kept connection is open from here on
+        for _ in range(REQUESTS // 4):
+            kept_alive.extend(_request_ms(kept) for _ in range(4))
+            for _ in range(4):
+                connection = http.client.HTTPConnection(host, port, timeout=30)
+                try:
+                    fresh.append(_request_ms(connection))
+                finally:
+                    connection.close()
+    finally:
+        kept.close()
+    return kept_alive, fresh
+
+
 def measure(*, sessions: int = 20, samples: int = 5, repeats: int = 3) -> list[Figure]:
     opened: list[Session] = []
     problems: list[str] = []
@@ -169,6 +223,7 @@ def measure(*, sessions: int = 20, samples: int = 5, repeats: int = 3) -> list[F
             timed(room)  # the server's and the browser's warm-up
             lone = [timed(room) for _ in range(repeats)]
             route, static, file_note = _throughputs(room.server.url, 2 * repeats)
+            kept_alive, fresh = _request_latencies(room.server.url)
             opened.append(open_session(room.browser, room.url, viewport=VIEWPORT)[0])
             time.sleep(SETTLE_S)  # let the first session's reruns and caches settle
             one = sample_rss(room.server.pid, samples)
@@ -220,6 +275,15 @@ def measure(*, sessions: int = 20, samples: int = 5, repeats: int = 3) -> list[F
         ),
         THROUGHPUT_RATIO.ratio_of(
             route, static, note="median of the rounds' ratios (alternating which goes first)"
+        ),
+        KEPT_ALIVE.from_samples(
+            kept_alive, note=f"GET {SMALL_REQUEST}, {REQUESTS} requests on one connection"
+        ),
+        NEW_CONNECTION.from_samples(fresh, note="the connection's set-up included"),
+        KEPT_ALIVE_RATIO.measured(
+            statistics.median(kept_alive) / statistics.median(fresh),
+            n=len(kept_alive),
+            note="ratio of the medians",
         ),
         ONE.from_samples(one, note=how),
         many_spec.from_samples(many),

@@ -11,12 +11,15 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
 
 import streamlit as st
 
 from classroom.file_route import file_route
+from classroom.no_delay import without_nagle
 from classroom.preload import preloading
 from classroom.urls import FILES_PREFIX, file_url
 
@@ -36,8 +39,20 @@ PAGE: Final = Path(__file__).resolve().parent / "app" / "main.py"
 #: The routes classroom adds to Streamlit's own (test harnesses mount them on their own pages).
 ROUTES: Final = (file_route(),)
 
-#: The server imports the page's modules while it starts (:mod:`classroom.preload`).
-LIFESPAN: Final = preloading(PAGE)
+_preloading = preloading(PAGE)
+
+
+@asynccontextmanager
+async def _lifespan(app: object) -> AsyncIterator[None]:
+    # Streamlit has bound its listening socket by now and accepts no one before this returns.
+    without_nagle()
+    async with _preloading(app):
+        yield
+
+
+#: While the server starts: replies without Nagle's delay (:mod:`classroom.no_delay`), and
+#: the page's modules imported (:mod:`classroom.preload`).
+LIFESPAN: Final = _lifespan
 
 app = st.App(PAGE, routes=list(ROUTES), lifespan=LIFESPAN)
 
