@@ -14,6 +14,7 @@ Run alone: ``.venv/bin/python -m benchmarks --only repaint``.
 from __future__ import annotations
 
 import random
+import statistics
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,9 +52,19 @@ VALUE_PASSES_RATIO: Final = Spec(
     "  value passes alone (repaint minus the composite), ours / naive",
     "x",
 )
+SIMILARITY_SHARE: Final = Spec(
+    "repaint_similarity_share_of_naive",
+    "  the similarity pass alone / naive (no other change to the chain can go below it)",
+    "x",
+)
 STILL: Final = Spec("composite_only_ms_median", "a frame without a reference change", "ms")
 STILL_RATIO: Final = Spec(
     "still_frame_ratio", "  frame without a reference change / repaint", "x", Goal("<=", 0.1)
+)
+STILL_NET_RATIO: Final = Spec(
+    "still_frame_ratio_without_read_back",
+    "  the same, each minus the one-pixel read-back that closes it (the view never waits so)",
+    "x",
 )
 SPECS: Final[tuple[Spec, ...]] = (
     OURS,
@@ -61,12 +72,14 @@ SPECS: Final[tuple[Spec, ...]] = (
     RATIO,
     COMPOSITE_SHARE,
     VALUE_PASSES_RATIO,
+    SIMILARITY_SHARE,
     NS_PER_VALUE,
     FLOOR,
     FLOOR_RATIO,
     UNPACKED,
     STILL,
     STILL_RATIO,
+    STILL_NET_RATIO,
 )
 
 
@@ -213,6 +226,12 @@ def measure(*, quick: bool = False) -> list[Figure]:
             [naive - still for naive, still in zip(times["naive"], times["still"], strict=True)],
             note="each repaint minus the still frame of the same move",
         ),
+        SIMILARITY_SHARE.ratio_of(
+            times["similarity"],
+            times["naive"],
+            note="the similarity pass of ours over the three layers, the same move's reference, "
+            "closed by a one-texel read-back of the map it wrote (as every repaint is closed)",
+        ),
         NS_PER_VALUE.from_samples(
             [ms * per_value for ms in times["ours"]],
             note=f"the whole repaint over the {run.values:,} feature values of the three layers",
@@ -222,4 +241,11 @@ def measure(*, quick: bool = False) -> list[Figure]:
         UNPACKED.from_samples(times["unpacked"]),
         STILL.from_samples(times["still"]),
         STILL_RATIO.ratio_of(times["still"], times["ours"], note=still_note),
+        STILL_NET_RATIO.ratio_of(
+            [still - wait for still, wait in zip(times["still"], times["finish"], strict=True)],
+            [ours - wait for ours, wait in zip(times["ours"], times["finish"], strict=True)],
+            note="the read-back timed alone after each still frame, the GPU idle "
+            f"(median {statistics.median(times['finish']):.2f} ms), taken out of both frames of "
+            "the move: the frames' own work, as the view draws them without waiting",
+        ),
     ]

@@ -11,7 +11,13 @@
  *   re-read in the loop, the whole map read back to the CPU for min/max, a separate stretch
  *   pass, then the colour map;
  * - "still": a frame of "ours" without a reference change (the opacity changes);
- * - "floor": a pass that only fetches and sums every code texel (readFloor.ts).
+ * - "floor": a pass that only fetches and sums every code texel (readFloor.ts);
+ * - "similarity": the similarity pass of "ours" alone over the same layers, the same move's
+ *   reference (no reduction, colour or composite): the part of a repaint no other change to
+ *   the chain can remove, so its ratio to "naive" bounds the repaint's;
+ * - "finish": the one-pixel read-back that closes every timed frame, alone, with the GPU idle:
+ *   what waiting costs the benchmark itself (a call to the GPU process and back), which the
+ *   view never pays (it reads nothing back synchronously).
  *
  * "unpacked" and "naive" read a copy of the codes with four channels per texel, as the
  * original tool stored them (plainCopy.ts), built once in setup(), outside the timed loop.
@@ -19,8 +25,11 @@
 import type { LayerSource } from "../contract";
 import { FeatureCache } from "../data/featureCache";
 import type { FeatureFile } from "../data/featureFile";
+import type { LayerGpu } from "../renderer/layer";
 import type { Point, Size } from "../geometry";
+import { SimilarityPass } from "../renderer/passes/similarityPass";
 import { type PassCounts, Renderer, type RendererOptions } from "../renderer/renderer";
+import { solidTexture } from "../renderer/textures";
 import { NAIVE } from "./naive";
 import { plainCopy } from "./plainCopy";
 import { profilePasses } from "./profile";
@@ -47,12 +56,17 @@ const VARIANTS = {
 
 type Name = keyof typeof VARIANTS;
 const NAMES = Object.keys(VARIANTS) as Name[];
-/** Every timed thing of a move: the variants' repaints, a still frame and the read floor. */
-type Timed = Name | "still" | "floor";
+/**
+ * Every timed thing of a move: the variants' repaints, a still frame, the read floor, the
+ * similarity pass alone and the read-back alone.
+ */
+type Timed = Name | "still" | "floor" | "similarity" | "finish";
 
 const cache = new FeatureCache();
 const renderers = new Map<Name, Renderer>();
 let floor: ReadFloor | null = null;
+/** The similarity pass timed alone, and the colour table its input names (it reads none). */
+let similarity: { pass: SimilarityPass; lut: WebGLTexture } | null = null;
 
 function makeRenderer(options: RendererOptions, setup: BenchSetup): Renderer {
   const canvas = document.createElement("canvas");
@@ -108,6 +122,12 @@ async function setup(config: BenchSetup): Promise<string> {
     }
   }
   floor = new ReadFloor(renderer("ours").context);
+  const gl = renderer("ours").context;
+  if (similarity !== null) {
+    similarity.pass.dispose();
+    gl.deleteTexture(similarity.lut);
+  }
+  similarity = { pass: new SimilarityPass(gl), lut: solidTexture(gl, [0, 0, 0, 255]) };
   return renderer("ours").gpuInfo.renderer;
 }
 
@@ -129,15 +149,29 @@ export interface Measured {
 }
 
 /**
+ * Wait for the GPU as the repaints do (a one-pixel read-back), from a target the similarity
+ * pass wrote last, so that the read depends on every draw before it.
+ */
+function finishValues(gl: WebGL2RenderingContext, layers: readonly LayerGpu[]): void {
+  const last = layers.at(-1);
+  if (last !== undefined) {
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, last.values.framebuffer);
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, new Float32Array(4));
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
+  }
+}
+
+/**
  * Time each move in every variant: the reference change, every pass of every panel and the
  * composite, then a one-pixel read-back that waits for the GPU. Then, for the same move, a
- * frame of "ours" where only the opacity changed, and the read floor. The order of the
- * repaints rotates per move.
+ * frame of "ours" where only the opacity changed, the read-back alone (the GPU idle), the read
+ * floor, and the similarity pass of "ours" alone (its reference already set by the move). The
+ * order of the repaints rotates per move.
  */
 function measure(moves: readonly Point[], warmup: number): Measured {
   const ours = renderer("ours");
   const times = Object.fromEntries(
-    [...NAMES, "still", "floor"].map((name) => [name, [] as number[]]),
+    [...NAMES, "still", "floor", "similarity", "finish"].map((name) => [name, [] as number[]]),
   ) as Record<Timed, number[]>;
   const time = (name: Timed, index: number, work: () => void): void => {
     const start = performance.now();
@@ -165,9 +199,20 @@ function measure(moves: readonly Point[], warmup: number): Measured {
       ours.readBack.finish();
     });
     passesAfterStill = ours.passCounts();
+    time("finish", index, () => {
+      ours.readBack.finish();
+    });
     time("floor", index, () => {
       floor?.run(ours.gpuLayers());
       floor?.finish();
+    });
+    const layers = ours.gpuLayers();
+    time("similarity", index, () => {
+      for (const layer of layers) {
+        // The pass reads the layer's reference vector, which the move's repaint of "ours" set.
+        similarity?.pass.run({ layer, cell: { x: 0, y: 0 }, channel: 0, lut: similarity.lut });
+      }
+      finishValues(ours.context, layers);
     });
   });
   const values = ours
