@@ -40,7 +40,7 @@ const ScatterMatrixView = new Chunk(
  */
 export function startLoadingView(address: string = window.location.pathname): void {
   if (address.includes("similarity_view")) {
-    viewChunk.start();
+    void viewChunk.start();
   }
 }
 

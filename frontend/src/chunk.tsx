@@ -65,23 +65,27 @@ export class Chunk<P extends object> {
     };
     const current = (): ComponentType<P> | null => this.loaded;
     const start = (): void => {
-      this.start();
+      void this.start();
     };
     function ChunkComponent(props: P): ReactNode {
-      const component = useSyncExternalStore(subscribe, current);
+      const component = useSyncExternalStore(subscribe, current, current);
       useEffect(start, []);
       return component === null ? waiting : createElement(component, props);
     }
     this.Component = ChunkComponent;
   }
 
-  /** Start loading the code (once; a failure becomes a component that says why). */
-  start(): void {
+  /**
+   * Start loading the code (once; a failure becomes a component that says why); settles when
+   * the component is there.
+   */
+  start(): Promise<void> {
     this.loading ??= loadChunk(this.load, this.what).then(({ default: component }) => {
       this.loaded = component;
       for (const listener of this.listeners) {
         listener();
       }
     });
+    return this.loading;
   }
 }
