@@ -11,6 +11,7 @@ import asyncio
 import os
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -85,5 +86,7 @@ def test_the_servers_start_switches_it_off_before_anyone_connects() -> None:
             pass
 
     with streamlit_like_listener() as listener:
-        asyncio.run(start_and_stop())
+        # A thread of its own: in the whole suite, Playwright's loop runs in this one.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(asyncio.run, start_and_stop()).result(timeout=300)
         assert accepted_no_delay(listener) == 1
